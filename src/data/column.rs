@@ -1,0 +1,357 @@
+//! Typed columns: numbers with a validity bitmap, categories as compact codes.
+
+use serde::{Deserialize, Serialize};
+
+/// A bitmap of which rows hold a value (bit set) and which are missing.
+///
+/// Missing numbers are not stored as `NaN`: the value slot holds `0.0` and the bit is clear,
+/// so arithmetic over the value vector never meets a `NaN`.
+///
+/// ```
+/// use survey_stats::data::Validity;
+/// let mut v = Validity::all_valid(3);
+/// v.set_missing(1);
+/// assert!(v.is_valid(0) && !v.is_valid(1));
+/// assert_eq!(v.count_missing(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Validity {
+    bits: Vec<u64>,
+    len: usize,
+    missing: usize,
+}
+
+impl Validity {
+    /// A bitmap of `len` rows, all valid.
+    pub fn all_valid(len: usize) -> Self {
+        let mut bits = vec![u64::MAX; len.div_ceil(64)];
+        if len % 64 != 0 {
+            if let Some(last) = bits.last_mut() {
+                *last = (1u64 << (len % 64)) - 1;
+            }
+        }
+        Self {
+            bits,
+            len,
+            missing: 0,
+        }
+    }
+
+    /// Appends one row.
+    pub fn push(&mut self, valid: bool) {
+        if self.len % 64 == 0 {
+            self.bits.push(0);
+        }
+        if valid {
+            self.bits[self.len / 64] |= 1u64 << (self.len % 64);
+        } else {
+            self.missing += 1;
+        }
+        self.len += 1;
+    }
+
+    /// Marks row `i` missing.
+    ///
+    /// # Panics
+    /// If `i` is out of bounds (a programming error, never reached from user input).
+    pub fn set_missing(&mut self, i: usize) {
+        let mask = 1u64 << (i % 64);
+        if self.bits[i / 64] & mask != 0 {
+            self.bits[i / 64] &= !mask;
+            self.missing += 1;
+        }
+    }
+
+    /// Whether row `i` holds a value.
+    #[inline]
+    pub fn is_valid(&self, i: usize) -> bool {
+        self.bits[i / 64] & (1u64 << (i % 64)) != 0
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Number of missing rows.
+    pub fn count_missing(&self) -> usize {
+        self.missing
+    }
+}
+
+/// A numeric column: values plus validity.
+///
+/// ```
+/// use survey_stats::data::NumericColumn;
+/// let c = NumericColumn::from_options(vec![Some(1.5), None, Some(3.0)]);
+/// assert_eq!(c.get(0), Some(1.5));
+/// assert_eq!(c.get(1), None);
+/// assert_eq!(c.count_missing(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NumericColumn {
+    values: Vec<f64>,
+    validity: Validity,
+}
+
+impl NumericColumn {
+    /// A column with every value present.
+    pub fn from_values(values: Vec<f64>) -> Self {
+        let validity = Validity::all_valid(values.len());
+        let mut col = Self { values, validity };
+        for i in 0..col.values.len() {
+            if !col.values[i].is_finite() {
+                col.values[i] = 0.0;
+                col.validity.set_missing(i);
+            }
+        }
+        col
+    }
+
+    /// A column from optional values (`None` = missing).
+    pub fn from_options(values: Vec<Option<f64>>) -> Self {
+        let mut col = Self::with_capacity(values.len());
+        for v in values {
+            col.push(v);
+        }
+        col
+    }
+
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Self {
+            values: Vec::with_capacity(n),
+            validity: Validity::default(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, v: Option<f64>) {
+        match v {
+            Some(x) if x.is_finite() => {
+                self.values.push(x);
+                self.validity.push(true);
+            }
+            _ => {
+                self.values.push(0.0);
+                self.validity.push(false);
+            }
+        }
+    }
+
+    /// The value of row `i`, `None` when missing.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<f64> {
+        if self.validity.is_valid(i) {
+            Some(self.values[i])
+        } else {
+            None
+        }
+    }
+
+    /// The raw values; a missing row holds `0.0` (consult [`NumericColumn::validity`]).
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// Which rows are present.
+    pub fn validity(&self) -> &Validity {
+        &self.validity
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Number of missing rows.
+    pub fn count_missing(&self) -> usize {
+        self.validity.count_missing()
+    }
+}
+
+/// Code of a missing value in a [`CategoricalColumn`].
+pub const MISSING_CODE: u32 = u32::MAX;
+
+/// A categorical column: one compact code per row and a dictionary of levels, sorted.
+///
+/// ```
+/// use survey_stats::data::CategoricalColumn;
+/// let c = CategoricalColumn::from_strings(&["M", "E", "", "E"], &[""]);
+/// assert_eq!(c.levels(), &["E".to_string(), "M".to_string()]);
+/// assert_eq!(c.get(0), Some("M"));
+/// assert_eq!(c.get(2), None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CategoricalColumn {
+    codes: Vec<u32>,
+    levels: Vec<String>,
+}
+
+impl CategoricalColumn {
+    /// Builds a column from text values; values listed in `missing` become missing.
+    pub fn from_strings<S: AsRef<str>>(values: &[S], missing: &[&str]) -> Self {
+        let mut b = CategoricalBuilder::default();
+        for v in values {
+            let v = v.as_ref();
+            if missing.contains(&v) {
+                b.push_missing();
+            } else {
+                b.push(v);
+            }
+        }
+        b.finish()
+    }
+
+    /// Code of each row (an index into [`CategoricalColumn::levels`], or [`MISSING_CODE`]).
+    pub fn codes(&self) -> &[u32] {
+        &self.codes
+    }
+
+    /// The levels in sorted order.
+    pub fn levels(&self) -> &[String] {
+        &self.levels
+    }
+
+    /// The level of row `i`, `None` when missing.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        match self.codes[i] {
+            MISSING_CODE => None,
+            c => Some(self.levels[c as usize].as_str()),
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// Number of missing rows.
+    pub fn count_missing(&self) -> usize {
+        self.codes.iter().filter(|&&c| c == MISSING_CODE).count()
+    }
+}
+
+/// Builds a [`CategoricalColumn`] by dictionary-encoding values as they come.
+#[derive(Debug, Default)]
+pub(crate) struct CategoricalBuilder {
+    codes: Vec<u32>,
+    levels: Vec<String>,
+    index: std::collections::HashMap<String, u32>,
+}
+
+impl CategoricalBuilder {
+    pub(crate) fn push(&mut self, v: &str) {
+        let code = match self.index.get(v) {
+            Some(&c) => c,
+            None => {
+                let c = self.levels.len() as u32;
+                self.levels.push(v.to_string());
+                self.index.insert(v.to_string(), c);
+                c
+            }
+        };
+        self.codes.push(code);
+    }
+
+    pub(crate) fn push_missing(&mut self) {
+        self.codes.push(MISSING_CODE);
+    }
+
+    /// Sorts the levels and remaps codes so that code order is level order.
+    pub(crate) fn finish(self) -> CategoricalColumn {
+        let mut order: Vec<u32> = (0..self.levels.len() as u32).collect();
+        order.sort_by(|&a, &b| self.levels[a as usize].cmp(&self.levels[b as usize]));
+        let mut remap = vec![0u32; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old as usize] = new as u32;
+        }
+        let mut levels = self.levels;
+        let sorted: Vec<String> = order
+            .iter()
+            .map(|&o| std::mem::take(&mut levels[o as usize]))
+            .collect();
+        let mut codes = self.codes;
+        for c in codes.iter_mut() {
+            if *c != MISSING_CODE {
+                *c = remap[*c as usize];
+            }
+        }
+        CategoricalColumn {
+            codes,
+            levels: sorted,
+        }
+    }
+}
+
+/// One column of a [`crate::data::Dataset`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// Numbers (including numeric answer codes such as 1–5, 9).
+    Numeric(NumericColumn),
+    /// Text categories, dictionary-encoded.
+    Categorical(CategoricalColumn),
+}
+
+impl Column {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Numeric(c) => c.len(),
+            Column::Categorical(c) => c.len(),
+        }
+    }
+
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of missing rows.
+    pub fn count_missing(&self) -> usize {
+        match self {
+            Column::Numeric(c) => c.count_missing(),
+            Column::Categorical(c) => c.count_missing(),
+        }
+    }
+
+    /// The column's kind, for messages.
+    pub fn kind(&self) -> ColumnKind {
+        match self {
+            Column::Numeric(_) => ColumnKind::Numeric,
+            Column::Categorical(_) => ColumnKind::Categorical,
+        }
+    }
+}
+
+/// Whether a column holds numbers or categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnKind {
+    /// Numbers.
+    Numeric,
+    /// Text categories.
+    Categorical,
+}
+
+impl std::fmt::Display for ColumnKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ColumnKind::Numeric => "numeric",
+            ColumnKind::Categorical => "categorical",
+        })
+    }
+}

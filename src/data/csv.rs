@@ -1,0 +1,265 @@
+//! Reading a CSV file into a [`Dataset`], validating against a questionnaire.
+
+use super::Dataset;
+use super::column::{CategoricalBuilder, Column, NumericColumn};
+use super::error::{DataError, Result};
+use crate::questionnaire::{Question, Questionnaire, ValueProblem};
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::Path;
+
+/// How to read a CSV file.
+///
+/// ```
+/// use survey_stats::data::{read_csv_from_reader, CsvOptions};
+/// let text = "id,w,region\n1,2.5,North\n2,NA,South\n";
+/// let ds = read_csv_from_reader(text.as_bytes(), "inline.csv", &CsvOptions::default())?;
+/// assert_eq!(ds.n_rows(), 2);
+/// assert_eq!(ds.numeric("w")?.get(1), None);
+/// # Ok::<(), survey_stats::data::DataError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CsvOptions<'q> {
+    /// Field texts read as missing (default `""` and `"NA"`).
+    pub missing: Vec<String>,
+    /// Validate the columns that questions claim against the questionnaire.
+    pub questionnaire: Option<&'q Questionnaire>,
+    /// Columns kept as text even when every value is a number (e.g. 14-digit ids).
+    pub text_columns: HashSet<String>,
+}
+
+impl Default for CsvOptions<'_> {
+    fn default() -> Self {
+        Self {
+            missing: vec![String::new(), "NA".to_string()],
+            questionnaire: None,
+            text_columns: HashSet::new(),
+        }
+    }
+}
+
+/// Reads a CSV file (header line first) into a [`Dataset`].
+///
+/// A column is numeric when every non-missing value parses as a finite number, otherwise
+/// categorical. Columns that a questionnaire question claims must hold numbers that the
+/// question accepts.
+///
+/// # Errors
+/// [`DataError`] naming the file, the row (header = row 1), the column and the value:
+/// unreadable file, empty file, header only, duplicate column name, ragged row, text in a
+/// question's column, a code the question does not know, a value out of range.
+pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions<'_>) -> Result<Dataset> {
+    let path = path.as_ref();
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| DataError::Io {
+        file: name.clone(),
+        message: e.to_string(),
+    })?;
+    read_csv_from_reader(
+        std::io::BufReader::with_capacity(1 << 20, file),
+        &name,
+        options,
+    )
+}
+
+enum Builder<'q> {
+    Numeric(NumericColumn),
+    Text(CategoricalBuilder),
+    Question(NumericColumn, &'q Question),
+}
+
+/// Reads CSV text from any reader; `file` names it in messages.
+///
+/// # Errors
+/// As [`read_csv`].
+pub fn read_csv_from_reader<R: Read>(
+    reader: R,
+    file: &str,
+    options: &CsvOptions<'_>,
+) -> Result<Dataset> {
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(reader);
+    let mut record = ::csv::ByteRecord::new();
+    let malformed = |row: u64, e: ::csv::Error| DataError::Malformed {
+        file: file.to_string(),
+        row,
+        message: e.to_string(),
+    };
+    if !rdr
+        .read_byte_record(&mut record)
+        .map_err(|e| malformed(1, e))?
+    {
+        return Err(DataError::EmptyFile {
+            file: file.to_string(),
+        });
+    }
+    let mut names: Vec<String> = Vec::with_capacity(record.len());
+    for field in record.iter() {
+        let name = std::str::from_utf8(field)
+            .map_err(|e| DataError::Malformed {
+                file: file.to_string(),
+                row: 1,
+                message: format!("header is not UTF-8: {e}"),
+            })?
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_string();
+        if names.contains(&name) {
+            return Err(DataError::DuplicateColumn {
+                file: file.to_string(),
+                column: name,
+            });
+        }
+        names.push(name);
+    }
+    let mut builders: Vec<Builder<'_>> = names
+        .iter()
+        .map(|n| {
+            if options.text_columns.contains(n) {
+                return Builder::Text(CategoricalBuilder::default());
+            }
+            match options.questionnaire.and_then(|q| q.question_for_column(n)) {
+                Some(q) => Builder::Question(NumericColumn::default(), q),
+                None => Builder::Numeric(NumericColumn::default()),
+            }
+        })
+        .collect();
+    let missing: Vec<&[u8]> = options.missing.iter().map(|s| s.as_bytes()).collect();
+    let mut row: u64 = 1;
+    while rdr
+        .read_byte_record(&mut record)
+        .map_err(|e| malformed(row + 1, e))?
+    {
+        row += 1;
+        if record.len() != names.len() {
+            // A blank line at the end of a file is not a row.
+            if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
+                row -= 1;
+                continue;
+            }
+            return Err(DataError::RaggedRow {
+                file: file.to_string(),
+                row,
+                expected: names.len(),
+                found: record.len(),
+            });
+        }
+        for (j, field) in record.iter().enumerate() {
+            let is_missing = missing.contains(&field);
+            let text = || String::from_utf8_lossy(field).into_owned();
+            match &mut builders[j] {
+                Builder::Numeric(col) => {
+                    if is_missing {
+                        col.push(None);
+                    } else if let Some(v) = parse_number(field) {
+                        col.push(Some(v));
+                    } else {
+                        let t = std::str::from_utf8(field).map_err(|_| DataError::Malformed {
+                            file: file.to_string(),
+                            row,
+                            message: format!("column {:?} is not UTF-8", names[j]),
+                        })?;
+                        let mut b = CategoricalBuilder::default();
+                        for i in 0..col.len() {
+                            match col.get(i) {
+                                Some(v) => b.push(&format!("{v}")),
+                                None => b.push_missing(),
+                            }
+                        }
+                        b.push(t);
+                        builders[j] = Builder::Text(b);
+                    }
+                }
+                Builder::Text(b) => {
+                    if is_missing {
+                        b.push_missing();
+                    } else {
+                        let t = std::str::from_utf8(field).map_err(|_| DataError::Malformed {
+                            file: file.to_string(),
+                            row,
+                            message: format!("column {:?} is not UTF-8", names[j]),
+                        })?;
+                        b.push(t);
+                    }
+                }
+                Builder::Question(col, q) => {
+                    if is_missing {
+                        col.push(None);
+                        continue;
+                    }
+                    let v = parse_number(field).ok_or_else(|| DataError::NotANumber {
+                        file: file.to_string(),
+                        row,
+                        column: names[j].clone(),
+                        value: text(),
+                    })?;
+                    if let Err(problem) = q.check_value(&names[j], v) {
+                        return Err(value_error(file, row, &names[j], q, v, problem));
+                    }
+                    col.push(Some(v));
+                }
+            }
+        }
+    }
+    if row == 1 {
+        return Err(DataError::HeaderOnly {
+            file: file.to_string(),
+        });
+    }
+    let columns = names
+        .into_iter()
+        .zip(builders)
+        .map(|(n, b)| {
+            let col = match b {
+                Builder::Numeric(c) | Builder::Question(c, _) => Column::Numeric(c),
+                Builder::Text(b) => Column::Categorical(b.finish()),
+            };
+            (n, col)
+        })
+        .collect();
+    Dataset::from_columns(columns).map_err(|e| match e {
+        DataError::DuplicateColumn { column, .. } => DataError::DuplicateColumn {
+            file: file.to_string(),
+            column,
+        },
+        other => other,
+    })
+}
+
+fn value_error(
+    file: &str,
+    row: u64,
+    column: &str,
+    q: &Question,
+    value: f64,
+    problem: ValueProblem,
+) -> DataError {
+    let question = q.id.to_string();
+    match problem {
+        ValueProblem::UnknownCode { .. } => DataError::UnknownCode {
+            file: file.to_string(),
+            row,
+            column: column.to_string(),
+            question,
+            value,
+        },
+        other => DataError::InvalidValue {
+            file: file.to_string(),
+            row,
+            column: column.to_string(),
+            question,
+            value,
+            reason: other.to_string(),
+        },
+    }
+}
+
+/// Parses a field as a finite number (surrounding blanks allowed).
+#[inline]
+fn parse_number(field: &[u8]) -> Option<f64> {
+    let s = std::str::from_utf8(field).ok()?.trim();
+    let v: f64 = s.parse().ok()?;
+    v.is_finite().then_some(v)
+}

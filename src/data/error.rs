@@ -1,0 +1,133 @@
+//! Errors of reading and accessing data.
+
+use thiserror::Error;
+
+/// Result of data operations.
+pub type Result<T, E = DataError> = std::result::Result<T, E>;
+
+/// What went wrong reading or accessing data. Row numbers are 1-based with the header as
+/// row 1, so row 2 is the first data row, as a spreadsheet shows it.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum DataError {
+    /// The file could not be opened or read.
+    #[error("{file}: cannot read: {message}")]
+    Io {
+        /// File name.
+        file: String,
+        /// The system's message.
+        message: String,
+    },
+    /// The file is empty (no header).
+    #[error("{file}: the file is empty (no header line)")]
+    EmptyFile {
+        /// File name.
+        file: String,
+    },
+    /// The file has a header but no data rows.
+    #[error("{file}: the file has a header but no data rows")]
+    HeaderOnly {
+        /// File name.
+        file: String,
+    },
+    /// Two columns share a name.
+    #[error("{file}: duplicate column name {column:?}")]
+    DuplicateColumn {
+        /// File name (empty when built in code).
+        file: String,
+        /// The repeated name.
+        column: String,
+    },
+    /// A row has the wrong number of fields.
+    #[error("{file}: row {row} has {found} fields, the header has {expected}")]
+    RaggedRow {
+        /// File name.
+        file: String,
+        /// Row number (header = 1).
+        row: u64,
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in this row.
+        found: usize,
+    },
+    /// A malformed CSV record or text that is not UTF-8.
+    #[error("{file}: row {row}: {message}")]
+    Malformed {
+        /// File name.
+        file: String,
+        /// Row number (header = 1).
+        row: u64,
+        /// What the parser said.
+        message: String,
+    },
+    /// A numeric column holds text that is not a number.
+    #[error("{file}: row {row}, column {column:?}: {value:?} is not a number")]
+    NotANumber {
+        /// File name.
+        file: String,
+        /// Row number (header = 1).
+        row: u64,
+        /// Column name.
+        column: String,
+        /// The offending text.
+        value: String,
+    },
+    /// A code the question's codebook does not list.
+    #[error(
+        "{file}: row {row}, column {column:?}: code {value} is not a code of question {question:?}"
+    )]
+    UnknownCode {
+        /// File name.
+        file: String,
+        /// Row number (header = 1).
+        row: u64,
+        /// Column name.
+        column: String,
+        /// Question id.
+        question: String,
+        /// The offending value.
+        value: f64,
+    },
+    /// A value outside the question's valid range, or not an integer / 0-1 where one is due.
+    #[error(
+        "{file}: row {row}, column {column:?}: value {value} is invalid for question {question:?}: {reason}"
+    )]
+    InvalidValue {
+        /// File name.
+        file: String,
+        /// Row number (header = 1).
+        row: u64,
+        /// Column name.
+        column: String,
+        /// Question id.
+        question: String,
+        /// The offending value.
+        value: f64,
+        /// Why it is invalid (e.g. "outside [0, 120]").
+        reason: String,
+    },
+    /// A column that the analysis names is not in the data.
+    #[error("column {column:?} is not in the data")]
+    MissingColumn {
+        /// The name asked for.
+        column: String,
+    },
+    /// A numeric column was needed but the column holds text.
+    #[error("column {column:?} is not numeric (it holds text such as {example:?})")]
+    NotNumeric {
+        /// Column name.
+        column: String,
+        /// One of its values.
+        example: String,
+    },
+    /// Columns of different lengths.
+    #[error("column {column:?} has {found} rows, expected {expected}")]
+    LengthMismatch {
+        /// Column name.
+        column: String,
+        /// Rows of the dataset.
+        expected: usize,
+        /// Rows of this column.
+        found: usize,
+    },
+}

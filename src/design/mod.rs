@@ -1,0 +1,440 @@
+//! Survey designs: weights, strata, clusters by stage, finite population corrections.
+//!
+//! A [`Design`] is built once from a [`Dataset`] and validated then; estimators trust it.
+//! It stores, per row, the weight and the index of the row's sampling unit at each stage,
+//! so that every estimator reduces rows to per-unit sums in one pass (see
+//! [`crate::variance`]).
+//!
+//! ```
+//! use survey_stats::data::{Column, Dataset, NumericColumn};
+//! use survey_stats::design::{Design, DesignOptions};
+//! let ds = Dataset::from_columns(vec![
+//!     ("w".into(), Column::Numeric(NumericColumn::from_values(vec![2.0, 2.0, 4.0, 4.0]))),
+//!     ("h".into(), Column::Numeric(NumericColumn::from_values(vec![1.0, 1.0, 2.0, 2.0]))),
+//! ])?;
+//! let opts = DesignOptions { weights: Some("w".into()), strata: Some("h".into()), ..Default::default() };
+//! let design = Design::new(&ds, &opts)?;
+//! assert_eq!(design.degrees_of_freedom(), 2.0); // 4 PSUs − 2 strata
+//! assert_eq!(design.total_weight(), 12.0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod error;
+mod weights;
+
+pub use error::{DesignError, Result};
+pub use weights::Weights;
+
+use crate::data::{Dataset, Factor, MISSING_CODE};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// What to do with a stratum that has a single PSU, as R's `options(survey.lonely.psu)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LonelyPsu {
+    /// Stop with an error naming the stratum (R's default).
+    #[default]
+    Fail,
+    /// The stratum contributes nothing to the variance.
+    Remove,
+    /// The stratum is sampled with certainty: no contribution.
+    Certainty,
+    /// The lonely PSU's sum is centred at the overall mean (zero for influence values)
+    /// instead of its stratum mean.
+    Adjust,
+    /// The stratum gets the average variance contribution of the other strata.
+    Average,
+}
+
+/// How the sample was drawn: the column names of a design, as the analysis spec's `design`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DesignOptions {
+    /// Sampling weights column. Absent: the inverse of the product of the stages' sampling
+    /// fractions when `fpc` is given, otherwise 1.
+    #[serde(default)]
+    pub weights: Option<String>,
+    /// Strata column; absent means one stratum.
+    #[serde(default)]
+    pub strata: Option<String>,
+    /// Cluster id columns by stage; empty means each row is its own PSU.
+    #[serde(default)]
+    pub clusters: Vec<String>,
+    /// Finite population correction per stage: a value above 1 is the population size (of
+    /// PSUs in the stratum for stage 1), a value at most 1 the sampling fraction.
+    #[serde(default)]
+    pub fpc: Vec<String>,
+    /// Cluster ids are unique only within strata (R's `nest = TRUE`).
+    #[serde(default)]
+    pub nest: bool,
+    /// Lonely-PSU policy.
+    #[serde(default)]
+    pub lonely_psu: LonelyPsu,
+}
+
+/// One sampling stage: which unit each row belongs to, and how units group (by stratum at
+/// stage 1, by parent unit below).
+#[derive(Debug, Clone)]
+pub(crate) struct Stage {
+    /// Row → unit index at this stage (global across the design).
+    pub(crate) unit_of_row: Vec<u32>,
+    /// Unit → group (stratum at stage 1, parent unit at later stages).
+    pub(crate) group_of_unit: Vec<u32>,
+    /// Units of each group, listed by group (CSR: `group_start[g]..group_start[g+1]`).
+    pub(crate) group_start: Vec<usize>,
+    pub(crate) group_units: Vec<u32>,
+    /// Population size of each group's units (`None`: sampled with replacement).
+    pub(crate) population: Option<Vec<f64>>,
+}
+
+impl Stage {
+    pub(crate) fn n_units(&self) -> usize {
+        self.group_of_unit.len()
+    }
+    pub(crate) fn n_groups(&self) -> usize {
+        self.group_start.len() - 1
+    }
+    pub(crate) fn units_of_group(&self, g: usize) -> &[u32] {
+        &self.group_units[self.group_start[g]..self.group_start[g + 1]]
+    }
+}
+
+/// A validated survey design over the rows of a dataset.
+#[derive(Debug, Clone)]
+pub struct Design {
+    weights: Weights,
+    stages: Vec<Stage>,
+    stratum_labels: Vec<String>,
+    variance_depth: usize,
+    lonely_psu: LonelyPsu,
+}
+
+impl Design {
+    /// Builds and validates a design.
+    ///
+    /// # Errors
+    /// [`DesignError`]: a named column missing, a weight missing, negative or not finite,
+    /// a stratum or cluster id missing, clusters crossing strata without `nest`, an fpc
+    /// smaller than the number of sampled units or varying within a stratum, a stratum with
+    /// one PSU under [`LonelyPsu::Fail`].
+    pub fn new(data: &Dataset, options: &DesignOptions) -> Result<Design> {
+        let n = data.n_rows();
+        if n == 0 {
+            return Err(DesignError::NoRows);
+        }
+        // Strata.
+        let (strata, stratum_labels): (Vec<u32>, Vec<String>) = match &options.strata {
+            None => (vec![0; n], vec!["1".to_string()]),
+            Some(col) => {
+                let f = data.factor(col)?;
+                if let Some(row) = f.codes().iter().position(|&c| c == MISSING_CODE) {
+                    return Err(DesignError::MissingId {
+                        column: col.clone(),
+                        row: row + 1,
+                    });
+                }
+                (
+                    f.codes().to_vec(),
+                    f.labels().into_iter().map(String::from).collect(),
+                )
+            }
+        };
+        let n_strata = stratum_labels.len();
+
+        // Unit ids by stage: stage 1 grouped by stratum, later stages by parent unit.
+        let n_stages = options.clusters.len().max(1);
+        if options.fpc.len() > n_stages {
+            return Err(DesignError::TooManyFpc {
+                fpc: options.fpc.len(),
+                stages: n_stages,
+            });
+        }
+        let mut stages: Vec<Stage> = Vec::with_capacity(n_stages);
+        for s in 0..n_stages {
+            let parent: &[u32] = if s == 0 {
+                &strata
+            } else {
+                &stages[s - 1].unit_of_row
+            };
+            let n_groups = if s == 0 {
+                n_strata
+            } else {
+                stages[s - 1].n_units()
+            };
+            let (unit_of_row, group_of_unit) = match options.clusters.get(s) {
+                None => ((0..n as u32).collect(), parent.to_vec()),
+                Some(col) => {
+                    let f = data.factor(col)?;
+                    let nest = s > 0 || options.nest;
+                    units_from_ids(&f, parent, nest, col, &stratum_labels)?
+                }
+            };
+            let mut counts = vec![0usize; n_groups + 1];
+            for &g in &group_of_unit {
+                counts[g as usize + 1] += 1;
+            }
+            for g in 0..n_groups {
+                counts[g + 1] += counts[g];
+            }
+            let group_start = counts.clone();
+            let mut group_units = vec![0u32; group_of_unit.len()];
+            let mut next = counts;
+            for (u, &g) in group_of_unit.iter().enumerate() {
+                group_units[next[g as usize]] = u as u32;
+                next[g as usize] += 1;
+            }
+            let mut stage = Stage {
+                unit_of_row,
+                group_of_unit,
+                group_start,
+                group_units,
+                population: None,
+            };
+            if let Some(col) = options.fpc.get(s) {
+                stage.population = Some(population_sizes(data, col, &stage, parent, s)?);
+            }
+            stages.push(stage);
+        }
+
+        // Weights.
+        let weights = match &options.weights {
+            Some(col) => Weights::from_column(data.numeric(col)?, col)?,
+            None if !options.fpc.is_empty() => {
+                let mut w = vec![1.0; n];
+                for st in &stages {
+                    if let Some(pop) = &st.population {
+                        for (i, wi) in w.iter_mut().enumerate() {
+                            let g = st.group_of_unit[st.unit_of_row[i] as usize] as usize;
+                            let sampled = st.units_of_group(g).len() as f64;
+                            *wi *= pop[g] / sampled;
+                        }
+                    }
+                }
+                Weights::new(w)?
+            }
+            None => Weights::new(vec![1.0; n])?,
+        };
+
+        // Deeper stages add variance only below a stage sampled without replacement.
+        let mut variance_depth = 1;
+        while variance_depth < stages.len() && stages[variance_depth - 1].population.is_some() {
+            variance_depth += 1;
+        }
+
+        let design = Design {
+            weights,
+            stages,
+            stratum_labels,
+            variance_depth,
+            lonely_psu: options.lonely_psu,
+        };
+        if options.lonely_psu == LonelyPsu::Fail {
+            design.check_lonely()?;
+        }
+        Ok(design)
+    }
+
+    fn check_lonely(&self) -> Result<()> {
+        let st = &self.stages[0];
+        for g in 0..st.n_groups() {
+            let n = st.units_of_group(g).len();
+            let certain = st.population.as_ref().is_some_and(|p| p[g] <= n as f64);
+            if n == 1 && !certain {
+                return Err(DesignError::LonelyPsu {
+                    stratum: self.stratum_labels[g].clone(),
+                    stage: 1,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of rows.
+    pub fn n_rows(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// The sampling weights.
+    pub fn weights(&self) -> &Weights {
+        &self.weights
+    }
+
+    /// Returns a design with the same structure and new weights (for weighting steps).
+    pub fn with_weights(&self, weights: Weights) -> Design {
+        Design {
+            weights,
+            ..self.clone()
+        }
+    }
+
+    /// Sum of the weights.
+    pub fn total_weight(&self) -> f64 {
+        self.weights.as_slice().iter().sum()
+    }
+
+    /// Number of strata.
+    pub fn n_strata(&self) -> usize {
+        self.stages[0].n_groups()
+    }
+
+    /// Labels of the strata, in code order.
+    pub fn stratum_labels(&self) -> &[String] {
+        &self.stratum_labels
+    }
+
+    /// Number of primary sampling units.
+    pub fn n_psu(&self) -> usize {
+        self.stages[0].n_units()
+    }
+
+    /// Stage-1 unit (PSU) of each row.
+    pub fn psu_of_row(&self) -> &[u32] {
+        &self.stages[0].unit_of_row
+    }
+
+    /// Stratum of each PSU.
+    pub fn stratum_of_psu(&self) -> &[u32] {
+        &self.stages[0].group_of_unit
+    }
+
+    /// Design degrees of freedom: PSUs minus strata (R's `degf`).
+    pub fn degrees_of_freedom(&self) -> f64 {
+        self.n_psu() as f64 - self.n_strata() as f64
+    }
+
+    /// The lonely-PSU policy.
+    pub fn lonely_psu(&self) -> LonelyPsu {
+        self.lonely_psu
+    }
+
+    pub(crate) fn stages(&self) -> &[Stage] {
+        &self.stages
+    }
+
+    /// Number of stages whose variance is computed (R adds stage *s + 1* only when stage
+    /// *s* has a finite population correction).
+    pub(crate) fn variance_depth(&self) -> usize {
+        self.variance_depth
+    }
+
+    /// The unit of each row at the deepest stage used for the variance: estimators sum
+    /// rows into these units.
+    pub(crate) fn variance_unit_of_row(&self) -> &[u32] {
+        &self.stages[self.variance_depth - 1].unit_of_row
+    }
+
+    /// Number of units at the deepest variance stage.
+    pub(crate) fn n_variance_units(&self) -> usize {
+        self.stages[self.variance_depth - 1].n_units()
+    }
+}
+
+/// Maps cluster ids to unit indices, checking nesting in the parent groups.
+fn units_from_ids(
+    f: &Factor<'_>,
+    parent: &[u32],
+    nest: bool,
+    col: &str,
+    stratum_labels: &[String],
+) -> Result<(Vec<u32>, Vec<u32>)> {
+    let codes = f.codes();
+    let mut unit_of_row = Vec::with_capacity(codes.len());
+    let mut group_of_unit: Vec<u32> = Vec::new();
+    if nest {
+        let mut index: HashMap<(u32, u32), u32> = HashMap::new();
+        for (row, (&c, &g)) in codes.iter().zip(parent).enumerate() {
+            if c == MISSING_CODE {
+                return Err(DesignError::MissingId {
+                    column: col.to_string(),
+                    row: row + 1,
+                });
+            }
+            let u = *index.entry((g, c)).or_insert_with(|| {
+                group_of_unit.push(g);
+                group_of_unit.len() as u32 - 1
+            });
+            unit_of_row.push(u);
+        }
+    } else {
+        let mut unit_of_code = vec![MISSING_CODE; f.levels().len()];
+        for (row, (&c, &g)) in codes.iter().zip(parent).enumerate() {
+            if c == MISSING_CODE {
+                return Err(DesignError::MissingId {
+                    column: col.to_string(),
+                    row: row + 1,
+                });
+            }
+            let u = &mut unit_of_code[c as usize];
+            if *u == MISSING_CODE {
+                *u = group_of_unit.len() as u32;
+                group_of_unit.push(g);
+            } else if group_of_unit[*u as usize] != g {
+                return Err(DesignError::ClusterCrossesStrata {
+                    cluster: f.levels()[c as usize].label.clone(),
+                    column: col.to_string(),
+                    strata: [
+                        stratum_labels[group_of_unit[*u as usize] as usize].clone(),
+                        stratum_labels[g as usize].clone(),
+                    ],
+                });
+            }
+            unit_of_row.push(*u);
+        }
+    }
+    Ok((unit_of_row, group_of_unit))
+}
+
+/// Population sizes per group from an fpc column (size if > 1, sampling fraction if ≤ 1).
+fn population_sizes(
+    data: &Dataset,
+    col: &str,
+    stage: &Stage,
+    parent: &[u32],
+    s: usize,
+) -> Result<Vec<f64>> {
+    let values = data.numeric(col)?;
+    let n_groups = stage.n_groups();
+    let mut pop: Vec<Option<f64>> = vec![None; n_groups];
+    for (row, &g) in parent.iter().enumerate() {
+        let v = values.get(row).ok_or(DesignError::MissingFpc {
+            column: col.to_string(),
+            row: row + 1,
+        })?;
+        let g = g as usize;
+        match pop[g] {
+            None => pop[g] = Some(v),
+            Some(p) if p != v => {
+                return Err(DesignError::FpcVaries {
+                    column: col.to_string(),
+                    row: row + 1,
+                    value: v,
+                    before: p,
+                });
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::with_capacity(n_groups);
+    for (g, p) in pop.into_iter().enumerate() {
+        let sampled = stage.units_of_group(g).len() as f64;
+        let v = p.unwrap_or(f64::INFINITY);
+        if !(v > 0.0) || !v.is_finite() {
+            return Err(DesignError::BadFpc {
+                column: col.to_string(),
+                value: v,
+            });
+        }
+        let size = if v <= 1.0 { sampled / v } else { v };
+        if size < sampled - 1e-9 * sampled {
+            return Err(DesignError::FpcTooSmall {
+                column: col.to_string(),
+                stage: s + 1,
+                population: size,
+                sampled: sampled as usize,
+            });
+        }
+        out.push(size);
+    }
+    Ok(out)
+}

@@ -1,0 +1,105 @@
+//! Finishing an estimator that is a smooth function of weighted totals: SE by the delta
+//! method, design effects, degrees of freedom and the interval.
+
+use super::pass::DomainPass;
+use super::{DfRule, EstimateError, EstimateOptions, IntervalKind};
+use crate::design::Design;
+use crate::interval;
+use crate::variance::Covariance;
+
+/// The SRS reference for the design effect.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SrsScale {
+    /// A mean or proportion: `V_srs = s²·(N − n)/(N·n)` (without replacement), `s²/n` (with).
+    Mean,
+    /// A total or count: the mean's reference times `N²`.
+    Total,
+}
+
+/// Standard error, design effects and degrees of freedom of one estimated quantity.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Precision {
+    pub std_error: f64,
+    pub deff: Option<f64>,
+    pub deff_replace: Option<f64>,
+}
+
+/// SE of `g(T)` with gradient `grad`, and, for a quantity that is a mean or total of the
+/// variable `j` of the pass, its design effects.
+///
+/// ```text
+/// Var = ∇gᵀ V ∇g
+/// s²  = (Σw·y² − N·ȳ²)/N · n/(n − 1)          (R svyvar: weighted variance, n/(n−1))
+/// deff         = Var / (s²·(N − n)/(N·n)) [· N² for totals]   R svymean(deff = TRUE)
+/// deff_replace = Var / (s²/n)             [· N² for totals]   R svymean(deff = "replace")
+/// ```
+/// with `N` the base's weight sum and `n` its rows of non-zero weight.
+pub(crate) fn precision(
+    cov: &Covariance,
+    grad: &[f64],
+    pass: &DomainPass,
+    srs: Option<(usize, SrsScale)>,
+) -> Precision {
+    let var = cov.variance_of(grad).max(0.0);
+    let std_error = var.sqrt();
+    let (mut deff, mut deff_replace) = (None, None);
+    if let Some((j, scale)) = srs {
+        let n = pass.n_positive as f64;
+        let big_n = pass.weighted_n;
+        if n > 1.0 && big_n > 0.0 {
+            let total = pass.sums.totals()[j];
+            let mean = total / big_n;
+            let s2 = ((pass.sum_sq[j] - big_n * mean * mean) / big_n).max(0.0) * n / (n - 1.0);
+            let factor = match scale {
+                SrsScale::Mean => 1.0,
+                SrsScale::Total => big_n * big_n,
+            };
+            let v_wr = s2 / n * factor;
+            let v_wor = s2 * (big_n - n) / (big_n * n) * factor;
+            if v_wor > 0.0 {
+                deff = Some(var / v_wor);
+            }
+            if v_wr > 0.0 {
+                deff_replace = Some(var / v_wr);
+            }
+        }
+    }
+    Precision {
+        std_error,
+        deff,
+        deff_replace,
+    }
+}
+
+/// Degrees of freedom for a domain by the options' rule.
+pub(crate) fn degrees_of_freedom(
+    design: &Design,
+    pass: &DomainPass,
+    options: &EstimateOptions,
+    is_by: bool,
+) -> f64 {
+    match options.df {
+        DfRule::Domain if is_by => DomainPass::degrees_of_freedom(design, &pass.psu_in_domain),
+        DfRule::Domain => design.degrees_of_freedom(),
+        DfRule::Base => DomainPass::degrees_of_freedom(design, &pass.psu_in_base),
+        DfRule::Fixed(df) => df,
+    }
+}
+
+/// The t or normal interval `est ∓ q·SE` of a mean, total, count, ratio or difference.
+///
+/// # Errors
+/// [`EstimateError::Interval`] for degrees of freedom that are not positive.
+pub(crate) fn symmetric_interval(
+    estimate: f64,
+    std_error: f64,
+    df: f64,
+    options: &EstimateOptions,
+) -> Result<(f64, f64, Option<f64>), EstimateError> {
+    let df = match options.interval {
+        IntervalKind::T => df,
+        IntervalKind::Normal => f64::INFINITY,
+    };
+    let (lo, hi) = interval::mean_interval(estimate, std_error, df, options.level)?;
+    Ok((lo, hi, df.is_finite().then_some(df)))
+}

@@ -1,0 +1,237 @@
+//! The one pass over the rows that every linearized estimator shares.
+
+use crate::data::{Dataset, Factor, MISSING_CODE};
+use crate::design::Design;
+use crate::variance::UnitSums;
+use std::collections::BTreeMap;
+
+/// Whether a row counts, as an estimator's row function says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowStatus {
+    /// In the base: its values were written.
+    In,
+    /// In the domain but left out of the base (missing or excluded value).
+    Missing,
+}
+
+/// What one pass collects for one domain: per-unit weighted sums (the variance's sufficient
+/// statistics) and the global moments the design effect needs. Merges by addition.
+#[derive(Debug, Clone)]
+pub(crate) struct DomainPass {
+    /// Per-unit sums of `w·y_j`.
+    pub sums: UnitSums,
+    /// `Σ w·y_j²` over the base, for the SRS variance of the design effect.
+    pub sum_sq: Vec<f64>,
+    /// Rows in the base.
+    pub n: u64,
+    /// Rows in the base with non-zero weight (R's `nobs` in the design effect).
+    pub n_positive: u64,
+    /// Rows in the domain left out of the base.
+    pub n_missing: u64,
+    /// `Σ w` over the base.
+    pub weighted_n: f64,
+    /// PSUs with a row of positive weight in the domain.
+    pub psu_in_domain: Vec<bool>,
+    /// PSUs with a row of positive weight in the base.
+    pub psu_in_base: Vec<bool>,
+}
+
+impl DomainPass {
+    fn new(design: &Design, k: usize) -> Self {
+        Self {
+            sums: UnitSums::new(design, k),
+            sum_sq: vec![0.0; k],
+            n: 0,
+            n_positive: 0,
+            n_missing: 0,
+            weighted_n: 0.0,
+            psu_in_domain: vec![false; design.n_psu()],
+            psu_in_base: vec![false; design.n_psu()],
+        }
+    }
+
+    /// Adds another pass over other rows of the same design.
+    pub fn merge(&mut self, other: &DomainPass) {
+        self.sums.merge(&other.sums);
+        for (a, b) in self.sum_sq.iter_mut().zip(&other.sum_sq) {
+            *a += b;
+        }
+        self.n += other.n;
+        self.n_positive += other.n_positive;
+        self.n_missing += other.n_missing;
+        self.weighted_n += other.weighted_n;
+        for (a, b) in self.psu_in_domain.iter_mut().zip(&other.psu_in_domain) {
+            *a |= b;
+        }
+        for (a, b) in self.psu_in_base.iter_mut().zip(&other.psu_in_base) {
+            *a |= b;
+        }
+    }
+
+    /// PSUs minus strata among the PSUs flagged.
+    pub fn degrees_of_freedom(design: &Design, psus: &[bool]) -> f64 {
+        let mut strata = vec![false; design.n_strata()];
+        let mut n_psu = 0usize;
+        for (p, &seen) in psus.iter().enumerate() {
+            if seen {
+                n_psu += 1;
+                strata[design.stratum_of_psu()[p] as usize] = true;
+            }
+        }
+        n_psu as f64 - strata.iter().filter(|&&s| s).count() as f64
+    }
+}
+
+/// Domains (R's `svyby`): one code per row for the combination of the `by` columns' values.
+#[derive(Debug, Clone, Default)]
+pub struct Domains {
+    codes: Option<Vec<u32>>,
+    labels: Vec<BTreeMap<String, String>>,
+}
+
+impl Domains {
+    /// The whole population as one domain.
+    pub fn whole() -> Self {
+        Domains {
+            codes: None,
+            labels: vec![BTreeMap::new()],
+        }
+    }
+
+    /// Domains from the combinations of the values of `by` columns that occur in the data,
+    /// ordered as R's `svyby` orders them (the first column varies fastest). Rows missing
+    /// any `by` value belong to no domain.
+    ///
+    /// # Errors
+    /// [`crate::data::DataError::MissingColumn`] when a column is absent.
+    pub fn by(data: &Dataset, by: &[String]) -> crate::data::Result<Self> {
+        if by.is_empty() {
+            return Ok(Self::whole());
+        }
+        let factors: Vec<Factor<'_>> = by
+            .iter()
+            .map(|b| data.factor(b))
+            .collect::<crate::data::Result<_>>()?;
+        let n = data.n_rows();
+        let mut combined = vec![0u64; n];
+        let mut stride = 1u64;
+        let mut strides = Vec::with_capacity(factors.len());
+        for f in &factors {
+            strides.push(stride);
+            let codes = f.codes();
+            for (c, &x) in combined.iter_mut().zip(codes) {
+                if *c != u64::MAX {
+                    *c = if x == MISSING_CODE {
+                        u64::MAX
+                    } else {
+                        *c + x as u64 * stride
+                    };
+                }
+            }
+            stride *= f.levels().len().max(1) as u64;
+        }
+        let mut present: Vec<u64> = combined
+            .iter()
+            .copied()
+            .filter(|&c| c != u64::MAX)
+            .collect();
+        present.sort_unstable();
+        present.dedup();
+        // R orders by the last variable slowest: that is the numeric order of `combined`.
+        let mut labels = Vec::with_capacity(present.len());
+        for &c in &present {
+            let mut m = BTreeMap::new();
+            for (j, f) in factors.iter().enumerate() {
+                let level = (c / strides[j]) % f.levels().len() as u64;
+                m.insert(by[j].clone(), f.levels()[level as usize].label.clone());
+            }
+            labels.push(m);
+        }
+        let codes = combined
+            .iter()
+            .map(|&c| {
+                if c == u64::MAX {
+                    MISSING_CODE
+                } else {
+                    present.binary_search(&c).map_or(MISSING_CODE, |i| i as u32)
+                }
+            })
+            .collect();
+        Ok(Domains {
+            codes: Some(codes),
+            labels,
+        })
+    }
+
+    /// Number of domains.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Whether there are no domains (no row has all `by` values).
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Whether these are real domains (`by` given) rather than the whole population.
+    pub fn is_by(&self) -> bool {
+        self.codes.is_some()
+    }
+
+    /// The `by` values of domain `d`.
+    pub fn label(&self, d: usize) -> &BTreeMap<String, String> {
+        &self.labels[d]
+    }
+}
+
+/// Runs one pass over the rows: for each row in a domain, `row_fn` writes the row's `k`
+/// unweighted values into its buffer and says whether the row is in the base.
+pub(crate) fn run_pass<F>(
+    design: &Design,
+    domains: &Domains,
+    k: usize,
+    mut row_fn: F,
+) -> Vec<DomainPass>
+where
+    F: FnMut(usize, &mut [f64]) -> RowStatus,
+{
+    let mut passes: Vec<DomainPass> = (0..domains.len())
+        .map(|_| DomainPass::new(design, k))
+        .collect();
+    let weights = design.weights().as_slice();
+    let units = design.variance_unit_of_row();
+    let psus = design.psu_of_row();
+    let mut buf = vec![0.0; k];
+    let mut wbuf = vec![0.0; k];
+    for row in 0..design.n_rows() {
+        let d = match &domains.codes {
+            None => 0,
+            Some(c) => match c[row] {
+                MISSING_CODE => continue,
+                d => d as usize,
+            },
+        };
+        let w = weights[row];
+        let p = &mut passes[d];
+        if w > 0.0 {
+            p.psu_in_domain[psus[row] as usize] = true;
+        }
+        match row_fn(row, &mut buf) {
+            RowStatus::Missing => p.n_missing += 1,
+            RowStatus::In => {
+                p.n += 1;
+                if w > 0.0 {
+                    p.n_positive += 1;
+                    p.psu_in_base[psus[row] as usize] = true;
+                }
+                p.weighted_n += w;
+                for j in 0..k {
+                    wbuf[j] = w * buf[j];
+                    p.sum_sq[j] += wbuf[j] * buf[j];
+                }
+                p.sums.add_to_unit(units[row], &wbuf);
+            }
+        }
+    }
+    passes
+}

@@ -1,0 +1,301 @@
+//! Proportions and weighted counts of the categories of a variable.
+
+use super::linear::{Precision, SrsScale, degrees_of_freedom, precision, symmetric_interval};
+use super::pass::{DomainPass, RowStatus, run_pass};
+use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
+use crate::data::{Dataset, Factor, MISSING_CODE};
+use crate::design::Design;
+use crate::interval::{self, ProportionInput, ProportionMethod};
+use crate::variance::covariance;
+
+/// Which categories to report.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum CategorySelection {
+    /// Every category of the variable (less excluded ones), in code order.
+    #[default]
+    All,
+    /// One category, by label or numeric code.
+    One(String),
+    /// A net: several categories counted as one, reported under `label`.
+    Net {
+        /// Labels or codes of the categories.
+        categories: Vec<String>,
+        /// Name of the net in the output.
+        label: String,
+    },
+}
+
+/// Share of each category, per domain, as R's `svymean(~factor, design, deff = TRUE)`, with
+/// the interval of `options.method` as R's `svyciprop`.
+///
+/// ```text
+/// p̂_c = Σ w·1[y = c] / Σ w           over the base (rows with a non-excluded value)
+/// z_k = w_k·(1[y_k = c] − p̂_c)/Σw     linearized values
+/// ```
+/// Source: R `survey::svymean` on a factor; `survey::svyciprop` for the intervals.
+///
+/// # Errors
+/// [`EstimateError::UnknownCategory`] for a category that does not occur; as
+/// [`super::mean`] otherwise.
+///
+/// ```
+/// use survey_stats::data::{CategoricalColumn, Column, Dataset};
+/// use survey_stats::design::{Design, DesignOptions};
+/// use survey_stats::estimate::{proportion, CategorySelection, Domains, EstimateOptions};
+/// let ds = Dataset::from_columns(vec![(
+///     "a".into(),
+///     Column::Categorical(CategoricalColumn::from_strings(&["y", "n", "y", "y"], &[])),
+/// )])?;
+/// let d = Design::new(&ds, &DesignOptions::default())?;
+/// let rows = proportion(&ds, &d, "a", &CategorySelection::All, &Domains::whole(), &EstimateOptions::default())?;
+/// assert_eq!(rows[1].category.as_deref(), Some("y"));
+/// assert_eq!(rows[1].estimate, Some(0.75));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn proportion(
+    data: &Dataset,
+    design: &Design,
+    variable: &str,
+    selection: &CategorySelection,
+    domains: &Domains,
+    options: &EstimateOptions,
+) -> Result<Vec<Estimate>> {
+    categories(
+        data,
+        design,
+        variable,
+        selection,
+        domains,
+        options,
+        Stat::Proportion,
+    )
+}
+
+/// Weighted count of each category with its SE, as R's `svytotal(~factor, design)`; the
+/// interval is that of a total.
+///
+/// ```text
+/// N̂_c = Σ w·1[y = c];  z_k = w_k·1[y_k = c]
+/// ```
+/// Source: R `survey::svytotal` on a factor.
+///
+/// # Errors
+/// As [`proportion`].
+///
+/// ```
+/// use survey_stats::data::{CategoricalColumn, Column, Dataset};
+/// use survey_stats::design::{Design, DesignOptions};
+/// use survey_stats::estimate::{count, CategorySelection, Domains, EstimateOptions};
+/// let ds = Dataset::from_columns(vec![(
+///     "a".into(),
+///     Column::Categorical(CategoricalColumn::from_strings(&["y", "n", "y", "y"], &[])),
+/// )])?;
+/// let d = Design::new(&ds, &DesignOptions::default())?;
+/// let rows = count(&ds, &d, "a", &CategorySelection::One("y".into()), &Domains::whole(), &EstimateOptions::default())?;
+/// assert_eq!(rows[0].estimate, Some(3.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn count(
+    data: &Dataset,
+    design: &Design,
+    variable: &str,
+    selection: &CategorySelection,
+    domains: &Domains,
+    options: &EstimateOptions,
+) -> Result<Vec<Estimate>> {
+    categories(
+        data,
+        design,
+        variable,
+        selection,
+        domains,
+        options,
+        Stat::Count,
+    )
+}
+
+/// The reported groups: each a label and the factor levels it sums.
+fn groups(
+    factor: &Factor<'_>,
+    variable: &str,
+    selection: &CategorySelection,
+    options: &EstimateOptions,
+) -> Result<Vec<(String, Vec<usize>)>> {
+    let find = |label: &str| {
+        factor
+            .find(label)
+            .ok_or_else(|| EstimateError::UnknownCategory {
+                variable: variable.to_string(),
+                category: label.to_string(),
+                known: factor.labels().join(", "),
+            })
+    };
+    Ok(match selection {
+        CategorySelection::All => factor
+            .levels()
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !options.excludes_label(&l.label, l.code))
+            .map(|(i, l)| (l.label.clone(), vec![i]))
+            .collect(),
+        CategorySelection::One(c) => {
+            vec![(factor.levels()[find(c)?].label.clone(), vec![find(c)?])]
+        }
+        CategorySelection::Net { categories, label } => {
+            let idx = categories
+                .iter()
+                .map(|c| find(c))
+                .collect::<Result<Vec<_>>>()?;
+            vec![(label.clone(), idx)]
+        }
+    })
+}
+
+fn categories(
+    data: &Dataset,
+    design: &Design,
+    variable: &str,
+    selection: &CategorySelection,
+    domains: &Domains,
+    options: &EstimateOptions,
+    stat: Stat,
+) -> Result<Vec<Estimate>> {
+    let factor = data.factor(variable)?;
+    let groups = groups(&factor, variable, selection, options)?;
+    let excluded: Vec<bool> = factor
+        .levels()
+        .iter()
+        .map(|l| options.excludes_label(&l.label, l.code))
+        .collect();
+    // Variable j of the pass: group j's indicator; the last variable is 1 (the base).
+    let k = groups.len() + 1;
+    let mut slot = vec![usize::MAX; factor.levels().len()];
+    for (j, (_, levels)) in groups.iter().enumerate() {
+        for &l in levels {
+            slot[l] = j;
+        }
+    }
+    let codes = factor.codes();
+    let passes = run_pass(design, domains, k, |row, buf| {
+        let c = codes[row];
+        if c == MISSING_CODE || excluded[c as usize] {
+            return RowStatus::Missing;
+        }
+        buf.iter_mut().for_each(|b| *b = 0.0);
+        let s = slot[c as usize];
+        if s != usize::MAX {
+            buf[s] = 1.0;
+        }
+        buf[k - 1] = 1.0;
+        RowStatus::In
+    });
+    let mut out = Vec::with_capacity(passes.len() * groups.len());
+    for (d, pass) in passes.iter().enumerate() {
+        let rows = finish(
+            design,
+            pass,
+            &groups,
+            options,
+            stat,
+            variable,
+            domains.is_by(),
+        )?;
+        for mut row in rows {
+            if domains.is_by() {
+                row.domain = Some(domains.label(d).clone());
+            }
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+fn finish(
+    design: &Design,
+    pass: &DomainPass,
+    groups: &[(String, Vec<usize>)],
+    options: &EstimateOptions,
+    stat: Stat,
+    variable: &str,
+    is_by: bool,
+) -> Result<Vec<Estimate>> {
+    let k = groups.len() + 1;
+    let t = pass.sums.totals();
+    let w = t[k - 1];
+    let empty = pass.n == 0 || w <= 0.0;
+    let na_blocked = !options.na_rm && pass.n_missing > 0;
+    let cov = if empty || na_blocked {
+        None
+    } else {
+        Some(covariance(design, &pass.sums)?)
+    };
+    let df = degrees_of_freedom(design, pass, options, is_by);
+    let mut out = Vec::with_capacity(groups.len());
+    for (j, (label, _)) in groups.iter().enumerate() {
+        let mut row = unavailable(stat, variable, options.level, "");
+        row.category = Some(label.clone());
+        row.n = pass.n;
+        row.n_missing = pass.n_missing;
+        row.weighted_n = pass.weighted_n;
+        let Some(cov) = &cov else {
+            row.note = Some(if na_blocked {
+                format!("{} rows miss {variable} and na_rm is false", pass.n_missing)
+            } else {
+                "no rows in the base (empty domain)".to_string()
+            });
+            out.push(row);
+            continue;
+        };
+        let mut grad = vec![0.0; k];
+        let (est, p): (f64, Precision) = if stat == Stat::Proportion {
+            let est = t[j] / w;
+            grad[j] = 1.0 / w;
+            grad[k - 1] = -t[j] / (w * w);
+            (est, precision(cov, &grad, pass, Some((j, SrsScale::Mean))))
+        } else {
+            grad[j] = 1.0;
+            (
+                t[j],
+                precision(cov, &grad, pass, Some((j, SrsScale::Total))),
+            )
+        };
+        row.estimate = Some(est);
+        row.std_error = Some(p.std_error);
+        row.deff = p.deff;
+        row.deff_replace = p.deff_replace;
+        row.note = None;
+        if stat == Stat::Proportion && options.method != ProportionMethod::Mean {
+            let input = ProportionInput {
+                estimate: est,
+                std_error: p.std_error,
+                df,
+                n: (pass.n + pass.n_missing) as f64,
+            };
+            match interval::proportion_interval(&input, options.method, options.level) {
+                Ok((lo, hi)) => {
+                    row.ci_lower = Some(lo);
+                    row.ci_upper = Some(hi);
+                }
+                Err(e) => row.note = Some(format!("no interval: {e}")),
+            }
+            row.df = Some(df);
+            row.method = options.method.to_string();
+        } else {
+            let (lo, hi, dfo) = symmetric_interval(est, p.std_error, df, options)?;
+            row.ci_lower = Some(if stat == Stat::Proportion {
+                lo.max(0.0)
+            } else {
+                lo
+            });
+            row.ci_upper = Some(if stat == Stat::Proportion {
+                hi.min(1.0)
+            } else {
+                hi
+            });
+            row.df = dfo;
+            row.method = format!("{:?}", options.interval).to_lowercase();
+        }
+        out.push(row);
+    }
+    Ok(out)
+}

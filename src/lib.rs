@@ -1,0 +1,8 @@
+//! survey-stats: design-based estimation for questionnaire data.
+
+pub mod data;
+pub mod design;
+pub mod estimate;
+pub mod interval;
+pub mod questionnaire;
+pub mod variance;

@@ -1,0 +1,298 @@
+//! Taylor-linearization variance from per-unit sums.
+//!
+//! Every estimator here is a smooth function of a few weighted totals
+//! `T_j = Σ_k w_k·y_jk`. An estimator reduces the rows to the per-unit sums of the
+//! `w_k·y_jk` ([`UnitSums`], one pass, merged by addition across chunks or threads), and
+//! [`covariance`] turns those sums into the design covariance matrix of the totals. The
+//! estimator then applies its gradient (the delta method): `Var(g(T)) = ∇gᵀ·V·∇g`, which is
+//! exactly the variance of the linearized (influence) values `z_k = Σ_j ∂g/∂T_j·w_k·y_jk`.
+//!
+//! The formula is R `survey`'s `svyrecvar` (multistage, `survey.ultimate.cluster = FALSE`):
+//!
+//! ```text
+//! V = Σ_h (1 − n_h/N_h)·n_h/(n_h − 1)·Σ_i (t_hi − t̄_h)(t_hi − t̄_h)ᵀ          stage 1
+//!   + Σ_h (n_h/N_h)·Σ_i V_2(i)                                                 stage 2 within PSU i
+//!   + …                                                                         (while stage s has an fpc)
+//! ```
+//!
+//! where `t_hi` are the unit sums; without an fpc the factor `1 − n/N` is 1 and later stages
+//! add nothing (sampling with replacement). A stratum whose `1 − n/N` is below 1e-7 is
+//! sampled with certainty and adds nothing. Lonely units follow [`LonelyPsu`].
+//! Source: Lumley (2010) *Complex Surveys*, §2.2 and appendix; R `survey:::onestrat`.
+//!
+//! ```
+//! use survey_stats::data::{Column, Dataset, NumericColumn};
+//! use survey_stats::design::{Design, DesignOptions};
+//! use survey_stats::variance::{covariance, UnitSums};
+//! let ds = Dataset::from_columns(vec![
+//!     ("y".into(), Column::Numeric(NumericColumn::from_values(vec![1.0, 2.0, 3.0, 6.0]))),
+//! ])?;
+//! let design = Design::new(&ds, &DesignOptions::default())?;
+//! let mut sums = UnitSums::new(&design, 1);
+//! for (i, y) in [1.0, 2.0, 3.0, 6.0].iter().enumerate() {
+//!     sums.add(i, &[*y]);
+//! }
+//! let v = covariance(&design, &sums)?;
+//! // Var of a total under SRS with replacement: n·s² = 4·(14/3).
+//! assert!((v.get(0, 0) - 56.0 / 3.0).abs() < 1e-12);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use crate::design::{Design, DesignError, LonelyPsu};
+
+/// A dense symmetric `k × k` matrix (row-major).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Covariance {
+    k: usize,
+    data: Vec<f64>,
+}
+
+impl Covariance {
+    /// A zero matrix.
+    pub fn zeros(k: usize) -> Self {
+        Self {
+            k,
+            data: vec![0.0; k * k],
+        }
+    }
+
+    /// Dimension.
+    pub fn dim(&self) -> usize {
+        self.k
+    }
+
+    /// Element `(i, j)`.
+    pub fn get(&self, i: usize, j: usize) -> f64 {
+        self.data[i * self.k + j]
+    }
+
+    /// The quadratic form `aᵀ·V·b`.
+    pub fn quad(&self, a: &[f64], b: &[f64]) -> f64 {
+        let mut s = 0.0;
+        for i in 0..self.k {
+            if a[i] == 0.0 {
+                continue;
+            }
+            let row = &self.data[i * self.k..(i + 1) * self.k];
+            let mut r = 0.0;
+            for j in 0..self.k {
+                r += row[j] * b[j];
+            }
+            s += a[i] * r;
+        }
+        s
+    }
+
+    /// The variance of the linear combination `aᵀ·T`.
+    pub fn variance_of(&self, a: &[f64]) -> f64 {
+        self.quad(a, a)
+    }
+
+    /// The matrix as a row-major slice.
+    pub fn as_slice(&self) -> &[f64] {
+        &self.data
+    }
+
+    fn add_outer(&mut self, scale: f64, x: &[f64]) {
+        for i in 0..self.k {
+            if x[i] == 0.0 {
+                continue;
+            }
+            let xi = scale * x[i];
+            let row = &mut self.data[i * self.k..(i + 1) * self.k];
+            for j in 0..self.k {
+                row[j] += xi * x[j];
+            }
+        }
+    }
+
+    fn add_scaled(&mut self, scale: f64, other: &Covariance) {
+        for (a, b) in self.data.iter_mut().zip(&other.data) {
+            *a += scale * b;
+        }
+    }
+}
+
+/// Per-unit weighted sums of `k` variables: the sufficient statistics of the variance.
+///
+/// Units are those of the design's deepest variance stage (PSUs for a one-stage design).
+/// Two `UnitSums` over disjoint rows of the same design merge by addition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitSums {
+    k: usize,
+    sums: Vec<f64>,
+}
+
+impl UnitSums {
+    /// Zero sums of `k` variables for every unit of `design`.
+    pub fn new(design: &Design, k: usize) -> Self {
+        Self {
+            k,
+            sums: vec![0.0; design.n_variance_units() * k],
+        }
+    }
+
+    /// Number of variables.
+    pub fn k(&self) -> usize {
+        self.k
+    }
+
+    /// Adds row `row`'s already-weighted values `w·y_j` to its unit.
+    ///
+    /// The row index is the design's row; its unit is looked up by [`UnitSums::add_to_unit`]'s
+    /// caller through the design. This convenience form is for small data and examples.
+    pub fn add(&mut self, unit: usize, values: &[f64]) {
+        self.add_to_unit(unit as u32, values);
+    }
+
+    /// Adds weighted values to unit `unit`.
+    #[inline]
+    pub fn add_to_unit(&mut self, unit: u32, values: &[f64]) {
+        let start = unit as usize * self.k;
+        for (s, v) in self.sums[start..start + self.k].iter_mut().zip(values) {
+            *s += v;
+        }
+    }
+
+    /// The sums of one unit.
+    #[inline]
+    pub fn unit(&self, unit: usize) -> &[f64] {
+        &self.sums[unit * self.k..(unit + 1) * self.k]
+    }
+
+    /// Adds another accumulator's sums (same design, same variables).
+    pub fn merge(&mut self, other: &UnitSums) {
+        for (a, b) in self.sums.iter_mut().zip(&other.sums) {
+            *a += b;
+        }
+    }
+
+    /// The totals `T_j` over all units.
+    pub fn totals(&self) -> Vec<f64> {
+        let mut t = vec![0.0; self.k];
+        for chunk in self.sums.chunks_exact(self.k) {
+            for (a, b) in t.iter_mut().zip(chunk) {
+                *a += b;
+            }
+        }
+        t
+    }
+
+    /// Mutable access to the flat sums (`unit * k + j`), for estimators that fill them in
+    /// their own pass.
+    pub(crate) fn raw_mut(&mut self) -> &mut [f64] {
+        &mut self.sums
+    }
+}
+
+/// The design covariance matrix of the totals whose unit sums are `sums`.
+///
+/// # Errors
+/// [`DesignError::LonelyPsu`] when a unit is alone in its group at a later stage under
+/// [`LonelyPsu::Fail`].
+pub fn covariance(design: &Design, sums: &UnitSums) -> Result<Covariance, DesignError> {
+    let k = sums.k;
+    let stages = design.stages();
+    let depth = design.variance_depth();
+    // Sums at each stage's units, from the deepest stage up.
+    let mut levels: Vec<Vec<f64>> = vec![Vec::new(); depth];
+    levels[depth - 1] = sums.sums.clone();
+    for s in (0..depth - 1).rev() {
+        let mut up = vec![0.0; stages[s].n_units() * k];
+        let child = &stages[s + 1];
+        for (u, &parent) in child.group_of_unit.iter().enumerate() {
+            let src = &levels[s + 1][u * k..(u + 1) * k];
+            let dst = &mut up[parent as usize * k..(parent as usize + 1) * k];
+            for (a, b) in dst.iter_mut().zip(src) {
+                *a += b;
+            }
+        }
+        levels[s] = up;
+    }
+
+    let mut v = Covariance::zeros(k);
+    // Multiplier of each group at the current stage: product of the sampling fractions above.
+    let mut group_mult = vec![1.0; stages[0].n_groups()];
+    for s in 0..depth {
+        let st = &stages[s];
+        let mut stage_v = Covariance::zeros(k);
+        let mut n_ok = 0usize;
+        let mut n_groups = 0usize;
+        let mut centred = vec![0.0; k];
+        let mut mean = vec![0.0; k];
+        for g in 0..st.n_groups() {
+            let units = st.units_of_group(g);
+            if units.is_empty() || group_mult[g] == 0.0 {
+                continue;
+            }
+            n_groups += 1;
+            let n = units.len() as f64;
+            let f = st.population.as_ref().map_or(1.0, |p| 1.0 - n / p[g]);
+            if f < 1e-7 {
+                n_ok += 1;
+                continue;
+            }
+            let mut group_v = Covariance::zeros(k);
+            if units.len() == 1 {
+                match design.lonely_psu() {
+                    LonelyPsu::Fail => {
+                        return Err(DesignError::LonelyPsu {
+                            stratum: if s == 0 {
+                                design.stratum_labels()[g].clone()
+                            } else {
+                                format!("unit {} of stage {}", g + 1, s)
+                            },
+                            stage: s + 1,
+                        });
+                    }
+                    LonelyPsu::Remove | LonelyPsu::Certainty => {
+                        n_ok += 1;
+                        continue;
+                    }
+                    LonelyPsu::Average => continue,
+                    LonelyPsu::Adjust => {
+                        let u = units[0] as usize;
+                        group_v.add_outer(f, &levels[s][u * k..(u + 1) * k]);
+                    }
+                }
+            } else {
+                mean.iter_mut().for_each(|m| *m = 0.0);
+                for &u in units {
+                    let t = &levels[s][u as usize * k..(u as usize + 1) * k];
+                    for (m, x) in mean.iter_mut().zip(t) {
+                        *m += x;
+                    }
+                }
+                mean.iter_mut().for_each(|m| *m /= n);
+                let scale = f * n / (n - 1.0);
+                for &u in units {
+                    let t = &levels[s][u as usize * k..(u as usize + 1) * k];
+                    for j in 0..k {
+                        centred[j] = t[j] - mean[j];
+                    }
+                    group_v.add_outer(scale, &centred);
+                }
+            }
+            n_ok += 1;
+            stage_v.add_scaled(group_mult[g], &group_v);
+        }
+        let avg = if s == 0 && n_ok > 0 && n_ok < n_groups {
+            n_groups as f64 / n_ok as f64
+        } else {
+            1.0
+        };
+        v.add_scaled(avg, &stage_v);
+        // Multipliers for the next stage's groups (= this stage's units).
+        if s + 1 < depth {
+            let pop = st.population.as_ref();
+            let mut next = vec![0.0; st.n_units()];
+            for (u, &g) in st.group_of_unit.iter().enumerate() {
+                let n = st.units_of_group(g as usize).len() as f64;
+                let frac = pop.map_or(0.0, |p| n / p[g as usize]);
+                next[u] = group_mult[g as usize] * frac;
+            }
+            group_mult = next;
+        }
+    }
+    Ok(v)
+}
