@@ -5,4 +5,5 @@ pub mod design;
 pub mod estimate;
 pub mod interval;
 pub mod questionnaire;
+pub mod test;
 pub mod variance;

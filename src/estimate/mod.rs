@@ -21,9 +21,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod linear;
+pub(crate) mod linear;
 mod mean;
-mod pass;
+pub(crate) mod pass;
 mod proportion;
 mod ratio;
 mod result;

@@ -11,6 +11,7 @@ use survey_stats::estimate::{
     self, CategorySelection, Domains, Estimate, EstimateOptions, IntervalKind,
 };
 use survey_stats::interval::ProportionMethod;
+use survey_stats::test::{ChisqStatistic, independence};
 
 /// A design of the oracle with its data.
 struct Case {
@@ -270,6 +271,16 @@ fn compute(case: &Case, rec: &Value) -> Option<HashMap<String, f64>> {
             );
             put(&mut out, "estimate", r.estimate);
             put(&mut out, "se", r.std_error);
+        }
+        "svychisq" => {
+            let (a, b) = variable.split_once(',')?;
+            let stat: ChisqStatistic = serde_json::from_value(options["statistic"].clone()).ok()?;
+            let r = independence(data, design, a, b, stat).unwrap();
+            put(&mut out, "statistic", r.statistic);
+            put(&mut out, "p_value", r.p_value);
+            put(&mut out, "ndf", r.ndf);
+            put(&mut out, "ddf", r.ddf);
+            put(&mut out, "df", r.ndf);
         }
         _ => return None,
     }

@@ -1,0 +1,295 @@
+//! The serde types of the analysis spec (`shared/spec/ANALYSIS-SPEC.md` is the contract).
+
+use crate::design::LonelyPsu;
+use crate::estimate::{IntervalKind, Stat};
+use crate::interval::ProportionMethod;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A whole analysis: data, design, weighting steps, estimates.
+///
+/// ```
+/// use survey_stats::spec::AnalysisSpec;
+/// let spec = AnalysisSpec::from_json(r#"{
+///   "data": "apistrat.csv",
+///   "design": {"weights": "pw", "strata": "stype"},
+///   "estimates": [{"id": "m1", "stat": "mean", "variable": "api00"}]
+/// }"#)?;
+/// assert_eq!(spec.estimates[0].variable.as_deref(), Some("api00"));
+/// # Ok::<(), survey_stats::spec::SpecError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisSpec {
+    /// CSV file; a relative path is relative to the spec file.
+    pub data: String,
+    /// The crate's questionnaire JSON, to validate the data and label the output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub questionnaire: Option<String>,
+    /// Field texts read as missing.
+    #[serde(default = "default_missing")]
+    pub missing: Vec<String>,
+    /// The survey design.
+    #[serde(default)]
+    pub design: DesignSpec,
+    /// Weighting steps, applied in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjust: Vec<AdjustStep>,
+    /// The estimates wanted.
+    pub estimates: Vec<EstimateSpec>,
+}
+
+fn default_missing() -> Vec<String> {
+    vec![String::new(), "NA".to_string()]
+}
+
+/// The spec's `design`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DesignSpec {
+    /// Sampling weights column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<String>,
+    /// Strata column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strata: Option<String>,
+    /// Cluster id columns by stage.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<String>,
+    /// Finite population correction columns by stage.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fpc: Vec<String>,
+    /// Cluster ids unique only within strata.
+    #[serde(default)]
+    pub nest: bool,
+    /// Lonely-PSU policy.
+    #[serde(default)]
+    pub lonely_psu: LonelyPsu,
+    /// Replicate weights instead of strata and clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicates: Option<ReplicatesSpec>,
+}
+
+/// Replicate weights (R's `svrepdesign`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplicatesSpec {
+    /// Replicate weight columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    /// Or all columns whose name starts with this prefix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// The columns are analysis weights (true) or multiply the full-sample weight (false).
+    #[serde(default = "yes")]
+    pub combined_weights: bool,
+    /// Replicate type.
+    #[serde(rename = "type")]
+    pub kind: ReplicateType,
+    /// Fay's rho.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rho: Option<f64>,
+    /// Overall scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
+    /// Per-replicate scales.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rscales: Option<Vec<f64>>,
+    /// Centre on the full-sample estimate.
+    #[serde(default)]
+    pub mse: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Replicate weight types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReplicateType {
+    /// Delete-one jackknife.
+    JK1,
+    /// Stratified jackknife.
+    JKn,
+    /// Balanced repeated replication.
+    BRR,
+    /// Fay's BRR.
+    Fay,
+    /// Bootstrap.
+    #[serde(rename = "bootstrap")]
+    Bootstrap,
+    /// Successive difference.
+    #[serde(rename = "successive_difference")]
+    SuccessiveDifference,
+    /// Any other, with `scale`/`rscales`.
+    #[serde(rename = "other")]
+    Other,
+}
+
+/// One weighting step of `adjust`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum AdjustStep {
+    /// Post-stratification to population counts of one variable (R `postStratify`).
+    Poststratify {
+        /// The variable.
+        variable: String,
+        /// Population count of each category.
+        population: BTreeMap<String, f64>,
+    },
+    /// Raking to several margins (R `rake`).
+    Rake {
+        /// Population counts per category, per variable.
+        margins: BTreeMap<String, BTreeMap<String, f64>>,
+        /// Maximum sweeps (default 10).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_iter: Option<u32>,
+        /// R's `epsilon` (default 1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tolerance: Option<f64>,
+    },
+    /// Calibration (R `calibrate`).
+    Calibrate {
+        /// Distance: `linear`, `raking`, `logit`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        method: Option<String>,
+        /// Population counts of categorical auxiliaries.
+        #[serde(default)]
+        categorical: BTreeMap<String, BTreeMap<String, f64>>,
+        /// Population totals of numeric auxiliaries.
+        #[serde(default)]
+        numeric: BTreeMap<String, f64>,
+        /// Bounds on the g-weights.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bounds: Option<[f64; 2]>,
+    },
+    /// Trimming (R `trimWeights`).
+    Trim {
+        /// Lower bound.
+        lower: f64,
+        /// Upper bound.
+        upper: f64,
+    },
+}
+
+/// A code or a label in the spec: `4` or `"Yes"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CodeOrLabel {
+    /// A number.
+    Number(serde_json::Number),
+    /// A text.
+    Text(String),
+}
+
+impl std::fmt::Display for CodeOrLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CodeOrLabel::Number(n) => write!(f, "{n}"),
+            CodeOrLabel::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// The degrees of freedom of intervals: `"domain"`, `"base"` or a number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DfSpec {
+    /// A given number.
+    Number(f64),
+    /// `domain` or `base`.
+    Rule(DfRuleName),
+}
+
+/// Named degrees-of-freedom rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DfRuleName {
+    /// PSUs of the domain minus their strata.
+    Domain,
+    /// PSUs of the base minus their strata.
+    Base,
+}
+
+/// Base of multiple-response shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MultipleBase {
+    /// Respondents who chose at least one option (default).
+    #[default]
+    Cases,
+    /// Every row of the design.
+    All,
+    /// All choices (share of responses).
+    Responses,
+}
+
+/// One estimate wanted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EstimateSpec {
+    /// Id carried into the result rows.
+    pub id: String,
+    /// The statistic.
+    pub stat: Stat,
+    /// The variable (mean, total, proportion, count, quantile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variable: Option<String>,
+    /// Variables (difference, multiple_response, chisq).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<String>,
+    /// Ratio numerator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numerator: Option<String>,
+    /// Ratio denominator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<String>,
+    /// Domain variables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by: Vec<String>,
+    /// t or normal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<IntervalKind>,
+    /// Confidence level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<f64>,
+    /// Degrees of freedom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub df: Option<DfSpec>,
+    /// Interval method of proportions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<ProportionMethod>,
+    /// One category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<CodeOrLabel>,
+    /// A net of categories.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<CodeOrLabel>,
+    /// Name of the net.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Codes left out of the base.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude: Option<Vec<CodeOrLabel>>,
+    /// Leave missing rows out of the base.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub na_rm: Option<bool>,
+    /// Quantile probabilities.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probs: Vec<f64>,
+    /// Quantile rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Quantile interval type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantile_interval: Option<String>,
+    /// Multiple-response base.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<MultipleBase>,
+    /// Test statistic of `chisq`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<String>,
+    /// Treat a numeric column as categorical.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categorical: Option<bool>,
+}
