@@ -5,5 +5,7 @@ pub mod design;
 pub mod estimate;
 pub mod interval;
 pub mod questionnaire;
+pub mod spec;
+pub mod table;
 pub mod test;
 pub mod variance;

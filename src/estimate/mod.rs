@@ -25,18 +25,21 @@ pub(crate) mod linear;
 mod mean;
 pub(crate) mod pass;
 mod proportion;
+pub mod quantile;
 mod ratio;
 mod result;
 
 pub use mean::{mean, total};
 pub use pass::Domains;
 pub use proportion::{CategorySelection, count, proportion};
+pub use quantile::quantiles;
 pub use ratio::{difference, ratio};
 pub use result::{Estimate, Stat};
 
 use crate::data::DataError;
 use crate::design::DesignError;
 use crate::interval::{IntervalError, ProportionMethod};
+use quantile::QuantileError;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -66,6 +69,9 @@ pub enum EstimateError {
         /// The categories present.
         known: String,
     },
+    /// A quantile rule or interval failed.
+    #[error(transparent)]
+    Quantile(QuantileError),
     /// A feature that a later version will bring.
     #[error("not implemented yet: {what}")]
     NotImplemented {

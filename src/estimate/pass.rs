@@ -178,6 +178,14 @@ impl Domains {
         self.codes.is_some()
     }
 
+    /// The domain of row `row`, `None` when it belongs to none.
+    pub(crate) fn code_of(&self, row: usize) -> Option<usize> {
+        match &self.codes {
+            None => Some(0),
+            Some(c) => (c[row] != MISSING_CODE).then_some(c[row] as usize),
+        }
+    }
+
     /// The `by` values of domain `d`.
     pub fn label(&self, d: usize) -> &BTreeMap<String, String> {
         &self.labels[d]

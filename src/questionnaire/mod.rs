@@ -23,3 +23,18 @@ impl Question {
         Ok(())
     }
 }
+#[derive(Debug, thiserror::Error)]
+pub enum QuestionnaireError {
+    #[error("bad")]
+    Bad,
+}
+impl Questionnaire {
+    pub fn from_json(s: &str) -> Result<Self, QuestionnaireError> {
+        serde_json::from_str(s).map_err(|_| QuestionnaireError::Bad)
+    }
+}
+impl Question {
+    pub fn non_substantive_codes(&self) -> Vec<i64> {
+        vec![]
+    }
+}

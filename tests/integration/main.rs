@@ -3,3 +3,4 @@
 mod chisq;
 mod common;
 mod oracle;
+mod quantile;

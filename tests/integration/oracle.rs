@@ -7,6 +7,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use survey_stats::data::{CsvOptions, Dataset, read_csv};
 use survey_stats::design::{Design, DesignOptions};
+use survey_stats::estimate::quantile::{QuantileInterval, QuantileRule};
 use survey_stats::estimate::{
     self, CategorySelection, Domains, Estimate, EstimateOptions, IntervalKind,
 };
@@ -271,6 +272,18 @@ fn compute(case: &Case, rec: &Value) -> Option<HashMap<String, f64>> {
             );
             put(&mut out, "estimate", r.estimate);
             put(&mut out, "se", r.std_error);
+        }
+        "svyquantile" => {
+            let rule: QuantileRule = serde_json::from_value(options["qrule"].clone()).ok()?;
+            let itype: QuantileInterval =
+                serde_json::from_value(options["interval_type"].clone()).ok()?;
+            let p = options["quantile"].as_f64()?;
+            let r =
+                estimate::quantiles(data, design, variable, &[p], rule, itype, &whole, &t).unwrap();
+            put(&mut out, "estimate", r[0].estimate);
+            put(&mut out, "ci_lower", r[0].ci_lower);
+            put(&mut out, "ci_upper", r[0].ci_upper);
+            put(&mut out, "se", r[0].std_error);
         }
         "svychisq" => {
             let (a, b) = variable.split_once(',')?;

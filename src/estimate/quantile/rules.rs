@@ -1,0 +1,1079 @@
+//! Weighted quantiles and their confidence intervals, as R `survey` 4.1.1's `svyquantile`.
+//!
+//! This module reproduces `survey:::svyquantile.survey.design` (the "new" `svyquantile` with
+//! `qrule` and `interval.type`) without knowing anything about the design: the variance
+//! engine is supplied as a callback that returns the estimated share of rows at or below a
+//! threshold and its design standard error (R's `svymean(x <= t, design)`).
+//!
+//! # What R computes
+//!
+//! For one variable `x`, weights `w = weights(design)` and one probability `p`:
+//!
+//! ```text
+//! estimate  q̂ = qrule(x, w, p)
+//! interval  Woodruff (interval.type "mean", "beta", "xlogit", "asin"):
+//!             (F̂, se) = svymean(x <= q̂, design)
+//!             [p_lo, p_hi] = svyciprop-style interval for the proportion F̂
+//!             [lo, hi] = [qrule(x, w, p_lo), qrule(x, w, p_hi)]   (NaN if p_lo < 0 or p_hi > 1)
+//!           score (Francisco & Fuller): roots of
+//!             S(θ) = svymean(1[x > θ] − (1 − p)) / SE − c,   c = +t (lower), −t (upper)
+//!             found with uniroot() on [min x + IQR/100, max x − IQR/100],
+//!             tol = 1/(100·√nrow(design)); then
+//!             [lo, hi] = qrule(x, w, mean(x <= root))   (an UNWEIGHTED share of all rows)
+//! std_error = (hi − lo) / (2·t),   t = qt(1 − α/2, df)  (qnorm when df = ∞)
+//! ```
+//!
+//! `df` defaults to `degf(design)` in R; `level = 1 − alpha`.
+//!
+//! # Rows, zero weights and domains
+//!
+//! Pass `x` and `w` exactly as R holds them in the design object:
+//!
+//! * every quantile rule first drops the rows with weight 0 (`qrule_*`: `w[w != 0]`);
+//! * R's `svyby`/`subset` on an ordinary `svydesign` **drops** the rows outside the domain,
+//!   but on a calibrated, post-stratified, raked or PPS design it **keeps** them with weight 0
+//!   (`prob = Inf`); `na.rm = TRUE` does the same and sets the missing values to 0 in the rows
+//!   it keeps.
+//!
+//! The kept zero-weight rows change nothing in the estimate or the Woodruff intervals except
+//! `nrow(design)` in the `beta` interval (here `x.len()`), but the `score` interval uses all
+//! of `x`: its search range (min, max, IQR), its tolerance (`nrow`) and the unweighted share
+//! `mean(x <= root)`. The callback must estimate the share over the design's domain (rows
+//! with positive weight), with the full design's variance structure. In a domain R's `df`
+//! and `degf(design)` are those of the subset: PSUs with a positive weight minus their strata.
+//!
+//! The score statistic divides by the callback's SE; where that is 0 (a threshold beyond the
+//! domain's values) the resulting ±∞ is replaced by ±`f64::MAX` inside the root finder, as
+//! R's `zeroin` wrapper does (with a warning).
+//!
+//! # Floating point
+//!
+//! R accumulates `cumsum(w)` and `sum(w)` in 80-bit long doubles, so with equal weights the
+//! cumulative weight of the k-th row is the correctly rounded `k·w` and, e.g., the 50th of
+//! 200 equal weights is *exactly* `0.25·Σw`: the `math` rule then sees an exact tie. Plain
+//! `f64` summation gives `1548.5000000000011` instead of `1548.5` for 50 × 30.97 and breaks
+//! that tie. This module sums with Neumaier's compensated algorithm, which returns the
+//! correctly rounded sum in these cases, and compares with `<=` and `== 0` exactly as R does.
+
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+use statrs::function::beta::inv_beta_reg;
+use thiserror::Error;
+
+/// Result of quantile computations.
+pub type Result<T, E = QuantileError> = std::result::Result<T, E>;
+
+/// How a weighted quantile is read off the weighted distribution function: R `survey`'s
+/// `qrule` argument of `svyquantile` (`survey:::qrule_math`, `qrule_school`, …).
+///
+/// Notation: rows with positive weight sorted by value (ties in their original order),
+/// `x₍₁₎ ≤ … ≤ x₍ₙ₎`, weights `w₍ᵢ₎`, cumulative weights `Cᵢ`, total `W = Cₙ`.
+///
+/// ```text
+/// qs(p):  k = the last i with Cᵢ <= p·W, or 1 when there is none (R's survey:::last);
+///         q_lo = x₍ₖ₎, q_hi = x₍ₖ₊₁₎ (x₍ₙ₎ when k = n);
+///         w_lo = p − Cₖ/W, w_hi = Cₖ₊₁/W − p
+/// math, hf1   w_lo == 0 ? q_lo : q_hi
+/// school, hf2 w_lo == 0 ? (q_lo + q_hi)/2 : q_hi
+/// hf3         qs on the distinct values (weights summed per value):
+///             w_lo == 0 and k even ? q_lo : q_hi
+/// hf4         q_lo·(1 − γ) + q_hi·γ,  γ = w_lo/(w_hi + w_lo)
+/// shahvaish   step function (left-continuous) through
+///             pᵢ = (Sᵢ + 0.5 − w₍ᵢ₎/2)/(n + 1), Sᵢ = cumsum(w/mean(w))
+/// hf5..hf9    linear interpolation through (pᵢ, x₍ᵢ₎), constant beyond the ends:
+///   hf5  pᵢ = (Cᵢ − w₍ᵢ₎/2)/W
+///   hf6  pᵢ = Cᵢ/(W + w₍ₙ₎)
+///   hf7  pᵢ = Cᵢ₋₁/Cₙ₋₁            (C₀ = 0)
+///   hf8  pᵢ = (Cᵢ₋₁/3 + 2Cᵢ/3)/(W + w₍ₙ₎/3)
+///   hf9  pᵢ = (3Cᵢ₋₁/8 + 5Cᵢ/8)/(W + w₍ₙ₎/4)
+/// ```
+///
+/// Faithful to R including its edge behaviour: because `survey:::last` returns 1 when no
+/// cumulative weight reaches `p·W`, `math`/`school`/`hf1`–`hf3` return the *second*
+/// smallest value for `p < w₍₁₎/W` (e.g. `p = 0`), and `hf4` extrapolates below `x₍₁₎`
+/// there. `shahvaish` subtracts the raw `w₍ᵢ₎/2`, not the normalised one, so unlike the
+/// other rules it changes when all weights are multiplied by a constant (as in R). With
+/// equal weights `hf7` is R's `quantile(type = 7)`.
+///
+/// # Examples
+///
+/// ```
+/// use survey_stats::estimate::quantile::QuantileRule;
+///
+/// let rule: QuantileRule = serde_json::from_str("\"hf7\"")?;
+/// assert_eq!(rule, QuantileRule::Hf7);
+/// assert_eq!(QuantileRule::default(), QuantileRule::Math);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuantileRule {
+    /// The smallest value whose weighted distribution function reaches `p` (R's default).
+    #[default]
+    Math,
+    /// As `Math`, but the midpoint of the two neighbouring values at an exact tie.
+    School,
+    /// Shah & Vaish (2006) step function of the normalised cumulative weights.
+    #[serde(rename = "shahvaish")]
+    ShahVaish,
+    /// Hyndman & Fan type 1 (same as `Math`).
+    Hf1,
+    /// Hyndman & Fan type 2 (same as `School`).
+    Hf2,
+    /// Hyndman & Fan type 3 (nearest even order statistic at a tie).
+    Hf3,
+    /// Hyndman & Fan type 4 (linear interpolation of the distribution function).
+    Hf4,
+    /// Hyndman & Fan type 5.
+    Hf5,
+    /// Hyndman & Fan type 6.
+    Hf6,
+    /// Hyndman & Fan type 7 (R's `quantile()` default).
+    Hf7,
+    /// Hyndman & Fan type 8.
+    Hf8,
+    /// Hyndman & Fan type 9.
+    Hf9,
+}
+
+/// Confidence-interval method of a quantile: R `survey`'s `interval.type` of `svyquantile`.
+///
+/// The four Woodruff types build an interval `[p_lo, p_hi]` for the share
+/// `F̂ = svymean(x <= q̂)` (standard error `se`, `t = qt(1 − α/2, df)`) and map it back
+/// through the quantile rule; they mirror `svyciprop`'s methods of the same names:
+///
+/// ```text
+/// mean    F̂ ∓ t·se
+/// xlogit  expit(logit F̂ ∓ t·se·g),  g = (1/(1−F̂) + F̂/(1−F̂)²)/(F̂/(1−F̂)),
+///         expit(η) = exp(η)/(1 + exp(η))            (svycontrast delta method, as R)
+/// asin    sin²(asin √F̂ ∓ t·se·g),   g = 0.5·F̂^(−0.5)/√(1 − (√F̂)²)
+/// beta    m = F̂(1−F̂)/se² · (qt(α/2, n−1)/qt(α/2, degf))²,  n = nrow(design)
+///         [qbeta(α/2, m·F̂, m(1−F̂)+1), qbeta(1−α/2, m·F̂+1, m(1−F̂))]
+/// score   Francisco & Fuller (1991) test inversion, see the module documentation
+/// ```
+///
+/// Source: `survey:::woodruffCI` and `survey:::ffullerCI` (survey 4.1.1).
+///
+/// # Examples
+///
+/// ```
+/// use survey_stats::estimate::quantile::QuantileInterval;
+///
+/// let method: QuantileInterval = serde_json::from_str("\"xlogit\"")?;
+/// assert_eq!(method, QuantileInterval::Xlogit);
+/// assert_eq!(QuantileInterval::default(), QuantileInterval::Mean);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuantileInterval {
+    /// Woodruff interval from the Wald interval of the share (R's default).
+    #[default]
+    Mean,
+    /// Woodruff interval from a Clopper–Pearson-type interval with effective sample size.
+    Beta,
+    /// Woodruff interval from a Wald interval on the logit scale.
+    Xlogit,
+    /// Woodruff interval from a Wald interval on the arcsine-square-root scale.
+    Asin,
+    /// Francisco–Fuller score interval (test inversion).
+    Score,
+}
+
+/// Settings of [`quantile_with_interval`]: R's `qrule`, `interval.type`, `alpha` (as
+/// `level = 1 − alpha`), `df`, plus `degf(design)` for the `beta` interval.
+///
+/// # Examples
+///
+/// ```
+/// use survey_stats::estimate::quantile::{QuantileInterval, QuantileRule, QuantileSettings};
+///
+/// let s = QuantileSettings::new(199.0).with_rule(QuantileRule::School);
+/// assert_eq!(s.rule, QuantileRule::School);
+/// assert_eq!(s.interval, QuantileInterval::Mean);
+/// assert_eq!((s.level, s.df, s.design_df), (0.95, 199.0, 199.0));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QuantileSettings {
+    /// Quantile rule (default [`QuantileRule::Math`]).
+    pub rule: QuantileRule,
+    /// Interval method (default [`QuantileInterval::Mean`]).
+    pub interval: QuantileInterval,
+    /// Confidence level `1 − alpha`, in (0, 1); default 0.95.
+    pub level: f64,
+    /// Degrees of freedom of the critical values (R's `df`, default `degf(design)`);
+    /// `f64::INFINITY` uses the normal distribution.
+    pub df: f64,
+    /// `degf(design)`: used only by the `beta` interval, which R computes with the design's
+    /// degrees of freedom whatever `df` says.
+    pub design_df: f64,
+}
+
+impl QuantileSettings {
+    /// Default settings (math rule, Woodruff `mean` interval, level 0.95) with `df` as both
+    /// the critical-value and the design degrees of freedom.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_stats::estimate::quantile::QuantileSettings;
+    ///
+    /// assert_eq!(QuantileSettings::new(14.0).df, 14.0);
+    /// ```
+    pub fn new(df: f64) -> Self {
+        Self {
+            rule: QuantileRule::Math,
+            interval: QuantileInterval::Mean,
+            level: 0.95,
+            df,
+            design_df: df,
+        }
+    }
+
+    /// The same settings with another quantile rule.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_stats::estimate::quantile::{QuantileRule, QuantileSettings};
+    ///
+    /// assert_eq!(QuantileSettings::new(9.0).with_rule(QuantileRule::Hf7).rule, QuantileRule::Hf7);
+    /// ```
+    pub fn with_rule(self, rule: QuantileRule) -> Self {
+        Self { rule, ..self }
+    }
+
+    /// The same settings with another interval method.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_stats::estimate::quantile::{QuantileInterval, QuantileSettings};
+    ///
+    /// let s = QuantileSettings::new(9.0).with_interval(QuantileInterval::Beta);
+    /// assert_eq!(s.interval, QuantileInterval::Beta);
+    /// ```
+    pub fn with_interval(self, interval: QuantileInterval) -> Self {
+        Self { interval, ..self }
+    }
+
+    /// The same settings with another confidence level.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_stats::estimate::quantile::QuantileSettings;
+    ///
+    /// assert_eq!(QuantileSettings::new(9.0).with_level(0.9).level, 0.9);
+    /// ```
+    pub fn with_level(self, level: f64) -> Self {
+        Self { level, ..self }
+    }
+}
+
+/// A quantile with its confidence interval, as one row of R's `svyquantile` output.
+///
+/// A bound is `None` where R reports `NaN`: the share's interval leaves `[0, 1]` (`mean`),
+/// or it cannot be computed (e.g. a share of exactly 0 or 1 on the logit scale).
+/// `std_error` is `(ci_upper − ci_lower)/(2·t)`, `None` when a bound is.
+///
+/// # Examples
+///
+/// ```
+/// use survey_stats::estimate::quantile::QuantileEstimate;
+///
+/// let q = QuantileEstimate { estimate: 3.0, ci_lower: Some(2.0), ci_upper: None, std_error: None };
+/// assert_eq!(q.ci_lower, Some(2.0));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct QuantileEstimate {
+    /// The quantile.
+    pub estimate: f64,
+    /// Lower confidence bound.
+    pub ci_lower: Option<f64>,
+    /// Upper confidence bound.
+    pub ci_upper: Option<f64>,
+    /// Standard error implied by the interval: width over `2·t`.
+    pub std_error: Option<f64>,
+}
+
+/// What went wrong computing a quantile.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum QuantileError {
+    /// Values and weights differ in length.
+    #[error("{values} values but {weights} weights")]
+    LengthMismatch {
+        /// Number of values.
+        values: usize,
+        /// Number of weights.
+        weights: usize,
+    },
+    /// A value is NaN or infinite.
+    #[error("value {value} at row {row} (0-based) is not finite")]
+    NonFiniteValue {
+        /// 0-based row.
+        row: usize,
+        /// The value.
+        value: f64,
+    },
+    /// A weight is negative, NaN or infinite.
+    #[error("weight {weight} at row {row} (0-based) is negative or not finite")]
+    InvalidWeight {
+        /// 0-based row.
+        row: usize,
+        /// The weight.
+        weight: f64,
+    },
+    /// No row has a positive weight (an empty domain).
+    #[error("no row has a positive weight")]
+    NoPositiveWeight,
+    /// The probability is not in `[0, 1]`.
+    #[error("probability {prob} is not in [0, 1]")]
+    InvalidProbability {
+        /// The probability.
+        prob: f64,
+    },
+    /// The confidence level is not in `(0, 1)`.
+    #[error("confidence level {level} is not in (0, 1)")]
+    InvalidLevel {
+        /// The level.
+        level: f64,
+    },
+    /// The degrees of freedom are not positive.
+    #[error("degrees of freedom {df} are not positive")]
+    InvalidDegreesOfFreedom {
+        /// The degrees of freedom.
+        df: f64,
+    },
+    /// An interpolating rule needs two rows with positive weight (R's `approx` fails).
+    #[error("quantile rule {rule:?} needs at least 2 rows with positive weight, found {found}")]
+    TooFewValues {
+        /// The rule.
+        rule: QuantileRule,
+        /// Rows with positive weight.
+        found: usize,
+    },
+    /// The rule gives no number here (R returns NaN, e.g. `hf4` at `p = 1`).
+    #[error("quantile rule {rule:?} is undefined at probability {prob} for these data")]
+    Undefined {
+        /// The rule.
+        rule: QuantileRule,
+        /// The probability.
+        prob: f64,
+    },
+    /// The callback returned a share outside `[0, 1]` or a negative or non-finite SE.
+    #[error(
+        "distribution callback at threshold {threshold} returned share {share} with SE {std_error}"
+    )]
+    InvalidCdf {
+        /// The threshold.
+        threshold: f64,
+        /// The returned share.
+        share: f64,
+        /// The returned standard error.
+        std_error: f64,
+    },
+    /// Score interval: the search range `[min + IQR/100, max − IQR/100]` is empty.
+    #[error("score interval: empty search range [{lower}, {upper}]")]
+    ScoreRangeEmpty {
+        /// Lower end.
+        lower: f64,
+        /// Upper end.
+        upper: f64,
+    },
+    /// Score interval: the test statistic is NaN at an end of the search range, or has the
+    /// same sign at both ends (R's `uniroot` stops).
+    #[error(
+        "score interval: statistic {f_lower} at {lower} and {f_upper} at {upper} do not bracket a root"
+    )]
+    ScoreNoRoot {
+        /// Lower end.
+        lower: f64,
+        /// Upper end.
+        upper: f64,
+        /// Statistic at the lower end.
+        f_lower: f64,
+        /// Statistic at the upper end.
+        f_upper: f64,
+    },
+}
+
+/// Weighted quantile of `x` at probability `p` with R `survey`'s quantile rule `rule`
+/// (`survey:::qrule_<rule>(x, w, p)`).
+///
+/// `x` and `w` are the design's rows in any order; rows with weight 0 are ignored (R drops
+/// them). See [`QuantileRule`] for the formulas.
+///
+/// # Errors
+///
+/// [`QuantileError::LengthMismatch`], [`QuantileError::NonFiniteValue`],
+/// [`QuantileError::InvalidWeight`], [`QuantileError::NoPositiveWeight`],
+/// [`QuantileError::InvalidProbability`]; [`QuantileError::TooFewValues`] for `hf5`–`hf9`
+/// with one row; [`QuantileError::Undefined`] where R returns NaN (`hf4` at `p = 1` or with
+/// one row).
+///
+/// # Examples
+///
+/// ```
+/// use survey_stats::estimate::quantile::{quantile, QuantileRule};
+///
+/// let x = [5.0, 1.0, 3.0, 2.0, 4.0];
+/// let w = [1.0; 5];
+/// assert_eq!(quantile(&x, &w, 0.5, QuantileRule::Math)?, 3.0);
+/// // an exact tie (F(2) = 0.4): math takes 2, school the midpoint
+/// assert_eq!(quantile(&x, &w, 0.4, QuantileRule::Math)?, 2.0);
+/// assert_eq!(quantile(&x, &w, 0.4, QuantileRule::School)?, 2.5);
+/// assert_eq!(quantile(&x, &w, 0.1, QuantileRule::Hf7)?, 1.399_999_999_999_999_9); // R: 1.3999999999999999
+/// # Ok::<(), survey_stats::estimate::quantile::QuantileError>(())
+/// ```
+pub fn quantile(x: &[f64], w: &[f64], p: f64, rule: QuantileRule) -> Result<f64> {
+    let sample = Sample::new(x, w)?;
+    check_probability(p)?;
+    sample.quantile(p, rule)
+}
+
+/// Weighted quantile with its confidence interval and standard error, as R `survey` 4.1.1's
+/// `svyquantile(~x, design, p, qrule=, interval.type=, alpha=, df=)`.
+///
+/// `cdf` is the design engine: for a threshold `t` it returns the estimated share of the
+/// domain with `x <= t` and its design standard error — R's `svymean(x <= t, design)`.
+/// The Woodruff intervals call it once (at the estimate); `score` calls it at the ends of
+/// the search range and at each root-finder step (a few dozen calls).
+///
+/// `x` and `w` are the rows of the design object as R holds them (see the module
+/// documentation on domains); `x.len()` is `nrow(design)`.
+///
+/// ```text
+/// std_error = (ci_upper − ci_lower)/(2·qt(1 − α/2, df))     (R svyquantile, se = TRUE)
+/// ```
+///
+/// # Errors
+///
+/// Those of [`quantile`] for the estimate; [`QuantileError::InvalidLevel`],
+/// [`QuantileError::InvalidDegreesOfFreedom`] for bad settings;
+/// [`QuantileError::InvalidCdf`] when the callback returns a share outside `[0, 1]` or a
+/// negative or non-finite SE; [`QuantileError::ScoreRangeEmpty`] and
+/// [`QuantileError::ScoreNoRoot`] where R's `uniroot` stops; and any error of the callback.
+///
+/// # Examples
+///
+/// A simple random sample of the values 1, …, 20 with equal weights; the callback is the
+/// with-replacement SE of a proportion, `√(F(1−F)/(n−1))`. The median is an exact tie
+/// (`F(10) = 0.5`); the share interval `0.5 ∓ qt(0.975, 19)·0.1147 = [0.2599, 0.7401]` maps
+/// to the 6th and 15th values:
+///
+/// ```
+/// use survey_stats::estimate::quantile::{quantile_with_interval, QuantileError, QuantileSettings};
+///
+/// let x: Vec<f64> = (1..=20).map(f64::from).collect();
+/// let w = vec![1.0; 20];
+/// let mut cdf = |t: f64| -> Result<(f64, f64), QuantileError> {
+///     let f = x.iter().filter(|&&v| v <= t).count() as f64 / 20.0;
+///     Ok((f, (f * (1.0 - f) / 19.0).sqrt()))
+/// };
+/// let q = quantile_with_interval(&x, &w, 0.5, &QuantileSettings::new(19.0), &mut cdf)?;
+/// assert_eq!((q.estimate, q.ci_lower, q.ci_upper), (10.0, Some(6.0), Some(15.0)));
+/// // R: 9/(2*qt(0.975, 19)) = 2.1499991796664442
+/// assert!((q.std_error.unwrap_or(0.0) - 2.1499991796664442).abs() < 1e-12);
+/// # Ok::<(), QuantileError>(())
+/// ```
+///
+/// Bounds whose share falls outside `[0, 1]` are `None` (R: `NaN`):
+///
+/// ```
+/// use survey_stats::estimate::quantile::{quantile_with_interval, QuantileError, QuantileSettings};
+///
+/// let x = [1.0, 2.0, 3.0, 4.0, 5.0];
+/// let mut cdf = |t: f64| -> Result<(f64, f64), QuantileError> {
+///     let f = x.iter().filter(|&&v| v <= t).count() as f64 / 5.0;
+///     Ok((f, (f * (1.0 - f) / 4.0).sqrt()))
+/// };
+/// let q = quantile_with_interval(&x, &[1.0; 5], 0.5, &QuantileSettings::new(4.0), &mut cdf)?;
+/// assert_eq!(q.estimate, 3.0);
+/// assert_eq!((q.ci_lower, q.ci_upper, q.std_error), (None, None, None)); // 0.6 ∓ 2.78·0.245
+/// # Ok::<(), QuantileError>(())
+/// ```
+pub fn quantile_with_interval<E: From<QuantileError>>(
+    x: &[f64],
+    w: &[f64],
+    p: f64,
+    settings: &QuantileSettings,
+    cdf: &mut dyn FnMut(f64) -> Result<(f64, f64), E>,
+) -> Result<QuantileEstimate, E> {
+    let sample = Sample::new(x, w)?;
+    check_probability(p)?;
+    if !(settings.level > 0.0 && settings.level < 1.0) {
+        return Err(QuantileError::InvalidLevel {
+            level: settings.level,
+        }
+        .into());
+    }
+    if settings.df.is_nan() || settings.df <= 0.0 {
+        return Err(QuantileError::InvalidDegreesOfFreedom { df: settings.df }.into());
+    }
+    let estimate = sample.quantile(p, settings.rule)?;
+    let alpha = 1.0 - settings.level;
+    let (ci_lower, ci_upper) = match settings.interval {
+        QuantileInterval::Score => score_interval(&sample, p, settings, alpha, cdf)?,
+        method => woodruff_interval(&sample, estimate, settings, alpha, method, cdf)?,
+    };
+    let std_error = match (ci_lower, ci_upper) {
+        (Some(lo), Some(hi)) => t_quantile(1.0 - alpha / 2.0, settings.df)
+            .map(|t| (hi - lo) / (2.0 * t))
+            .filter(|se| se.is_finite()),
+        _ => None,
+    };
+    Ok(QuantileEstimate {
+        estimate,
+        ci_lower,
+        ci_upper,
+        std_error,
+    })
+}
+
+/// The validated rows: all values (for the score interval) and the positive-weight rows
+/// sorted stably by value, with compensated cumulative weights.
+struct Sample<'a> {
+    all: &'a [f64],
+    xs: Vec<f64>,
+    ws: Vec<f64>,
+    cumw: Vec<f64>,
+    total: f64,
+}
+
+impl<'a> Sample<'a> {
+    fn new(x: &'a [f64], w: &[f64]) -> Result<Self> {
+        if x.len() != w.len() {
+            return Err(QuantileError::LengthMismatch {
+                values: x.len(),
+                weights: w.len(),
+            });
+        }
+        if let Some((row, &value)) = x.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(QuantileError::NonFiniteValue { row, value });
+        }
+        if let Some((row, &weight)) = w
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+        {
+            return Err(QuantileError::InvalidWeight { row, weight });
+        }
+        let kept: Vec<usize> = (0..x.len()).filter(|&i| w[i] != 0.0).collect();
+        if kept.is_empty() {
+            return Err(QuantileError::NoPositiveWeight);
+        }
+        // R's sum(w) runs over the kept rows in their original order.
+        let total = compensated_sum(kept.iter().map(|&i| w[i]));
+        let mut order = kept;
+        order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+        let xs: Vec<f64> = order.iter().map(|&i| x[i]).collect();
+        let ws: Vec<f64> = order.iter().map(|&i| w[i]).collect();
+        let cumw = compensated_cumsum(&ws);
+        Ok(Self {
+            all: x,
+            xs,
+            ws,
+            cumw,
+            total,
+        })
+    }
+
+    fn n(&self) -> usize {
+        self.xs.len()
+    }
+
+    fn quantile(&self, p: f64, rule: QuantileRule) -> Result<f64> {
+        let n = self.n();
+        let value = match rule {
+            QuantileRule::Math | QuantileRule::Hf1 => {
+                let q = qs(&self.xs, &self.cumw, self.total, p);
+                if q.w_lo == 0.0 { q.lo } else { q.hi }
+            }
+            QuantileRule::School | QuantileRule::Hf2 => {
+                let q = qs(&self.xs, &self.cumw, self.total, p);
+                if q.w_lo == 0.0 {
+                    (q.lo + q.hi) / 2.0
+                } else {
+                    q.hi
+                }
+            }
+            QuantileRule::Hf3 => {
+                let (ux, uw) = self.distinct_values();
+                let cumw = compensated_cumsum(&uw);
+                let total = compensated_sum(uw.iter().copied());
+                let q = qs(&ux, &cumw, total, p);
+                // R: ilow %% 2 == 0 with a 1-based ilow.
+                if q.w_lo == 0.0 && (q.k + 1).is_multiple_of(2) {
+                    q.lo
+                } else {
+                    q.hi
+                }
+            }
+            QuantileRule::Hf4 => {
+                let q = qs(&self.xs, &self.cumw, self.total, p);
+                let gamma = q.w_lo / (q.w_hi + q.w_lo);
+                q.lo * (1.0 - gamma) + q.hi * gamma
+            }
+            QuantileRule::ShahVaish => {
+                let mean_w = compensated_sum(self.ws.iter().copied()) / n as f64;
+                let wbar: Vec<f64> = self.ws.iter().map(|w| w / mean_w).collect();
+                let s = compensated_cumsum(&wbar);
+                let pk: Vec<f64> = s
+                    .iter()
+                    .zip(&self.ws)
+                    .map(|(s, w)| (s + 0.5 - w / 2.0) / (n as f64 + 1.0))
+                    .collect();
+                approx(&pk, &self.xs, p, false)
+            }
+            QuantileRule::Hf5
+            | QuantileRule::Hf6
+            | QuantileRule::Hf7
+            | QuantileRule::Hf8
+            | QuantileRule::Hf9 => {
+                if n < 2 {
+                    return Err(QuantileError::TooFewValues { rule, found: n });
+                }
+                let c = &self.cumw;
+                let last_c = c[n - 1];
+                let last_w = self.ws[n - 1];
+                let prev = |i: usize| if i == 0 { 0.0 } else { c[i - 1] };
+                let pk: Vec<f64> = (0..n)
+                    .map(|i| match rule {
+                        QuantileRule::Hf5 => (c[i] - self.ws[i] / 2.0) / last_c,
+                        QuantileRule::Hf6 => c[i] / (last_c + last_w),
+                        QuantileRule::Hf7 => prev(i) / c[n - 2],
+                        QuantileRule::Hf8 => {
+                            (prev(i) * 1.0 / 3.0 + c[i] * 2.0 / 3.0) / (last_c + last_w / 3.0)
+                        }
+                        _ => (prev(i) * 3.0 / 8.0 + c[i] * 5.0 / 8.0) / (last_c + last_w / 4.0),
+                    })
+                    .collect();
+                approx(&pk, &self.xs, p, true)
+            }
+        };
+        if value.is_finite() {
+            Ok(value)
+        } else {
+            Err(QuantileError::Undefined { rule, prob: p })
+        }
+    }
+
+    /// Distinct values ascending with their summed weights (R's `rowsum(w, x)`, which adds
+    /// in plain double precision in row order).
+    fn distinct_values(&self) -> (Vec<f64>, Vec<f64>) {
+        let mut ux: Vec<f64> = Vec::new();
+        let mut uw: Vec<f64> = Vec::new();
+        for (&x, &w) in self.xs.iter().zip(&self.ws) {
+            match (ux.last(), uw.last_mut()) {
+                (Some(&last), Some(acc)) if last == x => *acc += w,
+                _ => {
+                    ux.push(x);
+                    uw.push(w);
+                }
+            }
+        }
+        (ux, uw)
+    }
+}
+
+/// `survey:::qs`: the bracketing order statistics of `p`.
+struct Bracket {
+    lo: f64,
+    hi: f64,
+    k: usize,
+    w_lo: f64,
+    w_hi: f64,
+}
+
+fn qs(xs: &[f64], cumw: &[f64], total: f64, p: f64) -> Bracket {
+    let n = xs.len();
+    let target = p * total;
+    let k = cumw.iter().rposition(|&c| c <= target).unwrap_or(0);
+    let next = if k == n - 1 { k } else { k + 1 };
+    Bracket {
+        lo: xs[k],
+        hi: xs[next],
+        k,
+        w_lo: p - cumw[k] / total,
+        w_hi: cumw[next] / total - p,
+    }
+}
+
+fn check_probability(p: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&p) {
+        Ok(())
+    } else {
+        Err(QuantileError::InvalidProbability { prob: p })
+    }
+}
+
+/// Neumaier's compensated sum: the correctly rounded sum in all but pathological cases,
+/// standing in for R's long-double accumulator.
+fn compensated_sum(values: impl Iterator<Item = f64>) -> f64 {
+    let (mut s, mut c) = (0.0_f64, 0.0_f64);
+    for v in values {
+        let t = s + v;
+        c += if s.abs() >= v.abs() {
+            (s - t) + v
+        } else {
+            (v - t) + s
+        };
+        s = t;
+    }
+    s + c
+}
+
+/// Running compensated sums (R's `cumsum`, accumulated in long double).
+fn compensated_cumsum(values: &[f64]) -> Vec<f64> {
+    let (mut s, mut c) = (0.0_f64, 0.0_f64);
+    values
+        .iter()
+        .map(|&v| {
+            let t = s + v;
+            c += if s.abs() >= v.abs() {
+                (s - t) + v
+            } else {
+                (v - t) + s
+            };
+            s = t;
+            s + c
+        })
+        .collect()
+}
+
+/// R's `approx(x, y, v, method, rule = 2, f = 0, ties = mean)` at one point: the knots are
+/// ordered by `x` (stably) and tied knots collapse to the mean of their `y`.
+fn approx(knots: &[f64], y: &[f64], v: f64, linear: bool) -> f64 {
+    let mut order: Vec<usize> = (0..knots.len()).collect();
+    order.sort_by(|&a, &b| knots[a].total_cmp(&knots[b]));
+    let mut kx: Vec<f64> = Vec::with_capacity(order.len());
+    let mut ky: Vec<f64> = Vec::with_capacity(order.len());
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && knots[order[j + 1]] == knots[order[i]] {
+            j += 1;
+        }
+        kx.push(knots[order[i]]);
+        ky.push(compensated_sum(order[i..=j].iter().map(|&k| y[k])) / (j - i + 1) as f64);
+        i = j + 1;
+    }
+    let n = kx.len();
+    if v < kx[0] {
+        return ky[0];
+    }
+    if v > kx[n - 1] {
+        return ky[n - 1];
+    }
+    let (mut lo, mut hi) = (0, n - 1);
+    while lo + 1 < hi {
+        let mid = (lo + hi) / 2;
+        if v < kx[mid] {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    if v == kx[hi] {
+        return ky[hi];
+    }
+    if v == kx[lo] {
+        return ky[lo];
+    }
+    if linear {
+        ky[lo] + (ky[hi] - ky[lo]) * ((v - kx[lo]) / (kx[hi] - kx[lo]))
+    } else {
+        ky[lo]
+    }
+}
+
+/// `qt(prob, df)`, or `qnorm(prob)` for infinite `df`; `None` for invalid arguments.
+fn t_quantile(prob: f64, df: f64) -> Option<f64> {
+    if !(prob > 0.0 && prob < 1.0) || df.is_nan() || df <= 0.0 {
+        return None;
+    }
+    let q = if df.is_infinite() {
+        Normal::new(0.0, 1.0).ok()?.inverse_cdf(prob)
+    } else {
+        StudentsT::new(0.0, 1.0, df).ok()?.inverse_cdf(prob)
+    };
+    q.is_finite().then_some(q)
+}
+
+/// `qbeta(prob, a, b)` with R's limits at zero shape parameters; `None` where R gives NaN.
+fn beta_quantile(prob: f64, a: f64, b: f64) -> Option<f64> {
+    if !(a >= 0.0 && b >= 0.0 && a.is_finite() && b.is_finite()) || (a == 0.0 && b == 0.0) {
+        return None;
+    }
+    if a == 0.0 {
+        return Some(0.0);
+    }
+    if b == 0.0 {
+        return Some(1.0);
+    }
+    let q = inv_beta_reg(a, b, prob);
+    q.is_finite().then_some(q)
+}
+
+fn call_cdf<E: From<QuantileError>>(
+    cdf: &mut dyn FnMut(f64) -> Result<(f64, f64), E>,
+    threshold: f64,
+) -> Result<(f64, f64), E> {
+    let (share, std_error) = cdf(threshold)?;
+    if (0.0..=1.0).contains(&share) && std_error.is_finite() && std_error >= 0.0 {
+        Ok((share, std_error))
+    } else {
+        Err(QuantileError::InvalidCdf {
+            threshold,
+            share,
+            std_error,
+        }
+        .into())
+    }
+}
+
+/// `survey:::woodruffCI`: a share interval mapped back through the rule.
+fn woodruff_interval<E: From<QuantileError>>(
+    sample: &Sample<'_>,
+    estimate: f64,
+    settings: &QuantileSettings,
+    alpha: f64,
+    method: QuantileInterval,
+    cdf: &mut dyn FnMut(f64) -> Result<(f64, f64), E>,
+) -> Result<(Option<f64>, Option<f64>), E> {
+    let (f, se) = call_cdf(cdf, estimate)?;
+    let var = se * se;
+    let a = alpha / 2.0;
+    let crit = |prob: f64| t_quantile(prob, settings.df).unwrap_or(f64::NAN);
+    let (t_lo, t_hi) = (crit(a), crit(1.0 - a));
+    let (p_lo, p_hi) = match method {
+        QuantileInterval::Xlogit => {
+            let odds_den = 1.0 - f;
+            let odds = f / odds_den;
+            let eta = odds.ln();
+            let grad = (1.0 / odds_den + f / (odds_den * odds_den)) / odds;
+            let se_eta = (grad * var * grad).sqrt();
+            let expit = |e: f64| e.exp() / (1.0 + e.exp());
+            (expit(eta + se_eta * t_lo), expit(eta + se_eta * t_hi))
+        }
+        QuantileInterval::Asin => {
+            let root = f.sqrt();
+            let angle = root.asin();
+            let grad = 0.5 * f.powf(-0.5) / (1.0 - root * root).sqrt();
+            let se_angle = (grad * var * grad).sqrt();
+            (
+                (angle + se_angle * t_lo).sin().powi(2),
+                (angle + se_angle * t_hi).sin().powi(2),
+            )
+        }
+        QuantileInterval::Beta => {
+            let n_rows = sample.all.len() as f64;
+            let ratio = match (
+                t_quantile(a, n_rows - 1.0),
+                t_quantile(a, settings.design_df),
+            ) {
+                (Some(num), Some(den)) => num / den,
+                _ => f64::NAN,
+            };
+            let m = f * (1.0 - f) / var * (ratio * ratio);
+            (
+                beta_quantile(a, m * f, m * (1.0 - f) + 1.0).unwrap_or(f64::NAN),
+                beta_quantile(1.0 - a, m * f + 1.0, m * (1.0 - f)).unwrap_or(f64::NAN),
+            )
+        }
+        _ => (f + se * t_lo, f + se * t_hi),
+    };
+    let bound = |prob: f64| {
+        if (0.0..=1.0).contains(&prob) {
+            sample.quantile(prob, settings.rule).ok()
+        } else {
+            None
+        }
+    };
+    Ok((bound(p_lo), bound(p_hi)))
+}
+
+/// `survey:::ffullerCI`: Francisco–Fuller score interval.
+fn score_interval<E: From<QuantileError>>(
+    sample: &Sample<'_>,
+    p: f64,
+    settings: &QuantileSettings,
+    alpha: f64,
+    cdf: &mut dyn FnMut(f64) -> Result<(f64, f64), E>,
+) -> Result<(Option<f64>, Option<f64>), E> {
+    let all = sample.all;
+    let mut sorted = all.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let iqr = type7_quantile(&sorted, 0.75) - type7_quantile(&sorted, 0.25);
+    let lower = sorted[0] + iqr / 100.0;
+    let upper = sorted[sorted.len() - 1] - iqr / 100.0;
+    if lower.partial_cmp(&upper) != Some(std::cmp::Ordering::Less) {
+        return Err(QuantileError::ScoreRangeEmpty { lower, upper }.into());
+    }
+    let tol = 1.0 / (100.0 * (all.len() as f64).sqrt());
+    let t_upper = t_quantile(1.0 - alpha / 2.0, settings.df).unwrap_or(f64::NAN);
+    let t_lower = t_quantile(alpha / 2.0, settings.df).unwrap_or(f64::NAN);
+    let mut statistic = |theta: f64| -> Result<f64, E> {
+        let (f, se) = call_cdf(cdf, theta)?;
+        Ok(((1.0 - f) - (1.0 - p)) / se)
+    };
+    let s_lower = statistic(lower)?;
+    let s_upper = statistic(upper)?;
+    let mut roots = [0.0; 2];
+    for (root, limit) in roots.iter_mut().zip([t_upper, t_lower]) {
+        let (f_lower, f_upper) = (s_lower - limit, s_upper - limit);
+        if f_lower.is_nan() || f_upper.is_nan() || f_lower.signum() * f_upper.signum() > 0.0 {
+            return Err(QuantileError::ScoreNoRoot {
+                lower,
+                upper,
+                f_lower,
+                f_upper,
+            }
+            .into());
+        }
+        let mut f = |theta: f64| -> Result<f64, E> {
+            let v = statistic(theta)? - limit;
+            // R's zeroin wrapper (fcn2): -Inf -> -DBL_MAX, NaN/+Inf -> +DBL_MAX.
+            Ok(if v.is_finite() {
+                v
+            } else if v == f64::NEG_INFINITY {
+                f64::MIN
+            } else {
+                f64::MAX
+            })
+        };
+        *root = zeroin(&mut f, lower, upper, f_lower, f_upper, tol, 1000)?;
+    }
+    let n_rows = all.len() as f64;
+    let share_below = |root: f64| all.iter().filter(|&&v| v <= root).count() as f64 / n_rows;
+    let bound = |root: f64| sample.quantile(share_below(root), settings.rule).ok();
+    Ok((bound(roots[0]), bound(roots[1])))
+}
+
+/// R's `quantile(x, prob, type = 7)` of sorted values.
+fn type7_quantile(sorted: &[f64], prob: f64) -> f64 {
+    let n = sorted.len();
+    let index = 1.0 + (n.saturating_sub(1)) as f64 * prob;
+    let lo = index.floor();
+    let hi = index.ceil();
+    let q_lo = sorted[lo as usize - 1];
+    let q_hi = sorted[hi as usize - 1];
+    if index > lo && q_hi != q_lo {
+        let h = index - lo;
+        (1.0 - h) * q_lo + h * q_hi
+    } else {
+        q_lo
+    }
+}
+
+/// R's `R_zeroin2` (Brent's method as in `uniroot`), given the function values at both ends.
+/// Returns the last iterate when `max_iter` runs out, as `uniroot` does (with a warning).
+fn zeroin<E>(
+    f: &mut dyn FnMut(f64) -> Result<f64, E>,
+    ax: f64,
+    bx: f64,
+    fa: f64,
+    fb: f64,
+    tol: f64,
+    max_iter: usize,
+) -> Result<f64, E> {
+    let (mut a, mut b, mut fa, mut fb) = (ax, bx, fa, fb);
+    let (mut c, mut fc) = (a, fa);
+    if fa == 0.0 {
+        return Ok(a);
+    }
+    if fb == 0.0 {
+        return Ok(b);
+    }
+    for _ in 0..=max_iter {
+        let prev_step = b - a;
+        if fc.abs() < fb.abs() {
+            a = b;
+            b = c;
+            c = a;
+            fa = fb;
+            fb = fc;
+            fc = fa;
+        }
+        let tol_act = 2.0 * f64::EPSILON * b.abs() + tol / 2.0;
+        let mut new_step = (c - b) / 2.0;
+        if new_step.abs() <= tol_act || fb == 0.0 {
+            return Ok(b);
+        }
+        if prev_step.abs() >= tol_act && fa.abs() > fb.abs() {
+            let cb = c - b;
+            let (mut p, mut q);
+            if a == c {
+                let t1 = fb / fa;
+                p = cb * t1;
+                q = 1.0 - t1;
+            } else {
+                let qa = fa / fc;
+                let t1 = fb / fc;
+                let t2 = fb / fa;
+                p = t2 * (cb * qa * (qa - t1) - (b - a) * (t1 - 1.0));
+                q = (qa - 1.0) * (t1 - 1.0) * (t2 - 1.0);
+            }
+            if p > 0.0 {
+                q = -q;
+            } else {
+                p = -p;
+            }
+            if p < 0.75 * cb * q - (tol_act * q).abs() / 2.0 && p < (prev_step * q / 2.0).abs() {
+                new_step = p / q;
+            }
+        }
+        if new_step.abs() < tol_act {
+            new_step = if new_step > 0.0 { tol_act } else { -tol_act };
+        }
+        a = b;
+        fa = fb;
+        b += new_step;
+        fb = f(b)?;
+        if (fb > 0.0 && fc > 0.0) || (fb < 0.0 && fc < 0.0) {
+            c = a;
+            fc = fa;
+        }
+    }
+    Ok(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_weight_sums_are_exact_ties() {
+        let w = vec![6194.0 / 200.0; 200];
+        let c = compensated_cumsum(&w);
+        assert_eq!(c[49], 1548.5);
+        assert_eq!(compensated_sum(w.iter().copied()) * 0.25, c[49]);
+    }
+
+    #[test]
+    fn r_edge_cases_are_reproduced() -> Result<()> {
+        // Values from R: survey:::qrule_math(c(5,1,3,2,4), rep(1,5), p).
+        let x = [5.0, 1.0, 3.0, 2.0, 4.0];
+        let w = [1.0; 5];
+        let got: Vec<f64> = [0.0, 0.1, 0.2, 0.21, 0.5, 1.0]
+            .iter()
+            .map(|&p| quantile(&x, &w, p, QuantileRule::Math))
+            .collect::<Result<_>>()?;
+        assert_eq!(got, vec![2.0, 2.0, 1.0, 2.0, 3.0, 5.0]);
+        assert_eq!(
+            quantile(&x, &w, 0.1, QuantileRule::Hf4)?,
+            0.500_000_000_000_000_1
+        );
+        assert!(matches!(
+            quantile(&x, &w, 1.0, QuantileRule::Hf4),
+            Err(QuantileError::Undefined { .. })
+        ));
+        assert_eq!(
+            quantile(&x, &w, 0.33, QuantileRule::Hf7)?,
+            2.320_000_000_000_000_3
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,72 @@
+//! Errors of reading and running an analysis spec.
+
+use crate::data::DataError;
+use crate::design::DesignError;
+use crate::estimate::EstimateError;
+use crate::questionnaire::QuestionnaireError;
+use crate::test::IndependenceError;
+use thiserror::Error;
+
+/// What went wrong with an analysis. Each variant names where: a JSON path, a file, an
+/// estimate id.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SpecError {
+    /// A file could not be read.
+    #[error("{path}: cannot read: {message}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The system's message.
+        message: String,
+    },
+    /// The spec is not valid JSON or does not fit the spec's types.
+    #[error("spec: at {path}: {message}")]
+    Json {
+        /// JSON path (`estimates[2].level`; `.` for the root).
+        path: String,
+        /// What serde said.
+        message: String,
+    },
+    /// A value is well-typed but not acceptable.
+    #[error("spec: at {path}: {message}")]
+    Invalid {
+        /// JSON path.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// The questionnaire file is invalid.
+    #[error("questionnaire: {0}")]
+    Questionnaire(#[from] QuestionnaireError),
+    /// The data are invalid.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// The design is invalid.
+    #[error("design: {0}")]
+    Design(#[from] DesignError),
+    /// An estimate failed.
+    #[error("estimate {id:?}: {source}")]
+    Estimate {
+        /// The estimate's id.
+        id: String,
+        /// What failed.
+        source: EstimateError,
+    },
+    /// A test failed.
+    #[error("estimate {id:?}: {source}")]
+    Test {
+        /// The estimate's id.
+        id: String,
+        /// What failed.
+        source: IndependenceError,
+    },
+    /// A part of the spec this version does not implement yet.
+    #[error("spec: at {path}: not implemented yet: {what}")]
+    NotImplemented {
+        /// JSON path.
+        path: String,
+        /// What.
+        what: String,
+    },
+}

@@ -1,0 +1,237 @@
+//! Executing an analysis spec: load, design, estimates.
+
+use super::SpecError;
+use super::types::{AnalysisSpec, CodeOrLabel, DfRuleName, DfSpec, EstimateSpec};
+use crate::data::{CsvOptions, Dataset, read_csv};
+use crate::design::{Design, DesignOptions};
+use crate::estimate::{
+    self, CategorySelection, DfRule, Domains, EstimateError, EstimateOptions, Stat,
+};
+use crate::questionnaire::Questionnaire;
+use crate::table::ResultRow;
+use crate::test::{ChisqStatistic, independence};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The result of running an analysis, with wall times.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// Result rows in the order of the spec's estimates.
+    pub rows: Vec<ResultRow>,
+    /// Seconds spent reading and validating the data.
+    pub load_seconds: f64,
+    /// Seconds spent on everything after loading.
+    pub estimate_seconds: f64,
+}
+
+/// Reads a spec file and runs it; `data` overrides the spec's data file.
+///
+/// # Errors
+/// [`SpecError`] naming the file, JSON path, row, column or estimate at fault.
+pub fn run_file(spec_path: &Path, data: Option<&Path>) -> Result<RunOutput, SpecError> {
+    let text = std::fs::read_to_string(spec_path).map_err(|e| SpecError::Read {
+        path: spec_path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let spec = AnalysisSpec::from_json(&text)?;
+    let dir = spec_path.parent().unwrap_or(Path::new("."));
+    run(&spec, dir, data)
+}
+
+fn resolve(dir: &Path, file: &str) -> PathBuf {
+    let p = Path::new(file);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        dir.join(p)
+    }
+}
+
+/// Runs a parsed spec; relative paths in it are relative to `dir`.
+///
+/// # Errors
+/// As [`run_file`].
+pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOutput, SpecError> {
+    spec.validate()?;
+    if spec.design.replicates.is_some() {
+        return Err(SpecError::NotImplemented {
+            path: "design.replicates".into(),
+            what: "replicate-weight designs".into(),
+        });
+    }
+    if !spec.adjust.is_empty() {
+        return Err(SpecError::NotImplemented {
+            path: "adjust".into(),
+            what: "weighting steps (post-stratification, raking, calibration, trimming)".into(),
+        });
+    }
+    let start = Instant::now();
+    let questionnaire = match &spec.questionnaire {
+        Some(q) => {
+            let path = resolve(dir, q);
+            let text = std::fs::read_to_string(&path).map_err(|e| SpecError::Read {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            Some(Questionnaire::from_json(&text)?)
+        }
+        None => None,
+    };
+    let data_path = data.map_or_else(|| resolve(dir, &spec.data), Path::to_path_buf);
+    let options = CsvOptions {
+        missing: spec.missing.clone(),
+        questionnaire: questionnaire.as_ref(),
+        ..CsvOptions::default()
+    };
+    let dataset = read_csv(&data_path, &options)?;
+    let load_seconds = start.elapsed().as_secs_f64();
+
+    let start = Instant::now();
+    let d = &spec.design;
+    let design = Design::new(
+        &dataset,
+        &DesignOptions {
+            weights: d.weights.clone(),
+            strata: d.strata.clone(),
+            clusters: d.clusters.clone(),
+            fpc: d.fpc.clone(),
+            nest: d.nest,
+            lonely_psu: d.lonely_psu,
+        },
+    )?;
+    let mut rows = Vec::new();
+    for (i, e) in spec.estimates.iter().enumerate() {
+        let new = run_estimate(&dataset, &design, questionnaire.as_ref(), e, i)?;
+        rows.extend(new);
+    }
+    Ok(RunOutput {
+        rows,
+        load_seconds,
+        estimate_seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// The estimate's options, with the questionnaire's non-substantive codes as the default
+/// exclusion.
+fn options_of(
+    e: &EstimateSpec,
+    questionnaire: Option<&Questionnaire>,
+    variable: Option<&str>,
+) -> EstimateOptions {
+    let defaults = EstimateOptions::default();
+    let exclude = match &e.exclude {
+        Some(codes) => codes.iter().map(CodeOrLabel::to_string).collect(),
+        None => variable
+            .and_then(|v| questionnaire.and_then(|q| q.question_for_column(v)))
+            .map(|q| {
+                q.non_substantive_codes()
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    EstimateOptions {
+        level: e.level.unwrap_or(defaults.level),
+        interval: e.interval.unwrap_or(defaults.interval),
+        df: match e.df {
+            None | Some(DfSpec::Rule(DfRuleName::Domain)) => DfRule::Domain,
+            Some(DfSpec::Rule(DfRuleName::Base)) => DfRule::Base,
+            Some(DfSpec::Number(x)) => DfRule::Fixed(x),
+        },
+        method: e.method.unwrap_or(defaults.method),
+        exclude,
+        na_rm: e.na_rm.unwrap_or(true),
+    }
+}
+
+fn run_estimate(
+    data: &Dataset,
+    design: &Design,
+    questionnaire: Option<&Questionnaire>,
+    e: &EstimateSpec,
+    index: usize,
+) -> Result<Vec<ResultRow>, SpecError> {
+    let fail = |source: EstimateError| SpecError::Estimate {
+        id: e.id.clone(),
+        source,
+    };
+    let not_yet = |what: &str| SpecError::NotImplemented {
+        path: format!("estimates[{index}].stat"),
+        what: what.to_string(),
+    };
+    let domains = Domains::by(data, &e.by).map_err(|x| fail(x.into()))?;
+    let var = e.variable.as_deref().unwrap_or_default();
+    let options = options_of(e, questionnaire, e.variable.as_deref());
+    let selection = if !e.categories.is_empty() {
+        CategorySelection::Net {
+            categories: e.categories.iter().map(CodeOrLabel::to_string).collect(),
+            label: e.label.clone().unwrap_or_else(|| {
+                e.categories
+                    .iter()
+                    .map(CodeOrLabel::to_string)
+                    .collect::<Vec<_>>()
+                    .join("+")
+            }),
+        }
+    } else if let Some(c) = &e.category {
+        CategorySelection::One(c.to_string())
+    } else {
+        CategorySelection::All
+    };
+    let rows = match e.stat {
+        Stat::Mean => estimate::mean(data, design, var, &domains, &options),
+        Stat::Total => estimate::total(data, design, var, &domains, &options),
+        Stat::Proportion => estimate::proportion(data, design, var, &selection, &domains, &options),
+        Stat::Count => estimate::count(data, design, var, &selection, &domains, &options),
+        Stat::Ratio => estimate::ratio(
+            data,
+            design,
+            e.numerator.as_deref().unwrap_or_default(),
+            e.denominator.as_deref().unwrap_or_default(),
+            &domains,
+            &options,
+        ),
+        Stat::Difference => estimate::difference(
+            data,
+            design,
+            &e.variables[0],
+            &e.variables[1],
+            &domains,
+            &options,
+        ),
+        Stat::Quantile => return Err(not_yet("quantiles")),
+        Stat::MultipleResponse => return Err(not_yet("multiple-response shares")),
+        Stat::Chisq => {
+            if !e.by.is_empty() {
+                return Err(SpecError::NotImplemented {
+                    path: format!("estimates[{index}].by"),
+                    what: "chisq by domain".into(),
+                });
+            }
+            let statistic = match e.test.as_deref() {
+                None => ChisqStatistic::default(),
+                Some(t) => serde_json::from_value(serde_json::Value::String(t.to_string()))
+                    .map_err(|err| SpecError::Invalid {
+                        path: format!("estimates[{index}].test"),
+                        message: err.to_string(),
+                    })?,
+            };
+            let mut row = independence(data, design, &e.variables[0], &e.variables[1], statistic)
+                .map_err(|source| SpecError::Test {
+                id: e.id.clone(),
+                source,
+            })?;
+            row.id = e.id.clone();
+            return Ok(vec![ResultRow::Test(row)]);
+        }
+    }
+    .map_err(fail)?;
+    Ok(rows
+        .into_iter()
+        .map(|mut r| {
+            r.id = e.id.clone();
+            ResultRow::Estimate(r)
+        })
+        .collect())
+}
