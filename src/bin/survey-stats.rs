@@ -1,0 +1,111 @@
+//! The `survey-stats` command line: a thin shell over the library's spec runner.
+//!
+//! ```text
+//! survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings]
+//! survey-stats binom SUCCESSES TRIALS [--method M] [--level L]
+//! ```
+//! Exit status 0 on success, 2 for a bad spec, bad data or bad arguments.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use survey_stats::interval::{binomial_interval, BinomialMethod, ConfidenceLevel};
+use survey_stats::spec::run_file;
+use survey_stats::table::{render_results, Format};
+
+const USAGE: &str = "usage:
+  survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings]
+  survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("survey-stats: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Takes the value after a flag.
+fn value<'a>(args: &'a [String], i: &mut usize, flag: &str) -> Result<&'a str, String> {
+    *i += 1;
+    args.get(*i)
+        .map(String::as_str)
+        .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    match args.first().map(String::as_str) {
+        Some("estimate") => estimate(&args[1..]),
+        Some("binom") => binom(&args[1..]),
+        Some("--help" | "-h" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_string()),
+    }
+}
+
+fn estimate(args: &[String]) -> Result<(), String> {
+    let (mut spec, mut data, mut format, mut timings) = (None, None, Format::Table, false);
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--data" => data = Some(PathBuf::from(value(args, &mut i, "--data")?)),
+            "--format" => format = value(args, &mut i, "--format")?.parse()?,
+            "--timings" => timings = true,
+            a if a.starts_with("--") => return Err(format!("unknown option {a}\n{USAGE}")),
+            a if spec.is_none() => spec = Some(PathBuf::from(a)),
+            a => return Err(format!("unexpected argument {a}\n{USAGE}")),
+        }
+        i += 1;
+    }
+    let spec = spec.ok_or_else(|| format!("estimate needs a spec file\n{USAGE}"))?;
+    let out = run_file(&spec, data.as_deref()).map_err(|e| e.to_string())?;
+    println!("{}", render_results(&out.rows, format).trim_end());
+    if timings {
+        eprintln!("load_seconds={:.6}", out.load_seconds);
+        eprintln!("estimate_seconds={:.6}", out.estimate_seconds);
+    }
+    Ok(())
+}
+
+fn binom(args: &[String]) -> Result<(), String> {
+    let (mut counts, mut method, mut level) = (Vec::new(), BinomialMethod::default(), 0.95);
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--method" => {
+                let m = value(args, &mut i, "--method")?;
+                method = serde_json::from_value(serde_json::Value::String(m.to_string()))
+                    .map_err(|_| format!("unknown method {m:?}\n{USAGE}"))?;
+            }
+            "--level" => {
+                let l = value(args, &mut i, "--level")?;
+                level = l.parse().map_err(|_| format!("--level: {l:?} is not a number"))?;
+            }
+            a => {
+                let n: u64 = a
+                    .parse()
+                    .map_err(|_| format!("{a:?} is not a non-negative whole number\n{USAGE}"))?;
+                counts.push(n);
+            }
+        }
+        i += 1;
+    }
+    let [x, n] = counts[..] else {
+        return Err(format!("binom needs SUCCESSES and TRIALS\n{USAGE}"));
+    };
+    let level = ConfidenceLevel::new(level).map_err(|e| e.to_string())?;
+    let ci = binomial_interval(x, n, level, method).map_err(|e| e.to_string())?;
+    let json = serde_json::json!({
+        "estimate": ci.estimate,
+        "ci_lower": ci.lower,
+        "ci_upper": ci.upper,
+        "method": method,
+        "level": level.value(),
+    });
+    println!("{json}");
+    Ok(())
+}
