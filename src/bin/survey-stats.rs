@@ -8,9 +8,9 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use survey_stats::interval::{binomial_interval, BinomialMethod, ConfidenceLevel};
+use survey_stats::interval::{BinomialMethod, ConfidenceLevel, binomial_interval};
 use survey_stats::spec::run_file;
-use survey_stats::table::{render_results, Format};
+use survey_stats::table::{Format, render_results};
 
 const USAGE: &str = "usage:
   survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings]
@@ -83,7 +83,9 @@ fn binom(args: &[String]) -> Result<(), String> {
             }
             "--level" => {
                 let l = value(args, &mut i, "--level")?;
-                level = l.parse().map_err(|_| format!("--level: {l:?} is not a number"))?;
+                level = l
+                    .parse()
+                    .map_err(|_| format!("--level: {l:?} is not a number"))?;
             }
             a => {
                 let n: u64 = a

@@ -106,7 +106,6 @@ impl NumericColumn {
         let mut col = Self { values, validity };
         for i in 0..col.values.len() {
             if !col.values[i].is_finite() {
-                col.values[i] = 0.0;
                 col.validity.set_missing(i);
             }
         }
@@ -129,17 +128,27 @@ impl NumericColumn {
         }
     }
 
+    /// Appends a value; `None` and non-finite values are missing (a non-finite value is
+    /// kept in the value slot so that validation can report it, see [`NumericColumn::raw`]).
     pub(crate) fn push(&mut self, v: Option<f64>) {
         match v {
-            Some(x) if x.is_finite() => {
+            Some(x) => {
                 self.values.push(x);
-                self.validity.push(true);
+                self.validity.push(x.is_finite());
             }
-            _ => {
+            None => {
                 self.values.push(0.0);
                 self.validity.push(false);
             }
         }
+    }
+
+    /// What the source held at row `i`: `Some(x)` for a number, including a non-finite one
+    /// read from text such as `NaN` or `inf` (which estimators treat as missing); `None` for
+    /// an empty or missing field.
+    pub fn raw(&self, i: usize) -> Option<f64> {
+        let v = self.values[i];
+        (self.validity.is_valid(i) || !v.is_finite() || v != 0.0).then_some(v)
     }
 
     /// The value of row `i`, `None` when missing.
@@ -152,7 +161,8 @@ impl NumericColumn {
         }
     }
 
-    /// The raw values; a missing row holds `0.0` (consult [`NumericColumn::validity`]).
+    /// The stored values; a missing row holds `0.0` or a non-finite number (consult
+    /// [`NumericColumn::validity`]).
     pub fn values(&self) -> &[f64] {
         &self.values
     }

@@ -189,12 +189,14 @@ pub fn read_csv_from_reader<R: Read>(
                         col.push(None);
                         continue;
                     }
-                    let v = parse_number(field).ok_or_else(|| DataError::NotANumber {
-                        file: file.to_string(),
-                        row,
-                        column: names[j].clone(),
-                        value: text(),
-                    })?;
+                    let v = parse_number(field)
+                        .filter(|v| v.is_finite())
+                        .ok_or_else(|| DataError::NotANumber {
+                            file: file.to_string(),
+                            row,
+                            column: names[j].clone(),
+                            value: text(),
+                        })?;
                     if let Err(problem) = q.check_value(&names[j], v) {
                         return Err(value_error(file, row, &names[j], q, v, problem));
                     }
@@ -256,10 +258,9 @@ fn value_error(
     }
 }
 
-/// Parses a field as a finite number (surrounding blanks allowed).
+/// Parses a field as a number (surrounding blanks allowed). `NaN` and `inf` parse too, so
+/// that a weight column holding them is reported as such rather than as text.
 #[inline]
 fn parse_number(field: &[u8]) -> Option<f64> {
-    let s = std::str::from_utf8(field).ok()?.trim();
-    let v: f64 = s.parse().ok()?;
-    v.is_finite().then_some(v)
+    std::str::from_utf8(field).ok()?.trim().parse().ok()
 }

@@ -6,8 +6,8 @@ use thiserror::Error;
 /// Result of design operations.
 pub type Result<T, E = DesignError> = std::result::Result<T, E>;
 
-/// What is wrong with a survey design. Rows are data rows counted from 1 (the CSV's row
-/// number minus one, since its header is row 1).
+/// What is wrong with a survey design. `row` fields count data rows from 1; messages also
+/// give the CSV row (header = row 1), which is one more.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum DesignError {
@@ -19,7 +19,7 @@ pub enum DesignError {
     Data(#[from] DataError),
     /// A weight is missing, negative or not finite.
     #[error(
-        "weight column {column:?}, data row {row}: weight {value} is not a finite non-negative number"
+        "weight column {column:?}, data row {row} (CSV row {}): weight {value} is not a finite non-negative number", row + 1
     )]
     BadWeight {
         /// Column name (empty when given in code).
@@ -30,7 +30,7 @@ pub enum DesignError {
         value: String,
     },
     /// A stratum or cluster id is missing.
-    #[error("column {column:?}, data row {row}: the stratum or cluster id is missing")]
+    #[error("column {column:?}, data row {row} (CSV row {}): the stratum or cluster id is missing", row + 1)]
     MissingId {
         /// Column name.
         column: String,
@@ -56,7 +56,7 @@ pub enum DesignError {
         stages: usize,
     },
     /// An fpc value is missing.
-    #[error("fpc column {column:?}, data row {row}: value missing")]
+    #[error("fpc column {column:?}, data row {row} (CSV row {}): value missing", row + 1)]
     MissingFpc {
         /// Column name.
         column: String,
@@ -73,7 +73,7 @@ pub enum DesignError {
     },
     /// fpc varies within a stratum (or within a parent unit at later stages).
     #[error(
-        "fpc column {column:?}, data row {row}: {value} differs from {before} earlier in the same stratum"
+        "fpc column {column:?}, data row {row} (CSV row {}): {value} differs from {before} earlier in the same stratum", row + 1
     )]
     FpcVaries {
         /// Column name.

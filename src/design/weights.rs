@@ -37,8 +37,8 @@ impl Weights {
     pub fn from_column(col: &NumericColumn, name: &str) -> Result<Self> {
         let mut w = Vec::with_capacity(col.len());
         for i in 0..col.len() {
-            match col.get(i) {
-                Some(x) if x >= 0.0 => w.push(x),
+            match col.raw(i) {
+                Some(x) if x.is_finite() && x >= 0.0 => w.push(x),
                 other => {
                     return Err(DesignError::BadWeight {
                         column: name.to_string(),

@@ -44,9 +44,30 @@ pub fn mean_interval(e: f64, se: f64, df: f64, level: f64) -> Result<(f64, f64),
 }
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum BinomialMethod { #[default] Wilson }
+pub enum BinomialMethod {
+    #[default]
+    Wilson,
+}
 #[derive(Debug, Clone, Copy)]
 pub struct ConfidenceLevel(f64);
-impl ConfidenceLevel { pub fn new(l: f64) -> Result<Self, IntervalError> { Ok(Self(l)) } pub fn value(self) -> f64 { self.0 } }
-pub struct Interval { pub estimate: f64, pub lower: f64, pub upper: f64 }
-pub fn binomial_interval(_x: u64, _n: u64, _l: ConfidenceLevel, _m: BinomialMethod) -> Result<Interval, IntervalError> { Err(IntervalError::Bad) }
+impl ConfidenceLevel {
+    pub fn new(l: f64) -> Result<Self, IntervalError> {
+        Ok(Self(l))
+    }
+    pub fn value(self) -> f64 {
+        self.0
+    }
+}
+pub struct Interval {
+    pub estimate: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+pub fn binomial_interval(
+    _x: u64,
+    _n: u64,
+    _l: ConfidenceLevel,
+    _m: BinomialMethod,
+) -> Result<Interval, IntervalError> {
+    Err(IntervalError::Bad)
+}

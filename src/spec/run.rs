@@ -200,7 +200,13 @@ fn run_estimate(
             &domains,
             &options,
         ),
-        Stat::Quantile => return Err(not_yet("quantiles")),
+        Stat::Quantile => {
+            let rule = e.rule.unwrap_or_default();
+            let interval = e.quantile_interval.unwrap_or_default();
+            estimate::quantiles(
+                data, design, var, &e.probs, rule, interval, &domains, &options,
+            )
+        }
         Stat::MultipleResponse => return Err(not_yet("multiple-response shares")),
         Stat::Chisq => {
             if !e.by.is_empty() {
@@ -209,14 +215,7 @@ fn run_estimate(
                     what: "chisq by domain".into(),
                 });
             }
-            let statistic = match e.test.as_deref() {
-                None => ChisqStatistic::default(),
-                Some(t) => serde_json::from_value(serde_json::Value::String(t.to_string()))
-                    .map_err(|err| SpecError::Invalid {
-                        path: format!("estimates[{index}].test"),
-                        message: err.to_string(),
-                    })?,
-            };
+            let statistic = e.test.unwrap_or_default();
             let mut row = independence(data, design, &e.variables[0], &e.variables[1], statistic)
                 .map_err(|source| SpecError::Test {
                 id: e.id.clone(),

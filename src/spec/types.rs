@@ -1,8 +1,10 @@
 //! The serde types of the analysis spec (`shared/spec/ANALYSIS-SPEC.md` is the contract).
 
 use crate::design::LonelyPsu;
+use crate::estimate::quantile::{QuantileInterval, QuantileRule};
 use crate::estimate::{IntervalKind, Stat};
 use crate::interval::ProportionMethod;
+use crate::test::ChisqStatistic;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -279,16 +281,16 @@ pub struct EstimateSpec {
     pub probs: Vec<f64>,
     /// Quantile rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
+    pub rule: Option<QuantileRule>,
     /// Quantile interval type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quantile_interval: Option<String>,
+    pub quantile_interval: Option<QuantileInterval>,
     /// Multiple-response base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<MultipleBase>,
     /// Test statistic of `chisq`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test: Option<String>,
+    pub test: Option<ChisqStatistic>,
     /// Treat a numeric column as categorical.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categorical: Option<bool>,

@@ -7,7 +7,7 @@
 //! t.push(vec!["Алматы".into(), "0.47".into()]);
 //! t.push(vec!["ШҚО".into(), "0.05".into()]);
 //! let text = t.to_text();
-//! assert_eq!(text.lines().nth(2), Some("Алматы  0.47"));
+//! assert_eq!(text.lines().nth(2), Some("Алматы   0.47"));
 //! assert!(t.to_markdown().starts_with("| облыс | share |"));
 //! ```
 
