@@ -1,5 +1,6 @@
 //! Integration tests, built as one binary to keep link time down.
 
+mod bad_input;
 mod chisq;
 mod common;
 mod oracle;
