@@ -25,10 +25,10 @@ impl Validity {
     /// A bitmap of `len` rows, all valid.
     pub fn all_valid(len: usize) -> Self {
         let mut bits = vec![u64::MAX; len.div_ceil(64)];
-        if len % 64 != 0 {
-            if let Some(last) = bits.last_mut() {
-                *last = (1u64 << (len % 64)) - 1;
-            }
+        if !len.is_multiple_of(64)
+            && let Some(last) = bits.last_mut()
+        {
+            *last = (1u64 << (len % 64)) - 1;
         }
         Self {
             bits,
@@ -39,7 +39,7 @@ impl Validity {
 
     /// Appends one row.
     pub fn push(&mut self, valid: bool) {
-        if self.len % 64 == 0 {
+        if self.len.is_multiple_of(64) {
             self.bits.push(0);
         }
         if valid {

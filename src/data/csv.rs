@@ -3,7 +3,9 @@
 use super::Dataset;
 use super::column::{CategoricalBuilder, Column, NumericColumn};
 use super::error::{DataError, Result};
-use crate::questionnaire::{Question, Questionnaire, ValueProblem};
+use crate::questionnaire::{
+    Code, Question, QuestionKind, Questionnaire, ResponseStorage, ValueProblem,
+};
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;
@@ -221,13 +223,65 @@ pub fn read_csv_from_reader<R: Read>(
             (n, col)
         })
         .collect();
-    Dataset::from_columns(columns).map_err(|e| match e {
+    let dataset = Dataset::from_columns(columns).map_err(|e| match e {
         DataError::DuplicateColumn { column, .. } => DataError::DuplicateColumn {
             file: file.to_string(),
             column,
         },
         other => other,
-    })
+    })?;
+    if let Some(q) = options.questionnaire {
+        check_choices(&dataset, q, file)?;
+    }
+    Ok(dataset)
+}
+
+/// Checks each respondent's choices of every multiple-response question present in the
+/// data (at most `max_choices`, an exclusive option alone), one pass per question.
+fn check_choices(data: &Dataset, questionnaire: &Questionnaire, file: &str) -> Result<()> {
+    for q in questionnaire.questions() {
+        if !matches!(q.kind, QuestionKind::MultipleResponse { .. }) {
+            continue;
+        }
+        let binary = matches!(
+            q.kind,
+            QuestionKind::MultipleResponse {
+                storage: ResponseStorage::Binary { .. },
+                ..
+            }
+        );
+        let cols: Vec<(Option<Code>, &NumericColumn)> = q
+            .columns()
+            .iter()
+            .filter_map(|c| match data.column(c) {
+                Ok(Column::Numeric(col)) => Some((q.option_for_column(c), col)),
+                _ => None,
+            })
+            .collect();
+        if cols.is_empty() {
+            continue;
+        }
+        let mut chosen = Vec::with_capacity(cols.len());
+        for row in 0..data.n_rows() {
+            chosen.clear();
+            for (code, col) in &cols {
+                match (binary, col.get(row)) {
+                    (true, Some(1.0)) => chosen.extend(*code),
+                    (false, Some(v)) => chosen.extend(Code::from_f64(v)),
+                    _ => {}
+                }
+            }
+            if let Err(problem) = q.check_choices(&chosen) {
+                return Err(DataError::InvalidChoices {
+                    file: file.to_string(),
+                    row: row as u64 + 2,
+                    question: q.id.to_string(),
+                    reason: problem.to_string(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn value_error(

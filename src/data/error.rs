@@ -106,6 +106,19 @@ pub enum DataError {
         /// Why it is invalid (e.g. "outside [0, 120]").
         reason: String,
     },
+    /// A respondent's choices break a multiple-response question's rules (too many
+    /// choices, an exclusive option with others).
+    #[error("{file}: row {row}: the answers to question {question:?} are invalid: {reason}")]
+    InvalidChoices {
+        /// File name.
+        file: String,
+        /// Row number (header = 1).
+        row: u64,
+        /// Question id.
+        question: String,
+        /// Why.
+        reason: String,
+    },
     /// A column that the analysis names is not in the data.
     #[error("column {column:?} is not in the data")]
     MissingColumn {

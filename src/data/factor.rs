@@ -50,7 +50,7 @@ impl<'a> Factor<'a> {
                 let small_ints = (0..vals.len()).all(|i| {
                     !valid.is_valid(i) || {
                         let v = vals[i];
-                        v >= 0.0 && v < 4096.0 && v.fract() == 0.0
+                        (0.0..4096.0).contains(&v) && v.fract() == 0.0
                     }
                 });
                 let mut codes = vec![MISSING_CODE; vals.len()];
@@ -84,10 +84,10 @@ impl<'a> Factor<'a> {
                     lv.sort_by(f64::total_cmp);
                     lv.dedup();
                     for i in 0..vals.len() {
-                        if valid.is_valid(i) {
-                            if let Ok(k) = lv.binary_search_by(|x| x.total_cmp(&vals[i])) {
-                                codes[i] = k as u32;
-                            }
+                        if valid.is_valid(i)
+                            && let Ok(k) = lv.binary_search_by(|x| x.total_cmp(&vals[i]))
+                        {
+                            codes[i] = k as u32;
                         }
                     }
                     levels = lv;

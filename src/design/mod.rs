@@ -419,7 +419,7 @@ fn population_sizes(
     for (g, p) in pop.into_iter().enumerate() {
         let sampled = stage.units_of_group(g).len() as f64;
         let v = p.unwrap_or(f64::INFINITY);
-        if !(v > 0.0) || !v.is_finite() {
+        if v.is_nan() || v <= 0.0 || !v.is_finite() {
             return Err(DesignError::BadFpc {
                 column: col.to_string(),
                 value: v,

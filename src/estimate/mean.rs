@@ -1,7 +1,7 @@
 //! Mean and total of a numeric variable.
 
 use super::linear::{SrsScale, degrees_of_freedom, precision, symmetric_interval};
-use super::pass::{DomainPass, RowStatus, run_pass};
+use super::pass::{DomainPass, RowStatus, run_pass_on};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
 use crate::design::Design;
@@ -84,28 +84,100 @@ fn mean_or_total(
     options: &EstimateOptions,
     stat: Stat,
 ) -> Result<Vec<Estimate>> {
-    let col = data.numeric(variable)?;
-    let values = col.values();
-    let valid = col.validity();
-    let passes = run_pass(design, domains, 2, |row, buf| {
-        if !valid.is_valid(row) || options.excludes_value(values[row]) {
-            return RowStatus::Missing;
-        }
-        buf[0] = values[row];
-        buf[1] = 1.0;
-        RowStatus::In
-    });
-    passes
-        .iter()
-        .enumerate()
-        .map(|(d, pass)| {
-            let mut row = finish(design, pass, options, stat, variable, domains.is_by())?;
-            if domains.is_by() {
-                row.domain = Some(domains.label(d).clone());
+    MeanPartial::of_rows(data, design, variable, domains, options, 0..design.n_rows())?
+        .finish(design, domains, options, stat)
+}
+
+/// The sufficient statistics of a mean or total over some rows: per-unit weighted sums and
+/// counts per domain. Partials over disjoint rows [`merge`](MeanPartial::merge) by
+/// addition, so chunks, threads or machines can each reduce their rows and one of them
+/// finishes.
+///
+/// ```
+/// use survey_stats::data::{Column, Dataset, NumericColumn};
+/// use survey_stats::design::{Design, DesignOptions};
+/// use survey_stats::estimate::{mean, Domains, EstimateOptions, MeanPartial, Stat};
+/// let ds = Dataset::from_columns(vec![
+///     ("y".into(), Column::Numeric(NumericColumn::from_values(vec![1.0, 2.0, 3.0, 6.0]))),
+/// ])?;
+/// let d = Design::new(&ds, &DesignOptions::default())?;
+/// let (dom, opts) = (Domains::whole(), EstimateOptions::default());
+/// let mut a = MeanPartial::of_rows(&ds, &d, "y", &dom, &opts, 0..2)?;
+/// a.merge(&MeanPartial::of_rows(&ds, &d, "y", &dom, &opts, 2..4)?);
+/// assert_eq!(a.finish(&d, &dom, &opts, Stat::Mean)?, mean(&ds, &d, "y", &dom, &opts)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct MeanPartial {
+    variable: String,
+    passes: Vec<DomainPass>,
+}
+
+impl MeanPartial {
+    /// Reduces rows `rows` of the design.
+    ///
+    /// # Errors
+    /// The column is missing or not numeric.
+    pub fn of_rows(
+        data: &Dataset,
+        design: &Design,
+        variable: &str,
+        domains: &Domains,
+        options: &EstimateOptions,
+        rows: std::ops::Range<usize>,
+    ) -> Result<Self> {
+        let col = data.numeric(variable)?;
+        let values = col.values();
+        let valid = col.validity();
+        let passes = run_pass_on(design, domains, 2, rows, |row, buf| {
+            if !valid.is_valid(row) || options.excludes_value(values[row]) {
+                return RowStatus::Missing;
             }
-            Ok(row)
+            buf[0] = values[row];
+            buf[1] = 1.0;
+            RowStatus::In
+        });
+        Ok(Self {
+            variable: variable.to_string(),
+            passes,
         })
-        .collect()
+    }
+
+    /// Adds a partial over other rows of the same design, variable and domains.
+    pub fn merge(&mut self, other: &MeanPartial) {
+        for (a, b) in self.passes.iter_mut().zip(&other.passes) {
+            a.merge(b);
+        }
+    }
+
+    /// The mean (`Stat::Mean`) or total (any other stat) per domain.
+    ///
+    /// # Errors
+    /// As [`mean`].
+    pub fn finish(
+        &self,
+        design: &Design,
+        domains: &Domains,
+        options: &EstimateOptions,
+        stat: Stat,
+    ) -> Result<Vec<Estimate>> {
+        let stat = if stat == Stat::Mean {
+            Stat::Mean
+        } else {
+            Stat::Total
+        };
+        self.passes
+            .iter()
+            .enumerate()
+            .map(|(d, pass)| {
+                let mut row = finish(design, pass, options, stat, &self.variable, domains.is_by())?;
+                if domains.is_by() {
+                    row.domain = Some(domains.label(d).clone());
+                }
+                Ok(row)
+            })
+            .collect()
+    }
 }
 
 fn finish(

@@ -29,7 +29,7 @@ pub mod quantile;
 mod ratio;
 mod result;
 
-pub use mean::{mean, total};
+pub use mean::{MeanPartial, mean, total};
 pub use pass::Domains;
 pub use proportion::{CategorySelection, count, proportion};
 pub use quantile::quantiles;

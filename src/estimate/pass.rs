@@ -198,6 +198,20 @@ pub(crate) fn run_pass<F>(
     design: &Design,
     domains: &Domains,
     k: usize,
+    row_fn: F,
+) -> Vec<DomainPass>
+where
+    F: FnMut(usize, &mut [f64]) -> RowStatus,
+{
+    run_pass_on(design, domains, k, 0..design.n_rows(), row_fn)
+}
+
+/// [`run_pass`] over a range of rows only: passes over disjoint ranges merge by addition.
+pub(crate) fn run_pass_on<F>(
+    design: &Design,
+    domains: &Domains,
+    k: usize,
+    rows: std::ops::Range<usize>,
     mut row_fn: F,
 ) -> Vec<DomainPass>
 where
@@ -211,7 +225,7 @@ where
     let psus = design.psu_of_row();
     let mut buf = vec![0.0; k];
     let mut wbuf = vec![0.0; k];
-    for row in 0..design.n_rows() {
+    for row in rows {
         let d = match &domains.codes {
             None => 0,
             Some(c) => match c[row] {

@@ -51,7 +51,7 @@ pub enum SpecError {
         /// The estimate's id.
         id: String,
         /// What failed.
-        source: EstimateError,
+        source: Box<EstimateError>,
     },
     /// A test failed.
     #[error("estimate {id:?}: {source}")]
@@ -59,7 +59,7 @@ pub enum SpecError {
         /// The estimate's id.
         id: String,
         /// What failed.
-        source: IndependenceError,
+        source: Box<IndependenceError>,
     },
     /// A part of the spec this version does not implement yet.
     #[error("spec: at {path}: not implemented yet: {what}")]

@@ -64,18 +64,18 @@ impl AnalysisSpec {
             if !ids.insert(e.id.as_str()) {
                 return Err(invalid(at("id"), "repeats an earlier id"));
             }
-            if let Some(l) = e.level {
-                if !(l > 0.0 && l < 1.0) {
-                    return Err(invalid(at("level"), "must lie strictly between 0 and 1"));
-                }
+            if let Some(l) = e.level
+                && !(l > 0.0 && l < 1.0)
+            {
+                return Err(invalid(at("level"), "must lie strictly between 0 and 1"));
             }
             if let Some(p) = e.probs.iter().find(|p| !(0.0..=1.0).contains(*p)) {
                 return Err(invalid(at("probs"), &format!("{p} is not a probability")));
             }
-            if let Some(DfSpec::Number(d)) = e.df {
-                if !(d > 0.0) {
-                    return Err(invalid(at("df"), "must be positive"));
-                }
+            if let Some(DfSpec::Number(d)) = e.df
+                && (d.is_nan() || d <= 0.0)
+            {
+                return Err(invalid(at("df"), "must be positive"));
             }
             let needs_variable = matches!(
                 e.stat,

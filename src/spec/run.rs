@@ -9,7 +9,7 @@ use crate::estimate::{
 };
 use crate::questionnaire::Questionnaire;
 use crate::table::ResultRow;
-use crate::test::{ChisqStatistic, independence};
+use crate::test::independence;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -123,12 +123,7 @@ fn options_of(
         Some(codes) => codes.iter().map(CodeOrLabel::to_string).collect(),
         None => variable
             .and_then(|v| questionnaire.and_then(|q| q.question_for_column(v)))
-            .map(|q| {
-                q.non_substantive_codes()
-                    .iter()
-                    .map(|c| c.to_string())
-                    .collect()
-            })
+            .map(|q| q.missing_codes.iter().map(|m| m.code.to_string()).collect())
             .unwrap_or_default(),
     };
     EstimateOptions {
@@ -154,7 +149,7 @@ fn run_estimate(
 ) -> Result<Vec<ResultRow>, SpecError> {
     let fail = |source: EstimateError| SpecError::Estimate {
         id: e.id.clone(),
-        source,
+        source: Box::new(source),
     };
     let not_yet = |what: &str| SpecError::NotImplemented {
         path: format!("estimates[{index}].stat"),
@@ -219,7 +214,7 @@ fn run_estimate(
             let mut row = independence(data, design, &e.variables[0], &e.variables[1], statistic)
                 .map_err(|source| SpecError::Test {
                 id: e.id.clone(),
-                source,
+                source: Box::new(source),
             })?;
             row.id = e.id.clone();
             return Ok(vec![ResultRow::Test(row)]);

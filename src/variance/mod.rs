@@ -69,16 +69,10 @@ impl Covariance {
     /// The quadratic form `aᵀ·V·b`.
     pub fn quad(&self, a: &[f64], b: &[f64]) -> f64 {
         let mut s = 0.0;
-        for i in 0..self.k {
-            if a[i] == 0.0 {
-                continue;
+        for (ai, row) in a.iter().zip(self.data.chunks_exact(self.k)) {
+            if *ai != 0.0 {
+                s += ai * row.iter().zip(b).map(|(v, bj)| v * bj).sum::<f64>();
             }
-            let row = &self.data[i * self.k..(i + 1) * self.k];
-            let mut r = 0.0;
-            for j in 0..self.k {
-                r += row[j] * b[j];
-            }
-            s += a[i] * r;
         }
         s
     }
@@ -176,12 +170,6 @@ impl UnitSums {
             }
         }
         t
-    }
-
-    /// Mutable access to the flat sums (`unit * k + j`), for estimators that fill them in
-    /// their own pass.
-    pub(crate) fn raw_mut(&mut self) -> &mut [f64] {
-        &mut self.sums
     }
 }
 

@@ -19,8 +19,21 @@ fn scratch(name: &str) -> PathBuf {
 /// Writes `data.csv` and `spec.json` (estimating the mean of `y` with weights `w` unless
 /// `spec` is given) and runs `survey-stats estimate`; returns (exit code, stderr).
 fn cli(name: &str, csv: &str, spec: Option<&str>) -> (i32, String) {
+    cli_with_files(name, csv, spec, &[])
+}
+
+/// As [`cli`], with more files written beside the spec.
+fn cli_with_files(
+    name: &str,
+    csv: &str,
+    spec: Option<&str>,
+    files: &[(&str, &str)],
+) -> (i32, String) {
     let dir = scratch(name);
     std::fs::write(dir.join("data.csv"), csv).expect("write csv");
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).expect("write file");
+    }
     let spec = spec.unwrap_or(
         r#"{"data": "data.csv", "design": {"weights": "w"},
             "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#,
@@ -277,4 +290,105 @@ fn data_file_read_errors_name_the_file() {
         Err(DataError::Io { file, .. }) => assert_eq!(file, "/nonexistent/data.csv"),
         other => panic!("expected Io, got {other:?}"),
     }
+}
+
+/// A questionnaire with a coded question, a numeric question with a range and a
+/// multiple-response question, for the validation cases.
+const QUESTIONNAIRE: &str = r#"{
+  "questions": [
+    {"id": "q1", "text": {"en": "Aware?", "kk": "Білесіз бе?"}, "kind": "single_choice",
+     "options": [{"code": 1, "label": {"en": "Yes"}}, {"code": 2, "label": {"en": "No"}},
+                 {"code": 9, "label": {"en": "Hard to answer"}}],
+     "missing_codes": [{"code": 9, "kind": "dont_know"}]},
+    {"id": "age", "text": {"en": "Age"}, "kind": "numeric", "range": [15, 99]},
+    {"id": "q2", "text": {"en": "Problems"}, "kind": "multiple_response",
+     "options": [{"code": 1, "label": {"en": "A"}}, {"code": 2, "label": {"en": "B"}},
+                 {"code": 9, "label": {"en": "Hard to answer"}}],
+     "storage": {"type": "binary"}, "max_choices": 1, "exclusive": 9}
+  ]
+}"#;
+
+fn read_with_questionnaire(csv: &str) -> Result<survey_stats::data::Dataset, DataError> {
+    let q = survey_stats::questionnaire::Questionnaire::from_json(QUESTIONNAIRE)
+        .expect("questionnaire");
+    let opts = CsvOptions {
+        questionnaire: Some(&q),
+        ..CsvOptions::default()
+    };
+    read_csv_from_reader(csv.as_bytes(), "t.csv", &opts)
+}
+
+/// Runs the CLI on data validated by [`QUESTIONNAIRE`].
+fn cli_with_questionnaire(name: &str, csv: &str) -> (i32, String) {
+    let spec = r#"{"data": "data.csv", "questionnaire": "q.json", "design": {"weights": "w"},
+        "estimates": [{"id": "p", "stat": "proportion", "variable": "q1"}]}"#;
+    cli_with_files(name, csv, Some(spec), &[("q.json", QUESTIONNAIRE)])
+}
+
+const HEADER: &str = "w,q1,age,q2_1,q2_2,q2_9\n";
+
+#[test]
+fn valid_data_passes_the_questionnaire() {
+    let csv = format!("{HEADER}1,1,30,1,0,0\n2,9,,0,0,1\n1,2,99,0,1,0\n");
+    let ds = read_with_questionnaire(&csv).expect("valid data");
+    assert_eq!(ds.n_rows(), 3);
+    let (code, err) = cli_with_questionnaire("valid-q", &csv);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn unknown_code() {
+    let csv = format!("{HEADER}1,1,30,1,0,0\n1,4,30,1,0,0\n");
+    match read_with_questionnaire(&csv) {
+        Err(DataError::UnknownCode {
+            row, column, value, ..
+        }) => {
+            assert_eq!((row, column.as_str(), value), (3, "q1", 4.0));
+        }
+        other => panic!("expected UnknownCode, got {other:?}"),
+    }
+    let (code, err) = cli_with_questionnaire("unknown-code", &csv);
+    assert_exit_2(code, &err, &["data.csv", "row 3", "\"q1\"", "code 4"]);
+}
+
+#[test]
+fn out_of_range_value() {
+    let csv = format!("{HEADER}1,1,130,1,0,0\n");
+    match read_with_questionnaire(&csv) {
+        Err(DataError::InvalidValue {
+            row, column, value, ..
+        }) => {
+            assert_eq!((row, column.as_str(), value), (2, "age", 130.0));
+        }
+        other => panic!("expected InvalidValue, got {other:?}"),
+    }
+    let (code, err) = cli_with_questionnaire("range", &csv);
+    assert_exit_2(code, &err, &["data.csv", "row 2", "\"age\"", "130"]);
+}
+
+#[test]
+fn non_number_in_a_numeric_column() {
+    let csv = format!("{HEADER}1,1,thirty,1,0,0\n");
+    match read_with_questionnaire(&csv) {
+        Err(DataError::NotANumber {
+            row, column, value, ..
+        }) => {
+            assert_eq!((row, column.as_str(), value.as_str()), (2, "age", "thirty"));
+        }
+        other => panic!("expected NotANumber, got {other:?}"),
+    }
+    let (code, err) = cli_with_questionnaire("nan-text", &csv);
+    assert_exit_2(code, &err, &["data.csv", "row 2", "\"age\"", "thirty"]);
+    // Without a questionnaire, a text value in a column used as numbers is reported too.
+    let ds = read("w,y\n1,2\n1,abc\n").expect("data");
+    assert!(matches!(ds.numeric("y"), Err(DataError::NotNumeric { column, .. }) if column == "y"));
+}
+
+#[test]
+fn exclusive_option_with_others() {
+    let csv = format!("{HEADER}1,1,30,1,0,0\n1,1,30,1,0,1\n");
+    assert!(matches!(
+        read_with_questionnaire(&csv),
+        Err(DataError::InvalidChoices { row: 3, question, .. }) if question == "q2"
+    ));
 }

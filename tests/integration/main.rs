@@ -5,3 +5,4 @@ mod chisq;
 mod common;
 mod oracle;
 mod quantile;
+mod questionnaire;

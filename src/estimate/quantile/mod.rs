@@ -77,12 +77,12 @@ pub fn quantiles(
     for (d, pass) in passes.iter().enumerate() {
         let in_domain = |row: usize| domains.code_of(row) == Some(d);
         let (mut x, mut w) = (Vec::new(), Vec::new());
-        for row in 0..design.n_rows() {
-            if in_domain(row) {
-                if let Some(v) = in_base(row) {
-                    x.push(v);
-                    w.push(weights[row]);
-                }
+        for (row, &weight) in weights.iter().enumerate() {
+            if in_domain(row)
+                && let Some(v) = in_base(row)
+            {
+                x.push(v);
+                w.push(weight);
             }
         }
         let df = degrees_of_freedom(design, pass, options, domains.is_by());
