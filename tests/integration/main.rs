@@ -3,6 +3,7 @@
 mod bad_input;
 mod chisq;
 mod common;
+mod invariants;
 mod oracle;
 mod quantile;
 mod questionnaire;
