@@ -1,10 +1,11 @@
 //! Finishing an estimator that is a smooth function of weighted totals: SE by the delta
 //! method, design effects, degrees of freedom and the interval.
 
+use super::Estimate;
 use super::pass::DomainPass;
 use super::{DfRule, EstimateError, EstimateOptions, IntervalKind};
 use crate::design::Design;
-use crate::interval;
+use crate::interval::{self, ProportionInput, ProportionMethod};
 use crate::variance::Covariance;
 
 /// The SRS reference for the design effect.
@@ -86,20 +87,96 @@ pub(crate) fn degrees_of_freedom(
     }
 }
 
-/// The t or normal interval `est ∓ q·SE` of a mean, total, count, ratio or difference.
-///
-/// # Errors
-/// [`EstimateError::Interval`] for degrees of freedom that are not positive.
-pub(crate) fn symmetric_interval(
+/// Fills a share's row: estimate, SE, design effects and the interval of
+/// `options.method` (Wald by `options.interval` for `mean`), clipped to [0, 1]. `n_rows` is
+/// the rows of the domain (R's `nrow(design)`, used by the `beta` method).
+pub(crate) fn fill_share(
+    row: &mut Estimate,
     estimate: f64,
-    std_error: f64,
+    p: &Precision,
+    df: f64,
+    n_rows: f64,
+    options: &EstimateOptions,
+) -> Result<(), EstimateError> {
+    if options.method == ProportionMethod::Mean {
+        fill_symmetric(row, estimate, p, df, options)?;
+        row.ci_lower = row.ci_lower.map(|x| x.max(0.0));
+        row.ci_upper = row.ci_upper.map(|x| x.min(1.0));
+        return Ok(());
+    }
+    set_point(row, estimate, p);
+    let input = ProportionInput {
+        estimate,
+        std_error: p.std_error,
+        df,
+        n: n_rows,
+    };
+    match interval::proportion_interval(&input, options.method, options.level) {
+        Ok((lo, hi)) => {
+            row.ci_lower = Some(lo);
+            row.ci_upper = Some(hi);
+        }
+        Err(e) => row.note = Some(format!("no interval: {e}")),
+    }
+    row.df = Some(df);
+    row.method = options.method.to_string();
+    Ok(())
+}
+
+/// Fills a row with the estimate, SE, design effects and the symmetric t or normal interval
+/// `est ∓ q·SE` (none, with a note, when the degrees of freedom are not positive).
+pub(crate) fn fill_symmetric(
+    row: &mut Estimate,
+    estimate: f64,
+    p: &Precision,
     df: f64,
     options: &EstimateOptions,
-) -> Result<(f64, f64, Option<f64>), EstimateError> {
+) -> Result<(), EstimateError> {
+    set_point(row, estimate, p);
     let df = match options.interval {
         IntervalKind::T => df,
         IntervalKind::Normal => f64::INFINITY,
     };
-    let (lo, hi) = interval::mean_interval(estimate, std_error, df, options.level)?;
-    Ok((lo, hi, df.is_finite().then_some(df)))
+    row.df = df.is_finite().then_some(df);
+    row.method = format!("{:?}", options.interval).to_lowercase();
+    if df <= 0.0 {
+        row.note = Some(format!(
+            "no interval: {df} degrees of freedom (a domain with one PSU per stratum)"
+        ));
+        return Ok(());
+    }
+    let (lo, hi) = interval::mean_interval(estimate, p.std_error, df, options.level)?;
+    row.ci_lower = Some(lo);
+    row.ci_upper = Some(hi);
+    Ok(())
+}
+
+fn set_point(row: &mut Estimate, estimate: f64, p: &Precision) {
+    row.estimate = Some(estimate);
+    row.std_error = Some(p.std_error);
+    row.deff = p.deff;
+    row.deff_replace = p.deff_replace;
+    row.note = None;
+}
+
+/// Copies a pass's counts into a row.
+pub(crate) fn set_counts(row: &mut Estimate, pass: &DomainPass) {
+    row.n = pass.n;
+    row.n_missing = pass.n_missing;
+    row.weighted_n = pass.weighted_n;
+}
+
+/// Two-sided p-value of `estimate / std_error` against t with `df` (normal when infinite);
+/// `None` when the SE is zero.
+pub(crate) fn two_sided_p(estimate: f64, std_error: f64, df: f64) -> Option<f64> {
+    if std_error <= 0.0 {
+        return None;
+    }
+    let t = (estimate / std_error).abs();
+    let upper = if df.is_finite() {
+        interval::dist::t_cdf(-t, df).ok()?
+    } else {
+        interval::dist::normal_cdf(-t).ok()?
+    };
+    Some((2.0 * upper).min(1.0))
 }

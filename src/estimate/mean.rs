@@ -1,6 +1,6 @@
 //! Mean and total of a numeric variable.
 
-use super::linear::{SrsScale, degrees_of_freedom, precision, symmetric_interval};
+use super::linear::{SrsScale, degrees_of_freedom, fill_symmetric, precision, set_counts};
 use super::pass::{DomainPass, RowStatus, run_pass_on};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
@@ -188,10 +188,8 @@ fn finish(
     variable: &str,
     is_by: bool,
 ) -> Result<Estimate> {
-    let mut row = unavailable(stat, variable, options.level, "");
-    row.n = pass.n;
-    row.n_missing = pass.n_missing;
-    row.weighted_n = pass.weighted_n;
+    let mut row = unavailable(stat, variable, options.level.value(), "");
+    set_counts(&mut row, pass);
     if !options.na_rm && pass.n_missing > 0 {
         row.note = Some(format!(
             "{} rows miss {variable} and na_rm is false",
@@ -212,15 +210,6 @@ fn finish(
     };
     let p = precision(&cov, &grad, pass, Some((0, scale)));
     let df = degrees_of_freedom(design, pass, options, is_by);
-    let (lo, hi, df) = symmetric_interval(est, p.std_error, df, options)?;
-    row.estimate = Some(est);
-    row.std_error = Some(p.std_error);
-    row.ci_lower = Some(lo);
-    row.ci_upper = Some(hi);
-    row.df = df;
-    row.deff = p.deff;
-    row.deff_replace = p.deff_replace;
-    row.method = format!("{:?}", options.interval).to_lowercase();
-    row.note = None;
+    fill_symmetric(&mut row, est, &p, df, options)?;
     Ok(row)
 }

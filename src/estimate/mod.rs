@@ -21,15 +21,19 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod likert;
 pub(crate) mod linear;
 mod mean;
+mod multiple;
 pub(crate) mod pass;
 mod proportion;
 pub mod quantile;
 mod ratio;
 mod result;
 
+pub use likert::{LikertScale, likert_summary};
 pub use mean::{MeanPartial, mean, total};
+pub use multiple::{MultipleBase, multiple_response, option_difference};
 pub use pass::Domains;
 pub use proportion::{CategorySelection, count, proportion};
 pub use quantile::quantiles;
@@ -38,7 +42,7 @@ pub use result::{Estimate, Stat};
 
 use crate::data::DataError;
 use crate::design::DesignError;
-use crate::interval::{IntervalError, ProportionMethod};
+use crate::interval::{ConfidenceLevel, IntervalError, ProportionMethod};
 use quantile::QuantileError;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -106,8 +110,8 @@ pub enum DfRule {
 /// Options common to the estimators.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EstimateOptions {
-    /// Confidence level, in (0, 1).
-    pub level: f64,
+    /// Confidence level.
+    pub level: ConfidenceLevel,
     /// t or normal for symmetric intervals.
     pub interval: IntervalKind,
     /// Degrees of freedom rule.
@@ -124,7 +128,7 @@ pub struct EstimateOptions {
 impl Default for EstimateOptions {
     fn default() -> Self {
         Self {
-            level: 0.95,
+            level: ConfidenceLevel::default(),
             interval: IntervalKind::T,
             df: DfRule::Domain,
             method: ProportionMethod::default(),
@@ -165,6 +169,7 @@ pub(crate) fn unavailable(stat: Stat, variable: &str, level: f64, note: &str) ->
         ci_upper: None,
         level,
         df: None,
+        p_value: None,
         deff: None,
         deff_replace: None,
         n: 0,

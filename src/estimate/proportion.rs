@@ -1,11 +1,12 @@
 //! Proportions and weighted counts of the categories of a variable.
 
-use super::linear::{Precision, SrsScale, degrees_of_freedom, precision, symmetric_interval};
+use super::linear::{
+    SrsScale, degrees_of_freedom, fill_share, fill_symmetric, precision, set_counts,
+};
 use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
 use crate::data::{Dataset, Factor, MISSING_CODE};
 use crate::design::Design;
-use crate::interval::{self, ProportionInput, ProportionMethod};
 use crate::variance::covariance;
 
 /// Which categories to report.
@@ -232,11 +233,9 @@ fn finish(
     let df = degrees_of_freedom(design, pass, options, is_by);
     let mut out = Vec::with_capacity(groups.len());
     for (j, (label, _)) in groups.iter().enumerate() {
-        let mut row = unavailable(stat, variable, options.level, "");
+        let mut row = unavailable(stat, variable, options.level.value(), "");
         row.category = Some(label.clone());
-        row.n = pass.n;
-        row.n_missing = pass.n_missing;
-        row.weighted_n = pass.weighted_n;
+        set_counts(&mut row, pass);
         let Some(cov) = &cov else {
             row.note = Some(if na_blocked {
                 format!("{} rows miss {variable} and na_rm is false", pass.n_missing)
@@ -247,53 +246,23 @@ fn finish(
             continue;
         };
         let mut grad = vec![0.0; k];
-        let (est, p): (f64, Precision) = if stat == Stat::Proportion {
+        if stat == Stat::Proportion {
             let est = t[j] / w;
             grad[j] = 1.0 / w;
             grad[k - 1] = -t[j] / (w * w);
-            (est, precision(cov, &grad, pass, Some((j, SrsScale::Mean))))
+            let p = precision(cov, &grad, pass, Some((j, SrsScale::Mean)));
+            fill_share(
+                &mut row,
+                est,
+                &p,
+                df,
+                (pass.n + pass.n_missing) as f64,
+                options,
+            )?;
         } else {
             grad[j] = 1.0;
-            (
-                t[j],
-                precision(cov, &grad, pass, Some((j, SrsScale::Total))),
-            )
-        };
-        row.estimate = Some(est);
-        row.std_error = Some(p.std_error);
-        row.deff = p.deff;
-        row.deff_replace = p.deff_replace;
-        row.note = None;
-        if stat == Stat::Proportion && options.method != ProportionMethod::Mean {
-            let input = ProportionInput {
-                estimate: est,
-                std_error: p.std_error,
-                df,
-                n: (pass.n + pass.n_missing) as f64,
-            };
-            match interval::proportion_interval(&input, options.method, options.level) {
-                Ok((lo, hi)) => {
-                    row.ci_lower = Some(lo);
-                    row.ci_upper = Some(hi);
-                }
-                Err(e) => row.note = Some(format!("no interval: {e}")),
-            }
-            row.df = Some(df);
-            row.method = options.method.to_string();
-        } else {
-            let (lo, hi, dfo) = symmetric_interval(est, p.std_error, df, options)?;
-            row.ci_lower = Some(if stat == Stat::Proportion {
-                lo.max(0.0)
-            } else {
-                lo
-            });
-            row.ci_upper = Some(if stat == Stat::Proportion {
-                hi.min(1.0)
-            } else {
-                hi
-            });
-            row.df = dfo;
-            row.method = format!("{:?}", options.interval).to_lowercase();
+            let p = precision(cov, &grad, pass, Some((j, SrsScale::Total)));
+            fill_symmetric(&mut row, t[j], &p, df, options)?;
         }
         out.push(row);
     }

@@ -1,6 +1,6 @@
 //! Ratio of two totals, and the difference of two means on the same rows.
 
-use super::linear::{degrees_of_freedom, precision, symmetric_interval};
+use super::linear::{degrees_of_freedom, fill_symmetric, precision, set_counts, two_sided_p};
 use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
@@ -140,10 +140,8 @@ fn finish(
     label: &str,
     is_by: bool,
 ) -> Result<Estimate> {
-    let mut row = unavailable(stat, label, options.level, "");
-    row.n = pass.n;
-    row.n_missing = pass.n_missing;
-    row.weighted_n = pass.weighted_n;
+    let mut row = unavailable(stat, label, options.level.value(), "");
+    set_counts(&mut row, pass);
     let t = pass.sums.totals();
     let (est, grad) = match stat {
         Stat::Ratio if t[1] != 0.0 => (t[0] / t[1], vec![1.0 / t[1], -t[0] / (t[1] * t[1]), 0.0]),
@@ -166,13 +164,9 @@ fn finish(
     let cov = covariance(design, &pass.sums)?;
     let p = precision(&cov, &grad, pass, None);
     let df = degrees_of_freedom(design, pass, options, is_by);
-    let (lo, hi, df) = symmetric_interval(est, p.std_error, df, options)?;
-    row.estimate = Some(est);
-    row.std_error = Some(p.std_error);
-    row.ci_lower = Some(lo);
-    row.ci_upper = Some(hi);
-    row.df = df;
-    row.method = format!("{:?}", options.interval).to_lowercase();
-    row.note = None;
+    fill_symmetric(&mut row, est, &p, df, options)?;
+    if stat == Stat::Difference {
+        row.p_value = two_sided_p(est, p.std_error, row.df.unwrap_or(f64::INFINITY));
+    }
     Ok(row)
 }

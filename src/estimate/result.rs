@@ -69,6 +69,9 @@ pub struct Estimate {
     /// Degrees of freedom of the interval (`None` for a normal interval).
     #[serde(serialize_with = "integral_if_whole")]
     pub df: Option<f64>,
+    /// Two-sided p-value of the test that the estimate is zero (differences).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_value: Option<f64>,
     /// Design effect against simple random sampling without replacement (R `deff = TRUE`).
     pub deff: Option<f64>,
     /// Design effect against simple random sampling with replacement (R `deff = "replace"`).

@@ -1,73 +1,52 @@
-//! TEMPORARY placeholder until the interval module lands.
-use serde::{Deserialize, Serialize};
-#[derive(Debug, thiserror::Error)]
-pub enum IntervalError {
-    #[error("bad")]
-    Bad,
-}
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProportionMethod {
-    #[default]
-    Logit,
-    Mean,
-}
-impl std::fmt::Display for ProportionMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{self:?}")
-    }
-}
-pub struct ProportionInput {
-    pub estimate: f64,
-    pub std_error: f64,
-    pub df: f64,
-    pub n: f64,
-}
-pub fn proportion_interval(
-    i: &ProportionInput,
-    _m: ProportionMethod,
-    _l: f64,
-) -> Result<(f64, f64), IntervalError> {
-    Ok((i.estimate, i.estimate))
-}
-pub fn mean_interval(e: f64, se: f64, df: f64, level: f64) -> Result<(f64, f64), IntervalError> {
-    use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
-    let p = 1.0 - (1.0 - level) / 2.0;
-    let q = if df.is_finite() {
-        StudentsT::new(0.0, 1.0, df)
-            .map_err(|_| IntervalError::Bad)?
-            .inverse_cdf(p)
-    } else {
-        Normal::new(0.0, 1.0).unwrap().inverse_cdf(p)
-    };
-    Ok((e - q * se, e + q * se))
-}
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BinomialMethod {
-    #[default]
-    Wilson,
-}
-#[derive(Debug, Clone, Copy)]
-pub struct ConfidenceLevel(f64);
-impl ConfidenceLevel {
-    pub fn new(l: f64) -> Result<Self, IntervalError> {
-        Ok(Self(l))
-    }
-    pub fn value(self) -> f64 {
-        self.0
-    }
-}
-pub struct Interval {
-    pub estimate: f64,
-    pub lower: f64,
-    pub upper: f64,
-}
-pub fn binomial_interval(
-    _x: u64,
-    _n: u64,
-    _l: ConfidenceLevel,
-    _m: BinomialMethod,
-) -> Result<Interval, IntervalError> {
-    Err(IntervalError::Bad)
-}
+//! Confidence intervals: the confidence level, the distribution functions behind them, and
+//! the interval methods for binomial proportions, design-based proportions and means.
+//!
+//! * [`ConfidenceLevel`]: a level in (0, 1), 0.95 by default.
+//! * [`dist`]: quantiles and tail probabilities of the normal, t, beta, χ² and F
+//!   distributions, accurate to ~1e-13 (checked against R).
+//! * [`binomial_interval`] with [`BinomialMethod`]: intervals for `x` successes in `n`
+//!   independent trials (Wald, Wilson, Wilson with continuity correction, Agresti–Coull,
+//!   Clopper–Pearson, Jeffreys), matching statsmodels and R.
+//! * [`proportion_interval`] with [`ProportionMethod`]: intervals for a proportion estimated
+//!   from a survey design, from its estimate, standard error and degrees of freedom, as R
+//!   survey's `svyciprop` (logit, likelihood, asin, beta, mean, xlogit) plus a design-based
+//!   Wilson interval and i.i.d. intervals for simple random samples.
+//! * [`mean_interval`]: `estimate ∓ t·SE` for means, totals, ratios and differences.
+//!
+//! Errors are [`IntervalError`]; no function here returns NaN.
+//!
+//! # Example
+//!
+//! ```
+//! use survey_stats::interval::{
+//!     binomial_interval, mean_interval, proportion_interval, BinomialMethod, ConfidenceLevel,
+//!     ProportionInput, ProportionMethod,
+//! };
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let level = ConfidenceLevel::new(0.95)?;
+//! let ci = binomial_interval(47, 100, level, BinomialMethod::Wilson)?;
+//! assert!(ci.lower < 0.47 && 0.47 < ci.upper);
+//!
+//! let input = ProportionInput { estimate: 0.47, std_error: 0.06, df: 14.0, n: 183.0 };
+//! let (lower, upper) = proportion_interval(&input, ProportionMethod::default(), level)?;
+//! assert!(lower < 0.47 && 0.47 < upper);
+//!
+//! let (lower, upper) = mean_interval(100.0, 0.0, 14.0, level)?;
+//! assert_eq!((lower, upper), (100.0, 100.0));
+//! # Ok(())
+//! # }
+//! ```
+
+mod binomial;
+pub mod dist;
+mod error;
+mod level;
+mod mean;
+mod proportion;
+
+pub use binomial::{BinomialMethod, Interval, binomial_interval};
+pub use error::{IntervalError, Result};
+pub use level::ConfidenceLevel;
+pub use mean::mean_interval;
+pub use proportion::{ProportionInput, ProportionMethod, proportion_interval};

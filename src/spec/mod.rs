@@ -44,7 +44,7 @@ impl AnalysisSpec {
         Ok(spec)
     }
 
-    /// Checks what serde cannot: required fields of each statistic, levels in (0, 1),
+    /// Checks what serde cannot: required fields of each statistic,
     /// probabilities in [0, 1], unique ids.
     ///
     /// # Errors
@@ -63,11 +63,6 @@ impl AnalysisSpec {
             let at = |field: &str| format!("estimates[{i}].{field}");
             if !ids.insert(e.id.as_str()) {
                 return Err(invalid(at("id"), "repeats an earlier id"));
-            }
-            if let Some(l) = e.level
-                && !(l > 0.0 && l < 1.0)
-            {
-                return Err(invalid(at("level"), "must lie strictly between 0 and 1"));
             }
             if let Some(p) = e.probs.iter().find(|p| !(0.0..=1.0).contains(*p)) {
                 return Err(invalid(at("probs"), &format!("{p} is not a probability")));

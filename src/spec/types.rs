@@ -3,7 +3,7 @@
 use crate::design::LonelyPsu;
 use crate::estimate::quantile::{QuantileInterval, QuantileRule};
 use crate::estimate::{IntervalKind, Stat};
-use crate::interval::ProportionMethod;
+use crate::interval::{ConfidenceLevel, ProportionMethod};
 use crate::test::ChisqStatistic;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -254,7 +254,7 @@ pub struct EstimateSpec {
     pub interval: Option<IntervalKind>,
     /// Confidence level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<f64>,
+    pub level: Option<ConfidenceLevel>,
     /// Degrees of freedom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub df: Option<DfSpec>,

@@ -143,7 +143,7 @@ fn malformed_spec_json() {
     let out_of_range = r#"{"data": "d.csv", "estimates": [{"id": "m", "stat": "mean", "variable": "y", "level": 1.5}]}"#;
     assert!(matches!(
         AnalysisSpec::from_json(out_of_range),
-        Err(SpecError::Invalid { path, .. }) if path == "estimates[0].level"
+        Err(SpecError::Json { path, .. }) if path == "estimates[0].level"
     ));
     let (code, err) = cli(
         "bad-json",

@@ -1,10 +1,10 @@
 //! `svychisq` against R survey 4.1.1 (tests/data/reference.json, 4 designs × 5 statistics),
-//! with inputs from tests/data/chisq_inputs.json (see tests/data/SOURCES-chisq.md).
+//! with inputs from tests/data/chisq_inputs.json (see tests/data/SOURCES.md).
 
 use serde_json::Value;
 use survey_stats::test::{ChisqStatistic, TableMoments, TestError, svychisq};
 
-use crate::common::assert_close;
+use crate::common::{assert_close, read_json, tolerance};
 
 const DESIGNS: [&str; 4] = ["srs_fpc", "strat_fpc", "strat_nofpc", "clus1_fpc"];
 const STATISTICS: [(&str, ChisqStatistic); 5] = [
@@ -14,13 +14,6 @@ const STATISTICS: [(&str, ChisqStatistic); 5] = [
     ("adjWald", ChisqStatistic::AdjWald),
     ("saddlepoint", ChisqStatistic::Saddlepoint),
 ];
-
-fn load(name: &str) -> Value {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 fn floats(v: &Value) -> Vec<f64> {
     v.as_array()
         .expect("array")
@@ -67,20 +60,10 @@ impl Inputs {
         }
     }
 }
-
-/// The record's tolerance for `name`: (rel, abs), default (1e-6, 1e-9).
-fn tolerance(record: &Value, name: &str) -> (f64, f64) {
-    let t = &record["tolerance"][name];
-    (
-        t["rel"].as_f64().unwrap_or(1e-6),
-        t["abs"].as_f64().unwrap_or(1e-9),
-    )
-}
-
 #[test]
 fn svychisq_matches_r_survey() {
-    let reference = load("reference.json");
-    let inputs = load("chisq_inputs.json");
+    let reference = read_json("reference.json");
+    let inputs = read_json("chisq_inputs.json");
     let records = reference["results"].as_array().expect("results");
     let mut checked = 0;
     for design in DESIGNS {
@@ -125,7 +108,7 @@ fn svychisq_matches_r_survey() {
 
 #[test]
 fn pearson_based_statistics_agree_with_each_other() {
-    let inputs = load("chisq_inputs.json");
+    let inputs = read_json("chisq_inputs.json");
     let data = Inputs::from_json(&inputs["designs"]["clus1_fpc"]);
     let m = data.moments();
     let f = svychisq(&m, ChisqStatistic::F).expect("F");
@@ -153,7 +136,7 @@ fn pearson_based_statistics_agree_with_each_other() {
 
 #[test]
 fn wald_requires_total_covariance() {
-    let inputs = load("chisq_inputs.json");
+    let inputs = read_json("chisq_inputs.json");
     let data = Inputs::from_json(&inputs["designs"]["srs_fpc"]);
     let mut m = data.moments();
     m.cell_total_vcov = None;
@@ -168,7 +151,7 @@ fn wald_requires_total_covariance() {
 
 #[test]
 fn invalid_inputs_are_errors() {
-    let inputs = load("chisq_inputs.json");
+    let inputs = read_json("chisq_inputs.json");
     let data = Inputs::from_json(&inputs["designs"]["strat_fpc"]);
     let base = data.moments();
 

@@ -28,3 +28,33 @@ pub fn assert_close(got: f64, want: f64, rel: f64, abs: f64, what: &str) {
         (got - want).abs()
     );
 }
+
+/// Records of `reference.json` whose `ci_*_exact_root` carry R's unconverged IRLS: glm's
+/// default `epsilon = 1e-8` stops the intercept-only fit for sch.wide in the stratified
+/// designs one step early, so `naive.cov` (from the previous iterate's weights) and hence λ
+/// are off by 6e-5 and the oracle's exact roots by up to 2.2e-6 relative. Refitted to
+/// convergence (`tests/data/svyciprop_likelihood_converged.R`) they agree with this crate to
+/// ~1e-9 (`svyciprop.rs` checks that); against the oracle they are checked at 3e-6.
+pub const UNCONVERGED_GLM: &[&str] = &[
+    "strat_fpc/svyciprop/sch.wide=Yes/likelihood/0.95",
+    "strat_fpc/svyciprop/sch.wide=Yes/likelihood/0.9",
+    "strat_nofpc/svyciprop/sch.wide=Yes/likelihood/0.95",
+    "strat_nofpc/svyciprop/sch.wide=Yes/likelihood/0.9",
+];
+
+/// `(rel, abs)` for value `name` of a `reference.json` record: the record's override, else
+/// the oracle's default (rel 1e-6, abs 1e-9); 3e-6 for the exact roots of
+/// [`UNCONVERGED_GLM`].
+pub fn tolerance(record: &serde_json::Value, name: &str) -> (f64, f64) {
+    let t = &record["tolerance"][name];
+    let id = record["id"].as_str().unwrap_or_default();
+    let default_rel = if name.ends_with("_exact_root") && UNCONVERGED_GLM.contains(&id) {
+        3e-6
+    } else {
+        1e-6
+    };
+    match (t["rel"].as_f64(), t["abs"].as_f64()) {
+        (None, None) => (default_rel, 1e-9),
+        (r, a) => (r.unwrap_or(0.0), a.unwrap_or(0.0)),
+    }
+}

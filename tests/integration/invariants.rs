@@ -7,7 +7,7 @@ use survey_stats::design::{Design, DesignOptions};
 use survey_stats::estimate::{
     self, CategorySelection, Domains, Estimate, EstimateOptions, MeanPartial, Stat,
 };
-use survey_stats::interval::ProportionMethod;
+use survey_stats::interval::{ConfidenceLevel, ProportionMethod};
 
 /// A generated sample: strata, clusters nested in strata, weights, a numeric and a coded
 /// variable.
@@ -175,7 +175,7 @@ proptest! {
         for method in [ProportionMethod::Logit, ProportionMethod::Mean, ProportionMethod::Asin,
                        ProportionMethod::Beta, ProportionMethod::Likelihood, ProportionMethod::Xlogit] {
             let at = |level: f64| {
-                let o = EstimateOptions { level, method, ..Default::default() };
+                let o = EstimateOptions { level: ConfidenceLevel::new(level).expect("level"), method, ..Default::default() };
                 estimate::proportion(&ds, &d, "q", &CategorySelection::All, &Domains::whole(), &o).expect("p")
             };
             for (narrow, wide) in at(l1).iter().zip(&at(l1 + dl)) {
@@ -187,7 +187,7 @@ proptest! {
             }
         }
         let m = |level: f64| estimate::mean(&ds, &d, "y", &Domains::whole(),
-            &EstimateOptions { level, ..Default::default() }).expect("mean");
+            &EstimateOptions { level: ConfidenceLevel::new(level).expect("level"), ..Default::default() }).expect("mean");
         let (a, b) = (&m(l1)[0], &m(l1 + dl)[0]);
         prop_assert!(a.ci_lower <= a.estimate && a.estimate <= a.ci_upper);
         prop_assert!(b.ci_lower <= a.ci_lower && b.ci_upper >= a.ci_upper);

@@ -1,9 +1,11 @@
 //! Integration tests, built as one binary to keep link time down.
 
 mod bad_input;
+mod binomial;
 mod chisq;
 mod common;
 mod invariants;
 mod oracle;
 mod quantile;
 mod questionnaire;
+mod svyciprop;

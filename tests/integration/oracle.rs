@@ -2,7 +2,7 @@
 //! samples) recomputed through the library and compared value by value. A new record of a
 //! known estimator is tested without new code.
 
-use crate::common::{close, data_path, read_json};
+use crate::common::{close, data_path, read_json, tolerance};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use survey_stats::data::{CsvOptions, Dataset, read_csv};
@@ -11,7 +11,7 @@ use survey_stats::estimate::quantile::{QuantileInterval, QuantileRule};
 use survey_stats::estimate::{
     self, CategorySelection, Domains, Estimate, EstimateOptions, IntervalKind,
 };
-use survey_stats::interval::ProportionMethod;
+use survey_stats::interval::{ConfidenceLevel, ProportionMethod};
 use survey_stats::test::{ChisqStatistic, independence};
 
 /// A design of the oracle with its data.
@@ -44,8 +44,8 @@ fn load(design_id: &str) -> Option<Case> {
     Some(Case { data, design })
 }
 
-fn method_of(name: &str) -> Option<ProportionMethod> {
-    serde_json::from_value(Value::String(name.to_string())).ok()
+fn method_of(name: &str) -> ProportionMethod {
+    serde_json::from_value(Value::String(name.to_string())).expect("a svyciprop method")
 }
 
 fn one(
@@ -162,8 +162,8 @@ fn compute(case: &Case, rec: &Value) -> Option<HashMap<String, f64>> {
         }
         "svyciprop" => {
             let o = EstimateOptions {
-                method: method_of(options["method"].as_str()?)?,
-                level: options["conf_level"].as_f64()?,
+                method: method_of(options["method"].as_str()?),
+                level: ConfidenceLevel::new(options["conf_level"].as_f64()?).ok()?,
                 ..Default::default()
             };
             let sel = CategorySelection::One(level?.to_string());
@@ -210,8 +210,8 @@ fn compute(case: &Case, rec: &Value) -> Option<HashMap<String, f64>> {
                 ),
                 (_, Some(l)) => {
                     let o = EstimateOptions {
-                        method: method_of(options["method"].as_str()?)?,
-                        level: options["conf_level"].as_f64()?,
+                        method: method_of(options["method"].as_str()?),
+                        level: ConfidenceLevel::new(options["conf_level"].as_f64()?).ok()?,
                         ..Default::default()
                     };
                     let sel = CategorySelection::One(l.to_string());
@@ -299,18 +299,6 @@ fn compute(case: &Case, rec: &Value) -> Option<HashMap<String, f64>> {
     }
     Some(out)
 }
-
-/// The record's tolerance for a value: `(rel, abs)`.
-fn tolerance(rec: &Value, name: &str) -> (f64, f64) {
-    let t = &rec["tolerance"][name];
-    let rel = t["rel"].as_f64();
-    let abs = t["abs"].as_f64();
-    match (rel, abs) {
-        (None, None) => (1e-6, 1e-9),
-        (r, a) => (r.unwrap_or(0.0), a.unwrap_or(0.0)),
-    }
-}
-
 #[test]
 fn every_reference_value_of_the_base_designs() {
     let reference = read_json("reference.json");

@@ -89,7 +89,7 @@ pub fn quantiles(
         let settings = QuantileSettings {
             rule,
             interval,
-            level: options.level,
+            level: options.level.value(),
             df: match options.interval {
                 IntervalKind::T => df,
                 IntervalKind::Normal => f64::INFINITY,
@@ -115,7 +115,7 @@ pub fn quantiles(
             Ok((share, precision(&cov, &grad, p, None).std_error))
         };
         for &prob in probs {
-            let mut row = unavailable(Stat::Quantile, variable, options.level, "");
+            let mut row = unavailable(Stat::Quantile, variable, options.level.value(), "");
             row.prob = Some(prob);
             row.n = pass.n;
             row.n_missing = pass.n_missing;

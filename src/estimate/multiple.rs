@@ -1,0 +1,238 @@
+//! Multiple-response questions: the share of each option, and paired comparisons of options.
+
+use super::linear::{
+    SrsScale, degrees_of_freedom, fill_share, fill_symmetric, precision, set_counts, two_sided_p,
+};
+use super::pass::{DomainPass, RowStatus, run_pass};
+use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
+use crate::data::{Dataset, NumericColumn};
+use crate::design::Design;
+use crate::variance::covariance;
+use serde::{Deserialize, Serialize};
+
+/// The base of multiple-response shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MultipleBase {
+    /// Respondents who chose at least one option, "hard to answer" included ("% of
+    /// cases", SPSS's default).
+    #[default]
+    Cases,
+    /// Every respondent with an answer to the question (R: `svymean` on the 0/1 columns).
+    All,
+    /// All choices: each option's share of the responses given ("% of responses", a ratio).
+    Responses,
+}
+
+/// The option columns of a question, read once.
+struct Options<'a> {
+    names: &'a [String],
+    cols: Vec<&'a NumericColumn>,
+}
+
+impl<'a> Options<'a> {
+    fn new(data: &'a Dataset, names: &'a [String]) -> Result<Self> {
+        let cols = names
+            .iter()
+            .map(|n| data.numeric(n))
+            .collect::<crate::data::Result<Vec<_>>>()?;
+        Ok(Self { names, cols })
+    }
+
+    /// Writes the row's 0/1 choices into `buf[..m]`, `buf[m]` = 1 (the base), `buf[m+1]` =
+    /// the number of choices; `Missing` when the row did not answer (every column missing)
+    /// or, under `Cases`, chose nothing.
+    fn row(&self, row: usize, base: MultipleBase, buf: &mut [f64]) -> RowStatus {
+        let m = self.cols.len();
+        let (mut answered, mut chosen) = (false, 0.0);
+        for (j, c) in self.cols.iter().enumerate() {
+            let v = c.get(row);
+            answered |= v.is_some();
+            buf[j] = if v == Some(1.0) { 1.0 } else { 0.0 };
+            chosen += buf[j];
+        }
+        if !answered || (base != MultipleBase::All && chosen == 0.0) {
+            return RowStatus::Missing;
+        }
+        buf[m] = 1.0;
+        buf[m + 1] = chosen;
+        RowStatus::In
+    }
+}
+
+/// Shares of the options of a multiple-response question stored as 0/1 columns, per domain.
+///
+/// ```text
+/// cases, all:  p_j = Σ w·y_j / Σ w              over the base      (R: svymean(~y_j))
+/// responses:   r_j = Σ w·y_j / Σ w·Σ_i y_i      share of choices   (R: svyratio)
+/// ```
+/// The base of `cases` is the respondents who chose at least one option (the "hard to
+/// answer" option counts when its column is listed); `all` is every respondent with a value
+/// in any column. Intervals: `options.method` for `cases`/`all` (as proportions), Wald (t or
+/// normal) for `responses`. Source: R `survey::svymean` on the 0/1 columns,
+/// `survey::svyratio` for shares of responses.
+///
+/// # Errors
+/// As [`super::mean`].
+///
+/// ```
+/// use survey_stats::data::{read_csv_from_reader, CsvOptions};
+/// use survey_stats::design::{Design, DesignOptions};
+/// use survey_stats::estimate::{multiple_response, Domains, EstimateOptions, MultipleBase};
+/// let csv = "a,b,dk\n1,1,0\n1,0,0\n0,0,1\n0,1,0\n";
+/// let ds = read_csv_from_reader(csv.as_bytes(), "t.csv", &CsvOptions::default())?;
+/// let d = Design::new(&ds, &DesignOptions::default())?;
+/// let cols = ["a".to_string(), "b".to_string(), "dk".to_string()];
+/// let cases = multiple_response(&ds, &d, &cols, MultipleBase::Cases, &Domains::whole(), &EstimateOptions::default())?;
+/// assert_eq!(cases[0].estimate, Some(0.5)); // 2 of 4 respondents chose a
+/// let resp = multiple_response(&ds, &d, &cols, MultipleBase::Responses, &Domains::whole(), &EstimateOptions::default())?;
+/// assert_eq!(resp[0].estimate, Some(0.4)); // 2 of 5 choices
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn multiple_response(
+    data: &Dataset,
+    design: &Design,
+    columns: &[String],
+    base: MultipleBase,
+    domains: &Domains,
+    options: &EstimateOptions,
+) -> Result<Vec<Estimate>> {
+    let opts = Options::new(data, columns)?;
+    let m = columns.len();
+    let passes = run_pass(design, domains, m + 2, |row, buf| opts.row(row, base, buf));
+    let mut out = Vec::with_capacity(passes.len() * m);
+    for (d, pass) in passes.iter().enumerate() {
+        for j in 0..m {
+            let mut row = share(design, pass, &opts, j, base, options, domains.is_by())?;
+            if domains.is_by() {
+                row.domain = Some(domains.label(d).clone());
+            }
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+fn share(
+    design: &Design,
+    pass: &DomainPass,
+    opts: &Options<'_>,
+    j: usize,
+    base: MultipleBase,
+    options: &EstimateOptions,
+    is_by: bool,
+) -> Result<Estimate> {
+    let m = opts.cols.len();
+    let mut row = unavailable(Stat::MultipleResponse, "", options.level.value(), "");
+    row.variable = opts.names.join(",");
+    row.category = Some(opts.names[j].clone());
+    set_counts(&mut row, pass);
+    let t = pass.sums.totals();
+    let denom_index = if base == MultipleBase::Responses {
+        m + 1
+    } else {
+        m
+    };
+    let denom = t[denom_index];
+    if pass.n == 0 || denom <= 0.0 {
+        row.note = Some("no rows in the base (empty domain)".to_string());
+        return Ok(row);
+    }
+    let cov = covariance(design, &pass.sums)?;
+    let est = t[j] / denom;
+    let mut grad = vec![0.0; m + 2];
+    grad[j] = 1.0 / denom;
+    grad[denom_index] -= t[j] / (denom * denom);
+    let srs = (base != MultipleBase::Responses).then_some((j, SrsScale::Mean));
+    let p = precision(&cov, &grad, pass, srs);
+    let df = degrees_of_freedom(design, pass, options, is_by);
+    if base == MultipleBase::Responses {
+        fill_symmetric(&mut row, est, &p, df, options)?;
+        row.ci_lower = row.ci_lower.map(|x| x.max(0.0));
+        row.ci_upper = row.ci_upper.map(|x| x.min(1.0));
+    } else {
+        fill_share(
+            &mut row,
+            est,
+            &p,
+            df,
+            (pass.n + pass.n_missing) as f64,
+            options,
+        )?;
+    }
+    Ok(row)
+}
+
+/// The paired difference of two options' shares among the same respondents, with its SE
+/// (the covariance of the two shares counts), t interval and two-sided p-value: whether
+/// "option a is chosen more than option b" holds beyond sampling error.
+///
+/// ```text
+/// D̂ = (Σ w·y_a − Σ w·y_b)/Σ w over the base;  z_k = w_k·(y_ak − y_bk − D̂)/Σw
+/// t = D̂/SE(D̂),  p = 2·P(T_df > |t|)
+/// ```
+/// Source: R `svycontrast(svymean(~y_a + y_b, design), c(1, -1))`.
+///
+/// # Errors
+/// As [`super::mean`].
+///
+/// ```
+/// use survey_stats::data::{read_csv_from_reader, CsvOptions};
+/// use survey_stats::design::{Design, DesignOptions};
+/// use survey_stats::estimate::{option_difference, Domains, EstimateOptions, MultipleBase};
+/// let csv = "a,b\n1,1\n1,0\n0,1\n1,0\n";
+/// let ds = read_csv_from_reader(csv.as_bytes(), "t.csv", &CsvOptions::default())?;
+/// let d = Design::new(&ds, &DesignOptions::default())?;
+/// let cols = ["a".to_string(), "b".to_string()];
+/// let diff = option_difference(&ds, &d, &cols, 0, 1, MultipleBase::Cases, &Domains::whole(), &EstimateOptions::default())?;
+/// assert_eq!(diff[0].estimate, Some(0.25)); // 3/4 − 2/4
+/// assert!(diff[0].p_value.unwrap() > 0.05);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn option_difference(
+    data: &Dataset,
+    design: &Design,
+    columns: &[String],
+    a: usize,
+    b: usize,
+    base: MultipleBase,
+    domains: &Domains,
+    options: &EstimateOptions,
+) -> Result<Vec<Estimate>> {
+    let opts = Options::new(data, columns)?;
+    let m = columns.len();
+    let base = if base == MultipleBase::Responses {
+        MultipleBase::Cases
+    } else {
+        base
+    };
+    let passes = run_pass(design, domains, m + 2, |row, buf| opts.row(row, base, buf));
+    let mut out = Vec::with_capacity(passes.len());
+    for (d, pass) in passes.iter().enumerate() {
+        let mut row = unavailable(Stat::Difference, "", options.level.value(), "");
+        row.variable = format!("{}-{}", columns[a], columns[b]);
+        set_counts(&mut row, pass);
+        if domains.is_by() {
+            row.domain = Some(domains.label(d).clone());
+        }
+        let t = pass.sums.totals();
+        if pass.n == 0 || t[m] <= 0.0 {
+            row.note = Some("no rows in the base (empty domain)".to_string());
+            out.push(row);
+            continue;
+        }
+        let cov = covariance(design, &pass.sums)?;
+        let est = (t[a] - t[b]) / t[m];
+        let mut grad = vec![0.0; m + 2];
+        grad[a] += 1.0 / t[m];
+        grad[b] -= 1.0 / t[m];
+        grad[m] = -est / t[m];
+        let p = precision(&cov, &grad, pass, None);
+        let df = degrees_of_freedom(design, pass, options, domains.is_by());
+        fill_symmetric(&mut row, est, &p, df, options)?;
+        row.p_value = two_sided_p(est, p.std_error, row.df.unwrap_or(f64::INFINITY));
+        out.push(row);
+    }
+    Ok(out)
+}
