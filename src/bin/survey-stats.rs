@@ -101,13 +101,7 @@ fn binom(args: &[String]) -> Result<(), String> {
     };
     let level = ConfidenceLevel::new(level).map_err(|e| e.to_string())?;
     let ci = binomial_interval(x, n, level, method).map_err(|e| e.to_string())?;
-    let json = serde_json::json!({
-        "estimate": ci.estimate,
-        "ci_lower": ci.lower,
-        "ci_upper": ci.upper,
-        "method": method,
-        "level": level.value(),
-    });
+    let json = serde_json::to_string(&ci).map_err(|e| e.to_string())?;
     println!("{json}");
     Ok(())
 }

@@ -25,7 +25,7 @@ pub use error::SpecError;
 pub use run::{RunOutput, run, run_file};
 pub use types::{
     AdjustStep, AnalysisSpec, CodeOrLabel, DesignSpec, DfRuleName, DfSpec, EstimateSpec,
-    MultipleBase, ReplicateType, ReplicatesSpec,
+    ReplicateType, ReplicatesSpec,
 };
 
 impl AnalysisSpec {

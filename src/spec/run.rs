@@ -151,10 +151,6 @@ fn run_estimate(
         id: e.id.clone(),
         source: Box::new(source),
     };
-    let not_yet = |what: &str| SpecError::NotImplemented {
-        path: format!("estimates[{index}].stat"),
-        what: what.to_string(),
-    };
     let domains = Domains::by(data, &e.by).map_err(|x| fail(x.into()))?;
     let var = e.variable.as_deref().unwrap_or_default();
     let options = options_of(e, questionnaire, e.variable.as_deref());
@@ -202,7 +198,14 @@ fn run_estimate(
                 data, design, var, &e.probs, rule, interval, &domains, &options,
             )
         }
-        Stat::MultipleResponse => return Err(not_yet("multiple-response shares")),
+        Stat::MultipleResponse => estimate::multiple_response(
+            data,
+            design,
+            &e.variables,
+            e.base.unwrap_or_default(),
+            &domains,
+            &options,
+        ),
         Stat::Chisq => {
             if !e.by.is_empty() {
                 return Err(SpecError::NotImplemented {

@@ -2,7 +2,7 @@
 
 use crate::design::LonelyPsu;
 use crate::estimate::quantile::{QuantileInterval, QuantileRule};
-use crate::estimate::{IntervalKind, Stat};
+use crate::estimate::{IntervalKind, MultipleBase, Stat};
 use crate::interval::{ConfidenceLevel, ProportionMethod};
 use crate::test::ChisqStatistic;
 use serde::{Deserialize, Serialize};
@@ -211,19 +211,6 @@ pub enum DfRuleName {
     Domain,
     /// PSUs of the base minus their strata.
     Base,
-}
-
-/// Base of multiple-response shares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MultipleBase {
-    /// Respondents who chose at least one option (default).
-    #[default]
-    Cases,
-    /// Every row of the design.
-    All,
-    /// All choices (share of responses).
-    Responses,
 }
 
 /// One estimate wanted.

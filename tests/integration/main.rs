@@ -3,6 +3,7 @@
 mod bad_input;
 mod binomial;
 mod chisq;
+mod cli;
 mod common;
 mod invariants;
 mod oracle;

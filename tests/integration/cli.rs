@@ -1,0 +1,135 @@
+//! The command line end to end: `binom` against the binomial reference, `estimate` on the
+//! example spec in every format, `--timings`.
+
+use crate::common::{assert_close, data_path, read_json};
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_survey-stats"))
+        .args(args)
+        .output()
+        .expect("run survey-stats");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn binom_prints_the_reference_interval() {
+    // binomial_ci.json: x = 47, n = 100, alpha = 0.1, statsmodels wilson and beta.
+    let grid = read_json("binomial_ci.json");
+    let entry = grid["grid"]
+        .as_array()
+        .expect("grid")
+        .iter()
+        .find(|e| e["x"] == 47 && e["n"] == 100 && e["alpha"] == 0.1)
+        .expect("grid point");
+    for (method, key) in [
+        ("wilson", "wilson"),
+        ("clopper_pearson", "beta"),
+        ("jeffreys", "jeffreys"),
+    ] {
+        let (code, out, err) = run(&["binom", "47", "100", "--method", method, "--level", "0.9"]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("one JSON object");
+        let want = &entry["statsmodels"][key];
+        assert_close(
+            v["ci_lower"].as_f64().unwrap(),
+            want["lower"].as_f64().unwrap(),
+            1e-9,
+            1e-12,
+            method,
+        );
+        assert_close(
+            v["ci_upper"].as_f64().unwrap(),
+            want["upper"].as_f64().unwrap(),
+            1e-9,
+            1e-12,
+            method,
+        );
+        assert_eq!(
+            (v["estimate"].as_f64(), v["level"].as_f64()),
+            (Some(0.47), Some(0.9))
+        );
+        assert_eq!(v["method"], method);
+    }
+    let (code, _, err) = run(&["binom", "3", "2"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("exceed"), "{err}");
+    let (code, _, _) = run(&["binom", "3", "10", "--method", "exact"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn estimate_json_rows_match_r() {
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/specs/apistrat.json");
+    let (code, out, err) = run(&["estimate", spec, "--format", "json", "--timings"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).expect("stdout is one JSON array");
+    let first = &rows[0];
+    assert_eq!(first["id"], "mean_api00");
+    // R: svymean(~api00, svydesign(id=~1, strata=~stype, weights=~pw, fpc=~fpc, data=apistrat))
+    assert_close(
+        first["estimate"].as_f64().unwrap(),
+        662.2873631593208,
+        1e-12,
+        0.0,
+        "mean",
+    );
+    assert_close(
+        first["std_error"].as_f64().unwrap(),
+        9.40894080278458,
+        1e-9,
+        0.0,
+        "se",
+    );
+    assert_eq!(first["df"], 197);
+    assert!(
+        err.contains("load_seconds=") && err.contains("estimate_seconds="),
+        "{err}"
+    );
+    let test = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["stat"] == "chisq")
+        .expect("chisq row");
+    assert!(test["p_value"].as_f64().is_some() && test["statistic"].as_f64().is_some());
+}
+
+#[test]
+fn estimate_renders_every_format() {
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/specs/apistrat.json");
+    for (format, marker) in [
+        ("table", "-----"),
+        ("markdown", "|---|"),
+        ("csv", "id,domain,variable"),
+    ] {
+        let (code, out, err) = run(&["estimate", spec, "--format", format]);
+        assert_eq!(code, 0, "{format}: {err}");
+        assert!(out.contains(marker), "{format}: {out}");
+        assert!(out.contains("mean_api00"), "{format}");
+    }
+    let (code, _, err) = run(&["estimate", spec, "--format", "yaml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("yaml"));
+}
+
+#[test]
+fn data_override_is_used() {
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/specs/apistrat.json");
+    let other = data_path("apiclus1.csv");
+    let (code, out, err) = run(&[
+        "estimate",
+        spec,
+        "--data",
+        other.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(rows[0]["n"], 183, "apiclus1 has 183 rows, apistrat 200");
+}
