@@ -106,6 +106,7 @@ pub fn likert_summary(
     options: &EstimateOptions,
 ) -> Result<Vec<Estimate>> {
     let col = data.numeric(variable)?;
+    let excluded = options.excluded_values();
     // Variables: score, top, bottom, 1.
     let passes = run_pass(design, domains, 4, |row, buf| {
         let Some(code) = col.get(row) else {
@@ -114,7 +115,7 @@ pub fn likert_summary(
         let Some(score) = scale.score(code) else {
             return RowStatus::Missing;
         };
-        if options.excludes_value(code) {
+        if excluded.contains(code) {
             return RowStatus::Missing;
         }
         buf[0] = score;

@@ -129,8 +129,9 @@ impl MeanPartial {
         let col = data.numeric(variable)?;
         let values = col.values();
         let valid = col.validity();
+        let excluded = options.excluded_values();
         let passes = run_pass_on(design, domains, 2, rows, |row, buf| {
-            if !valid.is_valid(row) || options.excludes_value(values[row]) {
+            if !valid.is_valid(row) || excluded.contains(values[row]) {
                 return RowStatus::Missing;
             }
             buf[0] = values[row];

@@ -139,11 +139,14 @@ impl Default for EstimateOptions {
 }
 
 impl EstimateOptions {
-    /// Whether a numeric value is excluded from the base.
-    pub(crate) fn excludes_value(&self, v: f64) -> bool {
-        self.exclude
-            .iter()
-            .any(|e| e.trim().parse::<f64>().is_ok_and(|x| x == v))
+    /// The excluded codes that are numbers, parsed once per estimate (not per row).
+    pub(crate) fn excluded_values(&self) -> Excluded {
+        Excluded(
+            self.exclude
+                .iter()
+                .filter_map(|e| e.trim().parse::<f64>().ok())
+                .collect(),
+        )
     }
 
     /// Whether a level label is excluded from the base.
@@ -151,6 +154,18 @@ impl EstimateOptions {
         self.exclude
             .iter()
             .any(|e| e == label || (code.is_some() && e.trim().parse::<f64>().ok() == code))
+    }
+}
+
+/// Numeric codes left out of the base.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Excluded(Vec<f64>);
+
+impl Excluded {
+    /// Whether `v` is excluded.
+    #[inline]
+    pub(crate) fn contains(&self, v: f64) -> bool {
+        !self.0.is_empty() && self.0.contains(&v)
     }
 }
 

@@ -108,9 +108,10 @@ fn two_variables(
 ) -> Result<Vec<Estimate>> {
     let a = data.numeric(names[0])?;
     let b = data.numeric(names[1])?;
+    let excluded = options.excluded_values();
     let passes = run_pass(design, domains, 3, |row, buf| {
         match (a.get(row), b.get(row)) {
-            (Some(x), Some(y)) if !options.excludes_value(x) && !options.excludes_value(y) => {
+            (Some(x), Some(y)) if !excluded.contains(x) && !excluded.contains(y) => {
                 buf[0] = x;
                 buf[1] = y;
                 buf[2] = 1.0;

@@ -63,7 +63,8 @@ pub fn quantiles(
     options: &EstimateOptions,
 ) -> Result<Vec<Estimate>> {
     let col = data.numeric(variable)?;
-    let in_base = |row: usize| col.get(row).filter(|v| !options.excludes_value(*v));
+    let excluded = options.excluded_values();
+    let in_base = |row: usize| col.get(row).filter(|v| !excluded.contains(*v));
     let weights = design.weights().as_slice();
     // One pass for the counts and degrees of freedom of every domain.
     let passes = run_pass(design, domains, 1, |row, buf| match in_base(row) {

@@ -1,0 +1,252 @@
+//! Speed at scale: the benchmark jobs on the synthetic survey, with an in-run baseline.
+//!
+//! ```text
+//! cargo run --release --example bench_scale -- 100000 1000000 10000000 [--load]
+//! ```
+//! For each N: build the design (strata = region, PSU = psu, weights = weight), then
+//! J1 frequency table of `q_single` with SEs; J2 mean of `q_likert` without 9 with CI;
+//! J3 logit CI of `q_single == 1`; J4 the eight multiple-response shares with SEs;
+//! J5 J1 by region. Each job prints seconds (median of 3 runs), ns per row, rows per second,
+//! and its ratio to a baseline measured in the same run: a plain loop over the same columns
+//! that accumulates the same per-PSU weighted sums and computes the same variance (the
+//! single-pass lower bound a hand-written C loop would reach). `--load` also writes the
+//! data as CSV to the temp folder and times reading it back.
+
+#[path = "support/synth.rs"]
+mod synth;
+
+use std::time::Instant;
+use survey_stats::data::{CsvOptions, Dataset, read_csv};
+use survey_stats::design::{Design, DesignOptions};
+use survey_stats::estimate::{
+    CategorySelection, Domains, EstimateOptions, MultipleBase, mean, multiple_response, proportion,
+};
+use survey_stats::interval::ProportionMethod;
+
+/// Median wall time of `runs` calls, in seconds.
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut times = Vec::with_capacity(runs);
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        last = Some(f());
+        times.push(t.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    (times[runs / 2], last.expect("runs > 0"))
+}
+
+/// The baseline: per-PSU weighted sums of `k` indicator/value columns in one plain loop,
+/// then the stratified between-PSU variance of each ratio `T_j / T_k`.
+fn baseline(
+    psu: &[u32],
+    stratum_of_psu: &[u32],
+    n_strata: usize,
+    w: &[f64],
+    k: usize,
+    fill: impl Fn(usize, &mut [f64]) -> bool,
+) -> f64 {
+    let n_psu = stratum_of_psu.len();
+    let mut sums = vec![0.0; n_psu * (k + 1)];
+    let mut buf = vec![0.0; k];
+    for i in 0..w.len() {
+        if !fill(i, &mut buf) {
+            continue;
+        }
+        let s = &mut sums[psu[i] as usize * (k + 1)..(psu[i] as usize + 1) * (k + 1)];
+        for j in 0..k {
+            s[j] += w[i] * buf[j];
+        }
+        s[k] += w[i];
+    }
+    let mut total = vec![0.0; k + 1];
+    for s in sums.chunks_exact(k + 1) {
+        for j in 0..=k {
+            total[j] += s[j];
+        }
+    }
+    // Variance of each share: influence sums per PSU, centred within strata.
+    let mut var = 0.0;
+    for j in 0..k {
+        let p = total[j] / total[k];
+        let mut mean = vec![0.0; n_strata];
+        let mut count = vec![0.0; n_strata];
+        let z: Vec<f64> = sums
+            .chunks_exact(k + 1)
+            .map(|s| (s[j] - p * s[k]) / total[k])
+            .collect();
+        for (q, &h) in stratum_of_psu.iter().enumerate() {
+            mean[h as usize] += z[q];
+            count[h as usize] += 1.0;
+        }
+        for h in 0..n_strata {
+            mean[h] /= count[h];
+        }
+        for (q, &h) in stratum_of_psu.iter().enumerate() {
+            let d = z[q] - mean[h as usize];
+            var += count[h as usize] / (count[h as usize] - 1.0) * d * d;
+        }
+    }
+    var
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let load = args.iter().any(|a| a == "--load");
+    let sizes: Vec<usize> = args
+        .iter()
+        .filter(|a| !a.starts_with("--"))
+        .map(|a| a.replace('_', "").parse())
+        .collect::<Result<_, _>>()?;
+    let sizes = if sizes.is_empty() {
+        vec![100_000, 1_000_000]
+    } else {
+        sizes
+    };
+    println!(
+        "{:>10}  {:<26} {:>9} {:>8} {:>12} {:>9} {:>9}",
+        "rows", "job", "seconds", "ns/row", "rows/s", "baseline", "ratio"
+    );
+    for n in sizes {
+        let synth = synth::generate(n);
+        let data: Dataset = if load {
+            let path = std::env::temp_dir().join(format!("survey-stats-bench-{n}.csv"));
+            let mut f = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            synth.write_csv(&mut f)?;
+            drop(f);
+            let (secs, ds) = time(3, || read_csv(&path, &CsvOptions::default()));
+            report(n, "load CSV", secs, None);
+            std::fs::remove_file(&path)?;
+            ds?
+        } else {
+            synth.dataset()
+        };
+        let options = DesignOptions {
+            weights: Some("weight".into()),
+            strata: Some("region".into()),
+            clusters: vec!["psu".into()],
+            ..Default::default()
+        };
+        let (secs, design) = time(3, || Design::new(&data, &options));
+        let design = design?;
+        report(n, "build design", secs, None);
+
+        let psu = design.psu_of_row().to_vec();
+        let strata = design.stratum_of_psu().to_vec();
+        let ns = design.n_strata();
+        let w = design.weights().as_slice().to_vec();
+        let whole = Domains::whole();
+        let wald = EstimateOptions {
+            method: ProportionMethod::Mean,
+            ..Default::default()
+        };
+        let single = &synth.q_single;
+        let cat = |v: f64| if v == 9.0 { 6 } else { v as usize - 1 };
+
+        let (base, _) = time(3, || {
+            baseline(&psu, &strata, ns, &w, 7, |i, b| {
+                b.iter_mut().for_each(|x| *x = 0.0);
+                b[cat(single[i])] = 1.0;
+                true
+            })
+        });
+        let (secs, r) = time(3, || {
+            proportion(
+                &data,
+                &design,
+                "q_single",
+                &CategorySelection::All,
+                &whole,
+                &wald,
+            )
+        });
+        r?;
+        report(n, "J1 frequency table", secs, Some(base));
+
+        let likert = &synth.q_likert;
+        let (base, _) = time(3, || {
+            baseline(&psu, &strata, ns, &w, 1, |i, b| {
+                b[0] = likert[i];
+                likert[i] != 9.0
+            })
+        });
+        let no9 = EstimateOptions {
+            exclude: vec!["9".into()],
+            ..Default::default()
+        };
+        let (secs, r) = time(3, || mean(&data, &design, "q_likert", &whole, &no9));
+        r?;
+        report(n, "J2 mean without 9", secs, Some(base));
+
+        let (base, _) = time(3, || {
+            baseline(&psu, &strata, ns, &w, 1, |i, b| {
+                b[0] = f64::from(single[i] == 1.0);
+                true
+            })
+        });
+        let one = CategorySelection::One("1".into());
+        let (secs, r) = time(3, || {
+            proportion(
+                &data,
+                &design,
+                "q_single",
+                &one,
+                &whole,
+                &EstimateOptions::default(),
+            )
+        });
+        r?;
+        report(n, "J3 logit CI", secs, Some(base));
+
+        let multi = &synth.q_multi;
+        let (base, _) = time(3, || {
+            baseline(&psu, &strata, ns, &w, 8, |i, b| {
+                for (j, c) in multi.iter().enumerate() {
+                    b[j] = c[i];
+                }
+                true
+            })
+        });
+        let cols: Vec<String> = (1..=8).map(|j| format!("q_multi_{j}")).collect();
+        let (secs, r) = time(3, || {
+            multiple_response(&data, &design, &cols, MultipleBase::All, &whole, &wald)
+        });
+        r?;
+        report(n, "J4 multiple response", secs, Some(base));
+
+        let region = &synth.region;
+        let (base, _) = time(3, || {
+            baseline(&psu, &strata, ns, &w, 21, |i, b| {
+                b.iter_mut().for_each(|x| *x = 0.0);
+                b[(region[i] as usize - 1) * 7 + cat(single[i])] = 1.0;
+                true
+            })
+        });
+        let by = Domains::by(&data, &["region".to_string()])?;
+        let (secs, r) = time(3, || {
+            proportion(
+                &data,
+                &design,
+                "q_single",
+                &CategorySelection::All,
+                &by,
+                &wald,
+            )
+        });
+        r?;
+        report(n, "J5 J1 by region", secs, Some(base));
+    }
+    Ok(())
+}
+
+fn report(n: usize, job: &str, secs: f64, baseline: Option<f64>) {
+    let ns_row = secs * 1e9 / n as f64;
+    let (b, ratio) = match baseline {
+        Some(b) => (format!("{b:.4}"), format!("{:.1}x", secs / b)),
+        None => (String::new(), String::new()),
+    };
+    println!(
+        "{n:>10}  {job:<26} {secs:>9.4} {ns_row:>8.1} {:>12.3e} {b:>9} {ratio:>9}",
+        n as f64 / secs
+    );
+}
