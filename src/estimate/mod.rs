@@ -21,6 +21,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod contrast;
 mod likert;
 pub(crate) mod linear;
 mod mean;
@@ -31,6 +32,7 @@ pub mod quantile;
 mod ratio;
 mod result;
 
+pub use contrast::domain_contrast;
 pub use likert::{LikertScale, likert_summary};
 pub use mean::{MeanPartial, mean, total};
 pub use multiple::{MultipleBase, multiple_response, option_difference};

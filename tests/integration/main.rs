@@ -9,4 +9,5 @@ mod invariants;
 mod oracle;
 mod quantile;
 mod questionnaire;
+mod questionnaire_analysis;
 mod svyciprop;

@@ -1,0 +1,114 @@
+//! Linear contrasts of domain means: differences between domains, and the plain average of
+//! domain estimates ("on average across regions") beside the pooled estimate.
+
+use super::linear::{degrees_of_freedom, fill_symmetric, precision, set_counts, two_sided_p};
+use super::pass::{RowStatus, run_pass};
+use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
+use crate::data::Dataset;
+use crate::design::Design;
+use crate::variance::covariance;
+
+/// `Σ_d c_d·m_d` over the domains' means `m_d` of `variable` (or of the indicator that it
+/// holds one of `categories`), with its SE from one pass over the full design: the domains'
+/// covariances count, whether or not the domains are strata.
+///
+/// ```text
+/// m_d = Σ w·y·1[d] / Σ w·1[d];    θ = Σ_d c_d·m_d
+/// ∂θ/∂T_yd = c_d/T_d,  ∂θ/∂T_d = −c_d·m_d/T_d          (delta method on 2·D totals)
+/// ```
+/// With `c = (1/D, …, 1/D)` this is the average of the domain estimates that reports quote
+/// "on average across regions"; with `c = e_a − e_b` a difference between two domains, with
+/// its p-value against zero. Source: R `svycontrast(svyby(~y, ~d, design, svymean), c)`.
+///
+/// # Errors
+/// As [`super::mean`]; [`EstimateError::UnknownCategory`] when `coefficients` and domains
+/// differ in number (reported as the domains present).
+///
+/// ```
+/// use survey_stats::data::{read_csv_from_reader, CsvOptions};
+/// use survey_stats::design::{Design, DesignOptions};
+/// use survey_stats::estimate::{domain_contrast, Domains, EstimateOptions};
+/// let csv = "region,w,y\n1,1,1\n1,1,0\n2,3,1\n2,3,1\n";
+/// let ds = read_csv_from_reader(csv.as_bytes(), "t.csv", &CsvOptions::default())?;
+/// let d = Design::new(&ds, &DesignOptions { weights: Some("w".into()), strata: Some("region".into()), ..Default::default() })?;
+/// let by = Domains::by(&ds, &["region".to_string()])?;
+/// let avg = domain_contrast(&ds, &d, "y", None, &by, &[0.5, 0.5], &EstimateOptions::default())?;
+/// assert_eq!(avg.estimate, Some(0.75)); // (0.5 + 1.0)/2; the pooled share is 7/8
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn domain_contrast(
+    data: &Dataset,
+    design: &Design,
+    variable: &str,
+    categories: Option<&[f64]>,
+    domains: &Domains,
+    coefficients: &[f64],
+    options: &EstimateOptions,
+) -> Result<Estimate> {
+    if coefficients.len() != domains.len() {
+        return Err(EstimateError::UnknownCategory {
+            variable: variable.to_string(),
+            category: format!("{} coefficients", coefficients.len()),
+            known: format!("{} domains", domains.len()),
+        });
+    }
+    let col = data.numeric(variable)?;
+    let excluded = options.excluded_values();
+    let n_dom = domains.len();
+    let passes = run_pass(design, &Domains::whole(), 2 * n_dom, |row, buf| {
+        let (Some(v), Some(d)) = (col.get(row), domains.code_of(row)) else {
+            return RowStatus::Missing;
+        };
+        if excluded.contains(v) {
+            return RowStatus::Missing;
+        }
+        buf.iter_mut().for_each(|b| *b = 0.0);
+        buf[2 * d] = match categories {
+            Some(c) => f64::from(c.contains(&v)),
+            None => v,
+        };
+        buf[2 * d + 1] = 1.0;
+        RowStatus::In
+    });
+    let pass = &passes[0];
+    let mut row = unavailable(Stat::Difference, variable, options.level.value(), "");
+    row.category = Some(
+        coefficients
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c != 0.0)
+            .map(|(d, c)| {
+                let label: Vec<String> = domains
+                    .label(d)
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                format!("{c:+}·[{}]", label.join(","))
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    set_counts(&mut row, pass);
+    let t = pass.sums.totals();
+    if (0..n_dom).any(|d| coefficients[d] != 0.0 && t[2 * d + 1] <= 0.0) {
+        row.note = Some("a domain of the contrast has no rows in the base".to_string());
+        return Ok(row);
+    }
+    let mut est = 0.0;
+    let mut grad = vec![0.0; 2 * n_dom];
+    for (d, &c) in coefficients.iter().enumerate() {
+        if c == 0.0 {
+            continue;
+        }
+        let m = t[2 * d] / t[2 * d + 1];
+        est += c * m;
+        grad[2 * d] = c / t[2 * d + 1];
+        grad[2 * d + 1] = -c * m / t[2 * d + 1];
+    }
+    let cov = covariance(design, &pass.sums)?;
+    let p = precision(&cov, &grad, pass, None);
+    let df = degrees_of_freedom(design, pass, options, false);
+    fill_symmetric(&mut row, est, &p, df, options)?;
+    row.p_value = two_sided_p(est, p.std_error, row.df.unwrap_or(f64::INFINITY));
+    Ok(row)
+}
