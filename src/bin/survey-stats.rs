@@ -1,19 +1,19 @@
 //! The `survey-stats` command line: a thin shell over the library's spec runner.
 //!
 //! ```text
-//! survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings]
+//! survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings] [--lang LANG]
 //! survey-stats binom SUCCESSES TRIALS [--method M] [--level L]
 //! ```
 //! Exit status 0 on success, 2 for a bad spec, bad data or bad arguments.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use survey_stats::interval::{BinomialMethod, ConfidenceLevel, binomial_interval};
-use survey_stats::spec::run_file;
+use survey_stats::spec::{self, AnalysisSpec};
 use survey_stats::table::{Format, render_results};
 
 const USAGE: &str = "usage:
-  survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings]
+  survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings] [--lang LANG]
   survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]";
 
 fn main() -> ExitCode {
@@ -49,12 +49,14 @@ fn run(args: &[String]) -> Result<(), String> {
 
 fn estimate(args: &[String]) -> Result<(), String> {
     let (mut spec, mut data, mut format, mut timings) = (None, None, Format::Table, false);
+    let mut lang = None;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--data" => data = Some(PathBuf::from(value(args, &mut i, "--data")?)),
             "--format" => format = value(args, &mut i, "--format")?.parse()?,
             "--timings" => timings = true,
+            "--lang" => lang = Some(value(args, &mut i, "--lang")?.to_string()),
             a if a.starts_with("--") => return Err(format!("unknown option {a}\n{USAGE}")),
             a if spec.is_none() => spec = Some(PathBuf::from(a)),
             a => return Err(format!("unexpected argument {a}\n{USAGE}")),
@@ -62,7 +64,14 @@ fn estimate(args: &[String]) -> Result<(), String> {
         i += 1;
     }
     let spec = spec.ok_or_else(|| format!("estimate needs a spec file\n{USAGE}"))?;
-    let out = run_file(&spec, data.as_deref()).map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(&spec)
+        .map_err(|e| format!("{}: cannot read: {e}", spec.display()))?;
+    let mut parsed = AnalysisSpec::from_json(&text).map_err(|e| e.to_string())?;
+    if lang.is_some() {
+        parsed.lang = lang;
+    }
+    let dir = spec.parent().unwrap_or(Path::new("."));
+    let out = spec::run(&parsed, dir, data.as_deref()).map_err(|e| e.to_string())?;
     println!("{}", render_results(&out.rows, format).trim_end());
     if timings {
         eprintln!("load_seconds={:.6}", out.load_seconds);

@@ -179,6 +179,7 @@ pub(crate) fn unavailable(stat: Stat, variable: &str, level: f64, note: &str) ->
         variable: variable.to_string(),
         domain: None,
         category: None,
+        category_label: None,
         prob: None,
         estimate: None,
         std_error: None,

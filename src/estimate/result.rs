@@ -53,6 +53,9 @@ pub struct Estimate {
     pub domain: Option<BTreeMap<String, String>>,
     /// The category or option, for proportions, counts and multiple response.
     pub category: Option<String>,
+    /// The category's label from the questionnaire, in the analysis's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_label: Option<String>,
     /// The probability, for quantiles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prob: Option<f64>,

@@ -104,6 +104,9 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         let new = run_estimate(&dataset, &design, questionnaire.as_ref(), e, i)?;
         rows.extend(new);
     }
+    if let Some(q) = &questionnaire {
+        label_rows(&mut rows, q, spec.lang.as_deref().unwrap_or("en"));
+    }
     Ok(RunOutput {
         rows,
         load_seconds,
@@ -171,6 +174,17 @@ fn run_estimate(
         CategorySelection::All
     };
     let rows = match e.stat {
+        Stat::Mean if e.average_domains == Some(true) && domains.is_by() => {
+            let mut rows = estimate::mean(data, design, var, &domains, &options).map_err(fail)?;
+            let c = vec![1.0 / domains.len() as f64; domains.len()];
+            let mut avg =
+                estimate::domain_contrast(data, design, var, None, &domains, &c, &options)
+                    .map_err(fail)?;
+            avg.category = Some("average of domains".to_string());
+            avg.stat = Stat::Mean;
+            rows.push(avg);
+            Ok(rows)
+        }
         Stat::Mean => estimate::mean(data, design, var, &domains, &options),
         Stat::Total => estimate::total(data, design, var, &domains, &options),
         Stat::Proportion => estimate::proportion(data, design, var, &selection, &domains, &options),
@@ -231,4 +245,51 @@ fn run_estimate(
             ResultRow::Estimate(r)
         })
         .collect())
+}
+
+/// Fills each row's `category_label` from the questionnaire: the option's label for a
+/// coded category or a multiple-response column, the net's label for a net id.
+///
+/// ```
+/// use survey_stats::questionnaire::Questionnaire;
+/// use survey_stats::spec::label_rows;
+/// use survey_stats::table::ResultRow;
+/// let q = Questionnaire::from_json(r#"{"questions": [{"id": "q1", "text": {"en": "Aware?"},
+///   "kind": "single_choice", "options": [{"code": 1, "label": {"en": "Yes", "kk": "Иә"}}]}]}"#)?;
+/// let row: ResultRow = serde_json::from_str(r#"{"id": "p", "stat": "proportion", "variable": "q1",
+///   "domain": null, "category": "1", "estimate": 0.5, "std_error": 0.1, "ci_lower": 0.3,
+///   "ci_upper": 0.7, "level": 0.95, "df": 10, "deff": 1.0, "deff_replace": 1.0, "n": 20,
+///   "n_missing": 0, "weighted_n": 20.0, "method": "logit"}"#)?;
+/// let mut rows = vec![row];
+/// label_rows(&mut rows, &q, "kk");
+/// let ResultRow::Estimate(e) = &rows[0] else { unreachable!() };
+/// assert_eq!(e.category_label.as_deref(), Some("Иә"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn label_rows(rows: &mut [ResultRow], questionnaire: &Questionnaire, lang: &str) {
+    use crate::questionnaire::Code;
+    for row in rows {
+        let ResultRow::Estimate(e) = row else {
+            continue;
+        };
+        let Some(category) = e.category.as_deref() else {
+            continue;
+        };
+        let label = if e.stat == Stat::MultipleResponse {
+            questionnaire.question_for_column(category).and_then(|q| {
+                q.option_for_column(category)
+                    .and_then(|c| q.option_label(c, lang))
+            })
+        } else {
+            questionnaire
+                .question_for_column(&e.variable)
+                .and_then(
+                    |q| match category.parse::<f64>().ok().and_then(Code::from_f64) {
+                        Some(code) => q.option_label(code, lang),
+                        None => q.net(category).and_then(|n| n.label.get(lang)),
+                    },
+                )
+        };
+        e.category_label = label.map(String::from);
+    }
 }

@@ -31,6 +31,9 @@ pub struct AnalysisSpec {
     /// Field texts read as missing.
     #[serde(default = "default_missing")]
     pub missing: Vec<String>,
+    /// Language of the questionnaire labels in the output (`en` by default; `kk`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     /// The survey design.
     #[serde(default)]
     pub design: DesignSpec,
@@ -278,6 +281,10 @@ pub struct EstimateSpec {
     /// Test statistic of `chisq`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test: Option<ChisqStatistic>,
+    /// With `by`: also report the plain average of the domain estimates (as reports say "on
+    /// average across regions"), with its SE, beside the domains (`mean` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_domains: Option<bool>,
     /// Treat a numeric column as categorical.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categorical: Option<bool>,

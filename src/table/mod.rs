@@ -251,7 +251,7 @@ pub fn results_table(rows: &[ResultRow]) -> Table {
                 dom(&e.domain),
                 e.variable.clone(),
                 match (&e.category, e.prob) {
-                    (Some(c), _) => c.clone(),
+                    (Some(c), _) => e.category_label.clone().unwrap_or_else(|| c.clone()),
                     (None, Some(p)) => format!("p={p}"),
                     _ => String::new(),
                 },
