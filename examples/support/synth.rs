@@ -84,7 +84,7 @@ pub fn generate(n: usize) -> Synthetic {
         weight: Vec::with_capacity(n),
         q_single: Vec::with_capacity(n),
         q_likert: Vec::with_capacity(n),
-        q_multi: vec![Vec::with_capacity(n); 8],
+        q_multi: (0..8).map(|_| Vec::with_capacity(n)).collect(),
         q_num: Vec::with_capacity(n),
     };
     let single_cuts = [-0.9, -0.3, 0.2, 0.6, 1.1];
