@@ -6,7 +6,6 @@ use super::pass::{RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
 use crate::design::Design;
-use crate::variance::covariance;
 
 /// `Σ_d c_d·m_d` over the domains' means `m_d` of `variable` (or of the indicator that it
 /// holds one of `categories`), with its SE from one pass over the full design: the domains'
@@ -105,8 +104,7 @@ pub fn domain_contrast(
         grad[2 * d] = c / t[2 * d + 1];
         grad[2 * d + 1] = -c * m / t[2 * d + 1];
     }
-    let cov = covariance(design, &pass.sums)?;
-    let p = precision(&cov, &grad, pass, None);
+    let p = precision(design, pass, &grad, None)?;
     let df = degrees_of_freedom(design, pass, options, false);
     fill_symmetric(&mut row, est, &p, df, options)?;
     row.p_value = two_sided_p(est, p.std_error, row.df.unwrap_or(f64::INFINITY));

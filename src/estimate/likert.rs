@@ -8,7 +8,6 @@ use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
 use crate::design::Design;
 use crate::questionnaire::{Question, QuestionKind};
-use crate::variance::covariance;
 
 /// A rating scale: the score of each substantive code, and which codes form the top and
 /// bottom boxes. Codes not listed (non-substantive answers such as "hard to answer") are
@@ -138,11 +137,7 @@ pub fn likert_summary(
     for (d, pass) in passes.iter().enumerate() {
         let t = pass.sums.totals();
         let w = t[3];
-        let cov = if pass.n > 0 && w > 0.0 {
-            Some(covariance(design, &pass.sums)?)
-        } else {
-            None
-        };
+        let empty = pass.n == 0 || w <= 0.0;
         let df = degrees_of_freedom(design, pass, options, domains.is_by());
         for (i, (stat, label)) in labels.iter().enumerate() {
             let mut row = unavailable(*stat, variable, options.level.value(), "");
@@ -151,11 +146,11 @@ pub fn likert_summary(
             if domains.is_by() {
                 row.domain = Some(domains.label(d).clone());
             }
-            let Some(cov) = &cov else {
+            if empty {
                 row.note = Some("no rows in the base (empty domain)".to_string());
                 out.push(row);
                 continue;
-            };
+            }
             let (est, grad) = match i {
                 3 => {
                     let net = (t[1] - t[2]) / w;
@@ -169,7 +164,7 @@ pub fn likert_summary(
                 }
             };
             let srs = (i < 3).then_some((i, SrsScale::Mean));
-            let p = precision(cov, &grad, pass, srs);
+            let p = precision(design, pass, &grad, srs)?;
             match stat {
                 Stat::Proportion => fill_share(
                     &mut row,

@@ -6,7 +6,7 @@ use super::pass::DomainPass;
 use super::{DfRule, EstimateError, EstimateOptions, IntervalKind};
 use crate::design::Design;
 use crate::interval::{self, ProportionInput, ProportionMethod};
-use crate::variance::Covariance;
+use crate::variance::linearized_covariance;
 
 /// The SRS reference for the design effect.
 #[derive(Debug, Clone, Copy)]
@@ -25,23 +25,29 @@ pub(crate) struct Precision {
     pub deff_replace: Option<f64>,
 }
 
-/// SE of `g(T)` with gradient `grad`, and, for a quantity that is a mean or total of the
-/// variable `j` of the pass, its design effects.
+/// SE of `g(T)` with gradient `grad` (linearized per unit, see
+/// [`crate::variance::linearized_covariance`]), and, for a quantity that is a mean or total
+/// of the variable `j` of the pass, its design effects.
 ///
 /// ```text
-/// Var = ∇gᵀ V ∇g
+/// Var = Var_design(Σ_k z_k),  z_k = Σ_j ∂g/∂T_j·w_k·y_jk
 /// s²  = (Σw·y² − N·ȳ²)/N · n/(n − 1)          (R svyvar: weighted variance, n/(n−1))
 /// deff         = Var / (s²·(N − n)/(N·n)) [· N² for totals]   R svymean(deff = TRUE)
 /// deff_replace = Var / (s²/n)             [· N² for totals]   R svymean(deff = "replace")
 /// ```
 /// with `N` the base's weight sum and `n` its rows of non-zero weight.
+///
+/// # Errors
+/// A lonely unit at a later stage under `fail`.
 pub(crate) fn precision(
-    cov: &Covariance,
-    grad: &[f64],
+    design: &Design,
     pass: &DomainPass,
+    grad: &[f64],
     srs: Option<(usize, SrsScale)>,
-) -> Precision {
-    let var = cov.variance_of(grad).max(0.0);
+) -> Result<Precision, EstimateError> {
+    let var = linearized_covariance(design, &pass.sums, &[grad], Some(&pass.psu_in_base))?
+        .get(0, 0)
+        .max(0.0);
     let std_error = var.sqrt();
     let (mut deff, mut deff_replace) = (None, None);
     if let Some((j, scale)) = srs {
@@ -65,11 +71,11 @@ pub(crate) fn precision(
             }
         }
     }
-    Precision {
+    Ok(Precision {
         std_error,
         deff,
         deff_replace,
-    }
+    })
 }
 
 /// Degrees of freedom for a domain by the options' rule.

@@ -5,7 +5,6 @@ use super::pass::{DomainPass, RowStatus, run_pass_on};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
 use crate::design::Design;
-use crate::variance::covariance;
 
 /// Weighted mean of `variable`, per domain, as R's `svymean(~y, design, na.rm = TRUE,
 /// deff = TRUE)` (and `svyby` for domains).
@@ -204,12 +203,11 @@ fn finish(
         row.note = Some("no rows in the base (empty domain)".to_string());
         return Ok(row);
     }
-    let cov = covariance(design, &pass.sums)?;
     let (est, grad, scale) = match stat {
         Stat::Mean => (t[0] / w, vec![1.0 / w, -t[0] / (w * w)], SrsScale::Mean),
         _ => (t[0], vec![1.0, 0.0], SrsScale::Total),
     };
-    let p = precision(&cov, &grad, pass, Some((0, scale)));
+    let p = precision(design, pass, &grad, Some((0, scale)))?;
     let df = degrees_of_freedom(design, pass, options, is_by);
     fill_symmetric(&mut row, est, &p, df, options)?;
     Ok(row)

@@ -7,7 +7,6 @@ use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::{Dataset, NumericColumn};
 use crate::design::Design;
-use crate::variance::covariance;
 use serde::{Deserialize, Serialize};
 
 /// The base of multiple-response shares.
@@ -138,13 +137,12 @@ fn share(
         row.note = Some("no rows in the base (empty domain)".to_string());
         return Ok(row);
     }
-    let cov = covariance(design, &pass.sums)?;
     let est = t[j] / denom;
     let mut grad = vec![0.0; m + 2];
     grad[j] = 1.0 / denom;
     grad[denom_index] -= t[j] / (denom * denom);
     let srs = (base != MultipleBase::Responses).then_some((j, SrsScale::Mean));
-    let p = precision(&cov, &grad, pass, srs);
+    let p = precision(design, pass, &grad, srs)?;
     let df = degrees_of_freedom(design, pass, options, is_by);
     if base == MultipleBase::Responses {
         fill_symmetric(&mut row, est, &p, df, options)?;
@@ -222,13 +220,12 @@ pub fn option_difference(
             out.push(row);
             continue;
         }
-        let cov = covariance(design, &pass.sums)?;
         let est = (t[a] - t[b]) / t[m];
         let mut grad = vec![0.0; m + 2];
         grad[a] += 1.0 / t[m];
         grad[b] -= 1.0 / t[m];
         grad[m] = -est / t[m];
-        let p = precision(&cov, &grad, pass, None);
+        let p = precision(design, pass, &grad, None)?;
         let df = degrees_of_freedom(design, pass, options, domains.is_by());
         fill_symmetric(&mut row, est, &p, df, options)?;
         row.p_value = two_sided_p(est, p.std_error, row.df.unwrap_or(f64::INFINITY));

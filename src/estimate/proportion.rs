@@ -7,7 +7,6 @@ use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
 use crate::data::{Dataset, Factor, MISSING_CODE};
 use crate::design::Design;
-use crate::variance::covariance;
 
 /// Which categories to report.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -225,18 +224,13 @@ fn finish(
     let w = t[k - 1];
     let empty = pass.n == 0 || w <= 0.0;
     let na_blocked = !options.na_rm && pass.n_missing > 0;
-    let cov = if empty || na_blocked {
-        None
-    } else {
-        Some(covariance(design, &pass.sums)?)
-    };
     let df = degrees_of_freedom(design, pass, options, is_by);
     let mut out = Vec::with_capacity(groups.len());
     for (j, (label, _)) in groups.iter().enumerate() {
         let mut row = unavailable(stat, variable, options.level.value(), "");
         row.category = Some(label.clone());
         set_counts(&mut row, pass);
-        let Some(cov) = &cov else {
+        if empty || na_blocked {
             row.note = Some(if na_blocked {
                 format!("{} rows miss {variable} and na_rm is false", pass.n_missing)
             } else {
@@ -244,13 +238,13 @@ fn finish(
             });
             out.push(row);
             continue;
-        };
+        }
         let mut grad = vec![0.0; k];
         if stat == Stat::Proportion {
             let est = t[j] / w;
             grad[j] = 1.0 / w;
             grad[k - 1] = -t[j] / (w * w);
-            let p = precision(cov, &grad, pass, Some((j, SrsScale::Mean)));
+            let p = precision(design, pass, &grad, Some((j, SrsScale::Mean)))?;
             fill_share(
                 &mut row,
                 est,
@@ -261,7 +255,7 @@ fn finish(
             )?;
         } else {
             grad[j] = 1.0;
-            let p = precision(cov, &grad, pass, Some((j, SrsScale::Total)));
+            let p = precision(design, pass, &grad, Some((j, SrsScale::Total)))?;
             fill_symmetric(&mut row, t[j], &p, df, options)?;
         }
         out.push(row);

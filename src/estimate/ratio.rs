@@ -5,7 +5,6 @@ use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
 use crate::design::Design;
-use crate::variance::covariance;
 
 /// Ratio of the totals of `numerator` and `denominator`, as R's `svyratio(~y, ~x, design)`.
 ///
@@ -162,8 +161,7 @@ fn finish(
         ));
         return Ok(row);
     }
-    let cov = covariance(design, &pass.sums)?;
-    let p = precision(&cov, &grad, pass, None);
+    let p = precision(design, pass, &grad, None)?;
     let df = degrees_of_freedom(design, pass, options, is_by);
     fill_symmetric(&mut row, est, &p, df, options)?;
     if stat == Stat::Difference {

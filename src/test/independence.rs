@@ -6,7 +6,7 @@ use crate::data::{Dataset, MISSING_CODE};
 use crate::design::Design;
 use crate::estimate::pass::{RowStatus, run_pass};
 use crate::estimate::{Domains, EstimateError, Stat};
-use crate::variance::covariance;
+use crate::variance::linearized_covariance;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -92,7 +92,6 @@ pub fn independence(
     let pass = &passes[0];
     let t = pass.sums.totals();
     let w = t[cells];
-    let cov = covariance(design, &pass.sums).map_err(EstimateError::from)?;
     let p: Vec<f64> = t[..cells].iter().map(|x| x / w).collect();
     let grad = |a: usize| {
         let mut g = vec![0.0; cells + 1];
@@ -101,14 +100,17 @@ pub fn independence(
         g
     };
     let grads: Vec<Vec<f64>> = (0..cells).map(grad).collect();
-    let mut vcov = vec![0.0; cells * cells];
-    let mut vtot = vec![0.0; cells * cells];
-    for a in 0..cells {
-        for b in 0..cells {
-            vcov[a * cells + b] = cov.quad(&grads[a], &grads[b]);
-            vtot[a * cells + b] = cov.get(a, b);
-        }
-    }
+    let identity: Vec<Vec<f64>> = (0..cells)
+        .map(|a| (0..=cells).map(|j| f64::from(u8::from(j == a))).collect())
+        .collect();
+    let linearized = |combos: &[Vec<f64>]| {
+        let refs: Vec<&[f64]> = combos.iter().map(Vec::as_slice).collect();
+        linearized_covariance(design, &pass.sums, &refs, Some(&pass.psu_in_base))
+            .map(|c| c.as_slice().to_vec())
+            .map_err(EstimateError::from)
+    };
+    let vcov = linearized(&grads)?;
+    let vtot = linearized(&identity)?;
     let moments = super::TableMoments {
         n_rows: r,
         n_cols: c,

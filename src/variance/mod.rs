@@ -179,6 +179,61 @@ impl UnitSums {
 /// [`DesignError::LonelyPsu`] when a unit is alone in its group at a later stage under
 /// [`LonelyPsu::Fail`].
 pub fn covariance(design: &Design, sums: &UnitSums) -> Result<Covariance, DesignError> {
+    covariance_with(design, sums, None)
+}
+
+/// The design covariance matrix of the linear combinations `combos[a]·T` of the totals,
+/// linearizing first: each unit's sums are combined into its linearized values
+/// `z_ua = Σ_j combos[a][j]·t_uj` and the variance is computed on those. This is R's order
+/// of work (influence values, then `svyrecvar`) and avoids the cancellation that
+/// `∇gᵀ·V·∇g` suffers when the totals are large beside their deviations.
+///
+/// `present` flags the PSUs that have rows in the estimate's base: as R subsets a design to
+/// a domain before estimating, strata without such PSUs do not count in the lonely-PSU
+/// `average` policy. `None` counts every stratum.
+///
+/// # Errors
+/// As [`covariance`].
+///
+/// ```
+/// use survey_stats::data::{Column, Dataset, NumericColumn};
+/// use survey_stats::design::{Design, DesignOptions};
+/// use survey_stats::variance::{linearized_covariance, UnitSums};
+/// let ds = Dataset::from_columns(vec![
+///     ("y".into(), Column::Numeric(NumericColumn::from_values(vec![1.0, 2.0, 3.0, 6.0]))),
+/// ])?;
+/// let design = Design::new(&ds, &DesignOptions::default())?;
+/// let mut sums = UnitSums::new(&design, 2);
+/// for (i, y) in [1.0, 2.0, 3.0, 6.0].iter().enumerate() {
+///     sums.add(i, &[*y, 1.0]);
+/// }
+/// // The mean 3: gradient (1/n, −mean/n) of T_y/T_1.
+/// let v = linearized_covariance(&design, &sums, &[&[0.25, -0.75]], None)?;
+/// assert!((v.get(0, 0) - 14.0 / 3.0 / 4.0).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn linearized_covariance(
+    design: &Design,
+    sums: &UnitSums,
+    combos: &[&[f64]],
+    present: Option<&[bool]>,
+) -> Result<Covariance, DesignError> {
+    let (k, q) = (sums.k, combos.len());
+    let n_units = sums.sums.len() / k.max(1);
+    let mut z = vec![0.0; n_units * q];
+    for (t, out) in sums.sums.chunks_exact(k).zip(z.chunks_exact_mut(q)) {
+        for (o, g) in out.iter_mut().zip(combos) {
+            *o = g.iter().zip(t).map(|(gj, tj)| gj * tj).sum();
+        }
+    }
+    covariance_with(design, &UnitSums { k: q, sums: z }, present)
+}
+
+fn covariance_with(
+    design: &Design,
+    sums: &UnitSums,
+    present: Option<&[bool]>,
+) -> Result<Covariance, DesignError> {
     let k = sums.k;
     let stages = design.stages();
     let depth = design.variance_depth();
@@ -211,6 +266,11 @@ pub fn covariance(design: &Design, sums: &UnitSums) -> Result<Covariance, Design
         for g in 0..st.n_groups() {
             let units = st.units_of_group(g);
             if units.is_empty() || group_mult[g] == 0.0 {
+                continue;
+            }
+            if let (0, Some(p)) = (s, present)
+                && !units.iter().any(|&u| p[u as usize])
+            {
                 continue;
             }
             n_groups += 1;

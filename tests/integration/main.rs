@@ -11,3 +11,4 @@ mod quantile;
 mod questionnaire;
 mod questionnaire_analysis;
 mod svyciprop;
+mod zubr_report;

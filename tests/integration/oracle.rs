@@ -6,7 +6,7 @@ use crate::common::{close, data_path, read_json, tolerance};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use survey_stats::data::{CsvOptions, Dataset, read_csv};
-use survey_stats::design::{Design, DesignOptions};
+use survey_stats::design::{Design, DesignOptions, LonelyPsu};
 use survey_stats::estimate::quantile::{QuantileInterval, QuantileRule};
 use survey_stats::estimate::{
     self, CategorySelection, Domains, Estimate, EstimateOptions, IntervalKind,
@@ -29,6 +29,11 @@ fn load(design_id: &str) -> Option<Case> {
             fpc: fpc.iter().map(|s| s.to_string()).collect(),
             ..Default::default()
         };
+    let lonely = |policy: LonelyPsu| DesignOptions {
+        nest: true,
+        lonely_psu: policy,
+        ..opts(Some("pw"), Some("stype"), &["dnum"], &[])
+    };
     let (file, options) = match design_id {
         "srs_fpc" => ("apisrs.csv", opts(None, None, &[], &["fpc"])),
         "strat_fpc" => (
@@ -37,6 +42,26 @@ fn load(design_id: &str) -> Option<Case> {
         ),
         "strat_nofpc" => ("apistrat.csv", opts(Some("pw"), Some("stype"), &[], &[])),
         "clus1_fpc" => ("apiclus1.csv", opts(Some("pw"), None, &["dnum"], &["fpc"])),
+        // extra_reference.json (tests/data/extra_designs_R.R)
+        "clus2_fpc" => (
+            "apiclus2.csv",
+            opts(None, None, &["dnum", "snum"], &["fpc1", "fpc2"]),
+        ),
+        "clus2_pw" => (
+            "apiclus2.csv",
+            opts(Some("pw"), None, &["dnum", "snum"], &[]),
+        ),
+        "strat_clus_nest" => (
+            "apistrat.csv",
+            DesignOptions {
+                nest: true,
+                ..opts(Some("pw"), Some("stype"), &["dnum"], &[])
+            },
+        ),
+        "lonely_remove" => ("lonely.csv", lonely(LonelyPsu::Remove)),
+        "lonely_certainty" => ("lonely.csv", lonely(LonelyPsu::Certainty)),
+        "lonely_adjust" => ("lonely.csv", lonely(LonelyPsu::Adjust)),
+        "lonely_average" => ("lonely.csv", lonely(LonelyPsu::Average)),
         _ => return None,
     };
     let data = read_csv(data_path(file), &CsvOptions::default()).expect("oracle data");
@@ -301,7 +326,29 @@ fn compute(case: &Case, rec: &Value) -> Option<HashMap<String, f64>> {
 }
 #[test]
 fn every_reference_value_of_the_base_designs() {
-    let reference = read_json("reference.json");
+    let (records, checked) = check_file("reference.json");
+    assert!(
+        records >= 408 && checked >= 2004,
+        "{records} records, {checked} values"
+    );
+}
+
+/// Two-stage clusters with fpc at both stages, nest = TRUE and every lonely-PSU policy:
+/// designs R's oracle lacks, computed by `tests/data/extra_designs_R.R`.
+#[test]
+fn every_value_of_the_extra_designs() {
+    let (records, checked) = check_file("extra_reference.json");
+    // 301 values, one of them null (R: NaN for a domain made only of a lonely stratum).
+    assert!(
+        records == 91 && checked == 300,
+        "{records} records, {checked} values"
+    );
+}
+
+/// Checks every record of a reference file whose design and estimator are supported;
+/// returns the records and values checked.
+fn check_file(name: &str) -> (usize, usize) {
+    let reference = read_json(name);
     let mut cases: HashMap<String, Option<Case>> = HashMap::new();
     let (mut checked, mut records, mut skipped) =
         (0usize, 0usize, BTreeMap::<String, usize>::new());
@@ -328,12 +375,12 @@ fn every_reference_value_of_the_base_designs() {
             }
         }
     }
-    eprintln!("oracle: {records} records, {checked} values matched; not yet covered: {skipped:?}");
+    eprintln!("{name}: {records} records, {checked} values matched; not yet covered: {skipped:?}");
     assert!(
         failures.is_empty(),
         "{} mismatches:\n{}",
         failures.len(),
         failures.join("\n")
     );
-    assert!(checked > 1000, "only {checked} values checked");
+    (records, checked)
 }

@@ -15,7 +15,6 @@ use super::{
 };
 use crate::data::Dataset;
 use crate::design::Design;
-use crate::variance::covariance;
 
 impl From<QuantileError> for EstimateError {
     fn from(e: QuantileError) -> Self {
@@ -112,8 +111,7 @@ pub fn quantiles(
             let tot = p.sums.totals();
             let share = tot[0] / tot[1];
             let grad = [1.0 / tot[1], -tot[0] / (tot[1] * tot[1])];
-            let cov = covariance(design, &p.sums)?;
-            Ok((share, precision(&cov, &grad, p, None).std_error))
+            Ok((share, precision(design, p, &grad, None)?.std_error))
         };
         for &prob in probs {
             let mut row = unavailable(Stat::Quantile, variable, options.level.value(), "");

@@ -1,0 +1,109 @@
+//! The report reproduction (`examples/zubr_2019.rs`): every published figure F1–F13 at the
+//! report's precision, and the paired F3–F4 comparison against R.
+
+#[path = "../../examples/zubr/analysis.rs"]
+mod analysis;
+
+use crate::common::{assert_close, read_json};
+
+fn report() -> analysis::Report {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zubr2019");
+    analysis::analyse(&dir).expect("the bundled analysis runs")
+}
+
+#[test]
+fn every_published_figure_is_reproduced() {
+    let report = report();
+    assert_eq!(report.figures.len(), 13);
+    for f in &report.figures {
+        assert!(
+            f.reproduced(),
+            "{} published {} estimated {:?}",
+            f.figure.id,
+            f.figure.published,
+            f.estimate.estimate
+        );
+        assert_eq!(f.by_region.len(), 3, "{}", f.figure.id);
+    }
+}
+
+#[test]
+fn the_f3_f4_ranking_is_within_sampling_error() {
+    let report = report();
+    let d = &report.f3_minus_f4;
+    // R: svycontrast(svymean(~q2_problems_1 + q2_problems_2, des), c(1, -1)) and
+    // 2 * pt(-|t|, degf(des)) (tests/data/zubr_R.R).
+    let r = read_json("zubr_R.json");
+    let num = |k: &str| r[k].as_str().and_then(|s| s.parse::<f64>().ok()).expect(k);
+    assert_close(
+        d.estimate.unwrap(),
+        num("f3_minus_f4"),
+        1e-9,
+        1e-12,
+        "F3 − F4",
+    );
+    assert_close(
+        d.std_error.unwrap(),
+        num("f3_minus_f4_se"),
+        1e-9,
+        1e-12,
+        "SE",
+    );
+    assert_close(
+        d.p_value.unwrap(),
+        num("f3_minus_f4_p"),
+        1e-9,
+        1e-12,
+        "p-value",
+    );
+    assert!(
+        d.p_value.unwrap() > 0.05,
+        "47% vs 45% is not a significant ranking"
+    );
+}
+
+#[test]
+fn f10_average_and_pooled_differ_and_match_r() {
+    let report = report();
+    let f10 = report
+        .figures
+        .iter()
+        .find(|f| f.figure.id == "F10")
+        .unwrap();
+    let r = read_json("zubr_R.json");
+    let num = |k: &str| r[k].as_str().and_then(|s| s.parse::<f64>().ok()).expect(k);
+    assert_close(
+        f10.estimate.estimate.unwrap(),
+        num("f10_average"),
+        1e-9,
+        1e-12,
+        "F10 average",
+    );
+    assert_close(
+        f10.estimate.std_error.unwrap(),
+        num("f10_average_se"),
+        1e-9,
+        1e-12,
+        "F10 average SE",
+    );
+    assert_close(
+        report.f10_pooled.estimate.unwrap(),
+        num("f10_pooled"),
+        1e-9,
+        1e-12,
+        "F10 pooled",
+    );
+    assert_close(
+        report.f10_pooled.std_error.unwrap(),
+        num("f10_pooled_se"),
+        1e-9,
+        1e-12,
+        "F10 pooled SE",
+    );
+    let shares: Vec<f64> = f10.by_region.iter().map(|e| e.estimate.unwrap()).collect();
+    assert!(
+        shares[0] != shares[1] && shares[1] != shares[2],
+        "regional shares differ: {shares:?}"
+    );
+    assert!(f10.estimate.estimate != report.f10_pooled.estimate);
+}
