@@ -178,6 +178,7 @@ pub(crate) fn unavailable(stat: Stat, variable: &str, level: f64, note: &str) ->
         stat,
         variable: variable.to_string(),
         domain: None,
+        domain_label: None,
         category: None,
         category_label: None,
         prob: None,

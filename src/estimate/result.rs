@@ -51,6 +51,9 @@ pub struct Estimate {
     pub variable: String,
     /// The domain's `by` values, `None` for the whole population.
     pub domain: Option<BTreeMap<String, String>>,
+    /// The domain's values as labelled by the questionnaire, in the analysis's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_label: Option<BTreeMap<String, String>>,
     /// The category or option, for proportions, counts and multiple response.
     pub category: Option<String>,
     /// The category's label from the questionnaire, in the analysis's language.

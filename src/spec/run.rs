@@ -242,13 +242,15 @@ fn run_estimate(
         .into_iter()
         .map(|mut r| {
             r.id = e.id.clone();
-            ResultRow::Estimate(r)
+            ResultRow::Estimate(Box::new(r))
         })
         .collect())
 }
 
-/// Fills each row's `category_label` from the questionnaire: the option's label for a
-/// coded category or a multiple-response column, the net's label for a net id.
+/// Fills each row's `category_label` from the questionnaire (the option's label for a
+/// coded category or a multiple-response column, the net's label for a net id) and its
+/// `domain_label` (the options' labels of the `by` questions); a multiple-response row's
+/// `variable` becomes its question's id.
 ///
 /// ```
 /// use survey_stats::questionnaire::Questionnaire;
@@ -268,16 +270,31 @@ fn run_estimate(
 /// ```
 pub fn label_rows(rows: &mut [ResultRow], questionnaire: &Questionnaire, lang: &str) {
     use crate::questionnaire::Code;
+    let code_label = |question: &str, value: &str| -> Option<String> {
+        let q = questionnaire.question(question)?;
+        let code = Code::from_f64(value.parse::<f64>().ok()?)?;
+        q.option_label(code, lang).map(String::from)
+    };
     for row in rows {
         let ResultRow::Estimate(e) = row else {
             continue;
         };
-        let Some(category) = e.category.as_deref() else {
+        if let Some(domain) = &e.domain {
+            let labels: std::collections::BTreeMap<String, String> = domain
+                .iter()
+                .filter_map(|(k, v)| code_label(k, v).map(|l| (k.clone(), l)))
+                .collect();
+            if !labels.is_empty() {
+                e.domain_label = Some(labels);
+            }
+        }
+        let Some(category) = e.category.clone() else {
             continue;
         };
         let label = if e.stat == Stat::MultipleResponse {
-            questionnaire.question_for_column(category).and_then(|q| {
-                q.option_for_column(category)
+            questionnaire.question_for_column(&category).and_then(|q| {
+                e.variable = q.id.to_string();
+                q.option_for_column(&category)
                     .and_then(|c| q.option_label(c, lang))
             })
         } else {
@@ -286,7 +303,7 @@ pub fn label_rows(rows: &mut [ResultRow], questionnaire: &Questionnaire, lang: &
                 .and_then(
                     |q| match category.parse::<f64>().ok().and_then(Code::from_f64) {
                         Some(code) => q.option_label(code, lang),
-                        None => q.net(category).and_then(|n| n.label.get(lang)),
+                        None => q.net(&category).and_then(|n| n.label.get(lang)),
                     },
                 )
         };

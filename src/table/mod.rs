@@ -23,7 +23,7 @@ pub enum ResultRow {
     /// A test of independence.
     Test(TestRow),
     /// An estimate.
-    Estimate(Estimate),
+    Estimate(Box<Estimate>),
 }
 
 /// Output formats of the command line's `--format`.
@@ -236,8 +236,8 @@ pub fn results_table(rows: &[ResultRow]) -> Table {
         .map(|s| s.to_string())
         .collect(),
     );
-    let dom = |d: &Option<std::collections::BTreeMap<String, String>>| {
-        d.as_ref().map_or(String::new(), |m| {
+    let dom = |d: Option<&std::collections::BTreeMap<String, String>>| {
+        d.map_or(String::new(), |m| {
             m.iter()
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect::<Vec<_>>()
@@ -248,7 +248,7 @@ pub fn results_table(rows: &[ResultRow]) -> Table {
         match row {
             ResultRow::Estimate(e) => t.push(vec![
                 e.id.clone(),
-                dom(&e.domain),
+                dom(e.domain_label.as_ref().or(e.domain.as_ref())),
                 e.variable.clone(),
                 match (&e.category, e.prob) {
                     (Some(c), _) => e.category_label.clone().unwrap_or_else(|| c.clone()),
@@ -266,7 +266,7 @@ pub fn results_table(rows: &[ResultRow]) -> Table {
             ]),
             ResultRow::Test(r) => t.push(vec![
                 r.id.clone(),
-                dom(&r.domain),
+                dom(r.domain.as_ref()),
                 r.variable.clone(),
                 format!("{:?}", r.method),
                 fmt_number(r.statistic),

@@ -133,3 +133,35 @@ fn data_override_is_used() {
     let rows: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(rows[0]["n"], 183, "apiclus1 has 183 rows, apistrat 200");
 }
+
+/// The report's analysis as a spec file: F1 at the published 77%, Kazakh labels with
+/// `--lang kk`, the regions labelled.
+#[test]
+fn the_report_spec_runs_with_kazakh_labels() {
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/data/zubr2019/analysis.json");
+    let (code, out, err) = run(&["estimate", spec, "--format", "json", "--lang", "kk"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let rows = rows.as_array().expect("rows");
+    let f1 = rows.iter().find(|r| r["id"] == "F1").expect("F1");
+    assert_eq!((f1["estimate"].as_f64().unwrap() * 100.0).round(), 77.0);
+    let f3 = rows
+        .iter()
+        .find(|r| r["category"] == "q2_problems_1")
+        .expect("F3's option");
+    assert_eq!(f3["variable"], "q2_problems");
+    assert!(
+        f3["category_label"].as_str().unwrap().contains("хабардар"),
+        "{f3}"
+    );
+    let f10 = rows
+        .iter()
+        .find(|r| r["id"] == "F10" && r["domain"]["region"] == "1")
+        .expect("F10 Almaty");
+    assert_eq!(f10["domain_label"]["region"], "Алматы қаласы");
+    let avg = rows
+        .iter()
+        .find(|r| r["id"] == "F10" && r["category"] == "average of domains")
+        .expect("average");
+    assert_eq!((avg["estimate"].as_f64().unwrap() * 100.0).round(), 4.0);
+}

@@ -11,4 +11,5 @@ mod quantile;
 mod questionnaire;
 mod questionnaire_analysis;
 mod svyciprop;
+mod zubr_data;
 mod zubr_report;

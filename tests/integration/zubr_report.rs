@@ -107,3 +107,21 @@ fn f10_average_and_pooled_differ_and_match_r() {
     );
     assert!(f10.estimate.estimate != report.f10_pooled.estimate);
 }
+
+/// Answers cluster within projects: the figures' design effects are those of a clustered
+/// sample (mostly 1.2–3).
+#[test]
+fn design_effects_are_those_of_a_clustered_sample() {
+    let report = report();
+    let deffs: Vec<f64> = report
+        .figures
+        .iter()
+        .filter_map(|f| f.estimate.deff)
+        .collect();
+    assert!(deffs.len() >= 12, "{deffs:?}");
+    assert!(deffs.iter().all(|d| (1.0..4.0).contains(d)), "{deffs:?}");
+    assert!(
+        deffs.iter().filter(|d| (1.2..=3.0).contains(*d)).count() >= 10,
+        "{deffs:?}"
+    );
+}
