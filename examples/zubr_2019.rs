@@ -84,7 +84,7 @@ fn option_label(report: &Report, column: &str, lang: &Lang) -> String {
         .map_or(column.to_string(), String::from)
 }
 
-fn tables(report: &Report, lang: &Lang) -> Vec<(&'static str, String, Table)> {
+fn tables(report: &Report, lang: &Lang) -> Vec<(String, Table)> {
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     let mut out = Vec::new();
 
@@ -126,7 +126,6 @@ fn tables(report: &Report, lang: &Lang) -> Vec<(&'static str, String, Table)> {
         ]);
     }
     out.push((
-        "reproduction",
         lang.t(
             "Published figures and their estimates from the microdata",
             "Жарияланған көрсеткіштер және микродеректерден алынған бағалаулар",
@@ -154,9 +153,7 @@ fn tables(report: &Report, lang: &Lang) -> Vec<(&'static str, String, Table)> {
         ci(d, true),
         format!("p = {}", p_value(d)),
     ]);
-    out.push((
-        "ranking",
-        lang.t("Main problems between NGOs and target groups, ranked (% of cases): is 47% vs 45% a ranking?", "ҮЕҰ мен мақсатты топтар арасындағы негізгі проблемалар (жағдайлардың %): 47% пен 45% рет бола ма?").to_string(),
+    out.push((lang.t("Main problems between NGOs and target groups, ranked (% of cases): is 47% vs 45% a ranking?", "ҮЕҰ мен мақсатты топтар арасындағы негізгі проблемалар (жағдайлардың %): 47% пен 45% рет бола ма?").to_string(),
         t,
     ));
 
@@ -201,7 +198,6 @@ fn tables(report: &Report, lang: &Lang) -> Vec<(&'static str, String, Table)> {
         ci(&report.f10_pooled, true),
     ]);
     out.push((
-        "f10",
         lang.t(
             "F10 \"NGOs are unprofessional\": averaged vs pooled",
             "F10 \"ҮЕҰ кәсіпқой емес\": орташа және жиынтық",
@@ -230,7 +226,6 @@ fn tables(report: &Report, lang: &Lang) -> Vec<(&'static str, String, Table)> {
         t.push(row);
     }
     out.push((
-        "by_region",
         lang.t(
             "Each figure by region (estimate and 95% CI)",
             "Әр көрсеткіш өңірлер бойынша (бағалау және 95% CI)",
@@ -278,7 +273,6 @@ fn tables(report: &Report, lang: &Lang) -> Vec<(&'static str, String, Table)> {
         ]);
     }
     out.push((
-        "f8",
         lang.t(
             "F8: satisfaction with the results, every level (hard to answer left out)",
             "F8: нәтижелерге қанағаттану, барлық деңгейлер (жауап беруге қиналғандарсыз)",
@@ -306,15 +300,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let report = analyse(&dir)?;
     let tables = tables(&report, &lang);
     if format == Format::Json {
-        let mut obj = serde_json::Map::new();
-        for (key, title, t) in &tables {
-            let rows: serde_json::Value = serde_json::from_str(&t.render(Format::Json))?;
-            obj.insert(
-                key.to_string(),
-                serde_json::json!({"title": title, "rows": rows}),
-            );
-        }
-        println!("{}", serde_json::to_string_pretty(&obj)?);
+        // The same content as data: full result rows (estimate, SE, CI, deff, n, …).
+        let figures: Vec<serde_json::Value> = report
+            .figures
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "figure": f.figure.id,
+                    "claim": lang.t(f.figure.claim_en, f.figure.claim_kk),
+                    "published": f.figure.published,
+                    "reproduced": f.reproduced(),
+                    "estimate": f.estimate,
+                    "by_region": f.by_region,
+                })
+            })
+            .collect();
+        let f10 = report
+            .figures
+            .iter()
+            .find(|f| f.figure.id == "F10")
+            .map(|f| &f.estimate);
+        let out = serde_json::json!({
+            "figures": figures,
+            "f3_minus_f4": report.f3_minus_f4,
+            "q2_ranked": report.q2_ranked,
+            "f10": {"average_of_regions": f10, "pooled": report.f10_pooled},
+            "f8": {"distribution": report.q5_distribution, "summary": report.q5_summary},
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
     let heading = lang.t(
@@ -341,7 +354,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Format::Csv => {}
         _ => println!("{heading}\n{design}\n"),
     }
-    for (_, title, t) in &tables {
+    for (title, t) in &tables {
         match format {
             Format::Markdown => println!("## {title}\n\n{}", t.to_markdown()),
             Format::Csv => println!("# {title}\n{}", t.to_csv()),

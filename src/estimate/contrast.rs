@@ -16,8 +16,8 @@ use crate::design::Design;
 /// ∂θ/∂T_yd = c_d/T_d,  ∂θ/∂T_d = −c_d·m_d/T_d          (delta method on 2·D totals)
 /// ```
 /// With `c = (1/D, …, 1/D)` this is the average of the domain estimates that reports quote
-/// "on average across regions"; with `c = e_a − e_b` a difference between two domains, with
-/// its p-value against zero. Source: R `svycontrast(svyby(~y, ~d, design, svymean), c)`.
+/// "on average across regions" (reported as a mean); with `c = e_a − e_b` a difference
+/// between two domains (reported as a difference, with its p-value against zero). Source: R `svycontrast(svyby(~y, ~d, design, svymean), c)`.
 ///
 /// # Errors
 /// As [`super::mean`]; [`EstimateError::UnknownCategory`] when `coefficients` and domains
@@ -70,7 +70,15 @@ pub fn domain_contrast(
         RowStatus::In
     });
     let pass = &passes[0];
-    let mut row = unavailable(Stat::Difference, variable, options.level.value(), "");
+    // A contrast (coefficients summing to zero) is a difference tested against zero; other
+    // combinations, such as the average of the domains, are estimates of a mean.
+    let is_contrast = coefficients.iter().sum::<f64>().abs() < 1e-12;
+    let stat = if is_contrast {
+        Stat::Difference
+    } else {
+        Stat::Mean
+    };
+    let mut row = unavailable(stat, variable, options.level.value(), "");
     row.category = Some(
         coefficients
             .iter()
@@ -107,6 +115,8 @@ pub fn domain_contrast(
     let p = precision(design, pass, &grad, None)?;
     let df = degrees_of_freedom(design, pass, options, false);
     fill_symmetric(&mut row, est, &p, df, options)?;
-    row.p_value = two_sided_p(est, p.std_error, row.df.unwrap_or(f64::INFINITY));
+    if is_contrast {
+        row.p_value = two_sided_p(est, p.std_error, row.df.unwrap_or(f64::INFINITY));
+    }
     Ok(row)
 }

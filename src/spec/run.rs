@@ -181,7 +181,6 @@ fn run_estimate(
                 estimate::domain_contrast(data, design, var, None, &domains, &c, &options)
                     .map_err(fail)?;
             avg.category = Some("average of domains".to_string());
-            avg.stat = Stat::Mean;
             rows.push(avg);
             Ok(rows)
         }
