@@ -99,6 +99,14 @@ pub enum DesignError {
         /// Units sampled.
         sampled: usize,
     },
+    /// Calibration auxiliaries whose shape does not fit the design.
+    #[error("calibration auxiliaries do not fit the design ({rows} rows, {p} auxiliaries)")]
+    CalibrationShape {
+        /// Rows of the design.
+        rows: usize,
+        /// Auxiliaries per row.
+        p: usize,
+    },
     /// A stratum has only one PSU and the policy is `fail`.
     #[error(
         "stratum {stratum:?} has only one PSU at stage {stage} (set lonely_psu to remove, certainty, adjust or average)"

@@ -225,6 +225,8 @@ where
     let psus = design.psu_of_row();
     let mut buf = vec![0.0; k];
     let mut wbuf = vec![0.0; k];
+    let calibration = design.calibration();
+    let mut lx = vec![0.0; calibration.map_or(0, |c| c.p)];
     for row in rows {
         let d = match &domains.codes {
             None => 0,
@@ -252,6 +254,12 @@ where
                     p.sum_sq[j] += wbuf[j] * buf[j];
                 }
                 p.sums.add_to_unit(units[row], &wbuf);
+                if let Some(cal) = calibration {
+                    let x = &cal.x[row * cal.p..(row + 1) * cal.p];
+                    let lambda = cal.lambda[row];
+                    lx.iter_mut().zip(x).for_each(|(l, xi)| *l = lambda * xi);
+                    p.sums.add_calibration(&lx, &buf);
+                }
             }
         }
     }

@@ -115,6 +115,9 @@ impl Covariance {
 pub struct UnitSums {
     k: usize,
     sums: Vec<f64>,
+    /// For a calibrated design: `Σ λ·x_m·y_j` over the rows added (`p × k`), the moments the
+    /// calibration residuals need.
+    calibration: Vec<f64>,
 }
 
 impl UnitSums {
@@ -123,6 +126,7 @@ impl UnitSums {
         Self {
             k,
             sums: vec![0.0; design.n_variance_units() * k],
+            calibration: vec![0.0; design.calibration().map_or(0, |c| c.p * k)],
         }
     }
 
@@ -158,6 +162,23 @@ impl UnitSums {
     pub fn merge(&mut self, other: &UnitSums) {
         for (a, b) in self.sums.iter_mut().zip(&other.sums) {
             *a += b;
+        }
+        for (a, b) in self.calibration.iter_mut().zip(&other.calibration) {
+            *a += b;
+        }
+    }
+
+    /// Adds a row's calibration moments: `λ·x_m·y_j` for its auxiliaries `x` (unweighted
+    /// values `y`).
+    #[inline]
+    pub(crate) fn add_calibration(&mut self, lambda_x: &[f64], values: &[f64]) {
+        let k = self.k;
+        for (m, lx) in lambda_x.iter().enumerate() {
+            if *lx != 0.0 {
+                for (c, y) in self.calibration[m * k..(m + 1) * k].iter_mut().zip(values) {
+                    *c += lx * y;
+                }
+            }
         }
     }
 
@@ -226,7 +247,30 @@ pub fn linearized_covariance(
             *o = g.iter().zip(t).map(|(gj, tj)| gj * tj).sum();
         }
     }
-    covariance_with(design, &UnitSums { k: q, sums: z }, present)
+    if let Some(cal) = design.calibration() {
+        // Calibration residuals: z_u −= (Σ_{k∈u} w·x)ᵀ·β with β = A⁺·Σ λ·x·u.
+        let p = cal.p;
+        for (a, g) in combos.iter().enumerate() {
+            let moments: Vec<f64> = (0..p)
+                .map(|m| sums.calibration[m * k..(m + 1) * k].iter().zip(*g).map(|(c, gj)| c * gj).sum())
+                .collect();
+            let beta: Vec<f64> = (0..p)
+                .map(|i| (0..p).map(|j| cal.inverse[i * p + j] * moments[j]).sum())
+                .collect();
+            for (u, wx) in cal.unit_wx.chunks_exact(p).enumerate() {
+                z[u * q + a] -= wx.iter().zip(&beta).map(|(x, b)| x * b).sum::<f64>();
+            }
+        }
+    }
+    covariance_with(
+        design,
+        &UnitSums {
+            k: q,
+            sums: z,
+            calibration: Vec::new(),
+        },
+        present,
+    )
 }
 
 fn covariance_with(
@@ -343,4 +387,87 @@ fn covariance_with(
         }
     }
     Ok(v)
+}
+
+/// The Moore–Penrose pseudo-inverse of a symmetric positive semi-definite `p × p` matrix, by
+/// Jacobi eigendecomposition; eigenvalues below `1e-10` of the largest count as zero (the
+/// rank deficiency of raking margins, which share the intercept).
+pub(crate) fn pseudo_inverse(a: &[f64], p: usize) -> Vec<f64> {
+    let mut m = a.to_vec();
+    let mut v = vec![0.0; p * p];
+    for i in 0..p {
+        v[i * p + i] = 1.0;
+    }
+    for _sweep in 0..100 {
+        let off: f64 = (0..p)
+            .flat_map(|i| (0..p).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| m[i * p + j] * m[i * p + j])
+            .sum();
+        if off < 1e-30 {
+            break;
+        }
+        for i in 0..p {
+            for j in i + 1..p {
+                let aij = m[i * p + j];
+                if aij.abs() < 1e-300 {
+                    continue;
+                }
+                let theta = (m[j * p + j] - m[i * p + i]) / (2.0 * aij);
+                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
+                let t = if theta == 0.0 { 1.0 } else { t };
+                let c = 1.0 / (t * t + 1.0).sqrt();
+                let s = t * c;
+                for r in 0..p {
+                    let (mri, mrj) = (m[r * p + i], m[r * p + j]);
+                    m[r * p + i] = c * mri - s * mrj;
+                    m[r * p + j] = s * mri + c * mrj;
+                }
+                for r in 0..p {
+                    let (mir, mjr) = (m[i * p + r], m[j * p + r]);
+                    m[i * p + r] = c * mir - s * mjr;
+                    m[j * p + r] = s * mir + c * mjr;
+                }
+                for r in 0..p {
+                    let (vri, vrj) = (v[r * p + i], v[r * p + j]);
+                    v[r * p + i] = c * vri - s * vrj;
+                    v[r * p + j] = s * vri + c * vrj;
+                }
+            }
+        }
+    }
+    let eig: Vec<f64> = (0..p).map(|i| m[i * p + i]).collect();
+    let largest = eig.iter().fold(0.0f64, |a, &b| a.max(b.abs()));
+    let mut out = vec![0.0; p * p];
+    for (e, &lambda) in eig.iter().enumerate() {
+        if lambda.abs() <= 1e-10 * largest {
+            continue;
+        }
+        for i in 0..p {
+            for j in 0..p {
+                out[i * p + j] += v[i * p + e] * v[j * p + e] / lambda;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pseudo_inverse;
+
+    #[test]
+    fn pseudo_inverse_inverts_and_handles_rank_deficiency() {
+        // Full rank: A·A⁺ = I.
+        let a = [4.0, 1.0, 0.5, 1.0, 3.0, 0.2, 0.5, 0.2, 2.0];
+        let inv = pseudo_inverse(&a, 3);
+        for i in 0..3 {
+            for j in 0..3 {
+                let v: f64 = (0..3).map(|k| a[i * 3 + k] * inv[k * 3 + j]).sum();
+                assert!((v - f64::from(u8::from(i == j))).abs() < 1e-12);
+            }
+        }
+        // Rank 1: [[1, 1], [1, 1]]⁺ = [[1/4, 1/4], [1/4, 1/4]].
+        let inv = pseudo_inverse(&[1.0, 1.0, 1.0, 1.0], 2);
+        assert!(inv.iter().all(|x| (x - 0.25).abs() < 1e-12), "{inv:?}");
+    }
 }

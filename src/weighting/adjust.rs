@@ -1,0 +1,304 @@
+//! Weighting steps applied to a design: new weights, and the calibrated variance.
+//!
+//! Each step computes new weights with the functions of this module and returns a new
+//! [`Design`] whose estimates use the calibration residuals (R's `svyrecvar` with
+//! `postStrata`): post-stratification and GREG calibration project the linearized values
+//! on their auxiliaries with the pre-step weights, raking with unit weights (the limit of
+//! R's alternating sweeps of cell means).
+
+use super::{
+    CalibrateOptions, CalibrationOutcome, Margin, RakeControl, RakeOutcome, WeightingError,
+    calibrate, poststratify, rake, trim,
+};
+use crate::data::{DataError, Dataset, Factor, MISSING_CODE};
+use crate::design::{Design, DesignError, Weights};
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// What went wrong applying a weighting step to a design.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum AdjustError {
+    /// A variable is missing or of the wrong type.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// The new weights do not make a valid design.
+    #[error(transparent)]
+    Design(#[from] DesignError),
+    /// The weighting itself failed (no convergence, infeasible bounds, …).
+    #[error(transparent)]
+    Weighting(#[from] WeightingError),
+    /// A population figure names a category that no row has.
+    #[error("{variable}: population category {category:?} does not occur in the sample (its categories: {known})")]
+    AbsentFromSample {
+        /// Variable.
+        variable: String,
+        /// The category.
+        category: String,
+        /// The sample's categories.
+        known: String,
+    },
+    /// A sample category has no population figure.
+    #[error("{variable}: category {category:?} occurs in the sample but has no population figure")]
+    NoPopulationFigure {
+        /// Variable.
+        variable: String,
+        /// The category.
+        category: String,
+    },
+    /// A row misses the variable.
+    #[error("{variable}: data row {row} has no value")]
+    MissingValue {
+        /// Variable.
+        variable: String,
+        /// Data row, from 1.
+        row: usize,
+    },
+    /// A second calibrating step on an already calibrated design.
+    #[error("the design is already calibrated: chaining calibrating steps is not supported yet")]
+    Chained,
+}
+
+/// Per-row codes of `variable` and the population count of each code, in factor order.
+fn cells(
+    data: &Dataset,
+    variable: &str,
+    population: &BTreeMap<String, f64>,
+) -> Result<(Vec<u32>, Vec<f64>, usize), AdjustError> {
+    let factor: Factor<'_> = data.factor(variable)?;
+    if let Some(row) = factor.codes().iter().position(|&c| c == MISSING_CODE) {
+        return Err(AdjustError::MissingValue {
+            variable: variable.to_string(),
+            row: row + 1,
+        });
+    }
+    let mut pop = vec![f64::NAN; factor.levels().len()];
+    for (category, &count) in population {
+        let level = factor
+            .find(category)
+            .ok_or_else(|| AdjustError::AbsentFromSample {
+                variable: variable.to_string(),
+                category: category.clone(),
+                known: factor.labels().join(", "),
+            })?;
+        pop[level] = count;
+    }
+    if let Some(level) = pop.iter().position(|p| p.is_nan()) {
+        return Err(AdjustError::NoPopulationFigure {
+            variable: variable.to_string(),
+            category: factor.levels()[level].label.clone(),
+        });
+    }
+    Ok((factor.codes().to_vec(), pop, factor.levels().len()))
+}
+
+/// Indicator columns of codes, row-major, appended to `x` (which has `p` columns so far).
+fn push_indicators(x: &mut Vec<Vec<f64>>, codes: &[u32], levels: usize, skip_first: bool) {
+    for level in usize::from(skip_first)..levels {
+        x.push(codes.iter().map(|&c| f64::from(u8::from(c as usize == level))).collect());
+    }
+}
+
+fn row_major(columns: &[Vec<f64>], n: usize) -> Vec<f64> {
+    let p = columns.len();
+    let mut x = vec![0.0; n * p];
+    for (j, col) in columns.iter().enumerate() {
+        for (i, v) in col.iter().enumerate() {
+            x[i * p + j] = *v;
+        }
+    }
+    x
+}
+
+/// Post-stratifies to population counts of one categorical variable, as R's
+/// `postStratify(design, ~variable, population)`.
+///
+/// ```text
+/// w_k ← w_k · N_c / Σ_{c} w       for the post-stratum c of row k
+/// ```
+///
+/// # Errors
+/// [`AdjustError`]: a category without population figure or absent from the sample, a
+/// missing value, an already calibrated design.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use survey_stats::data::{read_csv_from_reader, CsvOptions};
+/// use survey_stats::design::{Design, DesignOptions};
+/// use survey_stats::weighting::poststratify_design;
+/// let ds = read_csv_from_reader("g,y\na,1\na,2\nb,3\n".as_bytes(), "t.csv", &CsvOptions::default())?;
+/// let d = Design::new(&ds, &DesignOptions::default())?;
+/// let pop = BTreeMap::from([("a".to_string(), 10.0), ("b".to_string(), 30.0)]);
+/// let ps = poststratify_design(&ds, &d, "g", &pop)?;
+/// assert_eq!(ps.weights().as_slice(), &[5.0, 5.0, 30.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn poststratify_design(
+    data: &Dataset,
+    design: &Design,
+    variable: &str,
+    population: &BTreeMap<String, f64>,
+) -> Result<Design, AdjustError> {
+    if design.is_calibrated() {
+        return Err(AdjustError::Chained);
+    }
+    let (codes, pop, levels) = cells(data, variable, population)?;
+    let old = design.weights().as_slice();
+    let new = poststratify(old, &codes, &pop)?;
+    let mut x = Vec::new();
+    push_indicators(&mut x, &codes, levels, false);
+    let n = old.len();
+    Ok(design.calibrated(Weights::new(new)?, row_major(&x, n), levels, old.to_vec())?)
+}
+
+/// Rakes to the margins of several categorical variables, as R's `rake(design, list(~a,
+/// ~b), list(pop_a, pop_b), control)`; returns the design and the raking's report
+/// (iterations, convergence, achieved margins).
+///
+/// # Errors
+/// As [`poststratify_design`]; [`WeightingError`] when the margins' totals disagree.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use survey_stats::data::{read_csv_from_reader, CsvOptions};
+/// use survey_stats::design::{Design, DesignOptions};
+/// use survey_stats::weighting::{rake_design, RakeControl};
+/// let ds = read_csv_from_reader("a,b\nx,u\nx,v\ny,u\ny,v\n".as_bytes(), "t.csv", &CsvOptions::default())?;
+/// let d = Design::new(&ds, &DesignOptions::default())?;
+/// let margins = BTreeMap::from([
+///     ("a".to_string(), BTreeMap::from([("x".to_string(), 30.0), ("y".to_string(), 70.0)])),
+///     ("b".to_string(), BTreeMap::from([("u".to_string(), 50.0), ("v".to_string(), 50.0)])),
+/// ]);
+/// let control = RakeControl { max_iter: 100, epsilon: 1e-12 };
+/// let (raked, outcome) = rake_design(&ds, &d, &margins, control)?;
+/// let w = raked.weights().as_slice();
+/// assert!((w[0] + w[1] - 30.0).abs() < 1e-9 && (w[0] + w[2] - 50.0).abs() < 1e-9);
+/// assert!(outcome.converged);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn rake_design(
+    data: &Dataset,
+    design: &Design,
+    margins: &BTreeMap<String, BTreeMap<String, f64>>,
+    control: RakeControl,
+) -> Result<(Design, RakeOutcome), AdjustError> {
+    if design.is_calibrated() {
+        return Err(AdjustError::Chained);
+    }
+    let cells: Vec<(Vec<u32>, Vec<f64>, usize)> = margins
+        .iter()
+        .map(|(variable, population)| cells(data, variable, population))
+        .collect::<Result<_, _>>()?;
+    let margin_refs: Vec<Margin<'_>> = cells
+        .iter()
+        .map(|(codes, pop, _)| Margin {
+            cell: codes,
+            population: pop,
+        })
+        .collect();
+    let old = design.weights().as_slice();
+    let outcome = rake(old, &margin_refs, control)?;
+    let mut x = Vec::new();
+    for (codes, _, levels) in &cells {
+        push_indicators(&mut x, codes, *levels, false);
+    }
+    let n = old.len();
+    let p = x.len();
+    let raked = design.calibrated(
+        Weights::new(outcome.weights.clone())?,
+        row_major(&x, n),
+        p,
+        vec![1.0; n],
+    )?;
+    Ok((raked, outcome))
+}
+
+/// Calibrates (GREG) to population totals of categorical and numeric auxiliaries, as R's
+/// `calibrate(design, ~cat + num, totals, calfun)`: the model matrix is an intercept (total:
+/// the first categorical margin's sum), treatment dummies of each categorical variable
+/// (first level dropped) and the numeric variables; without categorical margins, the
+/// numeric variables alone.
+///
+/// # Errors
+/// As [`poststratify_design`]; [`WeightingError`] when the calibration does not converge or
+/// the bounds are infeasible.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use survey_stats::data::{read_csv_from_reader, CsvOptions};
+/// use survey_stats::design::{Design, DesignOptions};
+/// use survey_stats::weighting::{calibrate_design, CalibrateOptions};
+/// let ds = read_csv_from_reader("x\n1\n2\n3\n".as_bytes(), "t.csv", &CsvOptions::default())?;
+/// let d = Design::new(&ds, &DesignOptions::default())?;
+/// let numeric = BTreeMap::from([("x".to_string(), 12.0)]);
+/// let (cal, _) = calibrate_design(&ds, &d, &BTreeMap::new(), &numeric, CalibrateOptions::default())?;
+/// let total: f64 = cal.weights().as_slice().iter().zip([1.0, 2.0, 3.0]).map(|(w, x)| w * x).sum();
+/// assert!((total - 12.0).abs() < 1e-9);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn calibrate_design(
+    data: &Dataset,
+    design: &Design,
+    categorical: &BTreeMap<String, BTreeMap<String, f64>>,
+    numeric: &BTreeMap<String, f64>,
+    options: CalibrateOptions,
+) -> Result<(Design, CalibrationOutcome), AdjustError> {
+    if design.is_calibrated() {
+        return Err(AdjustError::Chained);
+    }
+    let n = design.n_rows();
+    let mut columns: Vec<Vec<f64>> = Vec::new();
+    let mut totals = Vec::new();
+    for (i, (variable, population)) in categorical.iter().enumerate() {
+        let (codes, pop, levels) = cells(data, variable, population)?;
+        if i == 0 {
+            columns.push(vec![1.0; n]);
+            totals.push(pop.iter().sum());
+        }
+        push_indicators(&mut columns, &codes, levels, true);
+        totals.extend_from_slice(&pop[1..]);
+    }
+    for (variable, total) in numeric {
+        let col = data.numeric(variable)?;
+        let values = (0..n)
+            .map(|row| {
+                col.get(row).ok_or_else(|| AdjustError::MissingValue {
+                    variable: variable.clone(),
+                    row: row + 1,
+                })
+            })
+            .collect::<Result<Vec<f64>, _>>()?;
+        columns.push(values);
+        totals.push(*total);
+    }
+    let p = columns.len();
+    let x = row_major(&columns, n);
+    let old = design.weights().as_slice();
+    let outcome = calibrate(old, &x, p, &totals, options)?;
+    let cal = design.calibrated(Weights::new(outcome.weights.clone())?, x, p, old.to_vec())?;
+    Ok((cal, outcome))
+}
+
+/// Trims weights to `[lower, upper]`, redistributing the trimmed amount to the other
+/// weights, as R's `trimWeights(design, upper, lower)`. A calibrated design keeps its
+/// calibration projection, as in R.
+///
+/// # Errors
+/// [`WeightingError`] for bounds that cannot hold the total.
+///
+/// ```
+/// use survey_stats::data::{read_csv_from_reader, CsvOptions};
+/// use survey_stats::design::{Design, DesignOptions};
+/// use survey_stats::weighting::trim_design;
+/// let ds = read_csv_from_reader("w\n1\n1\n10\n".as_bytes(), "t.csv", &CsvOptions::default())?;
+/// let d = Design::new(&ds, &DesignOptions { weights: Some("w".into()), ..Default::default() })?;
+/// let t = trim_design(&d, 0.5, 6.0)?;
+/// let w = t.weights().as_slice();
+/// assert!(w.iter().all(|&x| x <= 6.0 + 1e-12));
+/// assert!((w.iter().sum::<f64>() - 12.0).abs() < 1e-9);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn trim_design(design: &Design, lower: f64, upper: f64) -> Result<Design, AdjustError> {
+    let new = trim(design.weights().as_slice(), lower, upper, false)?;
+    Ok(design.with_weights(Weights::new(new)?))
+}
