@@ -9,3 +9,4 @@ pub mod spec;
 pub mod table;
 pub mod test;
 pub mod variance;
+pub mod weighting;

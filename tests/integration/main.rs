@@ -4,3 +4,4 @@ mod chisq;
 mod common;
 mod oracle;
 mod quantile;
+mod weighting;
