@@ -57,11 +57,13 @@ pub mod data;
 pub mod design;
 pub mod estimate;
 pub mod interval;
+mod linalg;
 pub mod questionnaire;
 pub mod spec;
 pub mod table;
 pub mod test;
 pub mod variance;
+pub mod weighting;
 
 /// The README's examples, run as doc tests.
 #[doc = include_str!("../README.md")]

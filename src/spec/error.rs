@@ -5,6 +5,7 @@ use crate::design::DesignError;
 use crate::estimate::EstimateError;
 use crate::questionnaire::QuestionnaireError;
 use crate::test::IndependenceError;
+use crate::weighting::AdjustError;
 use thiserror::Error;
 
 /// What went wrong with an analysis. Each variant names where: a JSON path, a file, an
@@ -45,6 +46,14 @@ pub enum SpecError {
     /// The design is invalid.
     #[error("design: {0}")]
     Design(#[from] DesignError),
+    /// A weighting step failed.
+    #[error("spec: at {path}: {source}")]
+    Adjust {
+        /// JSON path of the step (`adjust[1]`).
+        path: String,
+        /// What failed.
+        source: Box<AdjustError>,
+    },
     /// An estimate failed.
     #[error("estimate {id:?}: {source}")]
     Estimate {

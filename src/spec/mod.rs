@@ -24,7 +24,7 @@ mod types;
 pub use error::SpecError;
 pub use run::{RunOutput, label_rows, run, run_file};
 pub use types::{
-    AdjustStep, AnalysisSpec, CodeOrLabel, DesignSpec, DfRuleName, DfSpec, EstimateSpec,
+    AdjustStep, AnalysisSpec, CodeOrLabel, DesignSpec, DfRuleName, DfSpec, EstimateSpec, Ordered,
     ReplicateType, ReplicatesSpec,
 };
 

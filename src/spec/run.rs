@@ -1,7 +1,7 @@
 //! Executing an analysis spec: load, design, estimates.
 
 use super::SpecError;
-use super::types::{AnalysisSpec, CodeOrLabel, DfRuleName, DfSpec, EstimateSpec};
+use super::types::{AdjustStep, AnalysisSpec, CodeOrLabel, DfRuleName, DfSpec, EstimateSpec};
 use crate::data::{CsvOptions, Dataset, read_csv};
 use crate::design::{Design, DesignOptions};
 use crate::estimate::{
@@ -10,6 +10,7 @@ use crate::estimate::{
 use crate::questionnaire::Questionnaire;
 use crate::table::ResultRow;
 use crate::test::independence;
+use crate::weighting::{self, AdjustError, CalibrateOptions, RakeControl};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -59,12 +60,6 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
             what: "replicate-weight designs".into(),
         });
     }
-    if !spec.adjust.is_empty() {
-        return Err(SpecError::NotImplemented {
-            path: "adjust".into(),
-            what: "weighting steps (post-stratification, raking, calibration, trimming)".into(),
-        });
-    }
     let start = Instant::now();
     let questionnaire = match &spec.questionnaire {
         Some(q) => {
@@ -99,6 +94,13 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
             lonely_psu: d.lonely_psu,
         },
     )?;
+    let mut design = design;
+    for (i, step) in spec.adjust.iter().enumerate() {
+        design = adjust(&dataset, &design, step).map_err(|source| SpecError::Adjust {
+            path: format!("adjust[{i}]"),
+            source: Box::new(source),
+        })?;
+    }
     let mut rows = Vec::new();
     for (i, e) in spec.estimates.iter().enumerate() {
         let new = run_estimate(&dataset, &design, questionnaire.as_ref(), e, i)?;
@@ -111,6 +113,42 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         rows,
         load_seconds,
         estimate_seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Applies one weighting step.
+fn adjust(data: &Dataset, design: &Design, step: &AdjustStep) -> Result<Design, AdjustError> {
+    Ok(match step {
+        AdjustStep::Poststratify {
+            variable,
+            population,
+        } => weighting::poststratify_design(data, design, variable, population)?,
+        AdjustStep::Rake {
+            margins,
+            max_iter,
+            tolerance,
+        } => {
+            let defaults = RakeControl::default();
+            let control = RakeControl {
+                max_iter: max_iter.map_or(defaults.max_iter, |m| m as usize),
+                epsilon: tolerance.unwrap_or(defaults.epsilon),
+            };
+            weighting::rake_design(data, design, &margins.0, control)?.0
+        }
+        AdjustStep::Calibrate {
+            method,
+            categorical,
+            numeric,
+            bounds,
+        } => {
+            let options = CalibrateOptions {
+                method: method.unwrap_or_default(),
+                bounds: bounds.map(|[l, u]| (l, u)),
+                ..CalibrateOptions::default()
+            };
+            weighting::calibrate_design(data, design, categorical, numeric, options)?.0
+        }
+        AdjustStep::Trim { lower, upper } => weighting::trim_design(design, *lower, *upper)?,
     })
 }
 

@@ -5,6 +5,7 @@ use crate::estimate::quantile::{QuantileInterval, QuantileRule};
 use crate::estimate::{IntervalKind, MultipleBase, Stat};
 use crate::interval::{ConfidenceLevel, ProportionMethod};
 use crate::test::ChisqStatistic;
+use crate::weighting::Distance;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -142,10 +143,11 @@ pub enum AdjustStep {
         /// Population count of each category.
         population: BTreeMap<String, f64>,
     },
-    /// Raking to several margins (R `rake`).
+    /// Raking to several margins (R `rake`), in the order given.
     Rake {
-        /// Population counts per category, per variable.
-        margins: BTreeMap<String, BTreeMap<String, f64>>,
+        /// Population counts per category, per variable, in the spec's order (raking that
+        /// stops before convergence depends on it).
+        margins: Ordered<BTreeMap<String, f64>>,
         /// Maximum sweeps (default 10).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_iter: Option<u32>,
@@ -155,9 +157,9 @@ pub enum AdjustStep {
     },
     /// Calibration (R `calibrate`).
     Calibrate {
-        /// Distance: `linear`, `raking`, `logit`.
+        /// Distance: `linear` (default), `raking`, `logit`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        method: Option<String>,
+        method: Option<Distance>,
         /// Population counts of categorical auxiliaries.
         #[serde(default)]
         categorical: BTreeMap<String, BTreeMap<String, f64>>,
@@ -288,4 +290,52 @@ pub struct EstimateSpec {
     /// Treat a numeric column as categorical.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categorical: Option<bool>,
+}
+
+/// A JSON object read in document order (a `BTreeMap` would sort its keys).
+///
+/// ```
+/// use survey_stats::spec::Ordered;
+/// let m: Ordered<u32> = serde_json::from_str(r#"{"b": 1, "a": 2}"#)?;
+/// assert_eq!(m.0, vec![("b".to_string(), 1), ("a".to_string(), 2)]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ordered<V>(pub Vec<(String, V)>);
+
+impl<V: Serialize> Serialize for Ordered<V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = a.next_entry::<String, V>()? {
+                    if out.iter().any(|(seen, _): &(String, V)| *seen == k) {
+                        return Err(serde::de::Error::custom(format!("duplicate key {k:?}")));
+                    }
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(Visitor(std::marker::PhantomData))
+    }
 }

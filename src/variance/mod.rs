@@ -252,7 +252,13 @@ pub fn linearized_covariance(
         let p = cal.p;
         for (a, g) in combos.iter().enumerate() {
             let moments: Vec<f64> = (0..p)
-                .map(|m| sums.calibration[m * k..(m + 1) * k].iter().zip(*g).map(|(c, gj)| c * gj).sum())
+                .map(|m| {
+                    sums.calibration[m * k..(m + 1) * k]
+                        .iter()
+                        .zip(*g)
+                        .map(|(c, gj)| c * gj)
+                        .sum()
+                })
                 .collect();
             let beta: Vec<f64> = (0..p)
                 .map(|i| (0..p).map(|j| cal.inverse[i * p + j] * moments[j]).sum())
@@ -389,54 +395,12 @@ fn covariance_with(
     Ok(v)
 }
 
-/// The Moore–Penrose pseudo-inverse of a symmetric positive semi-definite `p × p` matrix, by
-/// Jacobi eigendecomposition; eigenvalues below `1e-10` of the largest count as zero (the
-/// rank deficiency of raking margins, which share the intercept).
+/// The Moore–Penrose pseudo-inverse of a symmetric positive semi-definite `p × p` matrix;
+/// eigenvalues below `1e-10` of the largest count as zero (the rank deficiency of raking
+/// margins, which share the intercept).
 pub(crate) fn pseudo_inverse(a: &[f64], p: usize) -> Vec<f64> {
-    let mut m = a.to_vec();
-    let mut v = vec![0.0; p * p];
-    for i in 0..p {
-        v[i * p + i] = 1.0;
-    }
-    for _sweep in 0..100 {
-        let off: f64 = (0..p)
-            .flat_map(|i| (0..p).filter(move |&j| j != i).map(move |j| (i, j)))
-            .map(|(i, j)| m[i * p + j] * m[i * p + j])
-            .sum();
-        if off < 1e-30 {
-            break;
-        }
-        for i in 0..p {
-            for j in i + 1..p {
-                let aij = m[i * p + j];
-                if aij.abs() < 1e-300 {
-                    continue;
-                }
-                let theta = (m[j * p + j] - m[i * p + i]) / (2.0 * aij);
-                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
-                let t = if theta == 0.0 { 1.0 } else { t };
-                let c = 1.0 / (t * t + 1.0).sqrt();
-                let s = t * c;
-                for r in 0..p {
-                    let (mri, mrj) = (m[r * p + i], m[r * p + j]);
-                    m[r * p + i] = c * mri - s * mrj;
-                    m[r * p + j] = s * mri + c * mrj;
-                }
-                for r in 0..p {
-                    let (mir, mjr) = (m[i * p + r], m[j * p + r]);
-                    m[i * p + r] = c * mir - s * mjr;
-                    m[j * p + r] = s * mir + c * mjr;
-                }
-                for r in 0..p {
-                    let (vri, vrj) = (v[r * p + i], v[r * p + j]);
-                    v[r * p + i] = c * vri - s * vrj;
-                    v[r * p + j] = s * vri + c * vrj;
-                }
-            }
-        }
-    }
-    let eig: Vec<f64> = (0..p).map(|i| m[i * p + i]).collect();
-    let largest = eig.iter().fold(0.0f64, |a, &b| a.max(b.abs()));
+    let (eig, v) = crate::linalg::symmetric_eigen(a, p);
+    let largest = eig.iter().fold(0.0f64, |m, &b| m.max(b.abs()));
     let mut out = vec![0.0; p * p];
     for (e, &lambda) in eig.iter().enumerate() {
         if lambda.abs() <= 1e-10 * largest {

@@ -29,7 +29,9 @@ pub enum AdjustError {
     #[error(transparent)]
     Weighting(#[from] WeightingError),
     /// A population figure names a category that no row has.
-    #[error("{variable}: population category {category:?} does not occur in the sample (its categories: {known})")]
+    #[error(
+        "{variable}: population category {category:?} does not occur in the sample (its categories: {known})"
+    )]
     AbsentFromSample {
         /// Variable.
         variable: String,
@@ -95,7 +97,12 @@ fn cells(
 /// Indicator columns of codes, row-major, appended to `x` (which has `p` columns so far).
 fn push_indicators(x: &mut Vec<Vec<f64>>, codes: &[u32], levels: usize, skip_first: bool) {
     for level in usize::from(skip_first)..levels {
-        x.push(codes.iter().map(|&c| f64::from(u8::from(c as usize == level))).collect());
+        x.push(
+            codes
+                .iter()
+                .map(|&c| f64::from(u8::from(c as usize == level)))
+                .collect(),
+        );
     }
 }
 
@@ -151,9 +158,9 @@ pub fn poststratify_design(
     Ok(design.calibrated(Weights::new(new)?, row_major(&x, n), levels, old.to_vec())?)
 }
 
-/// Rakes to the margins of several categorical variables, as R's `rake(design, list(~a,
-/// ~b), list(pop_a, pop_b), control)`; returns the design and the raking's report
-/// (iterations, convergence, achieved margins).
+/// Rakes to the margins of several categorical variables, in the order given, as R's
+/// `rake(design, list(~a, ~b), list(pop_a, pop_b), control)`; returns the design and the
+/// raking's report (iterations, convergence, achieved margins).
 ///
 /// # Errors
 /// As [`poststratify_design`]; [`WeightingError`] when the margins' totals disagree.
@@ -165,10 +172,10 @@ pub fn poststratify_design(
 /// use survey_stats::weighting::{rake_design, RakeControl};
 /// let ds = read_csv_from_reader("a,b\nx,u\nx,v\ny,u\ny,v\n".as_bytes(), "t.csv", &CsvOptions::default())?;
 /// let d = Design::new(&ds, &DesignOptions::default())?;
-/// let margins = BTreeMap::from([
+/// let margins = [
 ///     ("a".to_string(), BTreeMap::from([("x".to_string(), 30.0), ("y".to_string(), 70.0)])),
 ///     ("b".to_string(), BTreeMap::from([("u".to_string(), 50.0), ("v".to_string(), 50.0)])),
-/// ]);
+/// ];
 /// let control = RakeControl { max_iter: 100, epsilon: 1e-12 };
 /// let (raked, outcome) = rake_design(&ds, &d, &margins, control)?;
 /// let w = raked.weights().as_slice();
@@ -179,7 +186,7 @@ pub fn poststratify_design(
 pub fn rake_design(
     data: &Dataset,
     design: &Design,
-    margins: &BTreeMap<String, BTreeMap<String, f64>>,
+    margins: &[(String, BTreeMap<String, f64>)],
     control: RakeControl,
 ) -> Result<(Design, RakeOutcome), AdjustError> {
     if design.is_calibrated() {

@@ -11,5 +11,6 @@ mod quantile;
 mod questionnaire;
 mod questionnaire_analysis;
 mod svyciprop;
+mod weighting;
 mod zubr_data;
 mod zubr_report;

@@ -13,6 +13,7 @@ use survey_stats::estimate::{
 };
 use survey_stats::interval::{ConfidenceLevel, ProportionMethod};
 use survey_stats::test::{ChisqStatistic, independence};
+use survey_stats::weighting::{self, CalibrateOptions, RakeControl};
 
 /// A design of the oracle with its data.
 struct Case {
@@ -62,10 +63,56 @@ fn load(design_id: &str) -> Option<Case> {
         "lonely_certainty" => ("lonely.csv", lonely(LonelyPsu::Certainty)),
         "lonely_adjust" => ("lonely.csv", lonely(LonelyPsu::Adjust)),
         "lonely_average" => ("lonely.csv", lonely(LonelyPsu::Average)),
+        // Weighted designs: the base design, then R's adjustment (population from apipop).
+        // `srs_rake` (R's default raking, stopped before convergence) is left out: R's
+        // variance then projects with each margin's weights of the last sweep, this crate
+        // with the converged raking's (as the oracle README advises: use srs_rake_tight).
+        // Its weights are checked row by row in weighting.rs.
+        "srs_poststrat" | "srs_rake_tight" => ("apisrs.csv", opts(None, None, &[], &["fpc"])),
+        "clus1_calib_linear" => ("apiclus1.csv", opts(Some("pw"), None, &["dnum"], &["fpc"])),
         _ => return None,
     };
     let data = read_csv(data_path(file), &CsvOptions::default()).expect("oracle data");
     let design = Design::new(&data, &options).expect("oracle design");
+    let counts = |pairs: &[(&str, f64)]| -> BTreeMap<String, f64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    };
+    let stype = counts(&[("E", 4421.0), ("H", 755.0), ("M", 1018.0)]);
+    let margins = [
+        ("stype".to_string(), stype.clone()),
+        (
+            "sch.wide".to_string(),
+            counts(&[("No", 1072.0), ("Yes", 5122.0)]),
+        ),
+    ];
+    let design = match design_id {
+        "srs_poststrat" => {
+            weighting::poststratify_design(&data, &design, "stype", &stype).expect("postStratify")
+        }
+        "srs_rake_tight" => {
+            let tight = RakeControl {
+                max_iter: 1000,
+                epsilon: 1e-12,
+            };
+            weighting::rake_design(&data, &design, &margins, tight)
+                .expect("rake")
+                .0
+        }
+        "clus1_calib_linear" => {
+            let categorical = BTreeMap::from([("stype".to_string(), stype)]);
+            let numeric = counts(&[("api99", 3914069.0)]);
+            weighting::calibrate_design(
+                &data,
+                &design,
+                &categorical,
+                &numeric,
+                CalibrateOptions::default(),
+            )
+            .expect("calibrate")
+            .0
+        }
+        _ => design,
+    };
     Some(Case { data, design })
 }
 

@@ -1,0 +1,222 @@
+//! Raking (iterative proportional fitting) to several margins.
+
+use super::check;
+use super::error::{Result, WeightingError};
+use super::poststratify::scale_to;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// One raking margin: a category code per row and the population count per code.
+///
+/// ```
+/// use survey_stats::weighting::Margin;
+/// let m = Margin { cell: &[0, 1, 1], population: &[40.0, 60.0] };
+/// assert_eq!(m.population.iter().sum::<f64>(), 100.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Margin<'a> {
+    /// Category code per row, an index into `population`.
+    pub cell: &'a [u32],
+    /// Population count per category.
+    pub population: &'a [f64],
+}
+
+/// When raking stops, as R `rake`'s `control = list(maxit, epsilon)`.
+///
+/// ```
+/// use survey_stats::weighting::RakeControl;
+/// let c = RakeControl::default();
+/// assert_eq!((c.max_iter, c.epsilon), (10, 1.0));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RakeControl {
+    /// Most sweeps over the margins (R's `maxit`, default 10).
+    #[serde(default = "default_max_iter")]
+    pub max_iter: usize,
+    /// Stop once no cell of the margins' cross-classification moves by less than this
+    /// between sweeps (R's `epsilon`, default 1). Below 1 it is a fraction of the total of
+    /// the weights before raking; from 1 up it is an absolute weighted count.
+    #[serde(default = "default_epsilon")]
+    pub epsilon: f64,
+}
+
+fn default_max_iter() -> usize {
+    10
+}
+
+fn default_epsilon() -> f64 {
+    1.0
+}
+
+impl Default for RakeControl {
+    fn default() -> Self {
+        Self {
+            max_iter: default_max_iter(),
+            epsilon: default_epsilon(),
+        }
+    }
+}
+
+/// The result of [`rake`].
+///
+/// ```
+/// use survey_stats::weighting::{rake, Margin, RakeControl};
+/// // one margin: a single sweep post-stratifies, the second sees no change
+/// let out = rake(&[1.0, 3.0], &[Margin { cell: &[0, 1], population: &[2.0, 2.0] }], RakeControl::default())?;
+/// assert_eq!((out.weights.clone(), out.iterations, out.converged), (vec![2.0, 2.0], 2, true));
+/// assert_eq!(out.sweep_weights, vec![vec![2.0, 2.0]]);
+/// # Ok::<(), survey_stats::weighting::WeightingError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RakeOutcome {
+    /// The raked weights.
+    pub weights: Vec<f64>,
+    /// Sweeps done (each sweep post-stratifies once to every margin in turn). R's warning
+    /// "did not converge after `maxit` iterations" counts the same; after convergence R's
+    /// internal counter is one less.
+    pub iterations: usize,
+    /// Whether the stopping rule was met within `max_iter` sweeps (R warns otherwise).
+    pub converged: bool,
+    /// Sum of the raked weights per category of each margin (same shape as the margins'
+    /// `population`): the margins the weights actually meet.
+    pub achieved: Vec<Vec<f64>>,
+    /// The weights right after each margin's post-stratification in the last sweep (the
+    /// last entry equals `weights`). R keeps these as the `"weights"` attribute of each
+    /// margin for the raking variance (`svyrecvar`); empty when no sweep was done.
+    pub sweep_weights: Vec<Vec<f64>>,
+}
+
+/// Rakes weights to the population counts of several margins, as R `survey`'s `rake`.
+///
+/// Each sweep post-stratifies to every margin in turn ([`poststratify`](super::poststratify));
+/// the sweeps stop when the weighted counts of the margins' cross-classification move by
+/// less than the tolerance:
+///
+/// ```text
+/// sweep:  for m = 1..M:  w_k ← w_k · N_{m,c} / Σ_{j: c_m(j)=c} w_j      c = c_m(k)
+/// stop:   max_cells |T_new(cell) − T_old(cell)| < ε,   ε = epsilon·Σ w⁽⁰⁾ if epsilon < 1, else epsilon
+///         (T_old is the table before the sweep; at most max_iter sweeps)
+/// ```
+///
+/// Source: R `survey` 4.1.1 `rake` (its `svytable` of all margin variables, `delta <
+/// epsilon`, `epsilon * sum(weights(design, "sampling"))` when `epsilon < 1`); Deming &
+/// Stephan (1940). R's default `maxit = 10, epsilon = 1` usually stops before the margins
+/// are met exactly: see [`RakeOutcome::achieved`]. The cross-classification is that of the
+/// margins' categories, which is R's table whenever each margin is a different variable.
+///
+/// ```
+/// use survey_stats::weighting::{rake, Margin, RakeControl};
+/// let w = [1.0; 4];
+/// let sex = [0, 0, 1, 1];
+/// let age = [0, 1, 0, 1];
+/// let out = rake(&w, &[
+///     Margin { cell: &sex, population: &[60.0, 40.0] },
+///     Margin { cell: &age, population: &[50.0, 50.0] },
+/// ], RakeControl::default())?;
+/// assert_eq!(out.weights, vec![30.0, 30.0, 20.0, 20.0]);
+/// assert_eq!(out.achieved, vec![vec![60.0, 40.0], vec![50.0, 50.0]]);
+/// assert!(out.converged);
+/// # Ok::<(), survey_stats::weighting::WeightingError>(())
+/// ```
+///
+/// # Errors
+/// [`WeightingError::Empty`] without weights or margins, [`InvalidWeight`](WeightingError::InvalidWeight),
+/// [`LengthMismatch`](WeightingError::LengthMismatch) for a margin whose codes do not match
+/// the weights, [`InvalidControl`](WeightingError::InvalidControl) for an `epsilon` that is
+/// not positive and finite, and per margin the category errors of
+/// [`poststratify`](super::poststratify) (R's `rake` stops on them too) and
+/// [`MarginTotalsDisagree`](WeightingError::MarginTotalsDisagree) when the margins'
+/// population totals differ by more than a relative 1e-6. Not converging is no error:
+/// see [`RakeOutcome::converged`].
+pub fn rake(weights: &[f64], margins: &[Margin<'_>], control: RakeControl) -> Result<RakeOutcome> {
+    check::weights(weights)?;
+    if margins.is_empty() {
+        return Err(WeightingError::Empty { what: "margins" });
+    }
+    if !(control.epsilon.is_finite() && control.epsilon > 0.0) {
+        return Err(WeightingError::InvalidControl {
+            parameter: "epsilon",
+            value: control.epsilon,
+            reason: "must be positive and finite",
+        });
+    }
+    let mut n_codes = Vec::with_capacity(margins.len());
+    let mut first_total = 0.0;
+    for (m, margin) in margins.iter().enumerate() {
+        n_codes.push(check::cells(m, weights, margin.cell, margin.population, false)?.n_codes);
+        let total: f64 = margin.population.iter().sum();
+        if m == 0 {
+            first_total = total;
+        } else if (total - first_total).abs() > 1e-6 * first_total.abs() {
+            return Err(WeightingError::MarginTotalsDisagree {
+                margin: m,
+                total,
+                first_total,
+            });
+        }
+    }
+    let epsilon = if control.epsilon < 1.0 {
+        control.epsilon * weights.iter().sum::<f64>()
+    } else {
+        control.epsilon
+    };
+    let (cross, n_cross) = cross_classify(margins);
+    let table = |w: &[f64]| -> Vec<f64> {
+        let mut t = vec![0.0; n_cross];
+        for (&c, &x) in cross.iter().zip(w) {
+            t[c] += x;
+        }
+        t
+    };
+    let mut w = weights.to_vec();
+    let mut old = table(&w);
+    let mut sweep_weights = Vec::new();
+    let mut iterations = 0;
+    let mut converged = false;
+    while iterations < control.max_iter {
+        sweep_weights.clear();
+        for (margin, &k) in margins.iter().zip(&n_codes) {
+            w = scale_to(&w, margin.cell, margin.population, k);
+            sweep_weights.push(w.clone());
+        }
+        iterations += 1;
+        let new = table(&w);
+        let delta = old
+            .iter()
+            .zip(&new)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        if delta < epsilon {
+            converged = true;
+            break;
+        }
+        old = new;
+    }
+    let achieved = margins
+        .iter()
+        .zip(&n_codes)
+        .map(|(margin, &k)| check::totals_by_code(&w, margin.cell, k))
+        .collect();
+    Ok(RakeOutcome {
+        weights: w,
+        iterations,
+        converged,
+        achieved,
+        sweep_weights,
+    })
+}
+
+/// A dense index of each row's combination of margin categories, and how many there are.
+fn cross_classify(margins: &[Margin<'_>]) -> (Vec<usize>, usize) {
+    let mut ids: Vec<usize> = margins[0].cell.iter().map(|&c| c as usize).collect();
+    for margin in &margins[1..] {
+        let mut map: HashMap<(usize, u32), usize> = HashMap::new();
+        for (id, &c) in ids.iter_mut().zip(margin.cell) {
+            let next = map.len();
+            *id = *map.entry((*id, c)).or_insert(next);
+        }
+    }
+    let n = ids.iter().copied().max().map_or(0, |m| m + 1);
+    (ids, n)
+}
