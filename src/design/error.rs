@@ -107,6 +107,12 @@ pub enum DesignError {
         /// Auxiliaries per row.
         p: usize,
     },
+    /// Replicate weights that cannot be used or made.
+    #[error("replicate weights: {message}")]
+    Replicates {
+        /// What is wrong.
+        message: String,
+    },
     /// A stratum has only one PSU and the policy is `fail`.
     #[error(
         "stratum {stratum:?} has only one PSU at stage {stage} (set lonely_psu to remove, certainty, adjust or average)"

@@ -20,9 +20,12 @@
 //! ```
 
 mod error;
+mod replicates;
 mod weights;
 
 pub use error::{DesignError, Result};
+pub(crate) use replicates::Replicates;
+pub use replicates::{ReplicateMethod, ReplicateOptions, ReplicateType};
 pub use weights::Weights;
 
 use crate::data::{Dataset, Factor, MISSING_CODE};
@@ -109,6 +112,7 @@ pub struct Design {
     variance_depth: usize,
     lonely_psu: LonelyPsu,
     calibration: Option<Calibration>,
+    replicates: Option<Replicates>,
 }
 
 /// The projection a calibration applies to linearized values before the variance (R's
@@ -254,6 +258,7 @@ impl Design {
             variance_depth,
             lonely_psu: options.lonely_psu,
             calibration: None,
+            replicates: None,
         };
         if options.lonely_psu == LonelyPsu::Fail {
             design.check_lonely()?;
@@ -398,9 +403,13 @@ impl Design {
         &self.stages[0].group_of_unit
     }
 
-    /// Design degrees of freedom: PSUs minus strata (R's `degf`).
+    /// Design degrees of freedom (R's `degf`): PSUs minus strata, or for a replicate design
+    /// the rank of the replicate weights minus one.
     pub fn degrees_of_freedom(&self) -> f64 {
-        self.n_psu() as f64 - self.n_strata() as f64
+        match &self.replicates {
+            Some(r) => r.df,
+            None => self.n_psu() as f64 - self.n_strata() as f64,
+        }
     }
 
     /// The lonely-PSU policy.

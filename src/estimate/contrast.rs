@@ -1,7 +1,9 @@
 //! Linear contrasts of domain means: differences between domains, and the plain average of
 //! domain estimates ("on average across regions") beside the pooled estimate.
 
-use super::linear::{degrees_of_freedom, fill_symmetric, precision, set_counts, two_sided_p};
+use super::linear::{
+    Smooth, degrees_of_freedom, fill_symmetric, precision, set_counts, two_sided_p,
+};
 use super::pass::{RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
@@ -101,18 +103,14 @@ pub fn domain_contrast(
         row.note = Some("a domain of the contrast has no rows in the base".to_string());
         return Ok(row);
     }
-    let mut est = 0.0;
-    let mut grad = vec![0.0; 2 * n_dom];
-    for (d, &c) in coefficients.iter().enumerate() {
-        if c == 0.0 {
-            continue;
-        }
-        let m = t[2 * d] / t[2 * d + 1];
-        est += c * m;
-        grad[2 * d] = c / t[2 * d + 1];
-        grad[2 * d + 1] = -c * m / t[2 * d + 1];
-    }
-    let p = precision(design, pass, &grad, None)?;
+    let terms = coefficients
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c != 0.0)
+        .map(|(d, c)| (*c, 2 * d, 2 * d + 1))
+        .collect();
+    let p = precision(design, pass, &Smooth::RatioSum(terms), None)?;
+    let est = p.estimate;
     let df = degrees_of_freedom(design, pass, options, false);
     fill_symmetric(&mut row, est, &p, df, options)?;
     if is_contrast {

@@ -1,7 +1,8 @@
 //! Likert (rating) scales: mean score, top and bottom boxes, net score.
 
 use super::linear::{
-    SrsScale, degrees_of_freedom, fill_share, fill_symmetric, precision, set_counts, two_sided_p,
+    Smooth, SrsScale, degrees_of_freedom, fill_share, fill_symmetric, precision, set_counts,
+    two_sided_p, unit,
 };
 use super::pass::{RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
@@ -151,20 +152,13 @@ pub fn likert_summary(
                 out.push(row);
                 continue;
             }
-            let (est, grad) = match i {
-                3 => {
-                    let net = (t[1] - t[2]) / w;
-                    (net, vec![0.0, 1.0 / w, -1.0 / w, -net / w])
-                }
-                j => {
-                    let mut g = vec![0.0; 4];
-                    g[j] = 1.0 / w;
-                    g[3] = -t[j] / (w * w);
-                    (t[j] / w, g)
-                }
+            let quantity = match i {
+                3 => Smooth::Ratio(vec![0.0, 1.0, -1.0, 0.0], unit(4, 3)),
+                j => Smooth::ratio(4, j, 3),
             };
             let srs = (i < 3).then_some((i, SrsScale::Mean));
-            let p = precision(design, pass, &grad, srs)?;
+            let p = precision(design, pass, &quantity, srs)?;
+            let est = p.estimate;
             match stat {
                 Stat::Proportion => fill_share(
                     &mut row,

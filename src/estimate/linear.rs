@@ -20,17 +20,81 @@ pub(crate) enum SrsScale {
 /// Standard error, design effects and degrees of freedom of one estimated quantity.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Precision {
+    pub estimate: f64,
     pub std_error: f64,
+    /// For a replicate design: the replicates' SE of `logit(p)` (R's svyciprop "logit" on
+    /// replicate designs fits the logit with replicate variance).
+    pub logit_std_error: Option<f64>,
     pub deff: Option<f64>,
     pub deff_replace: Option<f64>,
 }
 
-/// SE of `g(T)` with gradient `grad` (linearized per unit, see
-/// [`crate::variance::linearized_covariance`]), and, for a quantity that is a mean or total
-/// of the variable `j` of the pass, its design effects.
+/// An estimator as a smooth function of the pass's totals `T`.
+#[derive(Debug, Clone)]
+pub(crate) enum Smooth {
+    /// `aᵀT` (totals, counts).
+    Linear(Vec<f64>),
+    /// `aᵀT / bᵀT` (means, proportions, ratios, differences of means).
+    Ratio(Vec<f64>, Vec<f64>),
+    /// `Σ c·T_i/T_j` (linear combinations of domain means).
+    RatioSum(Vec<(f64, usize, usize)>),
+}
+
+impl Smooth {
+    /// A ratio of two single totals, `T_i / T_j`, over `k` totals.
+    pub(crate) fn ratio(k: usize, i: usize, j: usize) -> Self {
+        Smooth::Ratio(unit(k, i), unit(k, j))
+    }
+
+    /// The estimate at totals `t`.
+    pub(crate) fn value(&self, t: &[f64]) -> f64 {
+        let dot = |a: &[f64]| a.iter().zip(t).map(|(x, y)| x * y).sum::<f64>();
+        match self {
+            Smooth::Linear(a) => dot(a),
+            Smooth::Ratio(a, b) => dot(a) / dot(b),
+            Smooth::RatioSum(terms) => terms.iter().map(|(c, i, j)| c * t[*i] / t[*j]).sum(),
+        }
+    }
+
+    /// The gradient at totals `t` (the delta method's linearization).
+    pub(crate) fn gradient(&self, t: &[f64]) -> Vec<f64> {
+        let dot = |a: &[f64]| a.iter().zip(t).map(|(x, y)| x * y).sum::<f64>();
+        match self {
+            Smooth::Linear(a) => a.clone(),
+            Smooth::Ratio(a, b) => {
+                let (num, den) = (dot(a), dot(b));
+                a.iter()
+                    .zip(b)
+                    .map(|(ai, bi)| ai / den - num * bi / (den * den))
+                    .collect()
+            }
+            Smooth::RatioSum(terms) => {
+                let mut g = vec![0.0; t.len()];
+                for (c, i, j) in terms {
+                    g[*i] += c / t[*j];
+                    g[*j] -= c * t[*i] / (t[*j] * t[*j]);
+                }
+                g
+            }
+        }
+    }
+}
+
+/// The `k`-vector with 1 at `i`.
+pub(crate) fn unit(k: usize, i: usize) -> Vec<f64> {
+    let mut v = vec![0.0; k];
+    v[i] = 1.0;
+    v
+}
+
+/// Estimate, SE (Taylor linearization per unit, see
+/// [`crate::variance::linearized_covariance`], or the replicates' spread for a replicate
+/// design) and, for a quantity that is a mean or total of the variable `j` of the pass, its
+/// design effects.
 ///
 /// ```text
-/// Var = Var_design(Σ_k z_k),  z_k = Σ_j ∂g/∂T_j·w_k·y_jk
+/// Var = Var_design(Σ_k z_k),  z_k = Σ_j ∂g/∂T_j·w_k·y_jk        (Taylor)
+/// Var = scale·Σ_r rscale_r·(g(T_r) − ḡ)²                        (replicates)
 /// s²  = (Σw·y² − N·ȳ²)/N · n/(n − 1)          (R svyvar: weighted variance, n/(n−1))
 /// deff         = Var / (s²·(N − n)/(N·n)) [· N² for totals]   R svymean(deff = TRUE)
 /// deff_replace = Var / (s²/n)             [· N² for totals]   R svymean(deff = "replace")
@@ -42,20 +106,42 @@ pub(crate) struct Precision {
 pub(crate) fn precision(
     design: &Design,
     pass: &DomainPass,
-    grad: &[f64],
+    quantity: &Smooth,
     srs: Option<(usize, SrsScale)>,
 ) -> Result<Precision, EstimateError> {
-    let var = linearized_covariance(design, &pass.sums, &[grad], Some(&pass.psu_in_base))?
-        .get(0, 0)
-        .max(0.0);
+    let t = pass.sums.totals();
+    let estimate = quantity.value(&t);
+    let (var, logit_std_error) = match design.replicates() {
+        Some(reps) => {
+            let k = t.len();
+            let thetas: Vec<f64> = pass
+                .replicate_totals
+                .chunks_exact(k)
+                .map(|tr| quantity.value(tr))
+                .collect();
+            let logit = |p: f64| (p / (1.0 - p)).ln();
+            let in_unit = |p: &f64| *p > 0.0 && *p < 1.0;
+            let logit_se = (in_unit(&estimate) && thetas.iter().all(in_unit)).then(|| {
+                let l: Vec<f64> = thetas.iter().map(|p| logit(*p)).collect();
+                reps.variance(logit(estimate), &l).max(0.0).sqrt()
+            });
+            (reps.variance(estimate, &thetas), logit_se)
+        }
+        None => {
+            let grad = quantity.gradient(&t);
+            let v = linearized_covariance(design, &pass.sums, &[&grad], Some(&pass.psu_in_base))?
+                .get(0, 0);
+            (v, None)
+        }
+    };
+    let var = var.max(0.0);
     let std_error = var.sqrt();
     let (mut deff, mut deff_replace) = (None, None);
     if let Some((j, scale)) = srs {
         let n = pass.n_positive as f64;
         let big_n = pass.weighted_n;
         if n > 1.0 && big_n > 0.0 {
-            let total = pass.sums.totals()[j];
-            let mean = total / big_n;
+            let mean = t[j] / big_n;
             let s2 = ((pass.sum_sq[j] - big_n * mean * mean) / big_n).max(0.0) * n / (n - 1.0);
             let factor = match scale {
                 SrsScale::Mean => 1.0,
@@ -72,13 +158,16 @@ pub(crate) fn precision(
         }
     }
     Ok(Precision {
+        estimate,
         std_error,
         deff,
         deff_replace,
+        logit_std_error,
     })
 }
 
-/// Degrees of freedom for a domain by the options' rule.
+/// Degrees of freedom for a domain by the options' rule (for a replicate design: the rank
+/// of the domain rows' replicate weights minus one).
 pub(crate) fn degrees_of_freedom(
     design: &Design,
     pass: &DomainPass,
@@ -111,9 +200,15 @@ pub(crate) fn fill_share(
         return Ok(());
     }
     set_point(row, estimate, p);
+    // On a replicate design the logit interval uses the replicates' SE of logit(p), which
+    // the interval (built on SE(p)/(p(1 − p))) receives as that SE times p(1 − p).
+    let std_error = match (options.method, p.logit_std_error) {
+        (ProportionMethod::Logit, Some(se)) => se * estimate * (1.0 - estimate),
+        _ => p.std_error,
+    };
     let input = ProportionInput {
         estimate,
-        std_error: p.std_error,
+        std_error,
         df,
         n: n_rows,
     };

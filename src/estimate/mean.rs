@@ -1,6 +1,8 @@
 //! Mean and total of a numeric variable.
 
-use super::linear::{SrsScale, degrees_of_freedom, fill_symmetric, precision, set_counts};
+use super::linear::{
+    Smooth, SrsScale, degrees_of_freedom, fill_symmetric, precision, set_counts, unit,
+};
 use super::pass::{DomainPass, RowStatus, run_pass_on};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
@@ -203,11 +205,12 @@ fn finish(
         row.note = Some("no rows in the base (empty domain)".to_string());
         return Ok(row);
     }
-    let (est, grad, scale) = match stat {
-        Stat::Mean => (t[0] / w, vec![1.0 / w, -t[0] / (w * w)], SrsScale::Mean),
-        _ => (t[0], vec![1.0, 0.0], SrsScale::Total),
+    let (quantity, scale) = match stat {
+        Stat::Mean => (Smooth::ratio(2, 0, 1), SrsScale::Mean),
+        _ => (Smooth::Linear(unit(2, 0)), SrsScale::Total),
     };
-    let p = precision(design, pass, &grad, Some((0, scale)))?;
+    let p = precision(design, pass, &quantity, Some((0, scale)))?;
+    let est = p.estimate;
     let df = degrees_of_freedom(design, pass, options, is_by);
     fill_symmetric(&mut row, est, &p, df, options)?;
     Ok(row)

@@ -1,7 +1,8 @@
 //! Multiple-response questions: the share of each option, and paired comparisons of options.
 
 use super::linear::{
-    SrsScale, degrees_of_freedom, fill_share, fill_symmetric, precision, set_counts, two_sided_p,
+    Smooth, SrsScale, degrees_of_freedom, fill_share, fill_symmetric, precision, set_counts,
+    two_sided_p, unit,
 };
 use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
@@ -137,12 +138,9 @@ fn share(
         row.note = Some("no rows in the base (empty domain)".to_string());
         return Ok(row);
     }
-    let est = t[j] / denom;
-    let mut grad = vec![0.0; m + 2];
-    grad[j] = 1.0 / denom;
-    grad[denom_index] -= t[j] / (denom * denom);
     let srs = (base != MultipleBase::Responses).then_some((j, SrsScale::Mean));
-    let p = precision(design, pass, &grad, srs)?;
+    let p = precision(design, pass, &Smooth::ratio(m + 2, j, denom_index), srs)?;
+    let est = p.estimate;
     let df = degrees_of_freedom(design, pass, options, is_by);
     if base == MultipleBase::Responses {
         fill_symmetric(&mut row, est, &p, df, options)?;
@@ -220,12 +218,10 @@ pub fn option_difference(
             out.push(row);
             continue;
         }
-        let est = (t[a] - t[b]) / t[m];
-        let mut grad = vec![0.0; m + 2];
-        grad[a] += 1.0 / t[m];
-        grad[b] -= 1.0 / t[m];
-        grad[m] = -est / t[m];
-        let p = precision(design, pass, &grad, None)?;
+        let mut diff = unit(m + 2, a);
+        diff[b] -= 1.0;
+        let p = precision(design, pass, &Smooth::Ratio(diff, unit(m + 2, m)), None)?;
+        let est = p.estimate;
         let df = degrees_of_freedom(design, pass, options, domains.is_by());
         fill_symmetric(&mut row, est, &p, df, options)?;
         row.p_value = two_sided_p(est, p.std_error, row.df.unwrap_or(f64::INFINITY));

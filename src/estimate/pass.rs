@@ -34,6 +34,8 @@ pub(crate) struct DomainPass {
     pub psu_in_domain: Vec<bool>,
     /// PSUs with a row of positive weight in the base.
     pub psu_in_base: Vec<bool>,
+    /// For a replicate design: the totals `Σ w_r·y_j` under each replicate, `r × k`.
+    pub replicate_totals: Vec<f64>,
 }
 
 impl DomainPass {
@@ -47,6 +49,7 @@ impl DomainPass {
             weighted_n: 0.0,
             psu_in_domain: vec![false; design.n_psu()],
             psu_in_base: vec![false; design.n_psu()],
+            replicate_totals: vec![0.0; design.n_replicates() * k],
         }
     }
 
@@ -66,10 +69,21 @@ impl DomainPass {
         for (a, b) in self.psu_in_base.iter_mut().zip(&other.psu_in_base) {
             *a |= b;
         }
+        for (a, b) in self
+            .replicate_totals
+            .iter_mut()
+            .zip(&other.replicate_totals)
+        {
+            *a += b;
+        }
     }
 
-    /// PSUs minus strata among the PSUs flagged.
+    /// PSUs minus strata among the PSUs flagged (for a replicate design, whose PSUs are its
+    /// rows: the rank of those rows' replicate weights minus one, as R's `degf` of a subset).
     pub fn degrees_of_freedom(design: &Design, psus: &[bool]) -> f64 {
+        if let Some(reps) = design.replicates() {
+            return reps.rank_df(psus);
+        }
         let mut strata = vec![false; design.n_strata()];
         let mut n_psu = 0usize;
         for (p, &seen) in psus.iter().enumerate() {
@@ -226,6 +240,7 @@ where
     let mut buf = vec![0.0; k];
     let mut wbuf = vec![0.0; k];
     let calibration = design.calibration();
+    let replicates = design.replicates();
     let mut lx = vec![0.0; calibration.map_or(0, |c| c.p)];
     for row in rows {
         let d = match &domains.codes {
@@ -254,6 +269,14 @@ where
                     p.sum_sq[j] += wbuf[j] * buf[j];
                 }
                 p.sums.add_to_unit(units[row], &wbuf);
+                if let Some(reps) = replicates {
+                    let rw = &reps.weights[row * reps.r..(row + 1) * reps.r];
+                    for (wr, tot) in rw.iter().zip(p.replicate_totals.chunks_exact_mut(k)) {
+                        for (t, y) in tot.iter_mut().zip(buf.iter()) {
+                            *t += wr * y;
+                        }
+                    }
+                }
                 if let Some(cal) = calibration {
                     let x = &cal.x[row * cal.p..(row + 1) * cal.p];
                     let lambda = cal.lambda[row];

@@ -1,7 +1,7 @@
 //! Proportions and weighted counts of the categories of a variable.
 
 use super::linear::{
-    SrsScale, degrees_of_freedom, fill_share, fill_symmetric, precision, set_counts,
+    Smooth, SrsScale, degrees_of_freedom, fill_share, fill_symmetric, precision, set_counts, unit,
 };
 use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
@@ -239,12 +239,14 @@ fn finish(
             out.push(row);
             continue;
         }
-        let mut grad = vec![0.0; k];
         if stat == Stat::Proportion {
-            let est = t[j] / w;
-            grad[j] = 1.0 / w;
-            grad[k - 1] = -t[j] / (w * w);
-            let p = precision(design, pass, &grad, Some((j, SrsScale::Mean)))?;
+            let p = precision(
+                design,
+                pass,
+                &Smooth::ratio(k, j, k - 1),
+                Some((j, SrsScale::Mean)),
+            )?;
+            let est = p.estimate;
             fill_share(
                 &mut row,
                 est,
@@ -254,8 +256,12 @@ fn finish(
                 options,
             )?;
         } else {
-            grad[j] = 1.0;
-            let p = precision(design, pass, &grad, Some((j, SrsScale::Total)))?;
+            let p = precision(
+                design,
+                pass,
+                &Smooth::Linear(unit(k, j)),
+                Some((j, SrsScale::Total)),
+            )?;
             fill_symmetric(&mut row, t[j], &p, df, options)?;
         }
         out.push(row);

@@ -1,6 +1,8 @@
 //! Ratio of two totals, and the difference of two means on the same rows.
 
-use super::linear::{degrees_of_freedom, fill_symmetric, precision, set_counts, two_sided_p};
+use super::linear::{
+    Smooth, degrees_of_freedom, fill_symmetric, precision, set_counts, two_sided_p, unit,
+};
 use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
@@ -143,12 +145,9 @@ fn finish(
     let mut row = unavailable(stat, label, options.level.value(), "");
     set_counts(&mut row, pass);
     let t = pass.sums.totals();
-    let (est, grad) = match stat {
-        Stat::Ratio if t[1] != 0.0 => (t[0] / t[1], vec![1.0 / t[1], -t[0] / (t[1] * t[1]), 0.0]),
-        Stat::Difference if t[2] > 0.0 => {
-            let d = (t[0] - t[1]) / t[2];
-            (d, vec![1.0 / t[2], -1.0 / t[2], -d / t[2]])
-        }
+    let quantity = match stat {
+        Stat::Ratio if t[1] != 0.0 => Smooth::ratio(3, 0, 1),
+        Stat::Difference if t[2] > 0.0 => Smooth::Ratio(vec![1.0, -1.0, 0.0], unit(3, 2)),
         _ => {
             row.note = Some("no rows in the base, or a zero denominator".to_string());
             return Ok(row);
@@ -161,7 +160,8 @@ fn finish(
         ));
         return Ok(row);
     }
-    let p = precision(design, pass, &grad, None)?;
+    let p = precision(design, pass, &quantity, None)?;
+    let est = p.estimate;
     let df = degrees_of_freedom(design, pass, options, is_by);
     fill_symmetric(&mut row, est, &p, df, options)?;
     if stat == Stat::Difference {

@@ -25,7 +25,6 @@ pub use error::SpecError;
 pub use run::{RunOutput, label_rows, run, run_file};
 pub use types::{
     AdjustStep, AnalysisSpec, CodeOrLabel, DesignSpec, DfRuleName, DfSpec, EstimateSpec, Ordered,
-    ReplicateType, ReplicatesSpec,
 };
 
 impl AnalysisSpec {

@@ -54,12 +54,6 @@ fn resolve(dir: &Path, file: &str) -> PathBuf {
 /// As [`run_file`].
 pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOutput, SpecError> {
     spec.validate()?;
-    if spec.design.replicates.is_some() {
-        return Err(SpecError::NotImplemented {
-            path: "design.replicates".into(),
-            what: "replicate-weight designs".into(),
-        });
-    }
     let start = Instant::now();
     let questionnaire = match &spec.questionnaire {
         Some(q) => {
@@ -83,17 +77,26 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
 
     let start = Instant::now();
     let d = &spec.design;
-    let design = Design::new(
-        &dataset,
-        &DesignOptions {
-            weights: d.weights.clone(),
-            strata: d.strata.clone(),
-            clusters: d.clusters.clone(),
-            fpc: d.fpc.clone(),
-            nest: d.nest,
-            lonely_psu: d.lonely_psu,
-        },
-    )?;
+    let design = match &d.replicates {
+        Some(reps) => {
+            let weights = d.weights.as_deref().ok_or_else(|| SpecError::Invalid {
+                path: "design.weights".into(),
+                message: "a replicate design needs the full-sample weights column".into(),
+            })?;
+            Design::with_replicate_columns(&dataset, weights, reps)?
+        }
+        None => Design::new(
+            &dataset,
+            &DesignOptions {
+                weights: d.weights.clone(),
+                strata: d.strata.clone(),
+                clusters: d.clusters.clone(),
+                fpc: d.fpc.clone(),
+                nest: d.nest,
+                lonely_psu: d.lonely_psu,
+            },
+        )?,
+    };
     let mut design = design;
     for (i, step) in spec.adjust.iter().enumerate() {
         design = adjust(&dataset, &design, step).map_err(|source| SpecError::Adjust {

@@ -1,6 +1,6 @@
 //! The serde types of the analysis spec (`shared/spec/ANALYSIS-SPEC.md` is the contract).
 
-use crate::design::LonelyPsu;
+use crate::design::{LonelyPsu, ReplicateOptions};
 use crate::estimate::quantile::{QuantileInterval, QuantileRule};
 use crate::estimate::{IntervalKind, MultipleBase, Stat};
 use crate::interval::{ConfidenceLevel, ProportionMethod};
@@ -73,63 +73,7 @@ pub struct DesignSpec {
     pub lonely_psu: LonelyPsu,
     /// Replicate weights instead of strata and clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replicates: Option<ReplicatesSpec>,
-}
-
-/// Replicate weights (R's `svrepdesign`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReplicatesSpec {
-    /// Replicate weight columns.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub columns: Vec<String>,
-    /// Or all columns whose name starts with this prefix.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// The columns are analysis weights (true) or multiply the full-sample weight (false).
-    #[serde(default = "yes")]
-    pub combined_weights: bool,
-    /// Replicate type.
-    #[serde(rename = "type")]
-    pub kind: ReplicateType,
-    /// Fay's rho.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rho: Option<f64>,
-    /// Overall scale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scale: Option<f64>,
-    /// Per-replicate scales.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rscales: Option<Vec<f64>>,
-    /// Centre on the full-sample estimate.
-    #[serde(default)]
-    pub mse: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// Replicate weight types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ReplicateType {
-    /// Delete-one jackknife.
-    JK1,
-    /// Stratified jackknife.
-    JKn,
-    /// Balanced repeated replication.
-    BRR,
-    /// Fay's BRR.
-    Fay,
-    /// Bootstrap.
-    #[serde(rename = "bootstrap")]
-    Bootstrap,
-    /// Successive difference.
-    #[serde(rename = "successive_difference")]
-    SuccessiveDifference,
-    /// Any other, with `scale`/`rscales`.
-    #[serde(rename = "other")]
-    Other,
+    pub replicates: Option<ReplicateOptions>,
 }
 
 /// One weighting step of `adjust`.

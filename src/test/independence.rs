@@ -75,6 +75,12 @@ pub fn independence(
     col_var: &str,
     statistic: ChisqStatistic,
 ) -> Result<TestRow, IndependenceError> {
+    if design.n_replicates() > 0 {
+        return Err(EstimateError::NotImplemented {
+            what: "svychisq on replicate-weight designs".into(),
+        }
+        .into());
+    }
     let rows = data.factor(row_var).map_err(EstimateError::from)?;
     let cols = data.factor(col_var).map_err(EstimateError::from)?;
     let (r, c) = (rows.levels().len(), cols.levels().len());

@@ -56,6 +56,9 @@ pub enum AdjustError {
         /// Data row, from 1.
         row: usize,
     },
+    /// Weighting a replicate-weight design (every replicate would need the same step).
+    #[error("weighting replicate-weight designs is not supported yet")]
+    ReplicateDesign,
     /// A second calibrating step on an already calibrated design.
     #[error("the design is already calibrated: chaining calibrating steps is not supported yet")]
     Chained,
@@ -149,6 +152,9 @@ pub fn poststratify_design(
     if design.is_calibrated() {
         return Err(AdjustError::Chained);
     }
+    if design.n_replicates() > 0 {
+        return Err(AdjustError::ReplicateDesign);
+    }
     let (codes, pop, levels) = cells(data, variable, population)?;
     let old = design.weights().as_slice();
     let new = poststratify(old, &codes, &pop)?;
@@ -191,6 +197,9 @@ pub fn rake_design(
 ) -> Result<(Design, RakeOutcome), AdjustError> {
     if design.is_calibrated() {
         return Err(AdjustError::Chained);
+    }
+    if design.n_replicates() > 0 {
+        return Err(AdjustError::ReplicateDesign);
     }
     let cells: Vec<(Vec<u32>, Vec<f64>, usize)> = margins
         .iter()
@@ -252,6 +261,9 @@ pub fn calibrate_design(
 ) -> Result<(Design, CalibrationOutcome), AdjustError> {
     if design.is_calibrated() {
         return Err(AdjustError::Chained);
+    }
+    if design.n_replicates() > 0 {
+        return Err(AdjustError::ReplicateDesign);
     }
     let n = design.n_rows();
     let mut columns: Vec<Vec<f64>> = Vec::new();

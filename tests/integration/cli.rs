@@ -165,3 +165,33 @@ fn the_report_spec_runs_with_kazakh_labels() {
         .expect("average");
     assert_eq!((avg["estimate"].as_f64().unwrap() * 100.0).round(), 4.0);
 }
+
+/// A replicate-weight design from the spec (`design.replicates` with a prefix): R's JK1
+/// replicates of apiclus1 give R's SE.
+#[test]
+fn replicate_design_from_the_spec() {
+    let dir = std::env::temp_dir().join(format!("survey-stats-cli-rep-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let r = read_json("replicate_R.json");
+    let case = &r["cases"]["jk1_clus1"];
+    let spec = serde_json::json!({
+        "data": data_path("rep_jk1_clus1.csv"),
+        "design": {"weights": "fullw", "replicates": {"prefix": "rw", "type": "JK1",
+                   "scale": case["scale"].as_str().unwrap().parse::<f64>().unwrap()}},
+        "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]
+    });
+    let path = dir.join("spec.json");
+    std::fs::write(&path, spec.to_string()).unwrap();
+    let (code, out, err) = run(&["estimate", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let want: f64 = case["mean_api00_se"].as_str().unwrap().parse().unwrap();
+    assert_close(
+        rows[0]["std_error"].as_f64().unwrap(),
+        want,
+        1e-9,
+        0.0,
+        "JK1 SE",
+    );
+    assert_eq!(rows[0]["df"], 14);
+}

@@ -10,6 +10,7 @@ mod oracle;
 mod quantile;
 mod questionnaire;
 mod questionnaire_analysis;
+mod replicates;
 mod svyciprop;
 mod weighting;
 mod zubr_data;

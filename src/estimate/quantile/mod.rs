@@ -8,7 +8,7 @@ pub use rules::{
     quantile_with_interval,
 };
 
-use super::linear::{degrees_of_freedom, precision};
+use super::linear::{Smooth, degrees_of_freedom, precision};
 use super::pass::{RowStatus, run_pass};
 use super::{
     Domains, Estimate, EstimateError, EstimateOptions, IntervalKind, Result, Stat, unavailable,
@@ -61,6 +61,11 @@ pub fn quantiles(
     domains: &Domains,
     options: &EstimateOptions,
 ) -> Result<Vec<Estimate>> {
+    if design.n_replicates() > 0 {
+        return Err(EstimateError::NotImplemented {
+            what: "quantiles on replicate-weight designs".into(),
+        });
+    }
     let col = data.numeric(variable)?;
     let excluded = options.excluded_values();
     let in_base = |row: usize| col.get(row).filter(|v| !excluded.contains(*v));
@@ -107,11 +112,8 @@ pub fn quantiles(
                     _ => RowStatus::Missing,
                 }
             });
-            let p = &p[0];
-            let tot = p.sums.totals();
-            let share = tot[0] / tot[1];
-            let grad = [1.0 / tot[1], -tot[0] / (tot[1] * tot[1])];
-            Ok((share, precision(design, p, &grad, None)?.std_error))
+            let p = precision(design, &p[0], &Smooth::ratio(2, 0, 1), None)?;
+            Ok((p.estimate, p.std_error))
         };
         for &prob in probs {
             let mut row = unavailable(Stat::Quantile, variable, options.level.value(), "");
