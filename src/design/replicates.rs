@@ -462,9 +462,24 @@ impl Design {
         Ok(self.with_replicates(row_major(&columns, n), r, scale, rscales, false))
     }
 
+    /// The same replicate design with new full-sample and replicate weights (a weighting
+    /// step applied to every replicate).
+    pub(crate) fn with_replicate_weights(&self, full: super::Weights, weights: Vec<f64>) -> Design {
+        let mut design = self.with_weights(full);
+        if let Some(reps) = design.replicates.as_mut() {
+            reps.weights = weights;
+        }
+        design
+    }
+
     /// Number of replicates (0 for a linearization design).
     pub fn n_replicates(&self) -> usize {
         self.replicates.as_ref().map_or(0, |r| r.r)
+    }
+
+    /// The replicate analysis weights, row-major `n × r` (empty for a linearization design).
+    pub fn replicate_weights(&self) -> &[f64] {
+        self.replicates.as_ref().map_or(&[], |r| &r.weights)
     }
 
     pub(crate) fn replicates(&self) -> Option<&Replicates> {

@@ -4,7 +4,8 @@
 //! [`Design`] whose estimates use the calibration residuals (R's `svyrecvar` with
 //! `postStrata`): post-stratification and GREG calibration project the linearized values
 //! on their auxiliaries with the pre-step weights, raking with unit weights (the limit of
-//! R's alternating sweeps of cell means).
+//! R's alternating sweeps of cell means). On a replicate-weight design every replicate is
+//! weighted the same way, and the replicates carry the variance.
 
 use super::{
     CalibrateOptions, CalibrationOutcome, Margin, RakeControl, RakeOutcome, WeightingError,
@@ -56,12 +57,32 @@ pub enum AdjustError {
         /// Data row, from 1.
         row: usize,
     },
-    /// Weighting a replicate-weight design (every replicate would need the same step).
-    #[error("weighting replicate-weight designs is not supported yet")]
-    ReplicateDesign,
     /// A second calibrating step on an already calibrated design.
     #[error("the design is already calibrated: chaining calibrating steps is not supported yet")]
     Chained,
+}
+
+/// Applies a weighting to the full-sample weights and to every replicate's weights, as R
+/// does for replicate designs (`postStratify`, `rake`, `calibrate` on a `svyrep.design`):
+/// the replicates' spread then carries the weighting's effect on the variance.
+fn reweight_replicates(
+    design: &Design,
+    mut step: impl FnMut(&[f64]) -> Result<Vec<f64>, AdjustError>,
+) -> Result<Design, AdjustError> {
+    let full = step(design.weights().as_slice())?;
+    let (n, r) = (design.n_rows(), design.n_replicates());
+    let old = design.replicate_weights();
+    let mut reps = vec![0.0; n * r];
+    let mut column = vec![0.0; n];
+    for j in 0..r {
+        for (i, c) in column.iter_mut().enumerate() {
+            *c = old[i * r + j];
+        }
+        for (i, w) in step(&column)?.into_iter().enumerate() {
+            reps[i * r + j] = w;
+        }
+    }
+    Ok(design.with_replicate_weights(Weights::new(full)?, reps))
 }
 
 /// Per-row codes of `variable` and the population count of each code, in factor order.
@@ -152,10 +173,11 @@ pub fn poststratify_design(
     if design.is_calibrated() {
         return Err(AdjustError::Chained);
     }
-    if design.n_replicates() > 0 {
-        return Err(AdjustError::ReplicateDesign);
-    }
+
     let (codes, pop, levels) = cells(data, variable, population)?;
+    if design.n_replicates() > 0 {
+        return reweight_replicates(design, |w| Ok(poststratify(w, &codes, &pop)?));
+    }
     let old = design.weights().as_slice();
     let new = poststratify(old, &codes, &pop)?;
     let mut x = Vec::new();
@@ -198,9 +220,7 @@ pub fn rake_design(
     if design.is_calibrated() {
         return Err(AdjustError::Chained);
     }
-    if design.n_replicates() > 0 {
-        return Err(AdjustError::ReplicateDesign);
-    }
+
     let cells: Vec<(Vec<u32>, Vec<f64>, usize)> = margins
         .iter()
         .map(|(variable, population)| cells(data, variable, population))
@@ -214,6 +234,10 @@ pub fn rake_design(
         .collect();
     let old = design.weights().as_slice();
     let outcome = rake(old, &margin_refs, control)?;
+    if design.n_replicates() > 0 {
+        let raked = reweight_replicates(design, |w| Ok(rake(w, &margin_refs, control)?.weights))?;
+        return Ok((raked, outcome));
+    }
     let mut x = Vec::new();
     for (codes, _, levels) in &cells {
         push_indicators(&mut x, codes, *levels, false);
@@ -262,9 +286,7 @@ pub fn calibrate_design(
     if design.is_calibrated() {
         return Err(AdjustError::Chained);
     }
-    if design.n_replicates() > 0 {
-        return Err(AdjustError::ReplicateDesign);
-    }
+
     let n = design.n_rows();
     let mut columns: Vec<Vec<f64>> = Vec::new();
     let mut totals = Vec::new();
@@ -294,6 +316,12 @@ pub fn calibrate_design(
     let x = row_major(&columns, n);
     let old = design.weights().as_slice();
     let outcome = calibrate(old, &x, p, &totals, options)?;
+    if design.n_replicates() > 0 {
+        let cal = reweight_replicates(design, |w| {
+            Ok(calibrate(w, &x, p, &totals, options)?.weights)
+        })?;
+        return Ok((cal, outcome));
+    }
     let cal = design.calibrated(Weights::new(outcome.weights.clone())?, x, p, old.to_vec())?;
     Ok((cal, outcome))
 }
@@ -318,6 +346,9 @@ pub fn calibrate_design(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn trim_design(design: &Design, lower: f64, upper: f64) -> Result<Design, AdjustError> {
+    if design.n_replicates() > 0 {
+        return reweight_replicates(design, |w| Ok(trim(w, lower, upper, false)?));
+    }
     let new = trim(design.weights().as_slice(), lower, upper, false)?;
     Ok(design.with_weights(Weights::new(new)?))
 }

@@ -4,12 +4,15 @@
 
 use crate::common::{assert_close, data_path, read_json};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use survey_stats::data::{CsvOptions, Dataset, read_csv};
 use survey_stats::design::{
     Design, DesignOptions, ReplicateMethod, ReplicateOptions, ReplicateType,
 };
+use survey_stats::estimate::quantile::{QuantileInterval, QuantileRule};
 use survey_stats::estimate::{self, CategorySelection, Domains, Estimate, EstimateOptions};
 use survey_stats::interval::ProportionMethod;
+use survey_stats::weighting::poststratify_design;
 
 fn num(v: &Value) -> f64 {
     v.as_str()
@@ -98,7 +101,58 @@ fn check_case(name: &str, case: &Value, data: &Dataset, design: &Design, rel: f6
         case["degf"].as_f64().unwrap(),
         "{name} degf"
     );
-    n + 3
+    // The median with R's default (math rule, Woodruff interval from the replicate SE).
+    let q = first(
+        estimate::quantiles(
+            data,
+            design,
+            "api00",
+            &[0.5],
+            QuantileRule::Math,
+            QuantileInterval::Mean,
+            &whole,
+            &logit,
+        )
+        .unwrap(),
+    );
+    let want = &case["median"];
+    for (got, key) in [
+        (q.estimate, "estimate"),
+        (q.ci_lower, "lower"),
+        (q.ci_upper, "upper"),
+        (q.std_error, "se"),
+    ] {
+        assert_close(
+            got.unwrap(),
+            num(&want[key]),
+            rel,
+            1e-12,
+            &format!("{name} median {key}"),
+        );
+    }
+    // Post-stratified on stype: every replicate post-stratified too, as R does.
+    let pop = BTreeMap::from([
+        ("E".to_string(), 4421.0),
+        ("H".to_string(), 755.0),
+        ("M".to_string(), 1018.0),
+    ]);
+    let ps = poststratify_design(data, design, "stype", &pop).unwrap();
+    let m = first(estimate::mean(data, &ps, "api00", &whole, &opts).unwrap());
+    assert_close(
+        m.estimate.unwrap(),
+        num(&case["poststrat_mean_api00"]),
+        rel,
+        1e-12,
+        &format!("{name} poststrat"),
+    );
+    assert_close(
+        m.std_error.unwrap(),
+        num(&case["poststrat_mean_api00_se"]),
+        rel,
+        1e-12,
+        &format!("{name} poststrat se"),
+    );
+    n + 9
 }
 
 fn kind(name: &str) -> ReplicateType {
@@ -139,7 +193,7 @@ fn given_replicate_columns_match_r() {
         );
         checked += check_case(name, case, &data, &design, 1e-9);
     }
-    assert_eq!(checked, 5 * 19);
+    assert_eq!(checked, 5 * 25);
 }
 
 /// The crate's own replicates: JKn and JK1 (with fpc in the scales) reproduce R's, BRR and Fay

@@ -61,11 +61,6 @@ pub fn quantiles(
     domains: &Domains,
     options: &EstimateOptions,
 ) -> Result<Vec<Estimate>> {
-    if design.n_replicates() > 0 {
-        return Err(EstimateError::NotImplemented {
-            what: "quantiles on replicate-weight designs".into(),
-        });
-    }
     let col = data.numeric(variable)?;
     let excluded = options.excluded_values();
     let in_base = |row: usize| col.get(row).filter(|v| !excluded.contains(*v));
