@@ -80,6 +80,63 @@ impl Smooth {
     }
 }
 
+/// The design covariance matrix (row-major) of several quantities of one pass: Taylor
+/// linearization of their gradients per unit, or the replicates' co-spread
+/// `scale·Σ_r rscale_r·(θ_a,r − θ̄_a)(θ_b,r − θ̄_b)`.
+///
+/// # Errors
+/// A lonely unit at a later stage under `fail`.
+pub(crate) fn covariance_of(
+    design: &Design,
+    pass: &DomainPass,
+    quantities: &[Smooth],
+) -> Result<Vec<f64>, EstimateError> {
+    let t = pass.sums.totals();
+    let q = quantities.len();
+    match design.replicates() {
+        Some(reps) => {
+            let k = t.len();
+            let centre: Vec<f64> = quantities
+                .iter()
+                .map(|g| {
+                    if reps.mse {
+                        g.value(&t)
+                    } else {
+                        pass.replicate_totals
+                            .chunks_exact(k)
+                            .map(|tr| g.value(tr))
+                            .sum::<f64>()
+                            / reps.r as f64
+                    }
+                })
+                .collect();
+            let mut cov = vec![0.0; q * q];
+            for (tr, c) in pass.replicate_totals.chunks_exact(k).zip(&reps.rscales) {
+                let d: Vec<f64> = quantities
+                    .iter()
+                    .zip(&centre)
+                    .map(|(g, m)| g.value(tr) - m)
+                    .collect();
+                for a in 0..q {
+                    for b in 0..q {
+                        cov[a * q + b] += reps.scale * c * d[a] * d[b];
+                    }
+                }
+            }
+            Ok(cov)
+        }
+        None => {
+            let grads: Vec<Vec<f64>> = quantities.iter().map(|g| g.gradient(&t)).collect();
+            let refs: Vec<&[f64]> = grads.iter().map(Vec::as_slice).collect();
+            Ok(
+                linearized_covariance(design, &pass.sums, &refs, Some(&pass.psu_in_base))?
+                    .as_slice()
+                    .to_vec(),
+            )
+        }
+    }
+}
+
 /// The `k`-vector with 1 at `i`.
 pub(crate) fn unit(k: usize, i: usize) -> Vec<f64> {
     let mut v = vec![0.0; k];

@@ -4,9 +4,9 @@
 use super::{ChisqStatistic, TestError, svychisq};
 use crate::data::{Dataset, MISSING_CODE};
 use crate::design::Design;
+use crate::estimate::linear::{Smooth, covariance_of, unit};
 use crate::estimate::pass::{RowStatus, run_pass};
 use crate::estimate::{Domains, EstimateError, Stat};
-use crate::variance::linearized_covariance;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -75,12 +75,6 @@ pub fn independence(
     col_var: &str,
     statistic: ChisqStatistic,
 ) -> Result<TestRow, IndependenceError> {
-    if design.n_replicates() > 0 {
-        return Err(EstimateError::NotImplemented {
-            what: "svychisq on replicate-weight designs".into(),
-        }
-        .into());
-    }
     let rows = data.factor(row_var).map_err(EstimateError::from)?;
     let cols = data.factor(col_var).map_err(EstimateError::from)?;
     let (r, c) = (rows.levels().len(), cols.levels().len());
@@ -99,24 +93,11 @@ pub fn independence(
     let t = pass.sums.totals();
     let w = t[cells];
     let p: Vec<f64> = t[..cells].iter().map(|x| x / w).collect();
-    let grad = |a: usize| {
-        let mut g = vec![0.0; cells + 1];
-        g[a] = 1.0 / w;
-        g[cells] = -t[a] / (w * w);
-        g
-    };
-    let grads: Vec<Vec<f64>> = (0..cells).map(grad).collect();
-    let identity: Vec<Vec<f64>> = (0..cells)
-        .map(|a| (0..=cells).map(|j| f64::from(u8::from(j == a))).collect())
-        .collect();
-    let linearized = |combos: &[Vec<f64>]| {
-        let refs: Vec<&[f64]> = combos.iter().map(Vec::as_slice).collect();
-        linearized_covariance(design, &pass.sums, &refs, Some(&pass.psu_in_base))
-            .map(|c| c.as_slice().to_vec())
-            .map_err(EstimateError::from)
-    };
-    let vcov = linearized(&grads)?;
-    let vtot = linearized(&identity)?;
+    let k = cells + 1;
+    let shares: Vec<Smooth> = (0..cells).map(|a| Smooth::ratio(k, a, cells)).collect();
+    let totals: Vec<Smooth> = (0..cells).map(|a| Smooth::Linear(unit(k, a))).collect();
+    let vcov = covariance_of(design, pass, &shares)?;
+    let vtot = covariance_of(design, pass, &totals)?;
     let moments = super::TableMoments {
         n_rows: r,
         n_cols: c,

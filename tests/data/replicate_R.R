@@ -43,6 +43,10 @@ for (nm in names(cases)) {
   q <- svyquantile(~api00, des, quantiles = 0.5, interval.type = "mean")$api00
   ps <- postStratify(des, ~stype, data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018)))
   mps <- svymean(~api00, ps)
+  chisq <- lapply(c("F", "Chisq", "Wald", "adjWald"), function(st) {
+    x <- svychisq(~sch.wide + stype, des, statistic = st)
+    list(statistic = st, value = fmt(x$statistic), p_value = fmt(x$p.value))
+  })
   out[[nm]] <- list(
     type = cs$type, scale = fmt(des$scale), rscales = sapply(des$rscales, fmt), mse = des$mse,
     replicates = ncol(rw), degf = degf(des),
@@ -54,7 +58,8 @@ for (nm in names(cases)) {
     by_stype = lapply(1:3, function(i) list(stype = c("E","H","M")[i], estimate = fmt(coef(by)[i]), se = fmt(SE(by)[i]))),
     ciprop_logit = list(estimate = fmt(ci), lower = fmt(attr(ci, "ci")[1]), upper = fmt(attr(ci, "ci")[2])),
     median = list(estimate = fmt(q[1, "quantile"]), lower = fmt(q[1, "ci.2.5"]), upper = fmt(q[1, "ci.97.5"]), se = fmt(q[1, 4])),
-    poststrat_mean_api00 = fmt(coef(mps)), poststrat_mean_api00_se = fmt(SE(mps))
+    poststrat_mean_api00 = fmt(coef(mps)), poststrat_mean_api00_se = fmt(SE(mps)),
+    chisq = chisq
   )
 }
 cat(jsonlite::toJSON(list(source = "R 4.2 + survey 4.1.1, tests/data/replicate_R.R", cases = out), auto_unbox = TRUE, pretty = TRUE))

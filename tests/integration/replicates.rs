@@ -12,6 +12,7 @@ use survey_stats::design::{
 use survey_stats::estimate::quantile::{QuantileInterval, QuantileRule};
 use survey_stats::estimate::{self, CategorySelection, Domains, Estimate, EstimateOptions};
 use survey_stats::interval::ProportionMethod;
+use survey_stats::test::{ChisqStatistic, independence};
 use survey_stats::weighting::poststratify_design;
 
 fn num(v: &Value) -> f64 {
@@ -152,7 +153,21 @@ fn check_case(name: &str, case: &Value, data: &Dataset, design: &Design, rel: f6
         1e-12,
         &format!("{name} poststrat se"),
     );
-    n + 9
+    // svychisq's Rao–Scott and Wald statistics with the replicate covariances.
+    for want in case["chisq"].as_array().unwrap() {
+        let statistic: ChisqStatistic = serde_json::from_value(want["statistic"].clone()).unwrap();
+        let t = independence(data, design, "sch.wide", "stype", statistic).unwrap();
+        let what = format!("{name} svychisq {statistic:?}");
+        assert_close(t.statistic.unwrap(), num(&want["value"]), rel, 1e-12, &what);
+        assert_close(
+            t.p_value.unwrap(),
+            num(&want["p_value"]),
+            1e-6,
+            1e-12,
+            &what,
+        );
+    }
+    n + 9 + 8
 }
 
 fn kind(name: &str) -> ReplicateType {
@@ -193,7 +208,7 @@ fn given_replicate_columns_match_r() {
         );
         checked += check_case(name, case, &data, &design, 1e-9);
     }
-    assert_eq!(checked, 5 * 25);
+    assert_eq!(checked, 5 * 33);
 }
 
 /// The crate's own replicates: JKn and JK1 (with fpc in the scales) reproduce R's, BRR and Fay
