@@ -59,6 +59,7 @@ pub mod estimate;
 pub mod interval;
 mod linalg;
 pub mod questionnaire;
+mod roots;
 pub mod spec;
 pub mod table;
 pub mod test;

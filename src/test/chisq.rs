@@ -641,70 +641,12 @@ fn uniroot(f: impl Fn(f64) -> f64, lower: f64, upper: f64, tol: f64, maxit: usiz
     if !(lower.is_finite() && upper.is_finite() && lower < upper) {
         return None;
     }
-    let (mut a, mut b) = (lower, upper);
-    let (mut fa, mut fb) = (f(a), f(b));
+    let (fa, fb) = (f(lower), f(upper));
     if fa.is_nan() || fb.is_nan() || fa * fb > 0.0 {
         return None;
     }
-    if fa == 0.0 {
-        return Some(a);
-    }
-    if fb == 0.0 {
-        return Some(b);
-    }
-    let (mut c, mut fc) = (a, fa);
-    for _ in 0..=maxit {
-        let prev_step = b - a;
-        if fc.abs() < fb.abs() {
-            a = b;
-            b = c;
-            c = a;
-            fa = fb;
-            fb = fc;
-            fc = fa;
-        }
-        let tol_act = 2.0 * f64::EPSILON * b.abs() + tol / 2.0;
-        let mut new_step = (c - b) / 2.0;
-        if new_step.abs() <= tol_act || fb == 0.0 {
-            return Some(b);
-        }
-        if prev_step.abs() >= tol_act && fa.abs() > fb.abs() {
-            let cb = c - b;
-            let (mut p, mut q);
-            if a == c {
-                let t1 = fb / fa;
-                p = cb * t1;
-                q = 1.0 - t1;
-            } else {
-                let qq = fa / fc;
-                let t1 = fb / fc;
-                let t2 = fb / fa;
-                p = t2 * (cb * qq * (qq - t1) - (b - a) * (t1 - 1.0));
-                q = (qq - 1.0) * (t1 - 1.0) * (t2 - 1.0);
-            }
-            if p > 0.0 {
-                q = -q;
-            } else {
-                p = -p;
-            }
-            if p < 0.75 * cb * q - (tol_act * q).abs() / 2.0 && p < (prev_step * q / 2.0).abs() {
-                new_step = p / q;
-            }
-        }
-        if new_step.abs() < tol_act {
-            new_step = if new_step > 0.0 { tol_act } else { -tol_act };
-        }
-        a = b;
-        fa = fb;
-        b += new_step;
-        fb = f(b);
-        if (fb > 0.0 && fc > 0.0) || (fb < 0.0 && fc < 0.0) {
-            c = a;
-            fc = fa;
-        }
-    }
-    // R warns that the iteration limit was reached and returns the last iterate.
-    Some(b)
+    let mut g = |x: f64| Ok::<f64, std::convert::Infallible>(f(x));
+    crate::roots::zeroin(&mut g, lower, upper, fa, fb, tol, maxit).ok()
 }
 
 #[cfg(test)]
