@@ -1,9 +1,7 @@
 //! Linear contrasts of domain means: differences between domains, and the plain average of
 //! domain estimates ("on average across regions") beside the pooled estimate.
 
-use super::linear::{
-    Smooth, degrees_of_freedom, fill_symmetric, precision, set_counts, two_sided_p,
-};
+use super::linear::{RowInterval, Smooth, quantity_row};
 use super::pass::{RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
@@ -97,24 +95,17 @@ pub fn domain_contrast(
             .collect::<Vec<_>>()
             .join(" "),
     );
-    set_counts(&mut row, pass);
-    let t = pass.sums.totals();
-    if (0..n_dom).any(|d| coefficients[d] != 0.0 && t[2 * d + 1] <= 0.0) {
-        row.note = Some("a domain of the contrast has no rows in the base".to_string());
-        return Ok(row);
-    }
     let terms = coefficients
         .iter()
         .enumerate()
         .filter(|(_, c)| **c != 0.0)
         .map(|(d, c)| (*c, 2 * d, 2 * d + 1))
         .collect();
-    let p = precision(design, pass, &Smooth::RatioSum(terms), None)?;
-    let est = p.estimate;
-    let df = degrees_of_freedom(design, pass, options, false);
-    fill_symmetric(&mut row, est, &p, df, options)?;
-    if is_contrast {
-        row.p_value = two_sided_p(est, p.std_error, row.df.unwrap_or(f64::INFINITY));
-    }
-    Ok(row)
+    let interval = if is_contrast {
+        RowInterval::Tested
+    } else {
+        RowInterval::Symmetric
+    };
+    let quantity = Smooth::RatioSum(terms);
+    quantity_row(design, pass, options, row, &quantity, None, interval, false)
 }

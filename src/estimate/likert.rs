@@ -1,9 +1,6 @@
 //! Likert (rating) scales: mean score, top and bottom boxes, net score.
 
-use super::linear::{
-    Smooth, SrsScale, degrees_of_freedom, fill_share, fill_symmetric, precision, set_counts,
-    two_sided_p, unit,
-};
+use super::linear::{RowInterval, Smooth, SrsScale, quantity_row, unit};
 use super::pass::{RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
@@ -128,52 +125,29 @@ pub fn likert_summary(
         buf[3] = 1.0;
         RowStatus::In
     });
-    let labels = [
-        (Stat::Mean, "mean score"),
-        (Stat::Proportion, "top box"),
-        (Stat::Proportion, "bottom box"),
-        (Stat::Difference, "net score"),
+    let rows = [
+        (Stat::Mean, "mean score", RowInterval::Symmetric),
+        (Stat::Proportion, "top box", RowInterval::Share),
+        (Stat::Proportion, "bottom box", RowInterval::Share),
+        (Stat::Difference, "net score", RowInterval::Tested),
     ];
     let mut out = Vec::with_capacity(passes.len() * 4);
     for (d, pass) in passes.iter().enumerate() {
-        let t = pass.sums.totals();
-        let w = t[3];
-        let empty = pass.n == 0 || w <= 0.0;
-        let df = degrees_of_freedom(design, pass, options, domains.is_by());
-        for (i, (stat, label)) in labels.iter().enumerate() {
+        for (i, (stat, label, interval)) in rows.iter().enumerate() {
             let mut row = unavailable(*stat, variable, options.level.value(), "");
             row.category = Some(label.to_string());
-            set_counts(&mut row, pass);
             if domains.is_by() {
                 row.domain = Some(domains.label(d).clone());
-            }
-            if empty {
-                row.note = Some("no rows in the base (empty domain)".to_string());
-                out.push(row);
-                continue;
             }
             let quantity = match i {
                 3 => Smooth::Ratio(vec![0.0, 1.0, -1.0, 0.0], unit(4, 3)),
                 j => Smooth::ratio(4, j, 3),
             };
             let srs = (i < 3).then_some((i, SrsScale::Mean));
-            let p = precision(design, pass, &quantity, srs)?;
-            let est = p.estimate;
-            match stat {
-                Stat::Proportion => fill_share(
-                    &mut row,
-                    est,
-                    &p,
-                    df,
-                    (pass.n + pass.n_missing) as f64,
-                    options,
-                )?,
-                _ => fill_symmetric(&mut row, est, &p, df, options)?,
-            }
-            if *stat == Stat::Difference {
-                row.p_value = two_sided_p(est, p.std_error, row.df.unwrap_or(f64::INFINITY));
-            }
-            out.push(row);
+            let is_by = domains.is_by();
+            out.push(quantity_row(
+                design, pass, options, row, &quantity, srs, *interval, is_by,
+            )?);
         }
     }
     Ok(out)

@@ -338,3 +338,77 @@ pub(crate) fn two_sided_p(estimate: f64, std_error: f64, df: f64) -> Option<f64>
     };
     Some((2.0 * upper).min(1.0))
 }
+
+/// How a row's interval is made.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum RowInterval {
+    /// `est ∓ q·SE`, t or normal (means, totals, counts, ratios).
+    Symmetric,
+    /// `est ∓ q·SE` clipped to [0, 1] (shares of responses).
+    Clipped,
+    /// A proportion's interval by `options.method`.
+    Share,
+    /// `est ∓ q·SE` with the p-value of `est = 0` (differences, contrasts).
+    Tested,
+}
+
+/// One result row of a quantity of a pass: counts, the checks every estimator makes (rows
+/// missing under `na_rm = false`, an empty base, a zero denominator), then estimate, SE,
+/// design effects, degrees of freedom and the interval.
+///
+/// # Errors
+/// A lonely unit at a later stage under `fail`; an interval that cannot be computed.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn quantity_row(
+    design: &Design,
+    pass: &DomainPass,
+    options: &EstimateOptions,
+    mut row: Estimate,
+    quantity: &Smooth,
+    srs: Option<(usize, SrsScale)>,
+    interval: RowInterval,
+    is_by: bool,
+) -> Result<Estimate, EstimateError> {
+    set_counts(&mut row, pass);
+    if !options.na_rm && pass.n_missing > 0 {
+        row.note = Some(format!(
+            "{} rows miss {} and na_rm is false",
+            pass.n_missing, row.variable
+        ));
+        return Ok(row);
+    }
+    let t = pass.sums.totals();
+    let zero_denominator = match quantity {
+        Smooth::Ratio(_, b) => b.iter().zip(&t).map(|(x, y)| x * y).sum::<f64>() == 0.0,
+        Smooth::RatioSum(terms) => terms.iter().any(|(_, _, j)| t[*j] == 0.0),
+        Smooth::Linear(_) => false,
+    };
+    if pass.n == 0 || zero_denominator {
+        row.note = Some("no rows in the base (empty domain) or a zero denominator".to_string());
+        return Ok(row);
+    }
+    let p = precision(design, pass, quantity, srs)?;
+    let df = degrees_of_freedom(design, pass, options, is_by);
+    match interval {
+        RowInterval::Share => fill_share(
+            &mut row,
+            p.estimate,
+            &p,
+            df,
+            (pass.n + pass.n_missing) as f64,
+            options,
+        )?,
+        _ => fill_symmetric(&mut row, p.estimate, &p, df, options)?,
+    }
+    match interval {
+        RowInterval::Clipped => {
+            row.ci_lower = row.ci_lower.map(|x| x.max(0.0));
+            row.ci_upper = row.ci_upper.map(|x| x.min(1.0));
+        }
+        RowInterval::Tested => {
+            row.p_value = two_sided_p(p.estimate, p.std_error, row.df.unwrap_or(f64::INFINITY));
+        }
+        _ => {}
+    }
+    Ok(row)
+}

@@ -1,8 +1,6 @@
 //! Mean and total of a numeric variable.
 
-use super::linear::{
-    Smooth, SrsScale, degrees_of_freedom, fill_symmetric, precision, set_counts, unit,
-};
+use super::linear::{RowInterval, Smooth, SrsScale, quantity_row, unit};
 use super::pass::{DomainPass, RowStatus, run_pass_on};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
@@ -190,28 +188,20 @@ fn finish(
     variable: &str,
     is_by: bool,
 ) -> Result<Estimate> {
-    let mut row = unavailable(stat, variable, options.level.value(), "");
-    set_counts(&mut row, pass);
-    if !options.na_rm && pass.n_missing > 0 {
-        row.note = Some(format!(
-            "{} rows miss {variable} and na_rm is false",
-            pass.n_missing
-        ));
-        return Ok(row);
-    }
-    let t = pass.sums.totals();
-    let w = t[1];
-    if pass.n == 0 || (stat == Stat::Mean && w <= 0.0) {
-        row.note = Some("no rows in the base (empty domain)".to_string());
-        return Ok(row);
-    }
+    let row = unavailable(stat, variable, options.level.value(), "");
     let (quantity, scale) = match stat {
         Stat::Mean => (Smooth::ratio(2, 0, 1), SrsScale::Mean),
         _ => (Smooth::Linear(unit(2, 0)), SrsScale::Total),
     };
-    let p = precision(design, pass, &quantity, Some((0, scale)))?;
-    let est = p.estimate;
-    let df = degrees_of_freedom(design, pass, options, is_by);
-    fill_symmetric(&mut row, est, &p, df, options)?;
-    Ok(row)
+    let srs = Some((0, scale));
+    quantity_row(
+        design,
+        pass,
+        options,
+        row,
+        &quantity,
+        srs,
+        RowInterval::Symmetric,
+        is_by,
+    )
 }

@@ -1,9 +1,6 @@
 //! Multiple-response questions: the share of each option, and paired comparisons of options.
 
-use super::linear::{
-    Smooth, SrsScale, degrees_of_freedom, fill_share, fill_symmetric, precision, set_counts,
-    two_sided_p, unit,
-};
+use super::linear::{RowInterval, Smooth, SrsScale, quantity_row, unit};
 use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::{Dataset, NumericColumn};
@@ -126,37 +123,12 @@ fn share(
     let mut row = unavailable(Stat::MultipleResponse, "", options.level.value(), "");
     row.variable = opts.names.join(",");
     row.category = Some(opts.names[j].clone());
-    set_counts(&mut row, pass);
-    let t = pass.sums.totals();
-    let denom_index = if base == MultipleBase::Responses {
-        m + 1
-    } else {
-        m
+    let (denominator, srs, interval) = match base {
+        MultipleBase::Responses => (m + 1, None, RowInterval::Clipped),
+        _ => (m, Some((j, SrsScale::Mean)), RowInterval::Share),
     };
-    let denom = t[denom_index];
-    if pass.n == 0 || denom <= 0.0 {
-        row.note = Some("no rows in the base (empty domain)".to_string());
-        return Ok(row);
-    }
-    let srs = (base != MultipleBase::Responses).then_some((j, SrsScale::Mean));
-    let p = precision(design, pass, &Smooth::ratio(m + 2, j, denom_index), srs)?;
-    let est = p.estimate;
-    let df = degrees_of_freedom(design, pass, options, is_by);
-    if base == MultipleBase::Responses {
-        fill_symmetric(&mut row, est, &p, df, options)?;
-        row.ci_lower = row.ci_lower.map(|x| x.max(0.0));
-        row.ci_upper = row.ci_upper.map(|x| x.min(1.0));
-    } else {
-        fill_share(
-            &mut row,
-            est,
-            &p,
-            df,
-            (pass.n + pass.n_missing) as f64,
-            options,
-        )?;
-    }
-    Ok(row)
+    let quantity = Smooth::ratio(m + 2, j, denominator);
+    quantity_row(design, pass, options, row, &quantity, srs, interval, is_by)
 }
 
 /// The paired difference of two options' shares among the same respondents, with its SE
@@ -204,28 +176,27 @@ pub fn option_difference(
         base
     };
     let passes = run_pass(design, domains, m + 2, |row, buf| opts.row(row, base, buf));
+    let mut diff = unit(m + 2, a);
+    diff[b] -= 1.0;
+    let quantity = Smooth::Ratio(diff, unit(m + 2, m));
     let mut out = Vec::with_capacity(passes.len());
     for (d, pass) in passes.iter().enumerate() {
         let mut row = unavailable(Stat::Difference, "", options.level.value(), "");
         row.variable = format!("{}-{}", columns[a], columns[b]);
-        set_counts(&mut row, pass);
         if domains.is_by() {
             row.domain = Some(domains.label(d).clone());
         }
-        let t = pass.sums.totals();
-        if pass.n == 0 || t[m] <= 0.0 {
-            row.note = Some("no rows in the base (empty domain)".to_string());
-            out.push(row);
-            continue;
-        }
-        let mut diff = unit(m + 2, a);
-        diff[b] -= 1.0;
-        let p = precision(design, pass, &Smooth::Ratio(diff, unit(m + 2, m)), None)?;
-        let est = p.estimate;
-        let df = degrees_of_freedom(design, pass, options, domains.is_by());
-        fill_symmetric(&mut row, est, &p, df, options)?;
-        row.p_value = two_sided_p(est, p.std_error, row.df.unwrap_or(f64::INFINITY));
-        out.push(row);
+        let is_by = domains.is_by();
+        out.push(quantity_row(
+            design,
+            pass,
+            options,
+            row,
+            &quantity,
+            None,
+            RowInterval::Tested,
+            is_by,
+        )?);
     }
     Ok(out)
 }

@@ -1,8 +1,6 @@
 //! Proportions and weighted counts of the categories of a variable.
 
-use super::linear::{
-    Smooth, SrsScale, degrees_of_freedom, fill_share, fill_symmetric, precision, set_counts, unit,
-};
+use super::linear::{RowInterval, Smooth, SrsScale, quantity_row, unit};
 use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
 use crate::data::{Dataset, Factor, MISSING_CODE};
@@ -220,51 +218,35 @@ fn finish(
     is_by: bool,
 ) -> Result<Vec<Estimate>> {
     let k = groups.len() + 1;
-    let t = pass.sums.totals();
-    let w = t[k - 1];
-    let empty = pass.n == 0 || w <= 0.0;
-    let na_blocked = !options.na_rm && pass.n_missing > 0;
-    let df = degrees_of_freedom(design, pass, options, is_by);
-    let mut out = Vec::with_capacity(groups.len());
-    for (j, (label, _)) in groups.iter().enumerate() {
-        let mut row = unavailable(stat, variable, options.level.value(), "");
-        row.category = Some(label.clone());
-        set_counts(&mut row, pass);
-        if empty || na_blocked {
-            row.note = Some(if na_blocked {
-                format!("{} rows miss {variable} and na_rm is false", pass.n_missing)
+    groups
+        .iter()
+        .enumerate()
+        .map(|(j, (label, _))| {
+            let mut row = unavailable(stat, variable, options.level.value(), "");
+            row.category = Some(label.clone());
+            let (quantity, srs, interval) = if stat == Stat::Proportion {
+                (
+                    Smooth::ratio(k, j, k - 1),
+                    (j, SrsScale::Mean),
+                    RowInterval::Share,
+                )
             } else {
-                "no rows in the base (empty domain)".to_string()
-            });
-            out.push(row);
-            continue;
-        }
-        if stat == Stat::Proportion {
-            let p = precision(
+                (
+                    Smooth::Linear(unit(k, j)),
+                    (j, SrsScale::Total),
+                    RowInterval::Symmetric,
+                )
+            };
+            quantity_row(
                 design,
                 pass,
-                &Smooth::ratio(k, j, k - 1),
-                Some((j, SrsScale::Mean)),
-            )?;
-            let est = p.estimate;
-            fill_share(
-                &mut row,
-                est,
-                &p,
-                df,
-                (pass.n + pass.n_missing) as f64,
                 options,
-            )?;
-        } else {
-            let p = precision(
-                design,
-                pass,
-                &Smooth::Linear(unit(k, j)),
-                Some((j, SrsScale::Total)),
-            )?;
-            fill_symmetric(&mut row, t[j], &p, df, options)?;
-        }
-        out.push(row);
-    }
-    Ok(out)
+                row,
+                &quantity,
+                Some(srs),
+                interval,
+                is_by,
+            )
+        })
+        .collect()
 }

@@ -1,8 +1,6 @@
 //! Ratio of two totals, and the difference of two means on the same rows.
 
-use super::linear::{
-    Smooth, degrees_of_freedom, fill_symmetric, precision, set_counts, two_sided_p, unit,
-};
+use super::linear::{RowInterval, Smooth, quantity_row, unit};
 use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
@@ -142,30 +140,13 @@ fn finish(
     label: &str,
     is_by: bool,
 ) -> Result<Estimate> {
-    let mut row = unavailable(stat, label, options.level.value(), "");
-    set_counts(&mut row, pass);
-    let t = pass.sums.totals();
-    let quantity = match stat {
-        Stat::Ratio if t[1] != 0.0 => Smooth::ratio(3, 0, 1),
-        Stat::Difference if t[2] > 0.0 => Smooth::Ratio(vec![1.0, -1.0, 0.0], unit(3, 2)),
-        _ => {
-            row.note = Some("no rows in the base, or a zero denominator".to_string());
-            return Ok(row);
-        }
+    let row = unavailable(stat, label, options.level.value(), "");
+    let (quantity, interval) = match stat {
+        Stat::Ratio => (Smooth::ratio(3, 0, 1), RowInterval::Symmetric),
+        _ => (
+            Smooth::Ratio(vec![1.0, -1.0, 0.0], unit(3, 2)),
+            RowInterval::Tested,
+        ),
     };
-    if !options.na_rm && pass.n_missing > 0 {
-        row.note = Some(format!(
-            "{} rows miss a value and na_rm is false",
-            pass.n_missing
-        ));
-        return Ok(row);
-    }
-    let p = precision(design, pass, &quantity, None)?;
-    let est = p.estimate;
-    let df = degrees_of_freedom(design, pass, options, is_by);
-    fill_symmetric(&mut row, est, &p, df, options)?;
-    if stat == Stat::Difference {
-        row.p_value = two_sided_p(est, p.std_error, row.df.unwrap_or(f64::INFINITY));
-    }
-    Ok(row)
+    quantity_row(design, pass, options, row, &quantity, None, interval, is_by)
 }
