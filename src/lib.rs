@@ -9,10 +9,11 @@
 //! | --- | --- |
 //! | [`questionnaire`] | questions, kinds, options, Likert scales, non-substantive codes, labels, nets |
 //! | [`data`] | the columnar [`data::Dataset`], CSV reading, validation against a questionnaire |
-//! | [`design`] | weights, strata, clusters by stage, fpc, lonely-PSU policy |
+//! | [`design`] | weights, strata, clusters by stage, fpc, lonely-PSU policy, replicate weights |
 //! | [`variance`] | linearization: per-unit sums → the design covariance of totals |
 //! | [`estimate`] | mean, total, proportion, count, ratio, difference, quantile; domains; [`estimate::Estimate`] |
 //! | [`interval`] | confidence intervals: t / normal, `svyciprop`'s methods, binomial intervals |
+//! | [`weighting`] | post-stratification, raking, calibration, trimming, weight summaries |
 //! | [`test`] | Rao–Scott and Wald tests of independence |
 //! | [`table`] | rendering: aligned text (Unicode widths), Markdown, CSV, JSON |
 //! | [`spec`] | the JSON analysis spec and its runner (the `survey-stats` command line) |
@@ -48,10 +49,15 @@
 //! ## Supported, and not yet
 //!
 //! Supported: Taylor-linearization variance for stratified multistage designs with fpc
-//! (R's full multistage formula), domains, design effects, every `svyciprop` and
-//! `svyquantile` method, `svychisq`'s statistics. Not yet: replicate-weight designs and
-//! weighting (post-stratification, raking, calibration, trimming) — the spec runner answers
-//! "not implemented yet" for them.
+//! (R's full multistage formula), lonely-PSU policies, domains, design effects, every
+//! `svyciprop` and `svyquantile` method, `svychisq`'s statistics, multiple-response and
+//! Likert summaries, paired differences and domain contrasts; post-stratification, raking
+//! and GREG calibration with their calibrated variance, trimming; replicate-weight designs
+//! (JK1, JKn, BRR, Fay, bootstrap, successive difference, other), given or created.
+//!
+//! Not yet: chaining two calibrating steps on one design; R's variance of raking stopped
+//! before convergence (R projects with each sweep's weights; this crate with the converged
+//! raking's); `svychisq`'s `lincom`; multi-threaded passes.
 
 pub mod data;
 pub mod design;
