@@ -215,10 +215,40 @@ pub(crate) fn run_pass<F>(
     row_fn: F,
 ) -> Vec<DomainPass>
 where
-    F: FnMut(usize, &mut [f64]) -> RowStatus,
+    F: Fn(usize, &mut [f64]) -> RowStatus + Sync,
 {
-    run_pass_on(design, domains, k, 0..design.n_rows(), row_fn)
+    let n = design.n_rows();
+    let threads = design.threads().min(n / MIN_ROWS_PER_THREAD).max(1);
+    if threads == 1 {
+        return run_pass_on(design, domains, k, 0..n, &row_fn);
+    }
+    // Each thread reduces a contiguous block of rows; the partial sums merge by addition, in
+    // block order, so a given thread count always gives the same numbers.
+    let block = n.div_ceil(threads);
+    let f = &row_fn;
+    let mut parts: Vec<Vec<DomainPass>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let rows = t * block..((t + 1) * block).min(n);
+                scope.spawn(move || run_pass_on(design, domains, k, rows, f))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut merged = parts.remove(0);
+    for part in &parts {
+        for (a, b) in merged.iter_mut().zip(part) {
+            a.merge(b);
+        }
+    }
+    merged
 }
+
+/// Fewer rows than this per thread are not worth a thread.
+const MIN_ROWS_PER_THREAD: usize = 50_000;
 
 /// [`run_pass`] over a range of rows only: passes over disjoint ranges merge by addition.
 pub(crate) fn run_pass_on<F>(
@@ -226,10 +256,10 @@ pub(crate) fn run_pass_on<F>(
     domains: &Domains,
     k: usize,
     rows: std::ops::Range<usize>,
-    mut row_fn: F,
+    row_fn: F,
 ) -> Vec<DomainPass>
 where
-    F: FnMut(usize, &mut [f64]) -> RowStatus,
+    F: Fn(usize, &mut [f64]) -> RowStatus,
 {
     let mut passes: Vec<DomainPass> = (0..domains.len())
         .map(|_| DomainPass::new(design, k))

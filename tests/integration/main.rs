@@ -11,6 +11,7 @@ mod quantile;
 mod questionnaire;
 mod questionnaire_analysis;
 mod replicates;
+mod speed_invariance;
 mod svyciprop;
 mod weighting;
 mod zubr_data;
