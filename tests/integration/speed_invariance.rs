@@ -1,7 +1,6 @@
 //! Speed never changes a number: the benchmark jobs on 100k synthetic rows give the same
 //! results (relative 1e-12) on one thread or two, and with the rows sorted by PSU.
 
-#[allow(dead_code)]
 #[path = "../../examples/support/synth.rs"]
 mod synth;
 
