@@ -373,7 +373,7 @@ impl Design {
     /// ```
     /// use survey_stats::data::{Column, Dataset, NumericColumn};
     /// use survey_stats::design::{Design, DesignOptions};
-    /// let ds = Dataset::from_columns(vec![("y".into(), Column::Numeric(NumericColumn::from_values(vec![1.0])))])?;
+    /// let ds = Dataset::from_columns(vec![("y".into(), Column::Numeric(NumericColumn::from_values(vec![1.0, 2.0])))])?;
     /// let d = Design::new(&ds, &DesignOptions::default())?.with_threads(1);
     /// assert_eq!(d.threads(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
