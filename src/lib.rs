@@ -55,9 +55,7 @@
 //! and GREG calibration with their calibrated variance, trimming; replicate-weight designs
 //! (JK1, JKn, BRR, Fay, bootstrap, successive difference, other), given or created.
 //!
-//! Not yet: chaining two calibrating steps on one design; R's variance of raking stopped
-//! before convergence (R projects with each sweep's weights; this crate with the converged
-//! raking's); `svychisq`'s `lincom`; multi-threaded passes.
+//! Not yet: chaining two calibrating steps on one design; `svychisq`'s `lincom`.
 
 pub mod data;
 pub mod design;

@@ -99,14 +99,6 @@ pub enum DesignError {
         /// Units sampled.
         sampled: usize,
     },
-    /// Calibration auxiliaries whose shape does not fit the design.
-    #[error("calibration auxiliaries do not fit the design ({rows} rows, {p} auxiliaries)")]
-    CalibrationShape {
-        /// Rows of the design.
-        rows: usize,
-        /// Auxiliaries per row.
-        p: usize,
-    },
     /// Replicate weights that cannot be used or made.
     #[error("replicate weights: {message}")]
     Replicates {

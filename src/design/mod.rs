@@ -19,10 +19,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod calibration;
 mod error;
 mod replicates;
 mod weights;
 
+pub(crate) use calibration::{Calibration, Projection, SweepMargin};
 pub use error::{DesignError, Result};
 pub(crate) use replicates::Replicates;
 pub use replicates::{ReplicateMethod, ReplicateOptions, ReplicateType};
@@ -114,30 +116,6 @@ pub struct Design {
     calibration: Option<Calibration>,
     replicates: Option<Replicates>,
     threads: usize,
-}
-
-/// The projection a calibration applies to linearized values before the variance (R's
-/// `svyrecvar` with `postStrata`): each row's value `w·u` becomes `w·(u − xᵀβ)`, with `β`
-/// the `λ`-weighted least-squares coefficients of `u` on the auxiliaries `x`.
-///
-/// ```text
-/// β = (Σ λ·x·xᵀ)⁺ · Σ λ·x·u
-/// ```
-/// Post-stratification and GREG calibration use `λ` = the weights before the step (R's
-/// `postStratify`, `calibrate`); raking uses `λ = 1`, the limit of R's alternating sweeps of
-/// unweighted cell means. Source: R `survey:::svyrecvar`; Lumley (2010) §7.
-#[derive(Debug, Clone)]
-pub(crate) struct Calibration {
-    /// Number of auxiliaries.
-    pub(crate) p: usize,
-    /// Auxiliaries, row-major `n × p`.
-    pub(crate) x: Vec<f64>,
-    /// Regression weight of each row.
-    pub(crate) lambda: Vec<f64>,
-    /// `(Σ λ·x·xᵀ)⁺`, `p × p`.
-    pub(crate) inverse: Vec<f64>,
-    /// `Σ w·x` over each unit of the deepest variance stage, `n_units × p`, final weights.
-    pub(crate) unit_wx: Vec<f64>,
 }
 
 impl Design {
@@ -304,66 +282,20 @@ impl Design {
             ..self.clone()
         };
         if let Some(cal) = design.calibration.take() {
-            let unit_wx = design.unit_wx(&cal.x, cal.p);
-            design.calibration = Some(Calibration { unit_wx, ..cal });
+            design.calibration = Some(cal.reloaded(&design));
         }
         design
     }
 
-    /// `Σ w·x` per unit of the deepest variance stage, with the design's weights.
-    fn unit_wx(&self, x: &[f64], p: usize) -> Vec<f64> {
-        let units = self.variance_unit_of_row();
-        let mut unit_wx = vec![0.0; self.n_variance_units() * p];
-        for ((row, &u), &w) in x.chunks_exact(p).zip(units).zip(self.weights.as_slice()) {
-            let dst = &mut unit_wx[u as usize * p..(u as usize + 1) * p];
-            for (d, xi) in dst.iter_mut().zip(row) {
-                *d += w * xi;
-            }
-        }
-        unit_wx
-    }
-
-    /// A design with calibrated `weights` whose variance projects linearized values on the
-    /// auxiliaries `x` (row-major `n × p`) with regression weights `lambda` (see
-    /// [`Calibration`]).
-    ///
-    /// # Errors
-    /// [`DesignError::CalibrationShape`] when the lengths do not match the rows.
-    pub(crate) fn calibrated(
-        &self,
-        weights: Weights,
-        x: Vec<f64>,
-        p: usize,
-        lambda: Vec<f64>,
-    ) -> Result<Design> {
-        let n = self.n_rows();
-        if weights.len() != n || x.len() != n * p || lambda.len() != n || p == 0 {
-            return Err(DesignError::CalibrationShape { rows: n, p });
-        }
-        let mut a = vec![0.0; p * p];
-        for (row, l) in x.chunks_exact(p).zip(&lambda) {
-            for i in 0..p {
-                let li = l * row[i];
-                for j in 0..p {
-                    a[i * p + j] += li * row[j];
-                }
-            }
-        }
-        let inverse = crate::variance::pseudo_inverse(&a, p);
+    /// A design with calibrated `weights` whose variance uses the calibration's projection.
+    pub(crate) fn with_calibration(&self, weights: Weights, projection: Projection) -> Design {
         let mut design = Design {
             weights,
             calibration: None,
             ..self.clone()
         };
-        let unit_wx = design.unit_wx(&x, p);
-        design.calibration = Some(Calibration {
-            p,
-            x,
-            lambda,
-            inverse,
-            unit_wx,
-        });
-        Ok(design)
+        design.calibration = Some(Calibration::new(&design, projection));
+        design
     }
 
     /// The same design, reducing rows on at most `threads` threads (default: the machine's

@@ -271,7 +271,7 @@ where
     let mut wbuf = vec![0.0; k];
     let calibration = design.calibration();
     let replicates = design.replicates();
-    let mut lx = vec![0.0; calibration.map_or(0, |c| c.p)];
+    let mut lx = vec![0.0; calibration.map_or(0, |c| c.q)];
     for row in rows {
         let d = match &domains.codes {
             None => 0,
@@ -308,9 +308,7 @@ where
                     }
                 }
                 if let Some(cal) = calibration {
-                    let x = &cal.x[row * cal.p..(row + 1) * cal.p];
-                    let lambda = cal.lambda[row];
-                    lx.iter_mut().zip(x).for_each(|(l, xi)| *l = lambda * xi);
+                    cal.row_factors(row, w, &mut lx);
                     p.sums.add_calibration(&lx, &buf);
                 }
             }

@@ -115,8 +115,8 @@ impl Covariance {
 pub struct UnitSums {
     k: usize,
     sums: Vec<f64>,
-    /// For a calibrated design: `Σ λ·x_m·y_j` over the rows added (`p × k`), the moments the
-    /// calibration residuals need.
+    /// For a calibrated design: the calibration's moments of each variable over the rows
+    /// added (`q × k`, see [`crate::design`]'s calibration), which its residuals need.
     calibration: Vec<f64>,
 }
 
@@ -126,7 +126,7 @@ impl UnitSums {
         Self {
             k,
             sums: vec![0.0; design.n_variance_units() * k],
-            calibration: vec![0.0; design.calibration().map_or(0, |c| c.p * k)],
+            calibration: vec![0.0; design.calibration().map_or(0, |c| c.q * k)],
         }
     }
 
@@ -168,8 +168,8 @@ impl UnitSums {
         }
     }
 
-    /// Adds a row's calibration moments: `λ·x_m·y_j` for its auxiliaries `x` (unweighted
-    /// values `y`).
+    /// Adds a row's calibration moments: its factors (`λ·x_m`, or `w/psw` per raking cell)
+    /// times its unweighted values `y_j`.
     #[inline]
     pub(crate) fn add_calibration(&mut self, lambda_x: &[f64], values: &[f64]) {
         let k = self.k;
@@ -248,8 +248,8 @@ pub fn linearized_covariance(
         }
     }
     if let Some(cal) = design.calibration() {
-        // Calibration residuals: z_u −= (Σ_{k∈u} w·x)ᵀ·β with β = A⁺·Σ λ·x·u.
-        let p = cal.p;
+        // Calibration residuals: z_u −= loads_uᵀ·β, β solved from the estimate's moments.
+        let p = cal.q;
         for (a, g) in combos.iter().enumerate() {
             let moments: Vec<f64> = (0..p)
                 .map(|m| {
@@ -260,11 +260,9 @@ pub fn linearized_covariance(
                         .sum()
                 })
                 .collect();
-            let beta: Vec<f64> = (0..p)
-                .map(|i| (0..p).map(|j| cal.inverse[i * p + j] * moments[j]).sum())
-                .collect();
-            for (u, wx) in cal.unit_wx.chunks_exact(p).enumerate() {
-                z[u * q + a] -= wx.iter().zip(&beta).map(|(x, b)| x * b).sum::<f64>();
+            let beta = cal.solve(&moments);
+            for (u, load) in cal.unit_loads.chunks_exact(p).enumerate() {
+                z[u * q + a] -= load.iter().zip(&beta).map(|(x, b)| x * b).sum::<f64>();
             }
         }
     }

@@ -12,7 +12,7 @@ use super::{
     calibrate, poststratify, rake, trim,
 };
 use crate::data::{DataError, Dataset, Factor, MISSING_CODE};
-use crate::design::{Design, DesignError, Weights};
+use crate::design::{Design, DesignError, Projection, SweepMargin, Weights};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -183,7 +183,8 @@ pub fn poststratify_design(
     let mut x = Vec::new();
     push_indicators(&mut x, &codes, levels, false);
     let n = old.len();
-    Ok(design.calibrated(Weights::new(new)?, row_major(&x, n), levels, old.to_vec())?)
+    let projection = Projection::greg(row_major(&x, n), levels, old.to_vec());
+    Ok(design.with_calibration(Weights::new(new)?, projection))
 }
 
 /// Rakes to the margins of several categorical variables, in the order given, as R's
@@ -238,18 +239,20 @@ pub fn rake_design(
         let raked = reweight_replicates(design, |w| Ok(rake(w, &margin_refs, control)?.weights))?;
         return Ok((raked, outcome));
     }
-    let mut x = Vec::new();
-    for (codes, _, levels) in &cells {
-        push_indicators(&mut x, codes, *levels, false);
-    }
-    let n = old.len();
-    let p = x.len();
-    let raked = design.calibrated(
+    // R's variance sweeps over the margins with each margin's weights of the last sweep.
+    let margins = cells
+        .iter()
+        .zip(&outcome.sweep_weights)
+        .map(|((codes, _, levels), psw)| SweepMargin {
+            cell: codes.clone(),
+            n_cells: *levels,
+            psw: psw.clone(),
+        })
+        .collect();
+    let raked = design.with_calibration(
         Weights::new(outcome.weights.clone())?,
-        row_major(&x, n),
-        p,
-        vec![1.0; n],
-    )?;
+        Projection::sweeps(margins),
+    );
     Ok((raked, outcome))
 }
 
@@ -322,7 +325,10 @@ pub fn calibrate_design(
         })?;
         return Ok((cal, outcome));
     }
-    let cal = design.calibrated(Weights::new(outcome.weights.clone())?, x, p, old.to_vec())?;
+    let cal = design.with_calibration(
+        Weights::new(outcome.weights.clone())?,
+        Projection::greg(x, p, old.to_vec()),
+    );
     Ok((cal, outcome))
 }
 
