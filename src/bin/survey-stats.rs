@@ -72,6 +72,26 @@ fn estimate(args: &[String]) -> Result<(), String> {
     }
     let dir = spec.parent().unwrap_or(Path::new("."));
     let out = spec::run(&parsed, dir, data.as_deref()).map_err(|e| e.to_string())?;
+    for w in &out.weighting {
+        // Reports go to stderr so that stdout stays the results alone (one JSON array).
+        let kish = |s: &Option<survey_stats::weighting::WeightSummary>| {
+            s.as_ref().map_or("—".to_string(), |s| {
+                format!(
+                    "cv {:.3}, Kish deff {:.3}, effective n {:.1}",
+                    s.cv, s.design_effect, s.effective_n
+                )
+            })
+        };
+        eprintln!(
+            "{}: weights before: {}; after: {}",
+            w.step,
+            kish(&w.before),
+            kish(&w.after)
+        );
+        if let Some(note) = &w.note {
+            eprintln!("{}: {note}", w.step);
+        }
+    }
     println!("{}", render_results(&out.rows, format).trim_end());
     if timings {
         eprintln!("load_seconds={:.6}", out.load_seconds);

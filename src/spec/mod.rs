@@ -22,7 +22,7 @@ mod run;
 mod types;
 
 pub use error::SpecError;
-pub use run::{RunOutput, label_rows, run, run_file};
+pub use run::{RunOutput, WeightingReport, label_rows, run, run_file};
 pub use types::{
     AdjustStep, AnalysisSpec, CodeOrLabel, DesignSpec, DfRuleName, DfSpec, EstimateSpec, Ordered,
 };

@@ -10,15 +10,31 @@ use crate::estimate::{
 use crate::questionnaire::Questionnaire;
 use crate::table::ResultRow;
 use crate::test::independence;
-use crate::weighting::{self, AdjustError, CalibrateOptions, RakeControl};
+use crate::weighting::{self, AdjustError, CalibrateOptions, RakeControl, WeightSummary};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// What a weighting step did to the weights: summaries before and after, and its report
+/// (raking's sweeps and achieved margins, calibration's Newton steps).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct WeightingReport {
+    /// The step's JSON path (`adjust[0]`).
+    pub step: String,
+    /// The weights before the step.
+    pub before: Option<WeightSummary>,
+    /// The weights after it.
+    pub after: Option<WeightSummary>,
+    /// The step's own report.
+    pub note: Option<String>,
+}
 
 /// The result of running an analysis, with wall times.
 #[derive(Debug, Clone)]
 pub struct RunOutput {
     /// Result rows in the order of the spec's estimates.
     pub rows: Vec<ResultRow>,
+    /// One report per weighting step.
+    pub weighting: Vec<WeightingReport>,
     /// Seconds spent reading and validating the data.
     pub load_seconds: f64,
     /// Seconds spent on everything after loading.
@@ -98,11 +114,22 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         )?,
     };
     let mut design = design;
+    let mut weighting = Vec::new();
     for (i, step) in spec.adjust.iter().enumerate() {
-        design = adjust(&dataset, &design, step).map_err(|source| SpecError::Adjust {
-            path: format!("adjust[{i}]"),
-            source: Box::new(source),
-        })?;
+        let summary = |d: &Design| WeightSummary::of(d.weights().as_slice()).ok();
+        let before = summary(&design);
+        let (adjusted, note) =
+            adjust(&dataset, &design, step).map_err(|source| SpecError::Adjust {
+                path: format!("adjust[{i}]"),
+                source: Box::new(source),
+            })?;
+        design = adjusted;
+        weighting.push(WeightingReport {
+            step: format!("adjust[{i}]"),
+            before,
+            after: summary(&design),
+            note,
+        });
     }
     let mut rows = Vec::new();
     for (i, e) in spec.estimates.iter().enumerate() {
@@ -114,18 +141,26 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
     }
     Ok(RunOutput {
         rows,
+        weighting,
         load_seconds,
         estimate_seconds: start.elapsed().as_secs_f64(),
     })
 }
 
 /// Applies one weighting step.
-fn adjust(data: &Dataset, design: &Design, step: &AdjustStep) -> Result<Design, AdjustError> {
+fn adjust(
+    data: &Dataset,
+    design: &Design,
+    step: &AdjustStep,
+) -> Result<(Design, Option<String>), AdjustError> {
     Ok(match step {
         AdjustStep::Poststratify {
             variable,
             population,
-        } => weighting::poststratify_design(data, design, variable, population)?,
+        } => (
+            weighting::poststratify_design(data, design, variable, population)?,
+            None,
+        ),
         AdjustStep::Rake {
             margins,
             max_iter,
@@ -136,7 +171,18 @@ fn adjust(data: &Dataset, design: &Design, step: &AdjustStep) -> Result<Design, 
                 max_iter: max_iter.map_or(defaults.max_iter, |m| m as usize),
                 epsilon: tolerance.unwrap_or(defaults.epsilon),
             };
-            weighting::rake_design(data, design, &margins.0, control)?.0
+            let (raked, outcome) = weighting::rake_design(data, design, &margins.0, control)?;
+            let note = format!(
+                "{} after {} sweep(s); achieved margins {:?}",
+                if outcome.converged {
+                    "converged"
+                } else {
+                    "not converged"
+                },
+                outcome.iterations,
+                outcome.achieved
+            );
+            (raked, Some(note))
         }
         AdjustStep::Calibrate {
             method,
@@ -149,9 +195,13 @@ fn adjust(data: &Dataset, design: &Design, step: &AdjustStep) -> Result<Design, 
                 bounds: bounds.map(|[l, u]| (l, u)),
                 ..CalibrateOptions::default()
             };
-            weighting::calibrate_design(data, design, categorical, numeric, options)?.0
+            let (cal, outcome) =
+                weighting::calibrate_design(data, design, categorical, numeric, options)?;
+            (cal, Some(format!("{} Newton step(s)", outcome.iterations)))
         }
-        AdjustStep::Trim { lower, upper } => weighting::trim_design(design, *lower, *upper)?,
+        AdjustStep::Trim { lower, upper } => {
+            (weighting::trim_design(design, *lower, *upper)?, None)
+        }
     })
 }
 

@@ -22,7 +22,7 @@ use super::error::{Result, WeightingError};
 /// assert_eq!(s.cv, 0.5_f64.sqrt());
 /// # Ok::<(), survey_stats::weighting::WeightingError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WeightSummary {
     /// Number of weights.
     pub n: usize,

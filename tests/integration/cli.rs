@@ -195,3 +195,48 @@ fn replicate_design_from_the_spec() {
     );
     assert_eq!(rows[0]["df"], 14);
 }
+
+/// A weighting step from the spec: R's default raking of apisrs (reference.json's
+/// `srs_rake`), its report of sweeps and achieved margins on stderr.
+#[test]
+fn raking_from_the_spec() {
+    let dir = std::env::temp_dir().join(format!("survey-stats-cli-rake-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = serde_json::json!({
+        "data": data_path("apisrs.csv"),
+        "design": {"fpc": ["fpc"]},
+        "adjust": [{"rake": {"margins": {"stype": {"E": 4421, "H": 755, "M": 1018},
+                                         "sch.wide": {"No": 1072, "Yes": 5122}}}}],
+        "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]
+    });
+    let path = dir.join("spec.json");
+    std::fs::write(&path, spec.to_string()).unwrap();
+    let (code, out, err) = run(&["estimate", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let reference = read_json("reference.json");
+    let want = reference["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "srs_rake/svymean/api00")
+        .unwrap();
+    assert_close(
+        rows[0]["estimate"].as_f64().unwrap(),
+        want["values"]["estimate"].as_f64().unwrap(),
+        1e-9,
+        0.0,
+        "mean",
+    );
+    assert_close(
+        rows[0]["std_error"].as_f64().unwrap(),
+        want["values"]["se"].as_f64().unwrap(),
+        1e-6,
+        0.0,
+        "se",
+    );
+    assert!(
+        err.contains("adjust[0]") && err.contains("sweep") && err.contains("Kish"),
+        "{err}"
+    );
+}
