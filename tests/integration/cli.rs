@@ -202,15 +202,17 @@ fn replicate_design_from_the_spec() {
 fn raking_from_the_spec() {
     let dir = std::env::temp_dir().join(format!("survey-stats-cli-rake-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let spec = serde_json::json!({
-        "data": data_path("apisrs.csv"),
-        "design": {"fpc": ["fpc"]},
-        "adjust": [{"rake": {"margins": {"stype": {"E": 4421, "H": 755, "M": 1018},
-                                         "sch.wide": {"No": 1072, "Yes": 5122}}}}],
-        "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]
-    });
+    // Written as text: the margins' order (stype, then sch.wide, as R's call) matters to a
+    // raking stopped before convergence, and json! would sort the keys.
+    let spec = format!(
+        r#"{{"data": {:?}, "design": {{"fpc": ["fpc"]}},
+            "adjust": [{{"rake": {{"margins": {{"stype": {{"E": 4421, "H": 755, "M": 1018}},
+                                             "sch.wide": {{"No": 1072, "Yes": 5122}}}}}}}}],
+            "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}}]}}"#,
+        data_path("apisrs.csv")
+    );
     let path = dir.join("spec.json");
-    std::fs::write(&path, spec.to_string()).unwrap();
+    std::fs::write(&path, spec).unwrap();
     let (code, out, err) = run(&["estimate", path.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
