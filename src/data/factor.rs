@@ -47,22 +47,30 @@ impl<'a> Factor<'a> {
             Column::Numeric(c) => {
                 let vals = c.values();
                 let valid = c.validity();
-                let small_ints = (0..vals.len()).all(|i| {
-                    !valid.is_valid(i) || {
-                        let v = vals[i];
-                        (0.0..4096.0).contains(&v) && v.fract() == 0.0
+                let n = vals.len();
+                // Non-negative integer codes below max(4096, 2n) (answer codes, ids) are
+                // coded through a lookup table in two passes; anything else is sorted.
+                let limit = (2 * n).max(4096);
+                let mut seen: Vec<bool> = Vec::new();
+                let integers = (0..n).all(|i| {
+                    if !valid.is_valid(i) {
+                        return true;
                     }
-                });
-                let mut codes = vec![MISSING_CODE; vals.len()];
-                let levels: Vec<f64>;
-                if small_ints {
-                    let mut seen = vec![false; 4096];
-                    for i in 0..vals.len() {
-                        if valid.is_valid(i) {
-                            seen[vals[i] as usize] = true;
+                    let v = vals[i];
+                    let ok = v >= 0.0 && v.fract() == 0.0 && v < limit as f64;
+                    if ok {
+                        let u = v as usize;
+                        if u >= seen.len() {
+                            seen.resize(u + 1, false);
                         }
+                        seen[u] = true;
                     }
-                    let mut map = vec![MISSING_CODE; 4096];
+                    ok
+                });
+                let mut codes = vec![MISSING_CODE; n];
+                let levels: Vec<f64>;
+                if integers {
+                    let mut map = vec![MISSING_CODE; seen.len()];
                     let mut lv = Vec::new();
                     for (v, &s) in seen.iter().enumerate() {
                         if s {
@@ -70,20 +78,20 @@ impl<'a> Factor<'a> {
                             lv.push(v as f64);
                         }
                     }
-                    for i in 0..vals.len() {
+                    for (i, code) in codes.iter_mut().enumerate() {
                         if valid.is_valid(i) {
-                            codes[i] = map[vals[i] as usize];
+                            *code = map[vals[i] as usize];
                         }
                     }
                     levels = lv;
                 } else {
-                    let mut lv: Vec<f64> = (0..vals.len())
+                    let mut lv: Vec<f64> = (0..n)
                         .filter(|&i| valid.is_valid(i))
                         .map(|i| vals[i])
                         .collect();
                     lv.sort_by(f64::total_cmp);
                     lv.dedup();
-                    for i in 0..vals.len() {
+                    for i in 0..n {
                         if valid.is_valid(i)
                             && let Ok(k) = lv.binary_search_by(|x| x.total_cmp(&vals[i]))
                         {
