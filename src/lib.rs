@@ -55,7 +55,7 @@
 //! and GREG calibration with their calibrated variance, trimming; replicate-weight designs
 //! (JK1, JKn, BRR, Fay, bootstrap, successive difference, other), given or created.
 //!
-//! Not yet: chaining two calibrating steps on one design; `svychisq`'s `lincom`.
+//! Not yet: `svychisq`'s `lincom`; `svychisq` by domain in the spec.
 
 pub mod data;
 pub mod design;

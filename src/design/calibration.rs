@@ -6,10 +6,15 @@
 //! GREG (postStratify, calibrate):  z_k ← z_k − w_k·x_kᵀβ,  β = (Σ λ·x·xᵀ)⁺·Σ λ·x·u,  λ = pre-step weights
 //! raking, 10 sweeps (rake):        for each margin m: z ← z − psw_m·ave_c(z/psw_m)
 //! ```
-//! where `u = z/w` and `psw_m` are the weights right after margin `m` in the last sweep. The
-//! sweeps are linear in `z`: with `S_m[c] = Σ_{k∈c} z_k/psw_m(k)` they run on cell totals
-//! (`S_m'[c'] −= Σ_c δ_c·Σ_{k∈c∩c'} psw_m/psw_m'`, `δ_c = S_m[c]/n_c`) and subtract
-//! `Σ_m Σ_c δ_c·psw_m` from each unit. Source: R `survey:::svyrecvar`; Lumley (2010) §7.
+//! where `u = z/w_s` with `w_s` the weights right after the step, and `psw_m` the weights
+//! right after margin `m` in the last sweep. The sweeps are linear in `z`: with
+//! `S_m[c] = Σ_{k∈c} z_k/psw_m(k)` they run on cell totals (`S_m'[c'] −= Σ_c δ_c·Σ_{k∈c∩c'}
+//! psw_m/psw_m'`, `δ_c = S_m[c]/n_c`) and subtract `Σ_m Σ_c δ_c·psw_m` from each unit.
+//!
+//! Steps chain in the order they were applied, as R applies `postStrata`: each step's
+//! moments are taken of the values the earlier steps left, which only needs the design
+//! constants `Σ_k f_s(k)·L_r(k)/w(k)` between a step's moment factors and an earlier step's
+//! loadings. Source: R `survey:::svyrecvar`; Lumley (2010) §7.
 
 use super::Design;
 
@@ -22,6 +27,8 @@ pub(crate) enum Projection {
         p: usize,
         x: Vec<f64>,
         lambda: Vec<f64>,
+        /// The weights right after this step.
+        w_step: Vec<f64>,
         inverse: Vec<f64>,
     },
     /// R's ten alternating sweeps over raking margins.
@@ -46,20 +53,26 @@ pub(crate) struct SweepMargin {
     pub(crate) psw: Vec<f64>,
 }
 
-/// A calibration's projection and its per-unit loadings for the design's weights.
+/// The calibration steps of a design, in order, with their per-unit loadings and the
+/// constants that chain them.
 #[derive(Debug, Clone)]
 pub(crate) struct Calibration {
-    /// Moments per estimator variable.
+    /// Moments per estimator variable, all steps laid end to end.
     pub(crate) q: usize,
-    pub(crate) projection: Projection,
-    /// Per unit of the deepest variance stage: `Σ w·x` (GREG) or `Σ psw_m` per margin cell
-    /// (sweeps), `n_units × q`.
+    steps: Vec<Projection>,
+    offsets: Vec<usize>,
+    /// `chain[a·q + b]` for `a` of a later step, `b` of an earlier one:
+    /// `Σ_k f_a(k)·L_b(k)/w(k)`.
+    chain: Vec<f64>,
+    /// Per unit of the deepest variance stage: each step's loadings (`Σ w_s·x`, or `Σ psw_m`
+    /// per margin cell), `n_units × q`.
     pub(crate) unit_loads: Vec<f64>,
 }
 
 impl Projection {
-    /// GREG projection: regression of `u` on `x` with weights `lambda`.
-    pub(crate) fn greg(x: Vec<f64>, p: usize, lambda: Vec<f64>) -> Projection {
+    /// GREG projection: regression of `u` on `x` with weights `lambda` (the weights before
+    /// the step); `w_step` are the weights after it.
+    pub(crate) fn greg(x: Vec<f64>, p: usize, lambda: Vec<f64>, w_step: Vec<f64>) -> Projection {
         let mut a = vec![0.0; p * p];
         for (row, l) in x.chunks_exact(p).zip(&lambda) {
             for i in 0..p {
@@ -74,6 +87,7 @@ impl Projection {
             p,
             x,
             lambda,
+            w_step,
             inverse,
         }
     }
@@ -120,79 +134,65 @@ fn offsets(margins: &[SweepMargin]) -> Vec<usize> {
     out
 }
 
-impl Calibration {
-    pub(crate) fn new(design: &Design, projection: Projection) -> Calibration {
-        let q = projection.q();
-        let mut cal = Calibration {
-            q,
-            projection,
-            unit_loads: Vec::new(),
-        };
-        cal.unit_loads = cal.loads(design);
-        cal
-    }
-
-    /// The same projection with loadings for the design's (new) weights.
-    pub(crate) fn reloaded(self, design: &Design) -> Calibration {
-        Calibration::new(design, self.projection)
-    }
-
-    fn loads(&self, design: &Design) -> Vec<f64> {
-        let q = self.q;
-        let units = design.variance_unit_of_row();
-        let w = design.weights().as_slice();
-        let mut loads = vec![0.0; design.n_variance_units() * q];
-        let mut row_loads = vec![0.0; q];
-        for (row, &u) in units.iter().enumerate() {
-            match &self.projection {
-                Projection::Greg { p, x, .. } => {
-                    for (l, xi) in row_loads.iter_mut().zip(&x[row * p..(row + 1) * p]) {
-                        *l = w[row] * xi;
-                    }
-                }
-                Projection::Sweeps { margins, .. } => {
-                    row_loads.iter_mut().for_each(|l| *l = 0.0);
-                    let mut at = 0;
-                    for m in margins {
-                        row_loads[at + m.cell[row] as usize] = m.psw[row];
-                        at += m.n_cells;
-                    }
-                }
-            }
-            for (d, l) in loads[u as usize * q..(u as usize + 1) * q]
-                .iter_mut()
-                .zip(&row_loads)
-            {
-                *d += l;
-            }
-        }
-        loads
-    }
-
-    /// The row's moment factors: `λ·x` (GREG) or `w/psw_m` at each margin's cell (sweeps).
-    #[inline]
-    pub(crate) fn row_factors(&self, row: usize, weight: f64, out: &mut [f64]) {
-        match &self.projection {
-            Projection::Greg { p, x, lambda, .. } => {
+impl Projection {
+    /// The row's loadings: `w_s·x` (GREG) or `psw_m` at each margin's cell (sweeps).
+    fn row_loads(&self, row: usize, out: &mut [f64]) {
+        match self {
+            Projection::Greg { p, x, w_step, .. } => {
                 for (o, xi) in out.iter_mut().zip(&x[row * p..(row + 1) * p]) {
-                    *o = lambda[row] * xi;
+                    *o = w_step[row] * xi;
                 }
             }
             Projection::Sweeps { margins, .. } => {
                 out.iter_mut().for_each(|o| *o = 0.0);
                 let mut at = 0;
                 for m in margins {
-                    out[at + m.cell[row] as usize] = weight / m.psw[row];
+                    out[at + m.cell[row] as usize] = m.psw[row];
                     at += m.n_cells;
                 }
             }
         }
     }
 
-    /// The coefficients to subtract with the unit loadings, from an estimate's moments.
-    pub(crate) fn solve(&self, moments: &[f64]) -> Vec<f64> {
-        let q = self.q;
-        match &self.projection {
+    /// The row's moment factors acting on `u = z/w` (`w` the design's final weight):
+    /// `λ·x·w/w_s` (GREG) or `w/psw_m` at each margin's cell (sweeps).
+    fn row_factors(&self, row: usize, weight: f64, out: &mut [f64]) {
+        match self {
+            Projection::Greg {
+                p,
+                x,
+                lambda,
+                w_step,
+                ..
+            } => {
+                let scale = if w_step[row] > 0.0 {
+                    lambda[row] * weight / w_step[row]
+                } else {
+                    0.0
+                };
+                for (o, xi) in out.iter_mut().zip(&x[row * p..(row + 1) * p]) {
+                    *o = scale * xi;
+                }
+            }
+            Projection::Sweeps { margins, .. } => {
+                out.iter_mut().for_each(|o| *o = 0.0);
+                let mut at = 0;
+                for m in margins {
+                    out[at + m.cell[row] as usize] = if m.psw[row] > 0.0 {
+                        weight / m.psw[row]
+                    } else {
+                        0.0
+                    };
+                    at += m.n_cells;
+                }
+            }
+        }
+    }
+
+    /// This step's coefficients from its moments.
+    fn solve(&self, moments: &[f64]) -> Vec<f64> {
+        let q = moments.len();
+        match self {
             Projection::Greg { inverse, .. } => (0..q)
                 .map(|i| (0..q).map(|j| inverse[i * q + j] * moments[j]).sum())
                 .collect(),
@@ -222,5 +222,101 @@ impl Calibration {
                 gamma
             }
         }
+    }
+}
+
+impl Calibration {
+    /// The chain of `steps` (in the order applied) on a design with its final weights.
+    pub(crate) fn new(design: &Design, steps: Vec<Projection>) -> Calibration {
+        let mut offsets = Vec::with_capacity(steps.len());
+        let mut q = 0;
+        for s in &steps {
+            offsets.push(q);
+            q += s.q();
+        }
+        let units = design.variance_unit_of_row();
+        let w = design.weights().as_slice();
+        let mut unit_loads = vec![0.0; design.n_variance_units() * q];
+        let mut chain = vec![0.0; q * q];
+        let (mut loads, mut factors) = (vec![0.0; q], vec![0.0; q]);
+        for (row, &u) in units.iter().enumerate() {
+            for (s, step) in steps.iter().enumerate() {
+                let range = offsets[s]..offsets[s] + step.q();
+                step.row_loads(row, &mut loads[range.clone()]);
+                step.row_factors(row, w[row], &mut factors[range]);
+            }
+            for (d, l) in unit_loads[u as usize * q..(u as usize + 1) * q]
+                .iter_mut()
+                .zip(&loads)
+            {
+                *d += l;
+            }
+            if steps.len() > 1 && w[row] > 0.0 {
+                for (s, step) in steps.iter().enumerate().skip(1) {
+                    for a in offsets[s]..offsets[s] + step.q() {
+                        if factors[a] == 0.0 {
+                            continue;
+                        }
+                        for b in 0..offsets[s] {
+                            chain[a * q + b] += factors[a] * loads[b] / w[row];
+                        }
+                    }
+                }
+            }
+        }
+        Calibration {
+            q,
+            steps,
+            offsets,
+            chain,
+            unit_loads,
+        }
+    }
+
+    /// The same chain with one more step (applied last).
+    pub(crate) fn then(self, design: &Design, step: Projection) -> Calibration {
+        let mut steps = self.steps;
+        steps.push(step);
+        Calibration::new(design, steps)
+    }
+
+    /// The same chain for the design's (new) weights.
+    pub(crate) fn reloaded(self, design: &Design) -> Calibration {
+        Calibration::new(design, self.steps)
+    }
+
+    /// The row's moment factors of every step (see [`Projection`]).
+    #[inline]
+    pub(crate) fn row_factors(&self, row: usize, weight: f64, out: &mut [f64]) {
+        for (s, step) in self.steps.iter().enumerate() {
+            step.row_factors(
+                row,
+                weight,
+                &mut out[self.offsets[s]..self.offsets[s] + step.q()],
+            );
+        }
+    }
+
+    /// The coefficients of every step from an estimate's moments, each step working on what
+    /// the earlier ones left.
+    pub(crate) fn solve(&self, moments: &[f64]) -> Vec<f64> {
+        let q = self.q;
+        let mut beta = vec![0.0; q];
+        for (s, step) in self.steps.iter().enumerate() {
+            let range = self.offsets[s]..self.offsets[s] + step.q();
+            let m: Vec<f64> = range
+                .clone()
+                .map(|a| {
+                    moments[a]
+                        - (0..self.offsets[s])
+                            .map(|b| self.chain[a * q + b] * beta[b])
+                            .sum::<f64>()
+                })
+                .collect();
+            for (b, v) in range.zip(step.solve(&m)) {
+                beta[b] = v;
+            }
+        }
+        beta
     }
 }

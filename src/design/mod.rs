@@ -288,13 +288,18 @@ impl Design {
     }
 
     /// A design with calibrated `weights` whose variance uses the calibration's projection.
+    /// A design with calibrated `weights` whose variance applies the calibration's
+    /// projection after those of earlier steps.
     pub(crate) fn with_calibration(&self, weights: Weights, projection: Projection) -> Design {
         let mut design = Design {
             weights,
             calibration: None,
             ..self.clone()
         };
-        design.calibration = Some(Calibration::new(&design, projection));
+        design.calibration = Some(match self.calibration.clone() {
+            Some(chain) => chain.then(&design, projection),
+            None => Calibration::new(&design, vec![projection]),
+        });
         design
     }
 

@@ -186,6 +186,7 @@ fn adjust(
         }
         AdjustStep::Calibrate {
             method,
+            population,
             categorical,
             numeric,
             bounds,
@@ -195,8 +196,14 @@ fn adjust(
                 bounds: bounds.map(|[l, u]| (l, u)),
                 ..CalibrateOptions::default()
             };
-            let (cal, outcome) =
-                weighting::calibrate_design(data, design, categorical, numeric, options)?;
+            let (cal, outcome) = weighting::calibrate_design(
+                data,
+                design,
+                *population,
+                categorical,
+                numeric,
+                options,
+            )?;
             (cal, Some(format!("{} Newton step(s)", outcome.iterations)))
         }
         AdjustStep::Trim { lower, upper } => {

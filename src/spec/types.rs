@@ -104,6 +104,10 @@ pub enum AdjustStep {
         /// Distance: `linear` (default), `raking`, `logit`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         method: Option<Distance>,
+        /// Population size: the total of an intercept (default: the first categorical
+        /// margin's sum; no intercept without either).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        population: Option<f64>,
         /// Population counts of categorical auxiliaries.
         #[serde(default)]
         categorical: BTreeMap<String, BTreeMap<String, f64>>,

@@ -57,9 +57,6 @@ pub enum AdjustError {
         /// Data row, from 1.
         row: usize,
     },
-    /// A second calibrating step on an already calibrated design.
-    #[error("the design is already calibrated: chaining calibrating steps is not supported yet")]
-    Chained,
 }
 
 /// Applies a weighting to the full-sample weights and to every replicate's weights, as R
@@ -170,10 +167,6 @@ pub fn poststratify_design(
     variable: &str,
     population: &BTreeMap<String, f64>,
 ) -> Result<Design, AdjustError> {
-    if design.is_calibrated() {
-        return Err(AdjustError::Chained);
-    }
-
     let (codes, pop, levels) = cells(data, variable, population)?;
     if design.n_replicates() > 0 {
         return reweight_replicates(design, |w| Ok(poststratify(w, &codes, &pop)?));
@@ -183,7 +176,7 @@ pub fn poststratify_design(
     let mut x = Vec::new();
     push_indicators(&mut x, &codes, levels, false);
     let n = old.len();
-    let projection = Projection::greg(row_major(&x, n), levels, old.to_vec());
+    let projection = Projection::greg(row_major(&x, n), levels, old.to_vec(), new.clone());
     Ok(design.with_calibration(Weights::new(new)?, projection))
 }
 
@@ -218,10 +211,6 @@ pub fn rake_design(
     margins: &[(String, BTreeMap<String, f64>)],
     control: RakeControl,
 ) -> Result<(Design, RakeOutcome), AdjustError> {
-    if design.is_calibrated() {
-        return Err(AdjustError::Chained);
-    }
-
     let cells: Vec<(Vec<u32>, Vec<f64>, usize)> = margins
         .iter()
         .map(|(variable, population)| cells(data, variable, population))
@@ -258,9 +247,9 @@ pub fn rake_design(
 
 /// Calibrates (GREG) to population totals of categorical and numeric auxiliaries, as R's
 /// `calibrate(design, ~cat + num, totals, calfun)`: the model matrix is an intercept (total:
-/// the first categorical margin's sum), treatment dummies of each categorical variable
-/// (first level dropped) and the numeric variables; without categorical margins, the
-/// numeric variables alone.
+/// `population`, or else the first categorical margin's sum), treatment dummies of each
+/// categorical variable (first level dropped) and the numeric variables; without
+/// categorical margins and `population`, the numeric variables alone.
 ///
 /// # Errors
 /// As [`poststratify_design`]; [`WeightingError`] when the calibration does not converge or
@@ -274,7 +263,7 @@ pub fn rake_design(
 /// let ds = read_csv_from_reader("x\n1\n2\n3\n".as_bytes(), "t.csv", &CsvOptions::default())?;
 /// let d = Design::new(&ds, &DesignOptions::default())?;
 /// let numeric = BTreeMap::from([("x".to_string(), 12.0)]);
-/// let (cal, _) = calibrate_design(&ds, &d, &BTreeMap::new(), &numeric, CalibrateOptions::default())?;
+/// let (cal, _) = calibrate_design(&ds, &d, None, &BTreeMap::new(), &numeric, CalibrateOptions::default())?;
 /// let total: f64 = cal.weights().as_slice().iter().zip([1.0, 2.0, 3.0]).map(|(w, x)| w * x).sum();
 /// assert!((total - 12.0).abs() < 1e-9);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -282,20 +271,21 @@ pub fn rake_design(
 pub fn calibrate_design(
     data: &Dataset,
     design: &Design,
+    population: Option<f64>,
     categorical: &BTreeMap<String, BTreeMap<String, f64>>,
     numeric: &BTreeMap<String, f64>,
     options: CalibrateOptions,
 ) -> Result<(Design, CalibrationOutcome), AdjustError> {
-    if design.is_calibrated() {
-        return Err(AdjustError::Chained);
-    }
-
     let n = design.n_rows();
     let mut columns: Vec<Vec<f64>> = Vec::new();
     let mut totals = Vec::new();
-    for (i, (variable, population)) in categorical.iter().enumerate() {
-        let (codes, pop, levels) = cells(data, variable, population)?;
-        if i == 0 {
+    if let Some(size) = population {
+        columns.push(vec![1.0; n]);
+        totals.push(size);
+    }
+    for (i, (variable, counts)) in categorical.iter().enumerate() {
+        let (codes, pop, levels) = cells(data, variable, counts)?;
+        if i == 0 && population.is_none() {
             columns.push(vec![1.0; n]);
             totals.push(pop.iter().sum());
         }
@@ -327,7 +317,7 @@ pub fn calibrate_design(
     }
     let cal = design.with_calibration(
         Weights::new(outcome.weights.clone())?,
-        Projection::greg(x, p, old.to_vec()),
+        Projection::greg(x, p, old.to_vec(), outcome.weights.clone()),
     );
     Ok((cal, outcome))
 }

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod binomial;
+mod chained;
 mod chisq;
 mod cli;
 mod common;

@@ -107,6 +107,7 @@ fn load(design_id: &str) -> Option<Case> {
             weighting::calibrate_design(
                 &data,
                 &design,
+                None,
                 &categorical,
                 &numeric,
                 CalibrateOptions::default(),
