@@ -1,7 +1,7 @@
 //! Mean and total of a numeric variable.
 
 use super::linear::{RowInterval, Smooth, SrsScale, quantity_row, unit};
-use super::pass::{DomainPass, RowStatus, run_pass_on};
+use super::pass::{DomainPass, RowStatus, run_pass_over};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
 use crate::design::Design;
@@ -129,7 +129,7 @@ impl MeanPartial {
         let values = col.values();
         let valid = col.validity();
         let excluded = options.excluded_values();
-        let passes = run_pass_on(design, domains, 2, rows, |row, buf| {
+        let passes = run_pass_over(design, domains, 2, rows, |row, buf| {
             if !valid.is_valid(row) || excluded.contains(values[row]) {
                 return RowStatus::Missing;
             }

@@ -217,19 +217,34 @@ pub(crate) fn run_pass<F>(
 where
     F: Fn(usize, &mut [f64]) -> RowStatus + Sync,
 {
-    let n = design.n_rows();
+    run_pass_over(design, domains, k, 0..design.n_rows(), row_fn)
+}
+
+/// [`run_pass`] over a range of rows, on the design's threads.
+pub(crate) fn run_pass_over<F>(
+    design: &Design,
+    domains: &Domains,
+    k: usize,
+    rows: std::ops::Range<usize>,
+    row_fn: F,
+) -> Vec<DomainPass>
+where
+    F: Fn(usize, &mut [f64]) -> RowStatus + Sync,
+{
+    let n = rows.len();
     let threads = design.threads().min(n / MIN_ROWS_PER_THREAD).max(1);
     if threads == 1 {
-        return run_pass_on(design, domains, k, 0..n, &row_fn);
+        return run_pass_on(design, domains, k, rows, &row_fn);
     }
     // Each thread reduces a contiguous block of rows; the partial sums merge by addition, in
     // block order, so a given thread count always gives the same numbers.
     let block = n.div_ceil(threads);
     let f = &row_fn;
+    let start = rows.start;
     let mut parts: Vec<Vec<DomainPass>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                let rows = t * block..((t + 1) * block).min(n);
+                let rows = start + t * block..start + ((t + 1) * block).min(n);
                 scope.spawn(move || run_pass_on(design, domains, k, rows, f))
             })
             .collect();
