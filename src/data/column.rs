@@ -143,6 +143,14 @@ impl NumericColumn {
         }
     }
 
+    /// Appends another column's rows.
+    pub(crate) fn append(&mut self, other: &NumericColumn) {
+        self.values.extend_from_slice(&other.values);
+        for i in 0..other.len() {
+            self.validity.push(other.validity.is_valid(i));
+        }
+    }
+
     /// What the source held at row `i`: `Some(x)` for a number, including a non-finite one
     /// read from text such as `NaN` or `inf` (which estimators treat as missing); `None` for
     /// an empty or missing field.
@@ -275,6 +283,30 @@ impl CategoricalBuilder {
             }
         };
         self.codes.push(code);
+    }
+
+    /// Appends another builder's rows, mapping its levels into this one's.
+    pub(crate) fn absorb(&mut self, other: CategoricalBuilder) {
+        let map: Vec<u32> = other
+            .levels
+            .iter()
+            .map(|l| match self.index.get(l) {
+                Some(&c) => c,
+                None => {
+                    let c = self.levels.len() as u32;
+                    self.levels.push(l.clone());
+                    self.index.insert(l.clone(), c);
+                    c
+                }
+            })
+            .collect();
+        self.codes.extend(other.codes.iter().map(|&c| {
+            if c == MISSING_CODE {
+                MISSING_CODE
+            } else {
+                map[c as usize]
+            }
+        }));
     }
 
     pub(crate) fn push_missing(&mut self) {

@@ -53,15 +53,17 @@ impl Default for CsvOptions<'_> {
 pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions<'_>) -> Result<Dataset> {
     let path = path.as_ref();
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| DataError::Io {
+    let bytes = std::fs::read(path).map_err(|e| DataError::Io {
         file: name.clone(),
         message: e.to_string(),
     })?;
-    read_csv_from_reader(
-        std::io::BufReader::with_capacity(1 << 20, file),
-        &name,
-        options,
-    )
+    if let Some(dataset) = super::parallel::read_parallel(&bytes, options) {
+        if let Some(q) = options.questionnaire {
+            check_choices(&dataset, q, &name)?;
+        }
+        return Ok(dataset);
+    }
+    read_csv_from_reader(bytes.as_slice(), &name, options)
 }
 
 enum Builder<'q> {
@@ -315,6 +317,6 @@ fn value_error(
 /// Parses a field as a number (surrounding blanks allowed). `NaN` and `inf` parse too, so
 /// that a weight column holding them is reported as such rather than as text.
 #[inline]
-fn parse_number(field: &[u8]) -> Option<f64> {
+pub(super) fn parse_number(field: &[u8]) -> Option<f64> {
     std::str::from_utf8(field).ok()?.trim().parse().ok()
 }

@@ -20,6 +20,7 @@ mod column;
 mod csv;
 mod error;
 mod factor;
+mod parallel;
 
 pub use column::{CategoricalColumn, Column, ColumnKind, MISSING_CODE, NumericColumn, Validity};
 pub use csv::{CsvOptions, read_csv, read_csv_from_reader};
