@@ -131,24 +131,20 @@ pub fn likert_summary(
         (Stat::Proportion, "bottom box", RowInterval::Share),
         (Stat::Difference, "net score", RowInterval::Tested),
     ];
-    let mut out = Vec::with_capacity(passes.len() * 4);
-    for (d, pass) in passes.iter().enumerate() {
-        for (i, (stat, label, interval)) in rows.iter().enumerate() {
-            let mut row = unavailable(*stat, variable, options.level.value(), "");
-            row.category = Some(label.to_string());
-            if domains.is_by() {
-                row.domain = Some(domains.label(d).clone());
-            }
-            let quantity = match i {
-                3 => Smooth::Ratio(vec![0.0, 1.0, -1.0, 0.0], unit(4, 3)),
-                j => Smooth::ratio(4, j, 3),
-            };
-            let srs = (i < 3).then_some((i, SrsScale::Mean));
-            let is_by = domains.is_by();
-            out.push(quantity_row(
-                design, pass, options, row, &quantity, srs, *interval, is_by,
-            )?);
-        }
-    }
-    Ok(out)
+    domains.rows(&passes, |pass| {
+        rows.iter()
+            .enumerate()
+            .map(|(i, (stat, label, interval))| {
+                let mut row = unavailable(*stat, variable, options.level.value(), "");
+                row.category = Some(label.to_string());
+                let quantity = match i {
+                    3 => Smooth::Ratio(vec![0.0, 1.0, -1.0, 0.0], unit(4, 3)),
+                    j => Smooth::ratio(4, j, 3),
+                };
+                let srs = (i < 3).then_some((i, SrsScale::Mean));
+                let is_by = domains.is_by();
+                quantity_row(design, pass, options, row, &quantity, srs, *interval, is_by)
+            })
+            .collect()
+    })
 }

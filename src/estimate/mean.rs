@@ -166,17 +166,16 @@ impl MeanPartial {
         } else {
             Stat::Total
         };
-        self.passes
-            .iter()
-            .enumerate()
-            .map(|(d, pass)| {
-                let mut row = finish(design, pass, options, stat, &self.variable, domains.is_by())?;
-                if domains.is_by() {
-                    row.domain = Some(domains.label(d).clone());
-                }
-                Ok(row)
-            })
-            .collect()
+        domains.rows(&self.passes, |pass| {
+            Ok(vec![finish(
+                design,
+                pass,
+                options,
+                stat,
+                &self.variable,
+                domains.is_by(),
+            )?])
+        })
     }
 }
 

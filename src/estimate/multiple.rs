@@ -97,17 +97,11 @@ pub fn multiple_response(
     let opts = Options::new(data, columns)?;
     let m = columns.len();
     let passes = run_pass(design, domains, m + 2, |row, buf| opts.row(row, base, buf));
-    let mut out = Vec::with_capacity(passes.len() * m);
-    for (d, pass) in passes.iter().enumerate() {
-        for j in 0..m {
-            let mut row = share(design, pass, &opts, j, base, options, domains.is_by())?;
-            if domains.is_by() {
-                row.domain = Some(domains.label(d).clone());
-            }
-            out.push(row);
-        }
-    }
-    Ok(out)
+    domains.rows(&passes, |pass| {
+        (0..m)
+            .map(|j| share(design, pass, &opts, j, base, options, domains.is_by()))
+            .collect()
+    })
 }
 
 fn share(
@@ -179,24 +173,12 @@ pub fn option_difference(
     let mut diff = unit(m + 2, a);
     diff[b] -= 1.0;
     let quantity = Smooth::Ratio(diff, unit(m + 2, m));
-    let mut out = Vec::with_capacity(passes.len());
-    for (d, pass) in passes.iter().enumerate() {
+    domains.rows(&passes, |pass| {
         let mut row = unavailable(Stat::Difference, "", options.level.value(), "");
         row.variable = format!("{}-{}", columns[a], columns[b]);
-        if domains.is_by() {
-            row.domain = Some(domains.label(d).clone());
-        }
-        let is_by = domains.is_by();
-        out.push(quantity_row(
-            design,
-            pass,
-            options,
-            row,
-            &quantity,
-            None,
-            RowInterval::Tested,
-            is_by,
-        )?);
-    }
-    Ok(out)
+        let (interval, is_by) = (RowInterval::Tested, domains.is_by());
+        Ok(vec![quantity_row(
+            design, pass, options, row, &quantity, None, interval, is_by,
+        )?])
+    })
 }

@@ -200,6 +200,24 @@ impl Domains {
         }
     }
 
+    /// The result rows of every domain's pass, each labelled with its domain (for `by`).
+    pub(crate) fn rows<E>(
+        &self,
+        passes: &[DomainPass],
+        mut rows_of: impl FnMut(&DomainPass) -> Result<Vec<super::Estimate>, E>,
+    ) -> Result<Vec<super::Estimate>, E> {
+        let mut out = Vec::new();
+        for (d, pass) in passes.iter().enumerate() {
+            for mut row in rows_of(pass)? {
+                if self.is_by() {
+                    row.domain = Some(self.label(d).clone());
+                }
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+
     /// The `by` values of domain `d`.
     pub fn label(&self, d: usize) -> &BTreeMap<String, String> {
         &self.labels[d]

@@ -187,9 +187,8 @@ fn categories(
         buf[k - 1] = 1.0;
         RowStatus::In
     });
-    let mut out = Vec::with_capacity(passes.len() * groups.len());
-    for (d, pass) in passes.iter().enumerate() {
-        let rows = finish(
+    domains.rows(&passes, |pass| {
+        finish(
             design,
             pass,
             &groups,
@@ -197,15 +196,8 @@ fn categories(
             stat,
             variable,
             domains.is_by(),
-        )?;
-        for mut row in rows {
-            if domains.is_by() {
-                row.domain = Some(domains.label(d).clone());
-            }
-            out.push(row);
-        }
-    }
-    Ok(out)
+        )
+    })
 }
 
 fn finish(

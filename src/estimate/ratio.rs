@@ -119,17 +119,16 @@ fn two_variables(
             _ => RowStatus::Missing,
         }
     });
-    passes
-        .iter()
-        .enumerate()
-        .map(|(d, pass)| {
-            let mut row = finish(design, pass, options, stat, label, domains.is_by())?;
-            if domains.is_by() {
-                row.domain = Some(domains.label(d).clone());
-            }
-            Ok(row)
-        })
-        .collect()
+    domains.rows(&passes, |pass| {
+        Ok(vec![finish(
+            design,
+            pass,
+            options,
+            stat,
+            label,
+            domains.is_by(),
+        )?])
+    })
 }
 
 fn finish(
