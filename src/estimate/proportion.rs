@@ -112,6 +112,65 @@ pub fn count(
     )
 }
 
+/// One category or a net of a numeric column, without coding the whole column: the pass
+/// compares values with the selected codes. `None` when the fast path does not apply (text
+/// column, a label that is not a number) or when the selection never occurs (the general
+/// path then reports the unknown category).
+fn selected_codes(
+    data: &Dataset,
+    design: &Design,
+    variable: &str,
+    selection: &CategorySelection,
+    domains: &Domains,
+    options: &EstimateOptions,
+    stat: Stat,
+) -> Result<Option<Vec<Estimate>>> {
+    let Ok(col) = data.numeric(variable) else {
+        return Ok(None);
+    };
+    let number = |s: &String| s.trim().parse::<f64>().ok();
+    let (codes, label): (Vec<f64>, String) = match selection {
+        CategorySelection::All => return Ok(None),
+        CategorySelection::One(c) => match number(c) {
+            Some(v) => (vec![v], format!("{v}")),
+            None => return Ok(None),
+        },
+        CategorySelection::Net { categories, label } => {
+            match categories.iter().map(number).collect::<Option<Vec<f64>>>() {
+                Some(v) => (v, label.clone()),
+                None => return Ok(None),
+            }
+        }
+    };
+    if options.exclude.iter().any(|e| number(e).is_none()) {
+        return Ok(None);
+    }
+    let excluded = options.excluded_values();
+    let passes = run_pass(design, domains, 2, |row, buf| match col.get(row) {
+        Some(v) if !excluded.contains(v) => {
+            buf[0] = f64::from(u8::from(codes.contains(&v)));
+            buf[1] = 1.0;
+            RowStatus::In
+        }
+        _ => RowStatus::Missing,
+    });
+    if passes.iter().all(|p| p.sum_sq[0] == 0.0) {
+        return Ok(None);
+    }
+    let groups = [(label, vec![0])];
+    Ok(Some(domains.rows(&passes, |pass| {
+        finish(
+            design,
+            pass,
+            &groups,
+            options,
+            stat,
+            variable,
+            domains.is_by(),
+        )
+    })?))
+}
+
 /// The reported groups: each a label and the factor levels it sums.
 fn groups(
     factor: &Factor<'_>,
@@ -158,6 +217,9 @@ fn categories(
     options: &EstimateOptions,
     stat: Stat,
 ) -> Result<Vec<Estimate>> {
+    if let Some(rows) = selected_codes(data, design, variable, selection, domains, options, stat)? {
+        return Ok(rows);
+    }
     let factor = data.factor(variable)?;
     let groups = groups(&factor, variable, selection, options)?;
     let excluded: Vec<bool> = factor

@@ -231,4 +231,25 @@ proptest! {
             prop_assert_eq!(x.df, y.df);
         }
     }
+
+    /// One category (and a net) of a numeric column, estimated without coding the column,
+    /// equals its row among all categories (and the sum of its parts' indicator).
+    #[test]
+    fn one_category_equals_its_row_among_all(s in sample(), code in 1u8..=4) {
+        let ds = s.dataset();
+        let d = design(&ds);
+        let opts = EstimateOptions::default();
+        let by = Domains::by(&ds, &["h".into()]).expect("by");
+        let all = estimate::proportion(&ds, &d, "q", &CategorySelection::All, &by, &opts).expect("all");
+        let one = estimate::proportion(&ds, &d, "q", &CategorySelection::One(code.to_string()), &by, &opts);
+        let Ok(one) = one else { return Ok(()) }; // the code may not occur
+        for row in &one {
+            if let Some(twin) = all.iter().find(|r| r.domain == row.domain && r.category == row.category) {
+                prop_assert!(same(row.estimate, twin.estimate, 1e-12));
+                prop_assert!(same(row.std_error, twin.std_error, 1e-10));
+                prop_assert!(same(row.ci_lower, twin.ci_lower, 1e-10));
+                prop_assert!(same(row.deff, twin.deff, 1e-10));
+            }
+        }
+    }
 }
