@@ -207,8 +207,36 @@ pub fn rake(weights: &[f64], margins: &[Margin<'_>], control: RakeControl) -> Re
     })
 }
 
-/// A dense index of each row's combination of margin categories, and how many there are.
+/// A dense index of each row's combination of margin categories, and how many there are:
+/// mixed-radix codes through a lookup table when the cross-classification is small (the
+/// usual case), a hash map otherwise.
 fn cross_classify(margins: &[Margin<'_>]) -> (Vec<usize>, usize) {
+    let n = margins[0].cell.len();
+    let levels: Vec<usize> = margins
+        .iter()
+        .map(|m| m.cell.iter().map(|&c| c as usize + 1).max().unwrap_or(1))
+        .collect();
+    let size = levels.iter().try_fold(1usize, |a, &l| a.checked_mul(l));
+    if let Some(size) = size.filter(|&s| s <= (1 << 22).max(n)) {
+        let mut ids = vec![0usize; n];
+        let mut stride = 1;
+        for (m, &l) in margins.iter().zip(&levels) {
+            for (id, &c) in ids.iter_mut().zip(m.cell) {
+                *id += c as usize * stride;
+            }
+            stride *= l;
+        }
+        let mut dense = vec![usize::MAX; size];
+        let mut next = 0;
+        for id in ids.iter_mut() {
+            if dense[*id] == usize::MAX {
+                dense[*id] = next;
+                next += 1;
+            }
+            *id = dense[*id];
+        }
+        return (ids, next);
+    }
     let mut ids: Vec<usize> = margins[0].cell.iter().map(|&c| c as usize).collect();
     for margin in &margins[1..] {
         let mut map: HashMap<(usize, u32), usize> = HashMap::new();
