@@ -5,6 +5,7 @@ mod binomial;
 mod chisq;
 mod cli;
 mod common;
+mod csv_parallel;
 mod invariants;
 mod oracle;
 mod quantile;
