@@ -23,7 +23,7 @@
 //! row to the end of the block are read again as text, later blocks read it as text.
 //!
 //! Chunk boundaries: the block is scanned for quotes; without any, a chunk ends after a
-//! `\n`. With quotes, the scan follows the quoting state from quote to quote (a quote opens
+//! `\n` or `\r`. With quotes, the scan follows the quoting state from quote to quote (a quote opens
 //! a field only after a comma, a line end or at the start of a record; inside, `""` is a
 //! quote and any other quote closes), so a boundary never falls inside a quoted field.
 
@@ -32,7 +32,7 @@ use super::column::{CategoricalBuilder, Column, MISSING_CODE, NumericColumn, Val
 use super::csv::{CsvOptions, check_choices, parse_number, value_error};
 use super::error::{DataError, Result};
 use crate::questionnaire::Question;
-use memchr::{memchr, memchr_iter, memchr2_iter, memrchr};
+use memchr::{memchr, memchr_iter, memchr2, memchr2_iter, memrchr2};
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Mutex;
@@ -206,10 +206,11 @@ fn header_names(fields: &[&[u8]], file: &str) -> Result<Vec<String>> {
 }
 
 /// Record boundaries in `buf[from..]`, where `from` starts a record: for each target (in
-/// increasing order), the position just after the first record-ending `\n` at or after it
-/// (targets with none are left out), and the position after the last such `\n`. A `\n`
-/// inside a quoted field ends no record. The scan stops where the quoting depends on bytes
-/// beyond `buf` (a quoted field still open, or a quote as the last byte).
+/// increasing order), the position just after the first line end (`\n` or `\r`) outside
+/// quotes at or after it (targets with none are left out), and the position after the last
+/// such line end. (After a `\r` the next record may start with the `\n` of a `\r\n`,
+/// which the tokenizer skips as it skips blank lines.) The scan stops where the quoting
+/// depends on bytes beyond `buf` (a quoted field still open, or a quote as the last byte).
 fn scan_boundaries(buf: &[u8], from: usize, targets: &[usize]) -> (Vec<usize>, Option<usize>) {
     let n = buf.len();
     let mut out = Vec::with_capacity(targets.len());
@@ -222,7 +223,7 @@ fn scan_boundaries(buf: &[u8], from: usize, targets: &[usize]) -> (Vec<usize>, O
         let seg_end = quote.unwrap_or(n);
         while ti < targets.len() && targets[ti] < seg_end {
             let t = targets[ti].max(pos);
-            match memchr(b'\n', &buf[t..seg_end]) {
+            match memchr2(b'\n', b'\r', &buf[t..seg_end]) {
                 Some(i) => {
                     out.push(t + i + 1);
                     ti += 1;
@@ -230,7 +231,7 @@ fn scan_boundaries(buf: &[u8], from: usize, targets: &[usize]) -> (Vec<usize>, O
                 None => break,
             }
         }
-        if let Some(i) = memrchr(b'\n', &buf[pos..seg_end]) {
+        if let Some(i) = memrchr2(b'\n', b'\r', &buf[pos..seg_end]) {
             last = Some(pos + i + 1);
         }
         let Some(q) = quote else {
@@ -345,35 +346,60 @@ impl<'b> Tok<'b> {
 
     /// A field that opens with a quote: `""` is a quote, another quote closes it, and any
     /// text after the closing quote up to the next comma or line end belongs to the field.
+    /// Its text goes to the scratch; true when a comma follows.
     #[cold]
     fn read_quoted(&mut self) -> (Span, bool) {
+        let start = self.scratch.len();
+        let more = self.quoted::<true>();
+        let span = Span {
+            start,
+            end: self.scratch.len(),
+            scratch: true,
+        };
+        (span, more)
+    }
+
+    /// Moves past a record (after [`Tok::start_record`] said there is one) without copying.
+    fn skip_record(&mut self) {
+        loop {
+            let more = if self.buf.get(self.pos) == Some(&b'"') {
+                self.quoted::<false>()
+            } else {
+                let e = field_end(self.buf, self.pos);
+                self.pos = (e + 1).min(self.buf.len());
+                self.buf.get(e) == Some(&b',')
+            };
+            if !more {
+                break;
+            }
+        }
+    }
+
+    /// Reads a quoted field, its text appended to the scratch when `COPY`.
+    fn quoted<const COPY: bool>(&mut self) -> bool {
         let buf = self.buf;
         let n = buf.len();
-        let start = self.scratch.len();
         let mut p = self.pos + 1;
         loop {
-            match memchr(b'"', &buf[p..]) {
-                None => {
+            let Some(i) = memchr(b'"', &buf[p..]) else {
+                if COPY {
                     self.scratch.extend_from_slice(&buf[p..]);
-                    self.pos = n;
-                    let span = Span {
-                        start,
-                        end: self.scratch.len(),
-                        scratch: true,
-                    };
-                    return (span, false);
                 }
-                Some(i) => {
-                    let q = p + i;
-                    self.scratch.extend_from_slice(&buf[p..q]);
-                    if q + 1 < n && buf[q + 1] == b'"' {
-                        self.scratch.push(b'"');
-                        p = q + 2;
-                    } else {
-                        p = q + 1;
-                        break;
-                    }
+                self.pos = n;
+                return false;
+            };
+            let q = p + i;
+            if COPY {
+                self.scratch.extend_from_slice(&buf[p..q]);
+            }
+            if q + 1 < n && buf[q + 1] == b'"' {
+                if COPY {
+                    self.scratch.push(b'"');
                 }
+                p = q + 2;
+            } else {
+                p = q + 1;
+                break;
             }
         }
         let mut more = false;
@@ -386,16 +412,12 @@ impl<'b> Tok<'b> {
                     break;
                 }
                 b'\n' | b'\r' => break,
-                _ => self.scratch.push(c),
+                _ if COPY => self.scratch.push(c),
+                _ => {}
             }
         }
         self.pos = p;
-        let span = Span {
-            start,
-            end: self.scratch.len(),
-            scratch: true,
-        };
-        (span, more)
+        more
     }
 
     #[inline]
@@ -415,6 +437,16 @@ fn skipped(spans: &[Span], n_cols: usize) -> bool {
     spans.len() == 1 && spans[0].is_empty() && n_cols != 1
 }
 
+/// [`skipped`] before reading the record at `pos`: the only record of one empty field is
+/// a line holding just `""` (a line without quotes is never empty, blank lines being
+/// skipped before records).
+#[inline]
+fn skipped_at(buf: &[u8], pos: usize, n_cols: usize) -> bool {
+    n_cols != 1
+        && buf[pos..].starts_with(b"\"\"")
+        && buf.get(pos + 2).is_none_or(|&c| c == b'\n' || c == b'\r')
+}
+
 /// The number of rows in a chunk.
 fn count_records(chunk: &[u8], n_cols: usize) -> usize {
     if chunk.is_empty() {
@@ -422,13 +454,14 @@ fn count_records(chunk: &[u8], n_cols: usize) -> usize {
     }
     if memchr(b'"', chunk).is_some() {
         let mut tok = Tok::new(chunk, 0);
-        let mut spans = Vec::new();
         let mut n = 0;
         while tok.start_record() {
-            tok.read_record(&mut spans);
-            if !skipped(&spans, n_cols) {
-                n += 1;
+            if skipped_at(chunk, tok.pos, n_cols) {
+                tok.pos += 2;
+                continue;
             }
+            tok.skip_record();
+            n += 1;
         }
         return n;
     }
@@ -591,14 +624,22 @@ impl LocalDict {
     }
 }
 
+/// A number column's rows from `from` (a chunk's row) on, read as text once row `from`
+/// held text: `codes` index the dictionary.
+struct LocalText {
+    from: usize,
+    codes: Vec<u32>,
+    dict: LocalDict,
+}
+
 /// What a chunk found about one column.
 #[derive(Default)]
 struct ColDone {
     missing: usize,
     /// The validity word the chunk shares with the previous chunk (index, bits).
     head: Option<(usize, u64)>,
-    /// The first row (in the chunk) holding text in a number column.
-    first_text: Option<usize>,
+    /// In a number column, its rows from the first that holds text, as text.
+    text: Option<LocalText>,
     dict: Option<LocalDict>,
 }
 
@@ -754,12 +795,8 @@ impl<'a, 'q> Loader<'a, 'q> {
                             bits[w] |= word;
                         }
                     }
-                    let text_at = done
-                        .iter()
-                        .enumerate()
-                        .find_map(|(c, d)| d[j].first_text.map(|k| (c, k)));
-                    if let Some((c, k)) = text_at {
-                        conversions.push((j, c, k));
+                    if let Some(c) = done.iter().position(|d| d[j].text.is_some()) {
+                        conversions.push((j, c));
                     }
                 }
                 Store::Text(b) => {
@@ -782,8 +819,9 @@ impl<'a, 'q> Loader<'a, 'q> {
                 }
             }
         }
-        for (j, c, k) in conversions {
-            self.convert_to_text(j, buf, &ranges[c..], starts[c] + k, k, first + total);
+        for (j, c) in conversions {
+            let texts: Vec<Option<LocalText>> = done.iter_mut().map(|d| d[j].text.take()).collect();
+            self.convert_to_text(j, buf, &ranges, &starts, &counts, c, texts);
         }
         self.filled = first + total;
         Ok(())
@@ -818,17 +856,21 @@ impl<'a, 'q> Loader<'a, 'q> {
         self.cap = cap;
     }
 
-    /// Turns number column `j` into text from row `at` (0-based; chunk `chunks[0]`'s row
-    /// `skip`) as the simple reader does: the rows before hold their numbers' text, the
-    /// rows from `at` to `end` (the end of the region) are read again as text.
+    /// Turns number column `j` into text as the simple reader does, chunk `c0` of this
+    /// region being the first where it held text: the rows before hold their numbers'
+    /// `Display` text, the rows from there on their own text. `texts` are the chunks' rows
+    /// read as text from their own first text row on; the rows of later chunks before
+    /// theirs are read again as text.
+    #[allow(clippy::too_many_arguments)]
     fn convert_to_text(
         &mut self,
         j: usize,
         buf: &[u8],
-        chunks: &[(usize, usize)],
-        at: usize,
-        skip: usize,
-        end: usize,
+        ranges: &[(usize, usize)],
+        starts: &[usize],
+        counts: &[usize],
+        c0: usize,
+        mut texts: Vec<Option<LocalText>>,
     ) {
         let Store::Num { values, bits, .. } = std::mem::replace(
             &mut self.stores[j],
@@ -838,6 +880,7 @@ impl<'a, 'q> Loader<'a, 'q> {
         };
         let mut b = CategoricalBuilder::default();
         let mut codes = vec![0u32; self.cap];
+        let at = starts[c0] + texts[c0].as_ref().map_or(0, |t| t.from);
         let mut seen: HashMap<u64, u32> = HashMap::new();
         for (i, code) in codes.iter_mut().enumerate().take(at) {
             *code = if bits[i / 64] >> (i % 64) & 1 != 0 {
@@ -852,17 +895,20 @@ impl<'a, 'q> Loader<'a, 'q> {
         drop(values);
         drop(bits);
         let n_cols = self.ctx.names.len();
-        let mut row = at;
         let mut spans = Vec::new();
-        for (c, &(start, stop)) in chunks.iter().enumerate() {
-            let mut tok = Tok::new(&buf[..stop], start);
-            let mut k = 0;
-            while tok.start_record() {
-                tok.read_record(&mut spans);
-                if skipped(&spans, n_cols) {
-                    continue;
-                }
-                if c > 0 || k >= skip {
+        for c in c0..ranges.len() {
+            let text = texts[c].take();
+            let from = text.as_ref().map_or(counts[c], |t| t.from);
+            let mut row = starts[c];
+            if c > c0 && from > 0 {
+                // Rows this chunk read as numbers: read them again as text.
+                let (start, stop) = ranges[c];
+                let mut tok = Tok::new(&buf[..stop], start);
+                while row < starts[c] + from && tok.start_record() {
+                    tok.read_record(&mut spans);
+                    if skipped(&spans, n_cols) {
+                        continue;
+                    }
                     let f = tok.field(&spans[j]);
                     codes[row] = if self.ctx.missing.contains(f) {
                         MISSING_CODE
@@ -871,10 +917,24 @@ impl<'a, 'q> Loader<'a, 'q> {
                     };
                     row += 1;
                 }
-                k += 1;
+            }
+            if let Some(text) = text {
+                let map: Vec<u32> = text
+                    .dict
+                    .levels
+                    .iter()
+                    .map(|l| b.intern(&String::from_utf8_lossy(l)))
+                    .collect();
+                let rows = &mut codes[starts[c] + from..starts[c] + counts[c]];
+                for (code, &local) in rows.iter_mut().zip(&text.codes) {
+                    *code = if local == MISSING_CODE {
+                        MISSING_CODE
+                    } else {
+                        map[local as usize]
+                    };
+                }
             }
         }
-        debug_assert_eq!(row, end);
         *b.codes_mut() = codes;
         self.stores[j] = Store::Text(b);
         self.ctx.kinds[j] = Kind::Text;
@@ -970,7 +1030,8 @@ fn run_parallel<T: Send, R: Send>(
     };
     std::thread::scope(|s| {
         for _ in 1..threads.min(n) {
-            s.spawn(work);
+            // Should a thread not start, the others take its share.
+            let _ = std::thread::Builder::new().spawn_scoped(s, work);
         }
         work();
     });
@@ -1019,86 +1080,105 @@ fn parse_chunk(ctx: &Ctx<'_, '_>, buf: &[u8], chunk: Chunk<'_>) -> Result<Vec<Co
         }
     };
     let buf = &buf[..end];
-    let plain = memchr(b'"', &buf[start..]).is_none();
-    let mut tok = Tok::new(buf, start);
-    let mut spans: Vec<Span> = Vec::with_capacity(n_cols + 1);
-    let mut k = 0usize;
-    while tok.start_record() {
-        let row = (row0 + k + 2) as u64;
-        let g = row0 + k;
-        let bit = 1u64 << (g % 64);
-        if plain {
-            // No quote in the chunk: each field is read and parsed in one go, straight
-            // from the text. A value's error waits until the record is known not to be
-            // ragged, since a ragged record is reported first.
-            if k >= rows {
-                return Err(miscount(ctx, row));
-            }
-            let n = buf.len();
-            let mut j = 0;
-            let mut pending = None;
-            loop {
-                let s = tok.pos;
-                let (e, fast) = match ctx.kinds.get(j) {
-                    Some(Kind::Number | Kind::Question(_)) => scan_number(buf, s),
-                    _ => (field_end(buf, s), None),
-                };
-                if j < n_cols && pending.is_none() {
-                    let f = &buf[s..e];
-                    let parse = || fast.or_else(|| parse_number(f));
-                    let r = put_field(ctx, j, f, parse, &mut outs[j], &mut done[j], k, row);
-                    match r {
-                        Ok(true) => cur[j] |= bit,
-                        Ok(false) => {}
-                        Err(err) => pending = Some(err),
-                    }
-                }
-                j += 1;
-                if e < n {
-                    tok.pos = e + 1;
-                    if buf[e] == b',' {
-                        continue;
-                    }
-                } else {
-                    tok.pos = e;
-                }
-                break;
-            }
-            if j != n_cols {
-                return Err(ragged(ctx, row, j));
-            }
-            if let Some(err) = pending {
-                return Err(err);
-            }
-        } else {
-            tok.read_record(&mut spans);
-            if spans.len() != n_cols {
-                if skipped(&spans, n_cols) {
-                    continue;
-                }
-                return Err(ragged(ctx, row, spans.len()));
-            }
-            if k >= rows {
-                return Err(miscount(ctx, row));
-            }
-            for (j, span) in spans.iter().enumerate() {
-                let f = tok.field(span);
-                let parse = || parse_number_fast(f);
-                if put_field(ctx, j, f, parse, &mut outs[j], &mut done[j], k, row)? {
-                    cur[j] |= bit;
-                }
-            }
-        }
-        k += 1;
-        if g % 64 == 63 {
-            flush(&mut outs, &mut done, &mut cur, g / 64);
-        }
-    }
+    let k = if memchr(b'"', &buf[start..]).is_some() {
+        parse_records::<true>(
+            ctx, buf, start, row0, rows, &mut outs, &mut done, &mut cur, &flush,
+        )?
+    } else {
+        parse_records::<false>(
+            ctx, buf, start, row0, rows, &mut outs, &mut done, &mut cur, &flush,
+        )?
+    };
     if k > 0 && (row0 + k - 1) % 64 != 63 {
         flush(&mut outs, &mut done, &mut cur, (row0 + k - 1) / 64);
     }
     debug_assert_eq!(k, rows);
     Ok(done)
+}
+
+/// Parses the records of `buf[start..]` as rows `row0..` (of at most `rows`) into `outs`;
+/// the number of rows. `QUOTES`: whether the text holds a quote (without, the quote
+/// checks are left out).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn parse_records<const QUOTES: bool>(
+    ctx: &Ctx<'_, '_>,
+    buf: &[u8],
+    start: usize,
+    row0: usize,
+    rows: usize,
+    outs: &mut [Out<'_>],
+    done: &mut [ColDone],
+    cur: &mut [u64],
+    flush: &impl Fn(&mut [Out<'_>], &mut [ColDone], &mut [u64], usize),
+) -> Result<usize> {
+    let n_cols = ctx.names.len();
+    let n = buf.len();
+    let mut tok = Tok::new(buf, start);
+    let mut k = 0usize;
+    while tok.start_record() {
+        let row = (row0 + k + 2) as u64;
+        if QUOTES && skipped_at(buf, tok.pos, n_cols) {
+            tok.pos += 2;
+            continue;
+        }
+        if k >= rows {
+            return Err(miscount(ctx, row));
+        }
+        let g = row0 + k;
+        let bit = 1u64 << (g % 64);
+        // Each field is read and parsed in one go, straight from the text (a quoted one
+        // from the scratch). A value's error waits until the record is known not to be
+        // ragged, since a ragged record is reported first.
+        let mut j = 0;
+        let mut pending = None;
+        loop {
+            let s = tok.pos;
+            let more;
+            let r = if QUOTES && s < n && buf[s] == b'"' {
+                tok.scratch.clear();
+                let (span, m) = tok.read_quoted();
+                more = m;
+                (j < n_cols && pending.is_none()).then(|| {
+                    let f = tok.field(&span);
+                    let parse = || parse_number_fast(f);
+                    put_field(ctx, j, f, parse, &mut outs[j], &mut done[j], k, row)
+                })
+            } else {
+                let (e, fast) = match ctx.kinds.get(j) {
+                    Some(Kind::Number | Kind::Question(_)) => scan_number(buf, s),
+                    _ => (field_end(buf, s), None),
+                };
+                more = e < n && buf[e] == b',';
+                tok.pos = (e + 1).min(n);
+                (j < n_cols && pending.is_none()).then(|| {
+                    let f = &buf[s..e];
+                    let parse = || fast.or_else(|| parse_number(f));
+                    put_field(ctx, j, f, parse, &mut outs[j], &mut done[j], k, row)
+                })
+            };
+            match r {
+                Some(Ok(true)) => cur[j] |= bit,
+                Some(Err(err)) => pending = Some(err),
+                _ => {}
+            }
+            j += 1;
+            if !more {
+                break;
+            }
+        }
+        if j != n_cols {
+            return Err(ragged(ctx, row, j));
+        }
+        if let Some(err) = pending {
+            return Err(err);
+        }
+        k += 1;
+        if g % 64 == 63 {
+            flush(outs, done, cur, g / 64);
+        }
+    }
+    Ok(k)
 }
 
 /// Stores field `f` of column `j` as row `k` of the chunk; true when the row holds a valid
@@ -1117,6 +1197,18 @@ fn put_field(
     row: u64,
 ) -> Result<bool> {
     match (out, ctx.kinds[j]) {
+        (Out::Num { .. }, Kind::Number) if col.text.is_some() => {
+            let Some(text) = &mut col.text else {
+                return Ok(false);
+            };
+            let code = if ctx.missing.contains(f) {
+                MISSING_CODE
+            } else {
+                text.dict.code(f).ok_or_else(|| not_utf8(ctx, row, j))?
+            };
+            text.codes.push(code);
+            Ok(false)
+        }
         (Out::Num { values, .. }, Kind::Number) => {
             if ctx.missing.contains(f) {
                 col.missing += 1;
@@ -1129,8 +1221,14 @@ fn put_field(
             } else if std::str::from_utf8(f).is_err() {
                 return Err(not_utf8(ctx, row, j));
             } else {
-                col.first_text.get_or_insert(k);
-                col.missing += 1;
+                // From here on the column is text (the simple reader's conversion).
+                let mut dict = LocalDict::default();
+                let code = dict.code(f).ok_or_else(|| not_utf8(ctx, row, j))?;
+                col.text = Some(LocalText {
+                    from: k,
+                    codes: vec![code],
+                    dict,
+                });
             }
             Ok(false)
         }
@@ -1254,6 +1352,25 @@ fn not_utf8(ctx: &Ctx<'_, '_>, row: u64, j: usize) -> DataError {
 mod tests {
     use super::*;
 
+    /// [`parse_number_fast`] and [`scan_number`] (on the field followed by each separator or
+    /// by nothing) agree with [`parse_number`] bit for bit.
+    fn check_number(c: &str) {
+        let want = parse_number(c.as_bytes()).map(f64::to_bits);
+        assert_eq!(
+            parse_number_fast(c.as_bytes()).map(f64::to_bits),
+            want,
+            "{c:?}"
+        );
+        for sep in ["", ",", "\n", "\r", ",9"] {
+            let text = format!("{c}{sep}");
+            let (end, fast) = scan_number(text.as_bytes(), 0);
+            assert_eq!(end, c.len(), "{text:?}");
+            if let Some(v) = fast {
+                assert_eq!(Some(v.to_bits()), want, "{text:?}");
+            }
+        }
+    }
+
     #[test]
     fn fast_numbers_match_the_standard_parser() {
         let cases = [
@@ -1295,9 +1412,7 @@ mod tests {
             "999999999999999999.9",
         ];
         for c in cases {
-            let fast = parse_number_fast(c.as_bytes()).map(f64::to_bits);
-            let std = parse_number(c.as_bytes()).map(f64::to_bits);
-            assert_eq!(fast, std, "{c:?}");
+            check_number(c);
         }
         // Every decimal with few digits, and random ones.
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -1321,9 +1436,7 @@ mod tests {
                     y = x.rotate_left(i as u32 % 64) | 1;
                 }
             }
-            let fast = parse_number_fast(s.as_bytes()).map(f64::to_bits);
-            let std = parse_number(s.as_bytes()).map(f64::to_bits);
-            assert_eq!(fast, std, "{s:?}");
+            check_number(&s);
         }
     }
 
@@ -1333,5 +1446,8 @@ mod tests {
         let (b, last) = scan_boundaries(text, 0, &[1, 12, 20]);
         assert_eq!(b, vec![10, 14, 22]);
         assert_eq!(last, Some(text.len()));
+        let (b, last) = scan_boundaries(b"a,b\r1,2\r\n3", 0, &[1, 5]);
+        assert_eq!(b, vec![4, 8]);
+        assert_eq!(last, Some(9));
     }
 }
