@@ -114,6 +114,9 @@ fn edge_cases_match_the_simple_reader() {
         "a,b\n1,2\n3\n",
         "a,b\n1,2\n\"\"\n3,4\n",
         "a\n\"\"\n1\n\n",
+        "a,b\r\n1,2\r\n\"\"\r\n3,4\r\n",
+        "a,b\r1,2\r\"\"\r3,4\r\"\"",
+        "a,b\n1,2\n\"\"\"\"\n\"\"x\n\"\" \n",
         "a\n1\n\n2\n",
         "a\n\n",
         "a,a\n1,2\n",
@@ -321,7 +324,8 @@ fn random_csv(rng: &mut Rng) -> Vec<u8> {
             out.extend_from_slice(end(rng).as_bytes());
         }
         if rng.chance(2) {
-            out.extend_from_slice(b"\"\"\n");
+            out.extend_from_slice(b"\"\"");
+            out.extend_from_slice(end(rng).as_bytes());
         }
     }
     if rng.chance(30) {
