@@ -37,6 +37,13 @@ impl Validity {
         }
     }
 
+    /// A bitmap from its words (bit `i % 64` of word `i / 64` set = row `i` valid; bits past
+    /// `len` clear), its length and its number of missing rows.
+    pub(crate) fn from_parts(bits: Vec<u64>, len: usize, missing: usize) -> Self {
+        debug_assert_eq!(bits.len(), len.div_ceil(64));
+        Self { bits, len, missing }
+    }
+
     /// Appends one row.
     pub fn push(&mut self, valid: bool) {
         if self.len.is_multiple_of(64) {
@@ -121,6 +128,12 @@ impl NumericColumn {
         col
     }
 
+    /// A column from its value slots and validity (of the same length).
+    pub(crate) fn from_parts(values: Vec<f64>, validity: Validity) -> Self {
+        debug_assert_eq!(values.len(), validity.len());
+        Self { values, validity }
+    }
+
     pub(crate) fn with_capacity(n: usize) -> Self {
         Self {
             values: Vec::with_capacity(n),
@@ -140,14 +153,6 @@ impl NumericColumn {
                 self.values.push(0.0);
                 self.validity.push(false);
             }
-        }
-    }
-
-    /// Appends another column's rows.
-    pub(crate) fn append(&mut self, other: &NumericColumn) {
-        self.values.extend_from_slice(&other.values);
-        for i in 0..other.len() {
-            self.validity.push(other.validity.is_valid(i));
         }
     }
 
@@ -273,7 +278,17 @@ pub(crate) struct CategoricalBuilder {
 
 impl CategoricalBuilder {
     pub(crate) fn push(&mut self, v: &str) {
-        let code = match self.index.get(v) {
+        let code = self.intern(v);
+        self.codes.push(code);
+    }
+
+    pub(crate) fn push_missing(&mut self) {
+        self.codes.push(MISSING_CODE);
+    }
+
+    /// The code of `v`, adding it as a level when new, without appending a row.
+    pub(crate) fn intern(&mut self, v: &str) -> u32 {
+        match self.index.get(v) {
             Some(&c) => c,
             None => {
                 let c = self.levels.len() as u32;
@@ -281,36 +296,13 @@ impl CategoricalBuilder {
                 self.index.insert(v.to_string(), c);
                 c
             }
-        };
-        self.codes.push(code);
+        }
     }
 
-    /// Appends another builder's rows, mapping its levels into this one's.
-    pub(crate) fn absorb(&mut self, other: CategoricalBuilder) {
-        let map: Vec<u32> = other
-            .levels
-            .iter()
-            .map(|l| match self.index.get(l) {
-                Some(&c) => c,
-                None => {
-                    let c = self.levels.len() as u32;
-                    self.levels.push(l.clone());
-                    self.index.insert(l.clone(), c);
-                    c
-                }
-            })
-            .collect();
-        self.codes.extend(other.codes.iter().map(|&c| {
-            if c == MISSING_CODE {
-                MISSING_CODE
-            } else {
-                map[c as usize]
-            }
-        }));
-    }
-
-    pub(crate) fn push_missing(&mut self) {
-        self.codes.push(MISSING_CODE);
+    /// The row codes so far, for writing rows in place (codes from [`Self::intern`] or
+    /// [`MISSING_CODE`]).
+    pub(crate) fn codes_mut(&mut self) -> &mut Vec<u32> {
+        &mut self.codes
     }
 
     /// Sorts the levels and remaps codes so that code order is level order.

@@ -2,6 +2,7 @@
 
 use super::Dataset;
 use super::column::{CategoricalBuilder, Column, NumericColumn};
+use super::csv_fast::CsvTuning;
 use super::error::{DataError, Result};
 use crate::questionnaire::{
     Code, Question, QuestionKind, Questionnaire, ResponseStorage, ValueProblem,
@@ -46,24 +47,16 @@ impl Default for CsvOptions<'_> {
 /// categorical. Columns that a questionnaire question claims must hold numbers that the
 /// question accepts.
 ///
+/// The file is read in blocks and each block parsed on all cores, straight into the
+/// columns (so memory holds the columns and one block of text); the result, and any error
+/// with the row it names, are those of reading the records one by one in file order.
+///
 /// # Errors
 /// [`DataError`] naming the file, the row (header = row 1), the column and the value:
 /// unreadable file, empty file, header only, duplicate column name, ragged row, text in a
 /// question's column, a code the question does not know, a value out of range.
 pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions<'_>) -> Result<Dataset> {
-    let path = path.as_ref();
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| DataError::Io {
-        file: name.clone(),
-        message: e.to_string(),
-    })?;
-    if let Some(dataset) = super::parallel::read_parallel(&bytes, options) {
-        if let Some(q) = options.questionnaire {
-            check_choices(&dataset, q, &name)?;
-        }
-        return Ok(dataset);
-    }
-    read_csv_from_reader(bytes.as_slice(), &name, options)
+    read_csv_tuned(path, options, &CsvTuning::default())
 }
 
 enum Builder<'q> {
@@ -77,6 +70,56 @@ enum Builder<'q> {
 /// # Errors
 /// As [`read_csv`].
 pub fn read_csv_from_reader<R: Read>(
+    reader: R,
+    file: &str,
+    options: &CsvOptions<'_>,
+) -> Result<Dataset> {
+    super::csv_fast::read(reader, file, options, &CsvTuning::default(), None)
+}
+
+/// [`read_csv`] with the parallel reader's blocks, chunks and threads set by hand.
+///
+/// # Errors
+/// As [`read_csv`].
+#[doc(hidden)]
+pub fn read_csv_tuned(
+    path: impl AsRef<Path>,
+    options: &CsvOptions<'_>,
+    tuning: &CsvTuning,
+) -> Result<Dataset> {
+    let path = path.as_ref();
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| DataError::Io {
+        file: name.clone(),
+        message: e.to_string(),
+    })?;
+    let size = file.metadata().ok().map(|m| m.len());
+    super::csv_fast::read(file, &name, options, tuning, size)
+}
+
+/// [`read_csv_from_reader`] with the parallel reader's blocks, chunks and threads set by
+/// hand (for tests that put chunk boundaries everywhere).
+///
+/// # Errors
+/// As [`read_csv`].
+#[doc(hidden)]
+pub fn read_csv_from_reader_tuned<R: Read>(
+    reader: R,
+    file: &str,
+    options: &CsvOptions<'_>,
+    tuning: &CsvTuning,
+) -> Result<Dataset> {
+    super::csv_fast::read(reader, file, options, tuning, None)
+}
+
+/// The simple reader: one thread, record by record through the `csv` crate. It defines
+/// what [`read_csv`] does and is kept as the reference that the parallel reader is tested
+/// against.
+///
+/// # Errors
+/// As [`read_csv`].
+#[doc(hidden)]
+pub fn read_csv_reference_from_reader<R: Read>(
     reader: R,
     file: &str,
     options: &CsvOptions<'_>,
@@ -240,7 +283,11 @@ pub fn read_csv_from_reader<R: Read>(
 
 /// Checks each respondent's choices of every multiple-response question present in the
 /// data (at most `max_choices`, an exclusive option alone), one pass per question.
-fn check_choices(data: &Dataset, questionnaire: &Questionnaire, file: &str) -> Result<()> {
+pub(super) fn check_choices(
+    data: &Dataset,
+    questionnaire: &Questionnaire,
+    file: &str,
+) -> Result<()> {
     for q in questionnaire.questions() {
         if !matches!(q.kind, QuestionKind::MultipleResponse { .. }) {
             continue;
@@ -286,7 +333,7 @@ fn check_choices(data: &Dataset, questionnaire: &Questionnaire, file: &str) -> R
     Ok(())
 }
 
-fn value_error(
+pub(super) fn value_error(
     file: &str,
     row: u64,
     column: &str,

@@ -18,12 +18,16 @@
 
 mod column;
 mod csv;
+mod csv_fast;
 mod error;
 mod factor;
-mod parallel;
 
 pub use column::{CategoricalColumn, Column, ColumnKind, MISSING_CODE, NumericColumn, Validity};
 pub use csv::{CsvOptions, read_csv, read_csv_from_reader};
+#[doc(hidden)]
+pub use csv::{read_csv_from_reader_tuned, read_csv_reference_from_reader, read_csv_tuned};
+#[doc(hidden)]
+pub use csv_fast::CsvTuning;
 pub use error::{DataError, Result};
 pub use factor::{Factor, Level};
 
