@@ -18,7 +18,8 @@
 //! | [`table`] | rendering: aligned text (Unicode widths), Markdown, CSV, JSON |
 //! | [`spec`] | the JSON analysis spec and its runner (the `survey-stats` command line) |
 //!
-//! A lower layer never imports a higher one.
+//! A lower layer never imports a higher one. [`cookbook`] has recipes for the common
+//! analyses; `DESIGN.md` explains the architecture as questions and answers.
 //!
 //! ## A tour
 //!
@@ -57,6 +58,7 @@
 //!
 //! Not yet: `svychisq`'s `lincom`; `svychisq` by domain in the spec.
 
+pub mod cookbook;
 pub mod data;
 pub mod design;
 pub mod estimate;
