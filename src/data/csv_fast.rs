@@ -456,10 +456,10 @@ fn skipped_at(buf: &[u8], pos: usize, n_cols: usize) -> bool {
         && buf.get(pos + 2).is_none_or(|&c| c == b'\n' || c == b'\r')
 }
 
-/// The number of rows in a chunk.
-fn count_records(chunk: &[u8], n_cols: usize) -> usize {
+/// The number of rows in a chunk, and whether it holds a quote.
+fn count_records(chunk: &[u8], n_cols: usize) -> (usize, bool) {
     if chunk.is_empty() {
-        return 0;
+        return (0, false);
     }
     if memchr(b'"', chunk).is_some() {
         let mut tok = Tok::new(chunk, 0);
@@ -472,7 +472,7 @@ fn count_records(chunk: &[u8], n_cols: usize) -> usize {
             tok.skip_record();
             n += 1;
         }
-        return n;
+        return (n, true);
     }
     // Without quotes a record is a run of bytes between line ends.
     let mut n = 0;
@@ -493,7 +493,7 @@ fn count_records(chunk: &[u8], n_cols: usize) -> usize {
     if !is_end(chunk[chunk.len() - 1]) {
         n += 1;
     }
-    n
+    (n, false)
 }
 
 /// The texts that mean "missing", with a quick test of their lengths.
@@ -576,7 +576,11 @@ pub(crate) fn parse_number_fast(f: &[u8]) -> Option<f64> {
     if n_digits == 0 || m > 1 << 53 {
         return parse_number(f);
     }
-    let v = m as f64 / POW10[frac];
+    let v = if frac == 0 {
+        m as f64
+    } else {
+        m as f64 / POW10[frac]
+    };
     Some(if neg { -v } else { v })
 }
 
@@ -760,6 +764,8 @@ struct ColDone {
 struct Chunk<'s> {
     start: usize,
     end: usize,
+    /// Whether the chunk holds a quote.
+    quotes: bool,
     /// Index of the first row among all data rows (0-based).
     row0: usize,
     rows: usize,
@@ -826,9 +832,10 @@ impl<'a, 'q> Loader<'a, 'q> {
     fn region(&mut self, buf: &[u8], edges: &[usize], remaining: Option<u64>) -> Result<()> {
         let n_cols = self.ctx.names.len();
         let ranges: Vec<(usize, usize)> = edges.windows(2).map(|w| (w[0], w[1])).collect();
-        let counts = run_parallel(self.threads, ranges.clone(), |(a, b)| {
+        let counted = run_parallel(self.threads, ranges.clone(), |(a, b)| {
             count_records(&buf[a..b], n_cols)
         });
+        let counts: Vec<usize> = counted.iter().map(|c| c.0).collect();
         let total: usize = counts.iter().sum();
         if total == 0 {
             return Ok(());
@@ -839,10 +846,11 @@ impl<'a, 'q> Loader<'a, 'q> {
         let first = self.filled;
         let mut chunks: Vec<Chunk<'_>> = Vec::with_capacity(ranges.len());
         let mut row0 = first;
-        for (&(start, end), &rows) in ranges.iter().zip(&counts) {
+        for (&(start, end), &(rows, quotes)) in ranges.iter().zip(&counted) {
             chunks.push(Chunk {
                 start,
                 end,
+                quotes,
                 row0,
                 rows,
                 outs: Vec::with_capacity(n_cols),
@@ -1141,6 +1149,7 @@ fn parse_chunk(ctx: &Ctx<'_, '_>, buf: &[u8], chunk: Chunk<'_>) -> Result<Vec<Co
     let Chunk {
         start,
         end,
+        quotes,
         row0,
         rows,
         mut outs,
@@ -1170,7 +1179,7 @@ fn parse_chunk(ctx: &Ctx<'_, '_>, buf: &[u8], chunk: Chunk<'_>) -> Result<Vec<Co
         }
     };
     let buf = &buf[..end];
-    let k = if memchr(b'"', &buf[start..]).is_some() {
+    let k = if quotes {
         parse_records::<true>(
             ctx, buf, start, row0, rows, &mut outs, &mut done, &mut cur, &flush,
         )?
@@ -1407,7 +1416,12 @@ fn scan_number(buf: &[u8], s: usize) -> (usize, Option<f64>) {
     if n_digits == 0 || n_digits > 19 || m > 1 << 53 {
         return (p, None);
     }
-    let v = m as f64 / POW10[frac];
+    // An integer needs no division (slow, and most fields are integers).
+    let v = if frac == 0 {
+        m as f64
+    } else {
+        m as f64 / POW10[frac]
+    };
     (p, Some(if neg { -v } else { v }))
 }
 
