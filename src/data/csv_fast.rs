@@ -89,7 +89,14 @@ pub(crate) fn read<R: Read>(
     tuning: &CsvTuning,
     size_hint: Option<u64>,
 ) -> Result<Dataset> {
-    let block = tuning.block_bytes.max(1);
+    // A small file needs no more than its size.
+    let block = match size_hint {
+        Some(size) => tuning
+            .block_bytes
+            .min(usize::try_from(size).unwrap_or(usize::MAX)),
+        None => tuning.block_bytes,
+    }
+    .max(1);
     let threads = tuning.threads().max(1);
     let mut buf: Vec<u8> = Vec::new();
     // At least the BOM's length, to see whether there is one.
@@ -177,7 +184,9 @@ fn fill<R: Read>(reader: &mut R, buf: &mut Vec<u8>, want: usize) -> std::io::Res
         return Ok(false);
     }
     let need = want - buf.len();
-    buf.reserve_exact(need);
+    // The buffer grows as the text comes (a short text is not given a whole block) and
+    // keeps its size for the next blocks.
+    buf.reserve(need.min(1 << 20));
     let got = reader.take(need as u64).read_to_end(buf)?;
     Ok(got < need)
 }
