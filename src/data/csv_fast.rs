@@ -279,7 +279,8 @@ fn scan_boundaries(buf: &[u8], from: usize, targets: &[usize]) -> (Vec<usize>, O
     }
 }
 
-/// Where one field lies: in the text itself, or (unquoted) in the tokenizer's scratch.
+/// Where one field lies: in the text itself, or (a quoted field, unescaped) in the
+/// tokenizer's scratch.
 #[derive(Clone, Copy, Debug)]
 struct Span {
     start: usize,
