@@ -234,6 +234,13 @@ impl CategoricalColumn {
         b.finish()
     }
 
+    /// A column from its codes and its levels (sorted, distinct; every code an index into
+    /// them or [`MISSING_CODE`]).
+    pub(crate) fn from_parts(codes: Vec<u32>, levels: Vec<String>) -> Self {
+        debug_assert!(levels.windows(2).all(|w| w[0] < w[1]));
+        Self { codes, levels }
+    }
+
     /// Code of each row (an index into [`CategoricalColumn::levels`], or [`MISSING_CODE`]).
     pub fn codes(&self) -> &[u32] {
         &self.codes
@@ -278,17 +285,7 @@ pub(crate) struct CategoricalBuilder {
 
 impl CategoricalBuilder {
     pub(crate) fn push(&mut self, v: &str) {
-        let code = self.intern(v);
-        self.codes.push(code);
-    }
-
-    pub(crate) fn push_missing(&mut self) {
-        self.codes.push(MISSING_CODE);
-    }
-
-    /// The code of `v`, adding it as a level when new, without appending a row.
-    pub(crate) fn intern(&mut self, v: &str) -> u32 {
-        match self.index.get(v) {
+        let code = match self.index.get(v) {
             Some(&c) => c,
             None => {
                 let c = self.levels.len() as u32;
@@ -296,13 +293,12 @@ impl CategoricalBuilder {
                 self.index.insert(v.to_string(), c);
                 c
             }
-        }
+        };
+        self.codes.push(code);
     }
 
-    /// The row codes so far, for writing rows in place (codes from [`Self::intern`] or
-    /// [`MISSING_CODE`]).
-    pub(crate) fn codes_mut(&mut self) -> &mut Vec<u32> {
-        &mut self.codes
+    pub(crate) fn push_missing(&mut self) {
+        self.codes.push(MISSING_CODE);
     }
 
     /// Sorts the levels and remaps codes so that code order is level order.

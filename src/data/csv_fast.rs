@@ -17,18 +17,27 @@
 //! field at its start, a UTF-8 BOM skipped at the start of the file), and every check and
 //! message is the simple reader's ([`super::csv::read_csv_reference_from_reader`]): each
 //! chunk stops at its first error and the error of the earliest chunk wins, so the error
-//! names the first offending row in file order. A column that turns out to hold text is
-//! converted as the simple reader does it (the numbers before its first text row become
-//! their `Display` text, the rows from there on keep their own text): the rows from that
-//! row to the end of the block are read again as text, later blocks read it as text.
+//! names the first offending row in file order.
+//!
+//! Text: each chunk codes a text column's values with its own dictionary; the dictionaries
+//! are merged once, at the end, by sorting all their values (which gives the sorted levels)
+//! and recoding each chunk's rows in parallel. A number column that meets text switches
+//! to text in that chunk from that row on; the merge then converts it as the simple reader
+//! does (the numbers before its first text row in file order become their `Display` text,
+//! the rows from there on keep their own text), reading again as text only the rows that
+//! later chunks of the same block had read as numbers. Later blocks read it as text.
+//!
+//! Numbers: plain decimals (`12`, `-3.25`) are read in the same pass that finds the end of
+//! the field, exactly (see [`parse_number_fast`]); others go to `str::parse`.
 //!
 //! Chunk boundaries: the block is scanned for quotes; without any, a chunk ends after a
-//! `\n` or `\r`. With quotes, the scan follows the quoting state from quote to quote (a quote opens
-//! a field only after a comma, a line end or at the start of a record; inside, `""` is a
-//! quote and any other quote closes), so a boundary never falls inside a quoted field.
+//! `\n` or `\r`. With quotes, the scan follows the quoting state from quote to quote (a
+//! quote opens a field only after a comma, a line end or at the start of a record; inside,
+//! `""` is a quote and any other quote closes), so a boundary never falls inside a quoted
+//! field. That scan is sequential, but jumps from quote to quote with `memchr`.
 
 use super::Dataset;
-use super::column::{CategoricalBuilder, Column, MISSING_CODE, NumericColumn, Validity};
+use super::column::{CategoricalColumn, Column, MISSING_CODE, NumericColumn, Validity};
 use super::csv::{CsvOptions, check_choices, parse_number, value_error};
 use super::error::{DataError, Result};
 use crate::questionnaire::Question;
@@ -80,7 +89,14 @@ pub(crate) fn read<R: Read>(
     tuning: &CsvTuning,
     size_hint: Option<u64>,
 ) -> Result<Dataset> {
-    let block = tuning.block_bytes.max(1);
+    // A small file needs no more than its size.
+    let block = match size_hint {
+        Some(size) => tuning
+            .block_bytes
+            .min(usize::try_from(size).unwrap_or(usize::MAX)),
+        None => tuning.block_bytes,
+    }
+    .max(1);
     let threads = tuning.threads().max(1);
     let mut buf: Vec<u8> = Vec::new();
     // At least the BOM's length, to see whether there is one.
@@ -109,7 +125,7 @@ pub(crate) fn read<R: Read>(
             let fields: Vec<&[u8]> = spans.iter().map(|s| tok.field(s)).collect();
             let names = header_names(&fields, file)?;
             pos = tok.pos;
-            break Loader::new(names, file, options, threads, tuning.min_chunk_bytes);
+            break Loader::new(names, file, options, threads);
         }
         if eof {
             return Err(DataError::EmptyFile {
@@ -168,7 +184,9 @@ fn fill<R: Read>(reader: &mut R, buf: &mut Vec<u8>, want: usize) -> std::io::Res
         return Ok(false);
     }
     let need = want - buf.len();
-    buf.reserve_exact(need);
+    // The buffer grows as the text comes (a short text is not given a whole block) and
+    // keeps its size for the next blocks.
+    buf.reserve(need.min(1 << 20));
     let got = reader.take(need as u64).read_to_end(buf)?;
     Ok(got < need)
 }
@@ -261,7 +279,8 @@ fn scan_boundaries(buf: &[u8], from: usize, targets: &[usize]) -> (Vec<usize>, O
     }
 }
 
-/// Where one field lies: in the text itself, or (unquoted) in the tokenizer's scratch.
+/// Where one field lies: in the text itself, or (a quoted field, unescaped) in the
+/// tokenizer's scratch.
 #[derive(Clone, Copy, Debug)]
 struct Span {
     start: usize,
@@ -447,10 +466,10 @@ fn skipped_at(buf: &[u8], pos: usize, n_cols: usize) -> bool {
         && buf.get(pos + 2).is_none_or(|&c| c == b'\n' || c == b'\r')
 }
 
-/// The number of rows in a chunk.
-fn count_records(chunk: &[u8], n_cols: usize) -> usize {
+/// The number of rows in a chunk, and whether it holds a quote.
+fn count_records(chunk: &[u8], n_cols: usize) -> (usize, bool) {
     if chunk.is_empty() {
-        return 0;
+        return (0, false);
     }
     if memchr(b'"', chunk).is_some() {
         let mut tok = Tok::new(chunk, 0);
@@ -463,7 +482,7 @@ fn count_records(chunk: &[u8], n_cols: usize) -> usize {
             tok.skip_record();
             n += 1;
         }
-        return n;
+        return (n, true);
     }
     // Without quotes a record is a run of bytes between line ends.
     let mut n = 0;
@@ -484,7 +503,7 @@ fn count_records(chunk: &[u8], n_cols: usize) -> usize {
     if !is_end(chunk[chunk.len() - 1]) {
         n += 1;
     }
-    n
+    (n, false)
 }
 
 /// The texts that mean "missing", with a quick test of their lengths.
@@ -567,7 +586,11 @@ pub(crate) fn parse_number_fast(f: &[u8]) -> Option<f64> {
     if n_digits == 0 || m > 1 << 53 {
         return parse_number(f);
     }
-    let v = m as f64 / POW10[frac];
+    let v = if frac == 0 {
+        m as f64
+    } else {
+        m as f64 / POW10[frac]
+    };
     Some(if neg { -v } else { v })
 }
 
@@ -579,7 +602,7 @@ enum Kind<'q> {
     Text,
 }
 
-/// A column as it fills: `values`/`bits` (or the builder's codes) are allocated for
+/// A column as it fills: `values`/`bits` (or the text store's codes) are allocated for
 /// `Loader::cap` rows, the first `Loader::filled` of which are read.
 enum Store {
     Num {
@@ -587,7 +610,7 @@ enum Store {
         bits: Vec<u64>,
         missing: usize,
     },
-    Text(CategoricalBuilder),
+    Text(TextStore),
 }
 
 /// One chunk's share of a column.
@@ -606,7 +629,6 @@ enum Out<'s> {
 #[derive(Default)]
 struct LocalDict {
     index: HashMap<Box<[u8]>, u32>,
-    levels: Vec<Box<[u8]>>,
 }
 
 impl LocalDict {
@@ -617,10 +639,116 @@ impl LocalDict {
             return Some(c);
         }
         std::str::from_utf8(f).ok()?;
-        let c = self.levels.len() as u32;
-        self.levels.push(f.into());
+        let c = self.index.len() as u32;
         self.index.insert(f.into(), c);
         Some(c)
+    }
+
+    /// The values in code order.
+    fn into_levels(self) -> Vec<Box<[u8]>> {
+        let mut levels: Vec<Box<[u8]>> = vec![Box::default(); self.index.len()];
+        for (text, code) in self.index {
+            levels[code as usize] = text;
+        }
+        levels
+    }
+}
+
+/// A text column as it fills: each run of rows (a segment) holds codes into its own list
+/// of values; [`TextStore::finish`] merges the lists, sorts the levels and recodes.
+#[derive(Default)]
+struct TextStore {
+    codes: Vec<u32>,
+    segments: Vec<Segment>,
+}
+
+/// Rows `start..start + len` of a text column, coded into `levels`.
+struct Segment {
+    start: usize,
+    len: usize,
+    levels: Vec<Box<[u8]>>,
+}
+
+impl TextStore {
+    fn push_segment(&mut self, start: usize, len: usize, dict: LocalDict) {
+        if len > 0 {
+            self.segments.push(Segment {
+                start,
+                len,
+                levels: dict.into_levels(),
+            });
+        }
+    }
+
+    /// The column of the first `n` rows: one dictionary of all segments' values, sorted,
+    /// and every row's code turned into its level's index (in parallel by segment).
+    fn finish(self, n: usize, threads: usize) -> CategoricalColumn {
+        let TextStore {
+            mut codes,
+            mut segments,
+        } = self;
+        codes.truncate(n);
+        codes.shrink_to_fit();
+        // Every segment's values, sorted by their first eight bytes and then in full (the
+        // order of `str`), so that equal values are neighbours; no hashing, and the
+        // comparisons rarely leave the sort keys.
+        let text = |s: u32, i: u32| &segments[s as usize].levels[i as usize][..];
+        let mut entries: Vec<(u64, u32, u32)> = segments
+            .iter()
+            .enumerate()
+            .flat_map(|(s, seg)| {
+                seg.levels.iter().enumerate().map(move |(i, l)| {
+                    let mut head = [0u8; 8];
+                    let k = l.len().min(8);
+                    head[..k].copy_from_slice(&l[..k]);
+                    (u64::from_be_bytes(head), s as u32, i as u32)
+                })
+            })
+            .collect();
+        entries.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| text(a.1, a.2).cmp(text(b.1, b.2)))
+        });
+        let mut maps: Vec<Vec<u32>> = segments.iter().map(|s| vec![0; s.levels.len()]).collect();
+        let mut levels: Vec<String> = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            let value = text(e.1, e.2);
+            let new = i == 0 || {
+                let p = entries[i - 1];
+                p.0 != e.0 || text(p.1, p.2) != value
+            };
+            if new {
+                levels.push(String::from_utf8_lossy(value).into_owned());
+            }
+            maps[e.1 as usize][e.2 as usize] = levels.len() as u32 - 1;
+        }
+        drop(entries);
+        // Recode each segment's rows.
+        let mut by_start: Vec<(usize, usize, Vec<u32>)> = segments
+            .iter()
+            .zip(maps)
+            .map(|(seg, map)| (seg.start, seg.len, map))
+            .collect();
+        segments.clear();
+        by_start.sort_unstable_by_key(|t| t.0);
+        let mut tasks = Vec::with_capacity(by_start.len());
+        let mut rest = &mut codes[..];
+        let mut at = 0;
+        for (start, len, map) in by_start {
+            let (_, tail) = std::mem::take(&mut rest).split_at_mut(start - at);
+            let (rows, tail) = tail.split_at_mut(len);
+            rest = tail;
+            at = start + len;
+            tasks.push((rows, map));
+        }
+        run_parallel(threads, tasks, |(rows, map)| {
+            for code in rows {
+                if *code != MISSING_CODE {
+                    *code = map[*code as usize];
+                }
+            }
+        });
+        CategoricalColumn::from_parts(codes, levels)
     }
 }
 
@@ -646,6 +774,8 @@ struct ColDone {
 struct Chunk<'s> {
     start: usize,
     end: usize,
+    /// Whether the chunk holds a quote.
+    quotes: bool,
     /// Index of the first row among all data rows (0-based).
     row0: usize,
     rows: usize,
@@ -669,13 +799,7 @@ struct Loader<'a, 'q> {
 }
 
 impl<'a, 'q> Loader<'a, 'q> {
-    fn new(
-        names: Vec<String>,
-        file: &'a str,
-        options: &CsvOptions<'q>,
-        threads: usize,
-        _min_chunk: usize,
-    ) -> Self {
+    fn new(names: Vec<String>, file: &'a str, options: &CsvOptions<'q>, threads: usize) -> Self {
         let kinds: Vec<Kind<'q>> = names
             .iter()
             .map(|n| {
@@ -691,7 +815,7 @@ impl<'a, 'q> Loader<'a, 'q> {
         let stores = kinds
             .iter()
             .map(|k| match k {
-                Kind::Text => Store::Text(CategoricalBuilder::default()),
+                Kind::Text => Store::Text(TextStore::default()),
                 _ => Store::Num {
                     values: Vec::new(),
                     bits: Vec::new(),
@@ -718,9 +842,10 @@ impl<'a, 'q> Loader<'a, 'q> {
     fn region(&mut self, buf: &[u8], edges: &[usize], remaining: Option<u64>) -> Result<()> {
         let n_cols = self.ctx.names.len();
         let ranges: Vec<(usize, usize)> = edges.windows(2).map(|w| (w[0], w[1])).collect();
-        let counts = run_parallel(self.threads, ranges.clone(), |(a, b)| {
+        let counted = run_parallel(self.threads, ranges.clone(), |(a, b)| {
             count_records(&buf[a..b], n_cols)
         });
+        let counts: Vec<usize> = counted.iter().map(|c| c.0).collect();
         let total: usize = counts.iter().sum();
         if total == 0 {
             return Ok(());
@@ -731,10 +856,11 @@ impl<'a, 'q> Loader<'a, 'q> {
         let first = self.filled;
         let mut chunks: Vec<Chunk<'_>> = Vec::with_capacity(ranges.len());
         let mut row0 = first;
-        for (&(start, end), &rows) in ranges.iter().zip(&counts) {
+        for (&(start, end), &(rows, quotes)) in ranges.iter().zip(&counted) {
             chunks.push(Chunk {
                 start,
                 end,
+                quotes,
                 row0,
                 rows,
                 outs: Vec::with_capacity(n_cols),
@@ -758,8 +884,8 @@ impl<'a, 'q> Loader<'a, 'q> {
                         });
                     }
                 }
-                Store::Text(b) => {
-                    let mut codes = &mut b.codes_mut()[first..first + total];
+                Store::Text(t) => {
+                    let mut codes = &mut t.codes[first..first + total];
                     for c in &mut chunks {
                         let (v, rest) = std::mem::take(&mut codes).split_at_mut(c.rows);
                         codes = rest;
@@ -799,21 +925,10 @@ impl<'a, 'q> Loader<'a, 'q> {
                         conversions.push((j, c));
                     }
                 }
-                Store::Text(b) => {
+                Store::Text(t) => {
                     for (c, d) in done.iter_mut().enumerate() {
-                        let Some(dict) = d[j].dict.take() else {
-                            continue;
-                        };
-                        let map: Vec<u32> = dict
-                            .levels
-                            .iter()
-                            .map(|l| b.intern(&String::from_utf8_lossy(l)))
-                            .collect();
-                        let (s, n) = (starts[c], counts[c]);
-                        for code in &mut b.codes_mut()[s..s + n] {
-                            if *code != MISSING_CODE {
-                                *code = map[*code as usize];
-                            }
+                        if let Some(dict) = d[j].dict.take() {
+                            t.push_segment(starts[c], counts[c], dict);
                         }
                     }
                 }
@@ -850,7 +965,7 @@ impl<'a, 'q> Loader<'a, 'q> {
                     grow(values, cap, 0.0);
                     grow(bits, cap.div_ceil(64), 0);
                 }
-                Store::Text(b) => grow(b.codes_mut(), cap, 0),
+                Store::Text(t) => grow(&mut t.codes, cap, 0),
             }
         }
         self.cap = cap;
@@ -872,26 +987,29 @@ impl<'a, 'q> Loader<'a, 'q> {
         c0: usize,
         mut texts: Vec<Option<LocalText>>,
     ) {
-        let Store::Num { values, bits, .. } = std::mem::replace(
-            &mut self.stores[j],
-            Store::Text(CategoricalBuilder::default()),
-        ) else {
+        let Store::Num { values, bits, .. } =
+            std::mem::replace(&mut self.stores[j], Store::Text(TextStore::default()))
+        else {
             return;
         };
-        let mut b = CategoricalBuilder::default();
-        let mut codes = vec![0u32; self.cap];
+        let mut store = TextStore {
+            codes: vec![0u32; self.cap],
+            segments: Vec::new(),
+        };
         let at = starts[c0] + texts[c0].as_ref().map_or(0, |t| t.from);
+        let mut dict = LocalDict::default();
         let mut seen: HashMap<u64, u32> = HashMap::new();
-        for (i, code) in codes.iter_mut().enumerate().take(at) {
+        for (i, code) in store.codes.iter_mut().enumerate().take(at) {
             *code = if bits[i / 64] >> (i % 64) & 1 != 0 {
                 let v = values[i];
                 *seen
                     .entry(v.to_bits())
-                    .or_insert_with(|| b.intern(&format!("{v}")))
+                    .or_insert_with(|| dict.code(format!("{v}").as_bytes()).unwrap_or(MISSING_CODE))
             } else {
                 MISSING_CODE
             };
         }
+        store.push_segment(0, at, dict);
         drop(values);
         drop(bits);
         let n_cols = self.ctx.names.len();
@@ -899,50 +1017,44 @@ impl<'a, 'q> Loader<'a, 'q> {
         for c in c0..ranges.len() {
             let text = texts[c].take();
             let from = text.as_ref().map_or(counts[c], |t| t.from);
-            let mut row = starts[c];
             if c > c0 && from > 0 {
                 // Rows this chunk read as numbers: read them again as text.
                 let (start, stop) = ranges[c];
                 let mut tok = Tok::new(&buf[..stop], start);
+                let mut dict = LocalDict::default();
+                let mut row = starts[c];
                 while row < starts[c] + from && tok.start_record() {
                     tok.read_record(&mut spans);
                     if skipped(&spans, n_cols) {
                         continue;
                     }
                     let f = tok.field(&spans[j]);
-                    codes[row] = if self.ctx.missing.contains(f) {
+                    store.codes[row] = if self.ctx.missing.contains(f) {
                         MISSING_CODE
                     } else {
-                        b.intern(&String::from_utf8_lossy(f))
+                        // The chunk's parse found every field UTF-8.
+                        dict.code(f).unwrap_or(MISSING_CODE)
                     };
                     row += 1;
                 }
+                store.push_segment(starts[c], from, dict);
             }
             if let Some(text) = text {
-                let map: Vec<u32> = text
-                    .dict
-                    .levels
-                    .iter()
-                    .map(|l| b.intern(&String::from_utf8_lossy(l)))
-                    .collect();
-                let rows = &mut codes[starts[c] + from..starts[c] + counts[c]];
-                for (code, &local) in rows.iter_mut().zip(&text.codes) {
-                    *code = if local == MISSING_CODE {
-                        MISSING_CODE
-                    } else {
-                        map[local as usize]
-                    };
-                }
+                let begin = starts[c] + text.from;
+                let end = starts[c] + counts[c];
+                debug_assert_eq!(text.codes.len(), end - begin);
+                store.codes[begin..end].copy_from_slice(&text.codes);
+                store.push_segment(begin, end - begin, text.dict);
             }
         }
-        *b.codes_mut() = codes;
-        self.stores[j] = Store::Text(b);
+        self.stores[j] = Store::Text(store);
         self.ctx.kinds[j] = Kind::Text;
     }
 
     fn finish(self, options: &CsvOptions<'_>) -> Result<Dataset> {
         let file = self.ctx.file;
         let n = self.filled;
+        let threads = self.threads;
         if n == 0 {
             return Err(DataError::HeaderOnly {
                 file: file.to_string(),
@@ -967,11 +1079,7 @@ impl<'a, 'q> Loader<'a, 'q> {
                         let validity = Validity::from_parts(bits, n, missing);
                         Column::Numeric(NumericColumn::from_parts(values, validity))
                     }
-                    Store::Text(mut b) => {
-                        b.codes_mut().truncate(n);
-                        b.codes_mut().shrink_to_fit();
-                        Column::Categorical(b.finish())
-                    }
+                    Store::Text(t) => Column::Categorical(t.finish(n, threads)),
                 };
                 (name, col)
             })
@@ -1051,6 +1159,7 @@ fn parse_chunk(ctx: &Ctx<'_, '_>, buf: &[u8], chunk: Chunk<'_>) -> Result<Vec<Co
     let Chunk {
         start,
         end,
+        quotes,
         row0,
         rows,
         mut outs,
@@ -1080,7 +1189,7 @@ fn parse_chunk(ctx: &Ctx<'_, '_>, buf: &[u8], chunk: Chunk<'_>) -> Result<Vec<Co
         }
     };
     let buf = &buf[..end];
-    let k = if memchr(b'"', &buf[start..]).is_some() {
+    let k = if quotes {
         parse_records::<true>(
             ctx, buf, start, row0, rows, &mut outs, &mut done, &mut cur, &flush,
         )?
@@ -1317,7 +1426,12 @@ fn scan_number(buf: &[u8], s: usize) -> (usize, Option<f64>) {
     if n_digits == 0 || n_digits > 19 || m > 1 << 53 {
         return (p, None);
     }
-    let v = m as f64 / POW10[frac];
+    // An integer needs no division (slow, and most fields are integers).
+    let v = if frac == 0 {
+        m as f64
+    } else {
+        m as f64 / POW10[frac]
+    };
     (p, Some(if neg { -v } else { v }))
 }
 

@@ -228,7 +228,21 @@ const NUMBERS: &[&str] = &[
     "-17.03",
     "+4",
 ];
-const TEXTS: &[&str] = &["x", "North", "é", "a b", "1a", "-", "NA ", "..", "South"];
+const TEXTS: &[&str] = &[
+    "x",
+    "North",
+    "é",
+    "a b",
+    "1a",
+    "-",
+    "NA ",
+    "..",
+    "South",
+    "Region North",
+    "Region North-East",
+    "Region North-West",
+    "x\u{0}",
+];
 const ODD: &[&str] = &[
     "\"a,b\"",
     "\"line\nbreak\"",
