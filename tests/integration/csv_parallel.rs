@@ -51,20 +51,27 @@ fn tunings() -> Vec<CsvTuning> {
         min_chunk_bytes,
         threads,
     };
+    // Threads are few where blocks are tiny (a block is about a record, and threads are
+    // started per block); chunks are up to four per thread.
     vec![
-        CsvTuning::default(),
         t(1, 1, 1),
-        t(2, 1, 3),
+        t(2, 1, 1),
         t(3, 1, 2),
-        t(7, 1, 4),
-        t(16, 2, 2),
-        t(64, 1, 3),
+        t(7, 1, 2),
+        t(16, 2, 3),
+        t(64, 1, 4),
         t(1 << 20, 1, 4),
+        CsvTuning::default(),
     ]
 }
 
 /// Asserts that the parallel reader (with every tuning) and the simple one agree on `text`.
 fn assert_same(text: &[u8], options: &CsvOptions<'_>) {
+    assert_same_with(text, options, &tunings());
+}
+
+/// As [`assert_same`], with the given tunings.
+fn assert_same_with(text: &[u8], options: &CsvOptions<'_>, tunings: &[CsvTuning]) {
     let want = describe(read_csv_reference_from_reader(text, "t.csv", options));
     let got = describe(read_csv_from_reader(text, "t.csv", options));
     assert_eq!(
@@ -73,8 +80,8 @@ fn assert_same(text: &[u8], options: &CsvOptions<'_>) {
         "default reader, input {:?}",
         String::from_utf8_lossy(text)
     );
-    for tuning in tunings() {
-        let got = describe(read_csv_from_reader_tuned(text, "t.csv", options, &tuning));
+    for tuning in tunings {
+        let got = describe(read_csv_from_reader_tuned(text, "t.csv", options, tuning));
         assert_eq!(
             got,
             want,
@@ -365,8 +372,9 @@ fn random_files_match_the_simple_reader() {
             ..CsvOptions::default()
         },
     ];
+    let all = tunings();
     let mut outcomes = std::collections::BTreeMap::new();
-    for case in 0..1500 {
+    for case in 0..600 {
         let text = random_csv(&mut rng);
         let options = &options[case % options.len()];
         let outcome = match read_csv_reference_from_reader(&text[..], "t.csv", options) {
@@ -386,13 +394,17 @@ fn random_files_match_the_simple_reader() {
                 .to_string(),
         };
         *outcomes.entry(outcome).or_insert(0) += 1;
-        assert_same(&text, options);
+        // Three of the tunings per case, in turn.
+        let some: Vec<CsvTuning> = (0..3)
+            .map(|i| all[(case + i * 3) % all.len()].clone())
+            .collect();
+        assert_same_with(&text, options, &some);
     }
     // The cases cover successes of both kinds and each error.
     eprintln!("{outcomes:?}");
     for kind in ["text", "numbers", "RaggedRow", "Malformed", "HeaderOnly"] {
         assert!(
-            outcomes.get(kind).copied().unwrap_or(0) >= 20,
+            outcomes.get(kind).copied().unwrap_or(0) >= 5,
             "{kind}: {outcomes:?}"
         );
     }
@@ -437,13 +449,13 @@ fn questionnaire_errors_name_the_first_bad_row() {
     };
     let mut rng = Rng(7);
     let mut errors = 0;
-    for case in 0..300 {
+    for case in 0..120 {
         let text = questionnaire_csv(&mut rng, 1 + case % 60, [0, 1, 3, 10][case % 4]);
         errors +=
             read_csv_reference_from_reader(text.as_bytes(), "t.csv", &options).is_err() as usize;
         assert_same(text.as_bytes(), &options);
     }
-    assert!(errors > 50, "too few invalid cases ({errors})");
+    assert!(errors > 20, "too few invalid cases ({errors})");
 }
 
 /// A larger file: numbers in every column but one of quoted text, a column that turns to
