@@ -344,7 +344,7 @@ mod invariants {
                     let (s1, p1) = run(r, c, &p, &v, statistic);
                     assert_close(s1, s0, 1e-9, 1e-12, &format!("{statistic:?} statistic"));
                     // The saddlepoint is a root found to uniroot's tolerance, as in R.
-                    let rel = if statistic == ChisqStatistic::Saddlepoint { 1e-5 } else { 1e-7 };
+                    let rel = if statistic == ChisqStatistic::Saddlepoint { 1e-4 } else { 1e-7 };
                     assert_close(p1, p0, rel, 1e-12, &format!("{statistic:?} p-value"));
                 }
             }
