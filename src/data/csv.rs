@@ -142,25 +142,8 @@ pub fn read_csv_reference_from_reader<R: Read>(
             file: file.to_string(),
         });
     }
-    let mut names: Vec<String> = Vec::with_capacity(record.len());
-    for field in record.iter() {
-        let name = std::str::from_utf8(field)
-            .map_err(|e| DataError::Malformed {
-                file: file.to_string(),
-                row: 1,
-                message: format!("header is not UTF-8: {e}"),
-            })?
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .to_string();
-        if names.contains(&name) {
-            return Err(DataError::DuplicateColumn {
-                file: file.to_string(),
-                column: name,
-            });
-        }
-        names.push(name);
-    }
+    let fields: Vec<&[u8]> = record.iter().collect();
+    let names = header_names(&fields, file)?;
     let mut builders: Vec<Builder<'_>> = names
         .iter()
         .map(|n| {
@@ -366,4 +349,28 @@ pub(super) fn value_error(
 #[inline]
 pub(super) fn parse_number(field: &[u8]) -> Option<f64> {
     std::str::from_utf8(field).ok()?.trim().parse().ok()
+}
+
+/// The header's names, (UTF-8, trimmed, no BOM, distinct).
+pub(super) fn header_names(fields: &[&[u8]], file: &str) -> Result<Vec<String>> {
+    let mut names: Vec<String> = Vec::with_capacity(fields.len());
+    for field in fields {
+        let name = std::str::from_utf8(field)
+            .map_err(|e| DataError::Malformed {
+                file: file.to_string(),
+                row: 1,
+                message: format!("header is not UTF-8: {e}"),
+            })?
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_string();
+        if names.contains(&name) {
+            return Err(DataError::DuplicateColumn {
+                file: file.to_string(),
+                column: name,
+            });
+        }
+        names.push(name);
+    }
+    Ok(names)
 }

@@ -38,7 +38,7 @@
 
 use super::Dataset;
 use super::column::{CategoricalColumn, Column, MISSING_CODE, NumericColumn, Validity};
-use super::csv::{CsvOptions, check_choices, parse_number, value_error};
+use super::csv::{CsvOptions, check_choices, header_names, parse_number, value_error};
 use super::error::{DataError, Result};
 use crate::questionnaire::Question;
 use memchr::{memchr, memchr_iter, memchr2, memchr2_iter, memrchr2};
@@ -197,30 +197,6 @@ fn io_error(file: &str, row: u64, e: std::io::Error) -> DataError {
         row,
         message: ::csv::Error::from(e).to_string(),
     }
-}
-
-/// The header's names, as the simple reader makes them (UTF-8, trimmed, no BOM, distinct).
-fn header_names(fields: &[&[u8]], file: &str) -> Result<Vec<String>> {
-    let mut names: Vec<String> = Vec::with_capacity(fields.len());
-    for field in fields {
-        let name = std::str::from_utf8(field)
-            .map_err(|e| DataError::Malformed {
-                file: file.to_string(),
-                row: 1,
-                message: format!("header is not UTF-8: {e}"),
-            })?
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .to_string();
-        if names.contains(&name) {
-            return Err(DataError::DuplicateColumn {
-                file: file.to_string(),
-                column: name,
-            });
-        }
-        names.push(name);
-    }
-    Ok(names)
 }
 
 /// Record boundaries in `buf[from..]`, where `from` starts a record: for each target (in
