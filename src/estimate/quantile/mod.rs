@@ -74,17 +74,16 @@ pub fn quantiles(
         None => RowStatus::Missing,
     });
     let mut out = Vec::with_capacity(passes.len() * probs.len());
-    for (d, pass) in passes.iter().enumerate() {
-        let in_domain = |row: usize| domains.code_of(row) == Some(d);
-        let (mut x, mut w) = (Vec::new(), Vec::new());
-        for (row, &weight) in weights.iter().enumerate() {
-            if in_domain(row)
-                && let Some(v) = in_base(row)
-            {
-                x.push(v);
-                w.push(weight);
-            }
+    // Each domain's base values and weights, gathered in one pass over the rows.
+    let mut samples: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); passes.len()];
+    for (row, &weight) in weights.iter().enumerate() {
+        if let (Some(d), Some(v)) = (domains.code_of(row), in_base(row)) {
+            samples[d].0.push(v);
+            samples[d].1.push(weight);
         }
+    }
+    for ((d, pass), (x, w)) in passes.iter().enumerate().zip(samples) {
+        let in_domain = |row: usize| domains.code_of(row) == Some(d);
         let df = degrees_of_freedom(design, pass, options, domains.is_by());
         let settings = QuantileSettings {
             rule,
