@@ -105,8 +105,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sizes
     };
     println!(
-        "{:>10}  {:<26} {:>9} {:>8} {:>12} {:>9} {:>9}",
-        "rows", "job", "seconds", "ns/row", "rows/s", "baseline", "ratio"
+        "{:>10}  {:<26} {:>9} {:>8} {:>12} {:>9} {:>7} {:>9} {:>7}",
+        "rows", "job", "seconds", "ns/row", "rows/s", "baseline", "ratio", "C (issue)", "ratio"
     );
     for n in sizes {
         let synth = synth::generate(n);
@@ -136,6 +136,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let strata = design.stratum_of_psu().to_vec();
         let ns = design.n_strata();
         let w = design.weights().as_slice().to_vec();
+        // The jobs run on rows grouped by PSU (the baselines above keep the file's random
+        // PSU order, as the issue's C figures do).
+        let mut data = data;
+        let t = Instant::now();
+        let design = Design::new_grouped(&mut data, &options)?;
+        report(
+            n,
+            "build design + group rows",
+            t.elapsed().as_secs_f64(),
+            None,
+        );
         let whole = Domains::whole();
         let wald = EstimateOptions {
             method: ProportionMethod::Mean,
@@ -293,14 +304,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// The issue's single-pass C figures (seconds, 2-core machine) for 1M and 10M rows.
+fn c_reference(job: &str, n: usize) -> Option<f64> {
+    let (one, ten) = match job.get(..2)? {
+        "J1" => (0.0024, 0.095),
+        "J2" => (0.0021, 0.023),
+        "J3" => (0.0020, 0.025),
+        "J4" => (0.0041, 0.137),
+        "J5" => (0.0035, 0.134),
+        "J6" => (0.0018, 0.018),
+        "bu" if job == "build design" => (0.011, 0.16),
+        _ => return None,
+    };
+    match n {
+        1_000_000 => Some(one),
+        10_000_000 => Some(ten),
+        _ => None,
+    }
+}
+
 fn report(n: usize, job: &str, secs: f64, baseline: Option<f64>) {
     let ns_row = secs * 1e9 / n as f64;
-    let (b, ratio) = match baseline {
+    let ratio = |b: Option<f64>| match b {
         Some(b) => (format!("{b:.4}"), format!("{:.1}x", secs / b)),
         None => (String::new(), String::new()),
     };
+    let (b, r) = ratio(baseline);
+    let (c, rc) = ratio(c_reference(job, n));
     println!(
-        "{n:>10}  {job:<26} {secs:>9.4} {ns_row:>8.1} {:>12.3e} {b:>9} {ratio:>9}",
+        "{n:>10}  {job:<26} {secs:>9.4} {ns_row:>8.1} {:>12.3e} {b:>9} {r:>7} {c:>9} {rc:>7}",
         n as f64 / secs
     );
 }

@@ -96,6 +96,9 @@ fn estimate(args: &[String]) -> Result<(), String> {
     if timings {
         eprintln!("load_seconds={:.6}", out.load_seconds);
         eprintln!("estimate_seconds={:.6}", out.estimate_seconds);
+        for (step, secs) in &out.step_seconds {
+            eprintln!("  {step}_seconds={secs:.6}");
+        }
     }
     Ok(())
 }

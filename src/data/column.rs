@@ -174,6 +174,16 @@ impl NumericColumn {
         }
     }
 
+    /// Puts `values` in place of the column's values (handing the old ones back in
+    /// `values`), with a new validity when given.
+    pub(crate) fn swap_values(&mut self, values: &mut Vec<f64>, validity: Option<Validity>) {
+        debug_assert_eq!(values.len(), self.values.len());
+        std::mem::swap(&mut self.values, values);
+        if let Some(v) = validity {
+            self.validity = v;
+        }
+    }
+
     /// The stored values; a missing row holds `0.0` or a non-finite number (consult
     /// [`NumericColumn::validity`]).
     pub fn values(&self) -> &[f64] {
@@ -239,6 +249,12 @@ impl CategoricalColumn {
     pub(crate) fn from_parts(codes: Vec<u32>, levels: Vec<String>) -> Self {
         debug_assert!(levels.windows(2).all(|w| w[0] < w[1]));
         Self { codes, levels }
+    }
+
+    /// Puts `codes` in place of the column's codes, handing the old ones back.
+    pub(crate) fn swap_codes(&mut self, codes: &mut Vec<u32>) {
+        debug_assert_eq!(codes.len(), self.codes.len());
+        std::mem::swap(&mut self.codes, codes);
     }
 
     /// Code of each row (an index into [`CategoricalColumn::levels`], or [`MISSING_CODE`]).

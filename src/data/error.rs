@@ -143,4 +143,12 @@ pub enum DataError {
         /// Rows of this column.
         found: usize,
     },
+    /// A row order that does not list every row exactly once.
+    #[error("a row order must list each of the {rows} rows once: {problem}")]
+    NotAPermutation {
+        /// Rows of the dataset.
+        rows: usize,
+        /// What is wrong with the order.
+        problem: String,
+    },
 }

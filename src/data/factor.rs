@@ -29,6 +29,11 @@ pub struct Factor<'a> {
 }
 
 impl<'a> Factor<'a> {
+    /// The codes, owned (no copy when the factor was computed rather than borrowed).
+    pub fn into_codes(self) -> Vec<u32> {
+        self.codes.into_owned()
+    }
+
     /// The categorical view of a column. Text columns are borrowed; numeric columns are
     /// coded in one pass (a lookup table for small integer codes, binary search otherwise).
     pub fn of(column: &'a Column) -> Self {

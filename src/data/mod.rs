@@ -21,6 +21,7 @@ mod csv;
 mod csv_fast;
 mod error;
 mod factor;
+mod permute;
 
 pub use column::{CategoricalColumn, Column, ColumnKind, MISSING_CODE, NumericColumn, Validity};
 pub use csv::{CsvOptions, read_csv, read_csv_from_reader};
@@ -30,6 +31,7 @@ pub use csv::{read_csv_from_reader_tuned, read_csv_reference_from_reader, read_c
 pub use csv_fast::CsvTuning;
 pub use error::{DataError, Result};
 pub use factor::{Factor, Level};
+pub(crate) use permute::gather_into;
 
 use std::collections::HashMap;
 
@@ -71,6 +73,10 @@ impl Dataset {
             ds.columns.push(col);
         }
         Ok(ds)
+    }
+
+    fn columns_mut(&mut self) -> impl Iterator<Item = &mut Column> {
+        self.columns.iter_mut()
     }
 
     /// Number of rows.

@@ -33,24 +33,51 @@ pub(crate) enum Projection {
     },
     /// R's ten alternating sweeps over raking margins.
     Sweeps {
-        margins: Vec<SweepMargin>,
+        sweeps: Sweeps,
         /// `cross[a·q + b]`: `Σ_{k ∈ cell a ∩ cell b} psw_a(k)/psw_b(k)` over the margins'
-        /// cells laid end to end.
+        /// categories laid end to end.
         cross: Vec<f64>,
-        /// Rows per cell, laid end to end.
+        /// Rows per category, laid end to end.
         counts: Vec<f64>,
     },
 }
 
-/// One raking margin as R's variance uses it.
+/// Raking margins as R's variance uses them. Each margin's weights of the last sweep
+/// (`psw_m`) are the raked weights times a factor of the row's cell of the margins'
+/// cross-classification, so they are kept as one weight column and a small table.
 #[derive(Debug, Clone)]
-pub(crate) struct SweepMargin {
-    /// Cell of each row.
+pub(crate) struct Sweeps {
+    /// Cross-classification cell of each row.
     pub(crate) cell: Vec<u32>,
-    /// Number of cells.
-    pub(crate) n_cells: usize,
-    /// Weights right after this margin in the last sweep.
-    pub(crate) psw: Vec<f64>,
+    /// Each margin's category of each cell, `n_cells × margins`.
+    pub(crate) cell_codes: Vec<u32>,
+    /// Number of categories of each margin.
+    pub(crate) n_codes: Vec<usize>,
+    /// `psw_m / raked` per cell and margin, `n_cells × margins` (0 where the raked weight
+    /// is 0).
+    pub(crate) ratio: Vec<f64>,
+    /// The raked weights (the last margin's weights of the last sweep).
+    pub(crate) raked: std::sync::Arc<Vec<f64>>,
+}
+
+impl Sweeps {
+    fn margins(&self) -> usize {
+        self.n_codes.len()
+    }
+
+    /// `psw_m` of `row` for each margin, with the margin's category.
+    #[inline]
+    fn row(&self, row: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let m = self.margins();
+        let c = self.cell[row] as usize;
+        let raked = self.raked[row];
+        (0..m).map(move |j| {
+            (
+                self.cell_codes[c * m + j] as usize,
+                raked * self.ratio[c * m + j],
+            )
+        })
+    }
 }
 
 /// The calibration steps of a design, in order, with their per-unit loadings and the
@@ -92,25 +119,38 @@ impl Projection {
         }
     }
 
-    /// R's raking sweeps over `margins`.
-    pub(crate) fn sweeps(margins: Vec<SweepMargin>) -> Projection {
-        let q: usize = margins.iter().map(|m| m.n_cells).sum();
-        let offsets = offsets(&margins);
+    /// R's raking sweeps.
+    pub(crate) fn sweeps(sweeps: Sweeps) -> Projection {
+        let m = sweeps.margins();
+        let q: usize = sweeps.n_codes.iter().sum();
+        let offsets = offsets(&sweeps.n_codes);
+        let n_cells = sweeps.cell_codes.len() / m.max(1);
+        // Rows and rows of positive weight per cell: the cross moments depend on the
+        // row only through its cell.
+        let (mut rows, mut positive) = (vec![0.0; n_cells], vec![0.0; n_cells]);
+        for (&c, &w) in sweeps.cell.iter().zip(sweeps.raked.iter()) {
+            rows[c as usize] += 1.0;
+            if w > 0.0 {
+                positive[c as usize] += 1.0;
+            }
+        }
         let mut cross = vec![0.0; q * q];
         let mut counts = vec![0.0; q];
-        let n = margins.first().map_or(0, |m| m.cell.len());
-        for k in 0..n {
-            for (a, ma) in margins.iter().enumerate() {
-                let ia = offsets[a] + ma.cell[k] as usize;
-                counts[ia] += 1.0;
-                for (b, mb) in margins.iter().enumerate() {
-                    let ib = offsets[b] + mb.cell[k] as usize;
-                    cross[ia * q + ib] += ma.psw[k] / mb.psw[k];
+        for c in 0..n_cells {
+            let at = |j: usize| offsets[j] + sweeps.cell_codes[c * m + j] as usize;
+            for a in 0..m {
+                counts[at(a)] += rows[c];
+                if positive[c] == 0.0 {
+                    continue;
+                }
+                for b in 0..m {
+                    cross[at(a) * q + at(b)] +=
+                        positive[c] * sweeps.ratio[c * m + a] / sweeps.ratio[c * m + b];
                 }
             }
         }
         Projection::Sweeps {
-            margins,
+            sweeps,
             cross,
             counts,
         }
@@ -124,31 +164,32 @@ impl Projection {
     }
 }
 
-fn offsets(margins: &[SweepMargin]) -> Vec<usize> {
-    let mut out = Vec::with_capacity(margins.len());
+fn offsets(n_codes: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(n_codes.len());
     let mut at = 0;
-    for m in margins {
+    for n in n_codes {
         out.push(at);
-        at += m.n_cells;
+        at += n;
     }
     out
 }
 
 impl Projection {
-    /// The row's loadings: `w_s·x` (GREG) or `psw_m` at each margin's cell (sweeps).
-    fn row_loads(&self, row: usize, out: &mut [f64]) {
+    /// Adds the row's loadings to `out`: `w_s·x` (GREG) or `psw_m` at each margin's
+    /// category (sweeps).
+    #[inline]
+    fn add_row_loads(&self, row: usize, out: &mut [f64]) {
         match self {
             Projection::Greg { p, x, w_step, .. } => {
                 for (o, xi) in out.iter_mut().zip(&x[row * p..(row + 1) * p]) {
-                    *o = w_step[row] * xi;
+                    *o += w_step[row] * xi;
                 }
             }
-            Projection::Sweeps { margins, .. } => {
-                out.iter_mut().for_each(|o| *o = 0.0);
+            Projection::Sweeps { sweeps, .. } => {
                 let mut at = 0;
-                for m in margins {
-                    out[at + m.cell[row] as usize] = m.psw[row];
-                    at += m.n_cells;
+                for ((code, psw), n) in sweeps.row(row).zip(&sweeps.n_codes) {
+                    out[at + code] += psw;
+                    at += n;
                 }
             }
         }
@@ -174,16 +215,12 @@ impl Projection {
                     *o = scale * xi;
                 }
             }
-            Projection::Sweeps { margins, .. } => {
+            Projection::Sweeps { sweeps, .. } => {
                 out.iter_mut().for_each(|o| *o = 0.0);
                 let mut at = 0;
-                for m in margins {
-                    out[at + m.cell[row] as usize] = if m.psw[row] > 0.0 {
-                        weight / m.psw[row]
-                    } else {
-                        0.0
-                    };
-                    at += m.n_cells;
+                for ((code, psw), n) in sweeps.row(row).zip(&sweeps.n_codes) {
+                    out[at + code] = if psw > 0.0 { weight / psw } else { 0.0 };
+                    at += n;
                 }
             }
         }
@@ -197,16 +234,16 @@ impl Projection {
                 .map(|i| (0..q).map(|j| inverse[i * q + j] * moments[j]).sum())
                 .collect(),
             Projection::Sweeps {
-                margins,
+                sweeps,
                 cross,
                 counts,
             } => {
-                let offsets = offsets(margins);
+                let offsets = offsets(&sweeps.n_codes);
                 let mut s = moments.to_vec();
                 let mut gamma = vec![0.0; q];
                 for _ in 0..10 {
-                    for (m, margin) in margins.iter().enumerate() {
-                        let range = offsets[m]..offsets[m] + margin.n_cells;
+                    for (m, n) in sweeps.n_codes.iter().enumerate() {
+                        let range = offsets[m]..offsets[m] + n;
                         let delta: Vec<f64> =
                             range.clone().map(|a| s[a] / counts[a].max(1.0)).collect();
                         for (a, d) in range.zip(&delta) {
@@ -237,28 +274,32 @@ impl Calibration {
         let units = design.variance_unit_of_row();
         let w = design.weights().as_slice();
         let mut unit_loads = vec![0.0; design.n_variance_units() * q];
-        let mut chain = vec![0.0; q * q];
-        let (mut loads, mut factors) = (vec![0.0; q], vec![0.0; q]);
         for (row, &u) in units.iter().enumerate() {
+            let loads = &mut unit_loads[u as usize * q..(u as usize + 1) * q];
             for (s, step) in steps.iter().enumerate() {
-                let range = offsets[s]..offsets[s] + step.q();
-                step.row_loads(row, &mut loads[range.clone()]);
-                step.row_factors(row, w[row], &mut factors[range]);
+                step.add_row_loads(row, &mut loads[offsets[s]..offsets[s] + step.q()]);
             }
-            for (d, l) in unit_loads[u as usize * q..(u as usize + 1) * q]
-                .iter_mut()
-                .zip(&loads)
-            {
-                *d += l;
-            }
-            if steps.len() > 1 && w[row] > 0.0 {
+        }
+        let mut chain = vec![0.0; q * q];
+        if steps.len() > 1 {
+            let (mut loads, mut factors) = (vec![0.0; q], vec![0.0; q]);
+            for (row, &wr) in w.iter().enumerate() {
+                if wr <= 0.0 {
+                    continue;
+                }
+                loads.iter_mut().for_each(|l| *l = 0.0);
+                for (s, step) in steps.iter().enumerate() {
+                    let range = offsets[s]..offsets[s] + step.q();
+                    step.add_row_loads(row, &mut loads[range.clone()]);
+                    step.row_factors(row, wr, &mut factors[range]);
+                }
                 for (s, step) in steps.iter().enumerate().skip(1) {
                     for a in offsets[s]..offsets[s] + step.q() {
                         if factors[a] == 0.0 {
                             continue;
                         }
                         for b in 0..offsets[s] {
-                            chain[a * q + b] += factors[a] * loads[b] / w[row];
+                            chain[a * q + b] += factors[a] * loads[b] / wr;
                         }
                     }
                 }
@@ -283,6 +324,36 @@ impl Calibration {
     /// The same chain for the design's (new) weights.
     pub(crate) fn reloaded(self, design: &Design) -> Calibration {
         Calibration::new(design, self.steps)
+    }
+
+    /// When every row's moment factors depend only on a cell of the row (raking, as the
+    /// design's last and only step, with the raked weights): the cell of each row and the
+    /// number of cells. A pass may then sum values per cell and apply
+    /// [`Calibration::cell_factors`] once per cell instead of once per row.
+    pub(crate) fn cells(&self, weights: &super::Weights) -> Option<(&[u32], usize)> {
+        match self.steps.as_slice() {
+            [Projection::Sweeps { sweeps, .. }] if weights.is_shared(&sweeps.raked) => {
+                Some((&sweeps.cell, sweeps.ratio.len() / sweeps.margins().max(1)))
+            }
+            _ => None,
+        }
+    }
+
+    /// The moment factors of the rows of positive weight in `cell` (see
+    /// [`Calibration::cells`]): `w/psw_m = 1/ratio_m` at each margin's category.
+    pub(crate) fn cell_factors(&self, cell: usize, out: &mut [f64]) {
+        out.iter_mut().for_each(|o| *o = 0.0);
+        if let [Projection::Sweeps { sweeps, .. }] = self.steps.as_slice() {
+            let m = sweeps.margins();
+            let mut at = 0;
+            for (j, n) in sweeps.n_codes.iter().enumerate() {
+                let ratio = sweeps.ratio[cell * m + j];
+                if ratio > 0.0 {
+                    out[at + sweeps.cell_codes[cell * m + j] as usize] = 1.0 / ratio;
+                }
+                at += n;
+            }
+        }
     }
 
     /// The row's moment factors of every step (see [`Projection`]).

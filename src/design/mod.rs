@@ -21,10 +21,11 @@
 
 mod calibration;
 mod error;
+mod grouping;
 mod replicates;
 mod weights;
 
-pub(crate) use calibration::{Calibration, Projection, SweepMargin};
+pub(crate) use calibration::{Calibration, Projection, Sweeps};
 pub use error::{DesignError, Result};
 pub(crate) use replicates::Replicates;
 pub use replicates::{ReplicateMethod, ReplicateOptions, ReplicateType};
@@ -109,13 +110,16 @@ impl Stage {
 #[derive(Debug, Clone)]
 pub struct Design {
     weights: Weights,
-    stages: Vec<Stage>,
+    /// Shared: designs derived by weighting keep the same stages.
+    stages: std::sync::Arc<Vec<Stage>>,
     stratum_labels: Vec<String>,
     variance_depth: usize,
     lonely_psu: LonelyPsu,
     calibration: Option<Calibration>,
     replicates: Option<Replicates>,
     threads: usize,
+    /// For rows grouped by [`Design::new_grouped`]: the row as loaded of each row.
+    source_rows: Option<std::sync::Arc<Vec<u32>>>,
 }
 
 impl Design {
@@ -232,13 +236,14 @@ impl Design {
 
         let design = Design {
             weights,
-            stages,
+            stages: std::sync::Arc::new(stages),
             stratum_labels,
             variance_depth,
             lonely_psu: options.lonely_psu,
             calibration: None,
             replicates: None,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            source_rows: None,
         };
         if options.lonely_psu == LonelyPsu::Fail {
             design.check_lonely()?;

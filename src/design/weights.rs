@@ -2,6 +2,7 @@
 
 use super::error::{DesignError, Result};
 use crate::data::NumericColumn;
+use std::sync::Arc;
 
 /// Sampling weights, checked once: every weight present, finite and non-negative.
 ///
@@ -12,7 +13,7 @@ use crate::data::NumericColumn;
 /// assert!(Weights::new(vec![f64::NAN]).is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Weights(Vec<f64>);
+pub struct Weights(Arc<Vec<f64>>);
 
 impl Weights {
     /// Validates weights.
@@ -27,7 +28,7 @@ impl Weights {
                 value: w[i].to_string(),
             });
         }
-        Ok(Weights(w))
+        Ok(Weights(Arc::new(w)))
     }
 
     /// Validates a weights column; a missing value is an error too.
@@ -48,7 +49,22 @@ impl Weights {
                 }
             }
         }
-        Ok(Weights(w))
+        Ok(Weights(Arc::new(w)))
+    }
+
+    /// Weights already known valid (a reordering of valid weights).
+    pub(crate) fn trusted(w: Vec<f64>) -> Self {
+        Weights(Arc::new(w))
+    }
+
+    /// Whether these are the very weights `other` (not merely equal ones).
+    pub(crate) fn is_shared(&self, other: &Arc<Vec<f64>>) -> bool {
+        Arc::ptr_eq(&self.0, other)
+    }
+
+    /// The weights, shared (a clone of the column costs nothing).
+    pub(crate) fn shared(&self) -> Arc<Vec<f64>> {
+        Arc::clone(&self.0)
     }
 
     /// The weights.

@@ -144,14 +144,27 @@ impl Domains {
             }
             stride *= f.levels().len().max(1) as u64;
         }
-        let mut present: Vec<u64> = combined
-            .iter()
-            .copied()
-            .filter(|&c| c != u64::MAX)
-            .collect();
-        present.sort_unstable();
-        present.dedup();
-        // R orders by the last variable slowest: that is the numeric order of `combined`.
+        // The combinations that occur, in numeric order (R orders by the last variable
+        // slowest: that is the numeric order of `combined`), through a presence table when
+        // the product of the levels is small, else by sorting the distinct values.
+        let present: Vec<u64> = if stride <= (n as u64).max(1 << 16) {
+            let mut seen = vec![false; stride as usize];
+            for &c in &combined {
+                if c != u64::MAX {
+                    seen[c as usize] = true;
+                }
+            }
+            (0..stride).filter(|&c| seen[c as usize]).collect()
+        } else {
+            let mut p: Vec<u64> = combined
+                .iter()
+                .copied()
+                .filter(|&c| c != u64::MAX)
+                .collect();
+            p.sort_unstable();
+            p.dedup();
+            p
+        };
         let mut labels = Vec::with_capacity(present.len());
         for &c in &present {
             let mut m = BTreeMap::new();
@@ -161,16 +174,34 @@ impl Domains {
             }
             labels.push(m);
         }
-        let codes = combined
-            .iter()
-            .map(|&c| {
-                if c == u64::MAX {
-                    MISSING_CODE
-                } else {
-                    present.binary_search(&c).map_or(MISSING_CODE, |i| i as u32)
-                }
-            })
-            .collect();
+        let dense = |c: u64| present.binary_search(&c).map_or(MISSING_CODE, |i| i as u32);
+        let codes = if stride <= (n as u64).max(1 << 16) {
+            let mut index = vec![MISSING_CODE; stride as usize];
+            for (i, &c) in present.iter().enumerate() {
+                index[c as usize] = i as u32;
+            }
+            combined
+                .iter()
+                .map(|&c| {
+                    if c == u64::MAX {
+                        MISSING_CODE
+                    } else {
+                        index[c as usize]
+                    }
+                })
+                .collect()
+        } else {
+            combined
+                .iter()
+                .map(|&c| {
+                    if c == u64::MAX {
+                        MISSING_CODE
+                    } else {
+                        dense(c)
+                    }
+                })
+                .collect()
+        };
         Ok(Domains {
             codes: Some(codes),
             labels,
@@ -305,6 +336,10 @@ where
     let calibration = design.calibration();
     let replicates = design.replicates();
     let mut lx = vec![0.0; calibration.map_or(0, |c| c.q)];
+    // Raking's moment factors depend on the row's cell only: sum the values per cell and
+    // apply the factors once per cell at the end.
+    let cells = calibration.and_then(|c| c.cells(design.weights()));
+    let mut cell_sums = vec![vec![0.0; cells.map_or(0, |(_, n)| n * k)]; passes.len()];
     for row in rows {
         let d = match &domains.codes {
             None => 0,
@@ -340,10 +375,29 @@ where
                         }
                     }
                 }
-                if let Some(cal) = calibration {
-                    cal.row_factors(row, w, &mut lx);
-                    p.sums.add_calibration(&lx, &buf);
+                match (cells, calibration) {
+                    (Some((cell, _)), _) => {
+                        if w > 0.0 {
+                            let at = cell[row] as usize * k;
+                            for (s, y) in cell_sums[d][at..at + k].iter_mut().zip(&buf) {
+                                *s += y;
+                            }
+                        }
+                    }
+                    (None, Some(cal)) => {
+                        cal.row_factors(row, w, &mut lx);
+                        p.sums.add_calibration(&lx, &buf);
+                    }
+                    (None, None) => {}
                 }
+            }
+        }
+    }
+    if let (Some((_, n_cells)), Some(cal)) = (cells, calibration) {
+        for (p, sums) in passes.iter_mut().zip(&cell_sums) {
+            for c in 0..n_cells {
+                cal.cell_factors(c, &mut lx);
+                p.sums.add_calibration(&lx, &sums[c * k..(c + 1) * k]);
             }
         }
     }

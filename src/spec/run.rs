@@ -39,6 +39,8 @@ pub struct RunOutput {
     pub load_seconds: f64,
     /// Seconds spent on everything after loading.
     pub estimate_seconds: f64,
+    /// Seconds of each part of the estimation: `design`, `adjust[i]`, `estimates[i]`.
+    pub step_seconds: Vec<(String, f64)>,
 }
 
 /// Reads a spec file and runs it; `data` overrides the spec's data file.
@@ -88,7 +90,7 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         questionnaire: questionnaire.as_ref(),
         ..CsvOptions::default()
     };
-    let dataset = read_csv(&data_path, &options)?;
+    let mut dataset = read_csv(&data_path, &options)?;
     let load_seconds = start.elapsed().as_secs_f64();
 
     let start = Instant::now();
@@ -101,8 +103,9 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
             })?;
             Design::with_replicate_columns(&dataset, weights, reps)?
         }
-        None => Design::new(
-            &dataset,
+        // Rows grouped by PSU: every pass then reads each unit's rows in sequence.
+        None => Design::new_grouped(
+            &mut dataset,
             &DesignOptions {
                 weights: d.weights.clone(),
                 strata: d.strata.clone(),
@@ -114,6 +117,12 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         )?,
     };
     let mut design = design;
+    let mut step_seconds = vec![("design".to_string(), start.elapsed().as_secs_f64())];
+    let mut lap = Instant::now();
+    let mut time_step = |name: String| {
+        step_seconds.push((name, lap.elapsed().as_secs_f64()));
+        lap = Instant::now();
+    };
     let mut weighting = Vec::new();
     for (i, step) in spec.adjust.iter().enumerate() {
         let summary = |d: &Design| WeightSummary::of(d.weights().as_slice()).ok();
@@ -130,11 +139,13 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
             after: summary(&design),
             note,
         });
+        time_step(format!("adjust[{i}]"));
     }
     let mut rows = Vec::new();
     for (i, e) in spec.estimates.iter().enumerate() {
         let new = run_estimate(&dataset, &design, questionnaire.as_ref(), e, i)?;
         rows.extend(new);
+        time_step(format!("estimates[{i}]"));
     }
     if let Some(q) = &questionnaire {
         label_rows(&mut rows, q, spec.lang.as_deref().unwrap_or("en"));
@@ -144,6 +155,7 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         weighting,
         load_seconds,
         estimate_seconds: start.elapsed().as_secs_f64(),
+        step_seconds,
     })
 }
 

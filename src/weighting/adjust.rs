@@ -12,7 +12,7 @@ use super::{
     calibrate, poststratify, rake, trim,
 };
 use crate::data::{DataError, Dataset, Factor, MISSING_CODE};
-use crate::design::{Design, DesignError, Projection, SweepMargin, Weights};
+use crate::design::{Design, DesignError, Projection, Sweeps, Weights};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -85,6 +85,7 @@ fn reweight_replicates(
 /// Per-row codes of `variable` and the population count of each code, in factor order.
 fn cells(
     data: &Dataset,
+    design: &Design,
     variable: &str,
     population: &BTreeMap<String, f64>,
 ) -> Result<(Vec<u32>, Vec<f64>, usize), AdjustError> {
@@ -92,7 +93,7 @@ fn cells(
     if let Some(row) = factor.codes().iter().position(|&c| c == MISSING_CODE) {
         return Err(AdjustError::MissingValue {
             variable: variable.to_string(),
-            row: row + 1,
+            row: design.source_row(row) + 1,
         });
     }
     let mut pop = vec![f64::NAN; factor.levels().len()];
@@ -112,7 +113,8 @@ fn cells(
             category: factor.levels()[level].label.clone(),
         });
     }
-    Ok((factor.codes().to_vec(), pop, factor.levels().len()))
+    let levels = factor.levels().len();
+    Ok((factor.into_codes(), pop, levels))
 }
 
 /// Indicator columns of codes, row-major, appended to `x` (which has `p` columns so far).
@@ -167,7 +169,7 @@ pub fn poststratify_design(
     variable: &str,
     population: &BTreeMap<String, f64>,
 ) -> Result<Design, AdjustError> {
-    let (codes, pop, levels) = cells(data, variable, population)?;
+    let (codes, pop, levels) = cells(data, design, variable, population)?;
     if design.n_replicates() > 0 {
         return reweight_replicates(design, |w| Ok(poststratify(w, &codes, &pop)?));
     }
@@ -213,7 +215,7 @@ pub fn rake_design(
 ) -> Result<(Design, RakeOutcome), AdjustError> {
     let cells: Vec<(Vec<u32>, Vec<f64>, usize)> = margins
         .iter()
-        .map(|(variable, population)| cells(data, variable, population))
+        .map(|(variable, population)| cells(data, design, variable, population))
         .collect::<Result<_, _>>()?;
     let margin_refs: Vec<Margin<'_>> = cells
         .iter()
@@ -228,20 +230,25 @@ pub fn rake_design(
         let raked = reweight_replicates(design, |w| Ok(rake(w, &margin_refs, control)?.weights))?;
         return Ok((raked, outcome));
     }
-    // R's variance sweeps over the margins with each margin's weights of the last sweep.
-    let margins = cells
-        .iter()
-        .zip(&outcome.sweep_weights)
-        .map(|((codes, _, levels), psw)| SweepMargin {
-            cell: codes.clone(),
-            n_cells: *levels,
-            psw: psw.clone(),
+    // R's variance sweeps over the margins with each margin's weights of the last sweep:
+    // the raked weights times a factor per cell of the margins' cross-classification.
+    let last = outcome.sweep_factors.last();
+    let m = margins.len();
+    let ratio: Vec<f64> = (0..outcome.cell_codes.len())
+        .map(|i| match last.map(|f| f[i / m]) {
+            Some(fm) if fm > 0.0 => outcome.sweep_factors[i % m][i / m] / fm,
+            _ => 0.0,
         })
         .collect();
-    let raked = design.with_calibration(
-        Weights::new(outcome.weights.clone())?,
-        Projection::sweeps(margins),
-    );
+    let weights = Weights::new(outcome.weights.clone())?;
+    let sweeps = Sweeps {
+        cell: outcome.cells.clone(),
+        cell_codes: outcome.cell_codes.clone(),
+        n_codes: cells.iter().map(|(_, _, levels)| *levels).collect(),
+        ratio,
+        raked: weights.shared(),
+    };
+    let raked = design.with_calibration(weights, Projection::sweeps(sweeps));
     Ok((raked, outcome))
 }
 
@@ -284,7 +291,7 @@ pub fn calibrate_design(
         totals.push(size);
     }
     for (i, (variable, counts)) in categorical.iter().enumerate() {
-        let (codes, pop, levels) = cells(data, variable, counts)?;
+        let (codes, pop, levels) = cells(data, design, variable, counts)?;
         if i == 0 && population.is_none() {
             columns.push(vec![1.0; n]);
             totals.push(pop.iter().sum());
@@ -298,7 +305,7 @@ pub fn calibrate_design(
             .map(|row| {
                 col.get(row).ok_or_else(|| AdjustError::MissingValue {
                     variable: variable.clone(),
-                    row: row + 1,
+                    row: design.source_row(row) + 1,
                 })
             })
             .collect::<Result<Vec<f64>, _>>()?;

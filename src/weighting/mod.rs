@@ -16,7 +16,7 @@
 //! The adjustments change only the weights. The variance of estimates from adjusted
 //! weights (R's `svyrecvar` with the design's `postStrata`) also needs what each
 //! adjustment was made from — the cell codes and the weights before and after for
-//! post-stratification, the margins and [`RakeOutcome::sweep_weights`] for raking, the
+//! post-stratification, the margins and [`RakeOutcome::sweep_factors`] for raking, the
 //! auxiliary matrix, the original weights and [`CalibrationOutcome::g`] for calibration —
 //! and belongs to the variance engine.
 //!

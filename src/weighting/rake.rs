@@ -2,7 +2,6 @@
 
 use super::check;
 use super::error::{Result, WeightingError};
-use super::poststratify::scale_to;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -65,7 +64,7 @@ impl Default for RakeControl {
 /// // one margin: a single sweep post-stratifies, the second sees no change
 /// let out = rake(&[1.0, 3.0], &[Margin { cell: &[0, 1], population: &[2.0, 2.0] }], RakeControl::default())?;
 /// assert_eq!((out.weights.clone(), out.iterations, out.converged), (vec![2.0, 2.0], 2, true));
-/// assert_eq!(out.sweep_weights, vec![vec![2.0, 2.0]]);
+/// assert_eq!(out.sweep_weights(0, &[1.0, 3.0]), vec![2.0, 2.0]);
 /// # Ok::<(), survey_stats::weighting::WeightingError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -81,10 +80,30 @@ pub struct RakeOutcome {
     /// Sum of the raked weights per category of each margin (same shape as the margins'
     /// `population`): the margins the weights actually meet.
     pub achieved: Vec<Vec<f64>>,
-    /// The weights right after each margin's post-stratification in the last sweep (the
-    /// last entry equals `weights`). R keeps these as the `"weights"` attribute of each
-    /// margin for the raking variance (`svyrecvar`); empty when no sweep was done.
-    pub sweep_weights: Vec<Vec<f64>>,
+    /// The cell of the margins' cross-classification of each row (dense, from 0). Every
+    /// sweep multiplies all weights of a cell by the same factor, so raking runs on the
+    /// table of these cells.
+    pub cells: Vec<u32>,
+    /// Each margin's category of each cell, `n_cells × margins` (row-major).
+    pub cell_codes: Vec<u32>,
+    /// Per margin, per cell: the weights right after that margin's post-stratification in
+    /// the last sweep, divided by the weights before raking (0 where those were 0). R keeps
+    /// these weights as the `"weights"` attribute of each margin for the raking variance
+    /// (`svyrecvar`); empty when no sweep was done. See [`RakeOutcome::sweep_weights`].
+    pub sweep_factors: Vec<Vec<f64>>,
+}
+
+impl RakeOutcome {
+    /// The weights right after margin `m`'s post-stratification in the last sweep, for
+    /// the weights `before` raking (the last margin's equal [`RakeOutcome::weights`]).
+    pub fn sweep_weights(&self, m: usize, before: &[f64]) -> Vec<f64> {
+        let f = &self.sweep_factors[m];
+        self.cells
+            .iter()
+            .zip(before)
+            .map(|(&c, &w)| w * f[c as usize])
+            .collect()
+    }
 }
 
 /// Rakes weights to the population counts of several margins, as R `survey`'s `rake`.
@@ -161,27 +180,50 @@ pub fn rake(weights: &[f64], margins: &[Margin<'_>], control: RakeControl) -> Re
     } else {
         control.epsilon
     };
-    let (cross, n_cross) = cross_classify(margins);
-    let table = |w: &[f64]| -> Vec<f64> {
-        let mut t = vec![0.0; n_cross];
-        for (&c, &x) in cross.iter().zip(w) {
-            t[c] += x;
+    let (cells, n_cells) = cross_classify(margins);
+    // Every post-stratification multiplies all weights of a cross-classification cell by
+    // one factor, so the sweeps run on the cells' weight totals and each row's weight is
+    // its weight before raking times its cell's factor.
+    let n_margins = margins.len();
+    let mut base = vec![0.0; n_cells];
+    let mut cell_codes = vec![0u32; n_cells * n_margins];
+    for (row, (&c, &w)) in cells.iter().zip(weights).enumerate() {
+        let c = c as usize;
+        if base[c] == 0.0 {
+            for (m, margin) in margins.iter().enumerate() {
+                cell_codes[c * n_margins + m] = margin.cell[row];
+            }
         }
-        t
-    };
-    let mut w = weights.to_vec();
-    let mut old = table(&w);
-    let mut sweep_weights = Vec::new();
+        if w > 0.0 {
+            base[c] += w;
+        }
+    }
+    let mut factor = vec![1.0; n_cells];
+    let table = |f: &[f64]| -> Vec<f64> { base.iter().zip(f).map(|(b, f)| b * f).collect() };
+    let mut old = base.clone();
+    let mut sweep_factors = Vec::new();
     let mut iterations = 0;
     let mut converged = false;
     while iterations < control.max_iter {
-        sweep_weights.clear();
-        for (margin, &k) in margins.iter().zip(&n_codes) {
-            w = scale_to(&w, margin.cell, margin.population, k);
-            sweep_weights.push(w.clone());
+        sweep_factors.clear();
+        for (m, (margin, &k)) in margins.iter().zip(&n_codes).enumerate() {
+            let code = |c: usize| cell_codes[c * n_margins + m] as usize;
+            let mut sums = vec![0.0; k];
+            for c in 0..n_cells {
+                if let Some(s) = sums.get_mut(code(c)) {
+                    *s += base[c] * factor[c];
+                }
+            }
+            for (c, f) in factor.iter_mut().enumerate() {
+                *f *= match (sums.get(code(c)), margin.population.get(code(c))) {
+                    (Some(&s), Some(&p)) if s > 0.0 => p / s,
+                    _ => 0.0,
+                };
+            }
+            sweep_factors.push(factor.clone());
         }
         iterations += 1;
-        let new = table(&w);
+        let new = table(&factor);
         let delta = old
             .iter()
             .zip(&new)
@@ -193,24 +235,40 @@ pub fn rake(weights: &[f64], margins: &[Margin<'_>], control: RakeControl) -> Re
         }
         old = new;
     }
+    let w: Vec<f64> = cells
+        .iter()
+        .zip(weights)
+        .map(|(&c, &w)| if w > 0.0 { w * factor[c as usize] } else { 0.0 })
+        .collect();
     let achieved = margins
         .iter()
         .zip(&n_codes)
-        .map(|(margin, &k)| check::totals_by_code(&w, margin.cell, k))
+        .enumerate()
+        .map(|(m, (_, &k))| {
+            let mut sums = vec![0.0; k];
+            for (c, t) in table(&factor).iter().enumerate() {
+                if let Some(s) = sums.get_mut(cell_codes[c * n_margins + m] as usize) {
+                    *s += t;
+                }
+            }
+            sums
+        })
         .collect();
     Ok(RakeOutcome {
         weights: w,
         iterations,
         converged,
         achieved,
-        sweep_weights,
+        cells,
+        cell_codes,
+        sweep_factors,
     })
 }
 
 /// A dense index of each row's combination of margin categories, and how many there are:
 /// mixed-radix codes through a lookup table when the cross-classification is small (the
 /// usual case), a hash map otherwise.
-fn cross_classify(margins: &[Margin<'_>]) -> (Vec<usize>, usize) {
+fn cross_classify(margins: &[Margin<'_>]) -> (Vec<u32>, usize) {
     let n = margins[0].cell.len();
     let levels: Vec<usize> = margins
         .iter()
@@ -218,33 +276,32 @@ fn cross_classify(margins: &[Margin<'_>]) -> (Vec<usize>, usize) {
         .collect();
     let size = levels.iter().try_fold(1usize, |a, &l| a.checked_mul(l));
     if let Some(size) = size.filter(|&s| s <= (1 << 22).max(n)) {
-        let mut ids = vec![0usize; n];
-        let mut stride = 1;
-        for (m, &l) in margins.iter().zip(&levels) {
-            for (id, &c) in ids.iter_mut().zip(m.cell) {
-                *id += c as usize * stride;
-            }
-            stride *= l;
-        }
-        let mut dense = vec![usize::MAX; size];
-        let mut next = 0;
-        for id in ids.iter_mut() {
-            if dense[*id] == usize::MAX {
-                dense[*id] = next;
-                next += 1;
-            }
-            *id = dense[*id];
-        }
-        return (ids, next);
+        let mut dense = vec![u32::MAX; size];
+        let mut next = 0u32;
+        let ids = (0..n)
+            .map(|row| {
+                let (mut id, mut stride) = (0usize, 1usize);
+                for (m, &l) in margins.iter().zip(&levels) {
+                    id += m.cell[row] as usize * stride;
+                    stride *= l;
+                }
+                if dense[id] == u32::MAX {
+                    dense[id] = next;
+                    next += 1;
+                }
+                dense[id]
+            })
+            .collect();
+        return (ids, next as usize);
     }
-    let mut ids: Vec<usize> = margins[0].cell.iter().map(|&c| c as usize).collect();
+    let mut ids: Vec<u32> = margins[0].cell.to_vec();
     for margin in &margins[1..] {
-        let mut map: HashMap<(usize, u32), usize> = HashMap::new();
+        let mut map: HashMap<(u32, u32), u32> = HashMap::new();
         for (id, &c) in ids.iter_mut().zip(margin.cell) {
-            let next = map.len();
+            let next = map.len() as u32;
             *id = *map.entry((*id, c)).or_insert(next);
         }
     }
-    let n = ids.iter().copied().max().map_or(0, |m| m + 1);
+    let n = ids.iter().copied().max().map_or(0, |m| m as usize + 1);
     (ids, n)
 }

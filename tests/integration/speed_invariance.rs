@@ -1,5 +1,7 @@
 //! Speed never changes a number: the benchmark jobs on 100k synthetic rows give the same
-//! results (relative 1e-12) on one thread or two, and with the rows sorted by PSU.
+//! results (relative 1e-12) on one thread or two, with the rows sorted by PSU, with the rows
+//! grouped by `Design::new_grouped`, and on a raked design whether its calibration moments
+//! are summed per raking cell or per row.
 
 #[path = "../../examples/support/synth.rs"]
 mod synth;
@@ -11,6 +13,7 @@ use survey_stats::estimate::{
     CategorySelection, Domains, Estimate, EstimateOptions, MultipleBase, mean, multiple_response,
     proportion,
 };
+use survey_stats::weighting::{RakeControl, rake_design, trim_design};
 
 fn jobs(data: &Dataset, design: &Design) -> Vec<Estimate> {
     let whole = Domains::whole();
@@ -47,14 +50,42 @@ fn jobs(data: &Dataset, design: &Design) -> Vec<Estimate> {
     out
 }
 
-fn design(data: &Dataset, threads: usize) -> Design {
-    let options = DesignOptions {
+fn options() -> DesignOptions {
+    DesignOptions {
         weights: Some("weight".into()),
         strata: Some("region".into()),
         clusters: vec!["psu".into()],
         ..Default::default()
+    }
+}
+
+fn design(data: &Dataset, threads: usize) -> Design {
+    Design::new(data, &options()).unwrap().with_threads(threads)
+}
+
+/// J6: raked to the margins of region and q_single (the sample's weighted counts plus 10%).
+fn raked(data: &Dataset, design: &Design) -> Design {
+    let w = design.weights().as_slice();
+    let margin = |name: &str| {
+        let col = data.numeric(name).unwrap();
+        let mut m = std::collections::BTreeMap::new();
+        for (i, w) in w.iter().enumerate() {
+            *m.entry(format!("{}", col.get(i).unwrap())).or_insert(0.0) += 1.1 * w;
+        }
+        (name.to_string(), m)
     };
-    Design::new(data, &options).unwrap().with_threads(threads)
+    let control = RakeControl {
+        max_iter: 50,
+        epsilon: 1e-9,
+    };
+    rake_design(
+        data,
+        design,
+        &[margin("region"), margin("q_single")],
+        control,
+    )
+    .unwrap()
+    .0
 }
 
 /// The dataset with its rows in the order of `order`.
@@ -77,15 +108,18 @@ fn reorder(data: &Dataset, order: &[usize]) -> Dataset {
 fn assert_same(a: &[Estimate], b: &[Estimate], what: &str) {
     assert_eq!(a.len(), b.len());
     for (x, y) in a.iter().zip(b) {
-        for (g, w) in [
-            (x.estimate, y.estimate),
-            (x.std_error, y.std_error),
-            (x.ci_lower, y.ci_lower),
-            (x.deff, y.deff),
+        // Relative 1e-12; SEs that are rounding noise (a share the raking fixes has SE
+        // ~1e-18) are compared at 1e-12 of the estimate.
+        let scale = 1e-12 * x.estimate.unwrap().abs();
+        for (g, w, abs) in [
+            (x.estimate, y.estimate, 0.0),
+            (x.std_error, y.std_error, scale),
+            (x.ci_lower, y.ci_lower, scale),
+            (x.deff, y.deff, 1e-12),
         ] {
             let (g, w) = (g.unwrap(), w.unwrap());
             assert!(
-                close(g, w, 1e-12, 0.0),
+                close(g, w, 1e-12, abs),
                 "{what}: {g:e} vs {w:e} ({:?} {:?})",
                 x.variable,
                 x.category
@@ -108,5 +142,34 @@ fn threads_and_row_order_change_no_number() {
         &jobs(&sorted, &design(&sorted, 2)),
         &single,
         "rows sorted by PSU",
+    );
+}
+
+#[test]
+fn grouping_rows_and_raking_per_cell_change_no_number() {
+    let data = synth::generate(100_000).dataset();
+    let plain = design(&data, 1);
+    let single = jobs(&data, &plain);
+    let mut grouped_data = data.clone();
+    let grouped = Design::new_grouped(&mut grouped_data, &options())
+        .unwrap()
+        .with_threads(2);
+    assert!(grouped.psu_of_row().windows(2).all(|p| p[0] <= p[1]));
+    assert_same(
+        &jobs(&grouped_data, &grouped),
+        &single,
+        "rows grouped by PSU",
+    );
+
+    // Raked: per-row calibration moments on the file's order and one thread, against
+    // per-cell moments on grouped rows and two threads.
+    let raked_plain = raked(&data, &plain);
+    let per_row = trim_design(&raked_plain, 0.0, f64::MAX).unwrap();
+    let want = jobs(&data, &per_row);
+    assert_same(&jobs(&data, &raked_plain), &want, "raked, per cell");
+    assert_same(
+        &jobs(&grouped_data, &raked(&grouped_data, &grouped)),
+        &want,
+        "raked, grouped rows",
     );
 }

@@ -150,8 +150,8 @@ fn rake_matches_r_apisrs_default_and_tight() {
                 assert_rows(got, want, REL, &format!("{id} achieved margin {m}"));
             }
         }
-        assert_eq!(out.sweep_weights.len(), 2);
-        assert_eq!(out.sweep_weights[1], out.weights);
+        assert_eq!(out.sweep_factors.len(), 2);
+        assert_eq!(out.sweep_weights(1, &s.base), out.weights);
     }
     // The default stops with the stype margin off by about 0.05 (R's epsilon = 1 is absolute).
     let out = rake(&s.base, &margins, RakeControl::default()).unwrap();

@@ -1,0 +1,108 @@
+//! Grouping rows by PSU when the design is built, so that every estimator's pass reads the
+//! rows of one unit after another: the per-unit sums are then written in order instead of
+//! at random, which is what keeps a pass over ten million rows memory-bound.
+
+use super::{Design, DesignOptions, Result, Weights};
+use crate::data::Dataset;
+use std::sync::Arc;
+
+/// Rows in the order of their `keys` (a stable counting sort), taken from `rows`.
+fn stable_order(keys: &[u32], n_keys: usize, rows: impl Iterator<Item = u32>) -> Vec<u32> {
+    let mut next = vec![0u32; n_keys + 1];
+    for &k in keys {
+        next[k as usize + 1] += 1;
+    }
+    for k in 1..=n_keys {
+        next[k] += next[k - 1];
+    }
+    let mut out = vec![0u32; keys.len()];
+    for row in rows {
+        let k = keys[row as usize] as usize;
+        out[next[k] as usize] = row;
+        next[k] += 1;
+    }
+    out
+}
+
+/// Whether the rows of each unit are contiguous.
+fn contiguous(units: &[u32], n_units: usize) -> bool {
+    let mut done = vec![false; n_units];
+    let mut current = None;
+    for &u in units {
+        if current != Some(u) {
+            if std::mem::replace(&mut done[u as usize], true) {
+                return false;
+            }
+            current = Some(u);
+        }
+    }
+    true
+}
+
+impl Design {
+    /// Builds the design as [`Design::new`] and reorders the rows of `data` (and the
+    /// design's) so that each PSU's rows, and within a PSU each variance unit's, are
+    /// contiguous (a stable counting sort: rows keep their order within a unit). Every
+    /// estimate is the same as on the unsorted data up to the order of floating-point
+    /// additions (relative 1e-12 or less) and comes from sequential passes, several times
+    /// faster on large data. Validation errors name the rows as loaded;
+    /// [`Design::source_row`] maps a row back afterwards. Use `data` only with this design
+    /// (or others built on it after the reordering).
+    ///
+    /// # Errors
+    /// As [`Design::new`].
+    ///
+    /// ```
+    /// use survey_stats::data::{read_csv_from_reader, CsvOptions};
+    /// use survey_stats::design::{Design, DesignOptions};
+    /// let csv = "psu,y\n2,1\n1,5\n2,3\n";
+    /// let mut ds = read_csv_from_reader(csv.as_bytes(), "t.csv", &CsvOptions::default())?;
+    /// let options = DesignOptions { clusters: vec!["psu".into()], ..Default::default() };
+    /// let d = Design::new_grouped(&mut ds, &options)?;
+    /// assert_eq!(d.psu_of_row(), &[0, 0, 1]);
+    /// assert_eq!(ds.numeric("y")?.values(), &[1.0, 3.0, 5.0]);
+    /// assert_eq!(d.source_row(2), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new_grouped(data: &mut Dataset, options: &DesignOptions) -> Result<Design> {
+        let mut design = Design::new(data, options)?;
+        let psu = design.psu_of_row();
+        let units = design.variance_unit_of_row();
+        if contiguous(units, design.n_variance_units()) && contiguous(psu, design.n_psu()) {
+            return Ok(design);
+        }
+        let n = data.n_rows() as u32;
+        let mut order = stable_order(units, design.n_variance_units(), 0..n);
+        if design.variance_depth() > 1 {
+            order = stable_order(psu, design.n_psu(), order.into_iter());
+        }
+        data.permute_rows(&order, design.threads())?;
+        design.permute_rows(order);
+        Ok(design)
+    }
+
+    /// Reorders the design's rows as [`Dataset::permute_rows`] (a fresh design: no
+    /// calibration or replicates yet).
+    fn permute_rows(&mut self, order: Vec<u32>) {
+        debug_assert!(self.calibration.is_none() && self.replicates.is_none());
+        let threads = self.threads;
+        let mut buf = Vec::new();
+        crate::data::gather_into(self.weights.as_slice(), &order, &mut buf, threads);
+        self.weights = Weights::trusted(buf);
+        let stages = Arc::make_mut(&mut self.stages);
+        for stage in stages.iter_mut() {
+            let mut units = Vec::new();
+            crate::data::gather_into(&stage.unit_of_row, &order, &mut units, threads);
+            stage.unit_of_row = units;
+        }
+        self.source_rows = Some(Arc::new(order));
+    }
+
+    /// The row as loaded (0-based) of the design's row `row`: the same unless the rows were
+    /// grouped by [`Design::new_grouped`].
+    pub fn source_row(&self, row: usize) -> usize {
+        self.source_rows
+            .as_ref()
+            .map_or(row, |order| order[row] as usize)
+    }
+}
