@@ -54,25 +54,28 @@ impl<'a> Factor<'a> {
                 let valid = c.validity();
                 let n = vals.len();
                 // Non-negative integer codes below max(4096, 2n) (answer codes, ids) are
-                // coded through a lookup table in two passes; anything else is sorted.
-                let limit = (2 * n).max(4096);
+                // written as they are in one pass, then renumbered through a lookup table;
+                // anything else is sorted.
+                let limit = (2 * n).max(4096) as f64;
                 let mut seen: Vec<bool> = Vec::new();
-                let integers = (0..n).all(|i| {
+                let mut codes = vec![MISSING_CODE; n];
+                let mut integers = true;
+                for (i, code) in codes.iter_mut().enumerate() {
                     if !valid.is_valid(i) {
-                        return true;
+                        continue;
                     }
                     let v = vals[i];
-                    let ok = v >= 0.0 && v.fract() == 0.0 && v < limit as f64;
-                    if ok {
-                        let u = v as usize;
-                        if u >= seen.len() {
-                            seen.resize(u + 1, false);
-                        }
-                        seen[u] = true;
+                    let u = v as usize;
+                    if !(v >= 0.0 && v < limit && u as f64 == v) {
+                        integers = false;
+                        break;
                     }
-                    ok
-                });
-                let mut codes = vec![MISSING_CODE; n];
+                    if u >= seen.len() {
+                        seen.resize(u + 1, false);
+                    }
+                    seen[u] = true;
+                    *code = u as u32;
+                }
                 let levels: Vec<f64>;
                 if integers {
                     let mut map = vec![MISSING_CODE; seen.len()];
@@ -83,9 +86,9 @@ impl<'a> Factor<'a> {
                             lv.push(v as f64);
                         }
                     }
-                    for (i, code) in codes.iter_mut().enumerate() {
-                        if valid.is_valid(i) {
-                            *code = map[vals[i] as usize];
+                    for code in codes.iter_mut() {
+                        if *code != MISSING_CODE {
+                            *code = map[*code as usize];
                         }
                     }
                     levels = lv;
@@ -96,6 +99,7 @@ impl<'a> Factor<'a> {
                         .collect();
                     lv.sort_by(f64::total_cmp);
                     lv.dedup();
+                    codes.iter_mut().for_each(|c| *c = MISSING_CODE);
                     for i in 0..n {
                         if valid.is_valid(i)
                             && let Ok(k) = lv.binary_search_by(|x| x.total_cmp(&vals[i]))

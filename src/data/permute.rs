@@ -97,6 +97,12 @@ impl Dataset {
             }
         }
         drop(seen);
+        self.reorder(order, threads);
+        Ok(())
+    }
+
+    /// [`Dataset::permute_rows`] for an order known to be a permutation.
+    pub(crate) fn reorder(&mut self, order: &[u32], threads: usize) {
         let mut scratch = Scratch::default();
         for col in self.columns_mut() {
             match col {
@@ -104,6 +110,5 @@ impl Dataset {
                 Column::Categorical(c) => permute_categorical(c, order, &mut scratch, threads),
             }
         }
-        Ok(())
     }
 }

@@ -76,7 +76,7 @@ impl Design {
         if design.variance_depth() > 1 {
             order = stable_order(psu, design.n_psu(), order.into_iter());
         }
-        data.permute_rows(&order, design.threads())?;
+        data.reorder(&order, design.threads());
         design.permute_rows(order);
         Ok(design)
     }

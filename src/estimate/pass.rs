@@ -12,7 +12,14 @@ pub(crate) enum RowStatus {
     In,
     /// In the domain but left out of the base (missing or excluded value).
     Missing,
+    /// In the base with values 1 at this slot (none for [`NO_SLOT`]) and at the last
+    /// variable (the base), 0 elsewhere; the buffer is not written. Categories and their
+    /// base are added as two sums instead of `k`.
+    OneHot(u32),
 }
+
+/// [`RowStatus::OneHot`] of a row in the base only.
+pub(crate) const NO_SLOT: u32 = u32::MAX;
 
 /// What one pass collects for one domain: per-unit weighted sums (the variance's sufficient
 /// statistics) and the global moments the design effect needs. Merges by addition.
@@ -353,44 +360,75 @@ where
         if w > 0.0 {
             p.psu_in_domain[psus[row] as usize] = true;
         }
-        match row_fn(row, &mut buf) {
-            RowStatus::Missing => p.n_missing += 1,
-            RowStatus::In => {
-                p.n += 1;
-                if w > 0.0 {
-                    p.n_positive += 1;
-                    p.psu_in_base[psus[row] as usize] = true;
+        let mut status = row_fn(row, &mut buf);
+        if let RowStatus::OneHot(slot) = status
+            && (replicates.is_some() || (calibration.is_some() && cells.is_none()))
+        {
+            // The general path for what needs every value of the row.
+            buf.iter_mut().for_each(|b| *b = 0.0);
+            if slot != NO_SLOT {
+                buf[slot as usize] = 1.0;
+            }
+            buf[k - 1] = 1.0;
+            status = RowStatus::In;
+        }
+        if status == RowStatus::Missing {
+            p.n_missing += 1;
+            continue;
+        }
+        p.n += 1;
+        if w > 0.0 {
+            p.n_positive += 1;
+            p.psu_in_base[psus[row] as usize] = true;
+        }
+        p.weighted_n += w;
+        if let RowStatus::OneHot(slot) = status {
+            let mut hot = [k - 1, k - 1];
+            if slot != NO_SLOT {
+                hot[0] = slot as usize;
+                p.sum_sq[hot[0]] += w;
+                p.sums.add_one(units[row], hot[0], w);
+            }
+            p.sum_sq[k - 1] += w;
+            p.sums.add_one(units[row], k - 1, w);
+            if let Some((cell, _)) = cells
+                && w > 0.0
+            {
+                let at = cell[row] as usize * k;
+                if slot != NO_SLOT {
+                    cell_sums[d][at + hot[0]] += 1.0;
                 }
-                p.weighted_n += w;
-                for j in 0..k {
-                    wbuf[j] = w * buf[j];
-                    p.sum_sq[j] += wbuf[j] * buf[j];
-                }
-                p.sums.add_to_unit(units[row], &wbuf);
-                if let Some(reps) = replicates {
-                    let rw = &reps.weights[row * reps.r..(row + 1) * reps.r];
-                    for (wr, tot) in rw.iter().zip(p.replicate_totals.chunks_exact_mut(k)) {
-                        for (t, y) in tot.iter_mut().zip(buf.iter()) {
-                            *t += wr * y;
-                        }
-                    }
-                }
-                match (cells, calibration) {
-                    (Some((cell, _)), _) => {
-                        if w > 0.0 {
-                            let at = cell[row] as usize * k;
-                            for (s, y) in cell_sums[d][at..at + k].iter_mut().zip(&buf) {
-                                *s += y;
-                            }
-                        }
-                    }
-                    (None, Some(cal)) => {
-                        cal.row_factors(row, w, &mut lx);
-                        p.sums.add_calibration(&lx, &buf);
-                    }
-                    (None, None) => {}
+                cell_sums[d][at + k - 1] += 1.0;
+            }
+            continue;
+        }
+        for j in 0..k {
+            wbuf[j] = w * buf[j];
+            p.sum_sq[j] += wbuf[j] * buf[j];
+        }
+        p.sums.add_to_unit(units[row], &wbuf);
+        if let Some(reps) = replicates {
+            let rw = &reps.weights[row * reps.r..(row + 1) * reps.r];
+            for (wr, tot) in rw.iter().zip(p.replicate_totals.chunks_exact_mut(k)) {
+                for (t, y) in tot.iter_mut().zip(buf.iter()) {
+                    *t += wr * y;
                 }
             }
+        }
+        match (cells, calibration) {
+            (Some((cell, _)), _) => {
+                if w > 0.0 {
+                    let at = cell[row] as usize * k;
+                    for (s, y) in cell_sums[d][at..at + k].iter_mut().zip(&buf) {
+                        *s += y;
+                    }
+                }
+            }
+            (None, Some(cal)) => {
+                cal.row_factors(row, w, &mut lx);
+                p.sums.add_calibration(&lx, &buf);
+            }
+            (None, None) => {}
         }
     }
     if let (Some((_, n_cells)), Some(cal)) = (cells, calibration) {

@@ -1,7 +1,7 @@
 //! Proportions and weighted counts of the categories of a variable.
 
 use super::linear::{RowInterval, Smooth, SrsScale, quantity_row, unit};
-use super::pass::{DomainPass, RowStatus, run_pass};
+use super::pass::{DomainPass, NO_SLOT, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
 use crate::data::{Dataset, Factor, MISSING_CODE};
 use crate::design::Design;
@@ -146,11 +146,9 @@ fn selected_codes(
         return Ok(None);
     }
     let excluded = options.excluded_values();
-    let passes = run_pass(design, domains, 2, |row, buf| match col.get(row) {
+    let passes = run_pass(design, domains, 2, |row, _| match col.get(row) {
         Some(v) if !excluded.contains(v) => {
-            buf[0] = f64::from(u8::from(codes.contains(&v)));
-            buf[1] = 1.0;
-            RowStatus::In
+            RowStatus::OneHot(if codes.contains(&v) { 0 } else { NO_SLOT })
         }
         _ => RowStatus::Missing,
     });
@@ -229,25 +227,19 @@ fn categories(
         .collect();
     // Variable j of the pass: group j's indicator; the last variable is 1 (the base).
     let k = groups.len() + 1;
-    let mut slot = vec![usize::MAX; factor.levels().len()];
+    let mut slot = vec![NO_SLOT; factor.levels().len()];
     for (j, (_, levels)) in groups.iter().enumerate() {
         for &l in levels {
-            slot[l] = j;
+            slot[l] = j as u32;
         }
     }
     let codes = factor.codes();
-    let passes = run_pass(design, domains, k, |row, buf| {
+    let passes = run_pass(design, domains, k, |row, _| {
         let c = codes[row];
         if c == MISSING_CODE || excluded[c as usize] {
             return RowStatus::Missing;
         }
-        buf.iter_mut().for_each(|b| *b = 0.0);
-        let s = slot[c as usize];
-        if s != usize::MAX {
-            buf[s] = 1.0;
-        }
-        buf[k - 1] = 1.0;
-        RowStatus::In
+        RowStatus::OneHot(slot[c as usize])
     });
     domains.rows(&passes, |pass| {
         finish(

@@ -152,6 +152,12 @@ impl UnitSums {
         }
     }
 
+    /// Adds `value` to variable `j` of unit `unit`.
+    #[inline]
+    pub(crate) fn add_one(&mut self, unit: u32, j: usize, value: f64) {
+        self.sums[unit as usize * self.k + j] += value;
+    }
+
     /// The sums of one unit.
     #[inline]
     pub fn unit(&self, unit: usize) -> &[f64] {

@@ -184,7 +184,9 @@ pub fn poststratify_design(
 
 /// Rakes to the margins of several categorical variables, in the order given, as R's
 /// `rake(design, list(~a, ~b), list(pop_a, pop_b), control)`; returns the design and the
-/// raking's report (iterations, convergence, achieved margins).
+/// raking's report (iterations, convergence, achieved margins). The report's row-length
+/// parts, [`RakeOutcome::weights`] and [`RakeOutcome::cells`], move into the design and are
+/// left empty: the weights are [`Design::weights`].
 ///
 /// # Errors
 /// As [`poststratify_design`]; [`WeightingError`] when the margins' totals disagree.
@@ -225,9 +227,11 @@ pub fn rake_design(
         })
         .collect();
     let old = design.weights().as_slice();
-    let outcome = rake(old, &margin_refs, control)?;
+    let mut outcome = rake(old, &margin_refs, control)?;
     if design.n_replicates() > 0 {
         let raked = reweight_replicates(design, |w| Ok(rake(w, &margin_refs, control)?.weights))?;
+        outcome.weights = Vec::new();
+        outcome.cells = Vec::new();
         return Ok((raked, outcome));
     }
     // R's variance sweeps over the margins with each margin's weights of the last sweep:
@@ -240,9 +244,9 @@ pub fn rake_design(
             _ => 0.0,
         })
         .collect();
-    let weights = Weights::new(outcome.weights.clone())?;
+    let weights = Weights::new(std::mem::take(&mut outcome.weights))?;
     let sweeps = Sweeps {
-        cell: outcome.cells.clone(),
+        cell: std::mem::take(&mut outcome.cells),
         cell_codes: outcome.cell_codes.clone(),
         n_codes: cells.iter().map(|(_, _, levels)| *levels).collect(),
         ratio,
