@@ -91,7 +91,7 @@ pub(crate) fn covariance_of(
     pass: &DomainPass,
     quantities: &[Smooth],
 ) -> Result<Vec<f64>, EstimateError> {
-    let t = pass.sums.totals();
+    let t = &pass.totals;
     let q = quantities.len();
     match design.replicates() {
         Some(reps) => {
@@ -100,7 +100,7 @@ pub(crate) fn covariance_of(
                 .iter()
                 .map(|g| {
                     if reps.mse {
-                        g.value(&t)
+                        g.value(t)
                     } else {
                         pass.replicate_totals
                             .chunks_exact(k)
@@ -126,7 +126,7 @@ pub(crate) fn covariance_of(
             Ok(cov)
         }
         None => {
-            let grads: Vec<Vec<f64>> = quantities.iter().map(|g| g.gradient(&t)).collect();
+            let grads: Vec<Vec<f64>> = quantities.iter().map(|g| g.gradient(t)).collect();
             let refs: Vec<&[f64]> = grads.iter().map(Vec::as_slice).collect();
             Ok(
                 linearized_covariance(design, &pass.sums, &refs, Some(&pass.psu_in_base))?
@@ -166,8 +166,8 @@ pub(crate) fn precision(
     quantity: &Smooth,
     srs: Option<(usize, SrsScale)>,
 ) -> Result<Precision, EstimateError> {
-    let t = pass.sums.totals();
-    let estimate = quantity.value(&t);
+    let t = &pass.totals;
+    let estimate = quantity.value(t);
     let (var, logit_std_error) = match design.replicates() {
         Some(reps) => {
             let k = t.len();
@@ -185,7 +185,7 @@ pub(crate) fn precision(
             (reps.variance(estimate, &thetas), logit_se)
         }
         None => {
-            let grad = quantity.gradient(&t);
+            let grad = quantity.gradient(t);
             let v = linearized_covariance(design, &pass.sums, &[&grad], Some(&pass.psu_in_base))?
                 .get(0, 0);
             (v, None)
@@ -377,9 +377,9 @@ pub(crate) fn quantity_row(
         ));
         return Ok(row);
     }
-    let t = pass.sums.totals();
+    let t = &pass.totals;
     let zero_denominator = match quantity {
-        Smooth::Ratio(_, b) => b.iter().zip(&t).map(|(x, y)| x * y).sum::<f64>() == 0.0,
+        Smooth::Ratio(_, b) => b.iter().zip(t).map(|(x, y)| x * y).sum::<f64>() == 0.0,
         Smooth::RatioSum(terms) => terms.iter().any(|(_, _, j)| t[*j] == 0.0),
         Smooth::Linear(_) => false,
     };

@@ -3,7 +3,7 @@
 use super::linear::{RowInterval, Smooth, SrsScale, quantity_row, unit};
 use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
-use crate::data::{Dataset, NumericColumn};
+use crate::data::{Dataset, Validity};
 use crate::design::Design;
 use serde::{Deserialize, Serialize};
 
@@ -21,17 +21,23 @@ pub enum MultipleBase {
     Responses,
 }
 
-/// The option columns of a question, read once.
+/// The option columns of a question, read once: each column's values, and its validity
+/// when it has missing values.
 struct Options<'a> {
     names: &'a [String],
-    cols: Vec<&'a NumericColumn>,
+    cols: Vec<(&'a [f64], Option<&'a Validity>)>,
 }
 
 impl<'a> Options<'a> {
     fn new(data: &'a Dataset, names: &'a [String]) -> Result<Self> {
         let cols = names
             .iter()
-            .map(|n| data.numeric(n))
+            .map(|n| {
+                data.numeric(n).map(|c| {
+                    let validity = (c.count_missing() > 0).then(|| c.validity());
+                    (c.values(), validity)
+                })
+            })
             .collect::<crate::data::Result<Vec<_>>>()?;
         Ok(Self { names, cols })
     }
@@ -39,14 +45,16 @@ impl<'a> Options<'a> {
     /// Writes the row's 0/1 choices into `buf[..m]`, `buf[m]` = 1 (the base), `buf[m+1]` =
     /// the number of choices; `Missing` when the row did not answer (every column missing)
     /// or, under `Cases`, chose nothing.
+    #[inline]
     fn row(&self, row: usize, base: MultipleBase, buf: &mut [f64]) -> RowStatus {
         let m = self.cols.len();
         let (mut answered, mut chosen) = (false, 0.0);
-        for (j, c) in self.cols.iter().enumerate() {
-            let v = c.get(row);
-            answered |= v.is_some();
-            buf[j] = if v == Some(1.0) { 1.0 } else { 0.0 };
-            chosen += buf[j];
+        for ((values, validity), b) in self.cols.iter().zip(buf.iter_mut()) {
+            let present = validity.is_none_or(|v| v.is_valid(row));
+            answered |= present;
+            // Branch-free: choices are coin flips to the branch predictor.
+            *b = f64::from(u8::from(present) & u8::from(values[row] == 1.0));
+            chosen += *b;
         }
         if !answered || (base != MultipleBase::All && chosen == 0.0) {
             return RowStatus::Missing;

@@ -43,6 +43,9 @@ pub(crate) struct DomainPass {
     pub psu_in_base: Vec<bool>,
     /// For a replicate design: the totals `Σ w_r·y_j` under each replicate, `r × k`.
     pub replicate_totals: Vec<f64>,
+    /// The totals `T_j` over all units, once the pass is complete (see
+    /// [`DomainPass::finish`]).
+    pub totals: Vec<f64>,
 }
 
 impl DomainPass {
@@ -57,7 +60,14 @@ impl DomainPass {
             psu_in_domain: vec![false; design.n_psu()],
             psu_in_base: vec![false; design.n_psu()],
             replicate_totals: vec![0.0; design.n_replicates() * k],
+            totals: Vec::new(),
         }
+    }
+
+    /// Completes a pass over all rows: its totals.
+    fn finish(mut self) -> Self {
+        self.totals = self.sums.totals();
+        self
     }
 
     /// Adds another pass over other rows of the same design.
@@ -81,6 +91,9 @@ impl DomainPass {
             .iter_mut()
             .zip(&other.replicate_totals)
         {
+            *a += b;
+        }
+        for (a, b) in self.totals.iter_mut().zip(&other.totals) {
             *a += b;
         }
     }
@@ -290,7 +303,8 @@ where
     let n = rows.len();
     let threads = design.threads().min(n / MIN_ROWS_PER_THREAD).max(1);
     if threads == 1 {
-        return run_pass_on(design, domains, k, rows, &row_fn);
+        let passes = run_pass_on(design, domains, k, rows, &row_fn);
+        return passes.into_iter().map(DomainPass::finish).collect();
     }
     // Each thread reduces a contiguous block of rows; the partial sums merge by addition, in
     // block order, so a given thread count always gives the same numbers.
@@ -315,7 +329,7 @@ where
             a.merge(b);
         }
     }
-    merged
+    merged.into_iter().map(DomainPass::finish).collect()
 }
 
 /// Fewer rows than this per thread are not worth a thread.

@@ -90,7 +90,7 @@ pub fn independence(
         RowStatus::In
     });
     let pass = &passes[0];
-    let t = pass.sums.totals();
+    let t = pass.totals.clone();
     let w = t[cells];
     let p: Vec<f64> = t[..cells].iter().map(|x| x / w).collect();
     let k = cells + 1;
