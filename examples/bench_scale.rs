@@ -92,6 +92,8 @@ fn baseline(
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // As the command line does: freed columns stay in the process for the next step.
+    survey_stats::runtime::keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let load = args.iter().any(|a| a == "--load");
     let sizes: Vec<usize> = args

@@ -17,6 +17,7 @@
 //! | [`test`] | Rao–Scott and Wald tests of independence |
 //! | [`table`] | rendering: aligned text (Unicode widths), Markdown, CSV, JSON |
 //! | [`spec`] | the JSON analysis spec and its runner (the `survey-stats` command line) |
+//! | [`runtime`] | process settings for large runs (keeping freed memory) |
 //!
 //! A lower layer never imports a higher one. [`cookbook`] has recipes for the common
 //! analyses; `DESIGN.md` explains the architecture as questions and answers.
@@ -66,6 +67,7 @@ pub mod interval;
 mod linalg;
 pub mod questionnaire;
 mod roots;
+pub mod runtime;
 pub mod spec;
 pub mod table;
 pub mod test;

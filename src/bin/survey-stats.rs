@@ -16,31 +16,8 @@ const USAGE: &str = "usage:
   survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings] [--lang LANG]
   survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]";
 
-/// glibc's allocator hands blocks above its mmap threshold (at most 32 MB) back to the
-/// kernel when they are freed, so every large column a step allocates after another step
-/// freed one is faulted in page by page again (about 0.4 ms per MB here, more than the
-/// pass that fills it). Raising the threshold and the trim threshold keeps freed memory
-/// in the process for reuse; peak memory is unchanged.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn keep_freed_memory() {
-    unsafe extern "C" {
-        fn mallopt(param: i32, value: i32) -> i32;
-    }
-    const M_TRIM_THRESHOLD: i32 = -1;
-    const M_MMAP_THRESHOLD: i32 = -3;
-    // SAFETY: mallopt only adjusts allocator parameters; it is called before any other
-    // thread exists.
-    unsafe {
-        mallopt(M_MMAP_THRESHOLD, i32::MAX);
-        mallopt(M_TRIM_THRESHOLD, i32::MAX);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn keep_freed_memory() {}
-
 fn main() -> ExitCode {
-    keep_freed_memory();
+    survey_stats::runtime::keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,

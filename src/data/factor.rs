@@ -57,24 +57,32 @@ impl<'a> Factor<'a> {
                 // written as they are in one pass, then renumbered through a lookup table;
                 // anything else is sorted.
                 let limit = (2 * n).max(4096) as f64;
-                let mut seen: Vec<bool> = Vec::new();
                 let mut codes = vec![MISSING_CODE; n];
-                let mut integers = true;
-                for (i, code) in codes.iter_mut().enumerate() {
-                    if !valid.is_valid(i) {
-                        continue;
+                // Both halves of a large column at once; each notes the codes it saw.
+                let threads = if n >= 1 << 18 { 2 } else { 1 };
+                let block = n.div_ceil(threads).max(1);
+                let parts: Vec<Option<Vec<bool>>> = std::thread::scope(|scope| {
+                    let handles: Vec<_> = codes
+                        .chunks_mut(block)
+                        .enumerate()
+                        .map(|(b, chunk)| {
+                            scope.spawn(move || raw_codes(vals, valid, b * block, chunk, limit))
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                        .collect()
+                });
+                let integers = parts.iter().all(Option::is_some);
+                let mut seen: Vec<bool> = Vec::new();
+                for part in parts.into_iter().flatten() {
+                    if part.len() > seen.len() {
+                        seen.resize(part.len(), false);
                     }
-                    let v = vals[i];
-                    let u = v as usize;
-                    if !(v >= 0.0 && v < limit && u as f64 == v) {
-                        integers = false;
-                        break;
+                    for (s, p) in seen.iter_mut().zip(part) {
+                        *s |= p;
                     }
-                    if u >= seen.len() {
-                        seen.resize(u + 1, false);
-                    }
-                    seen[u] = true;
-                    *code = u as u32;
                 }
                 let levels: Vec<f64>;
                 if integers {
@@ -86,11 +94,18 @@ impl<'a> Factor<'a> {
                             lv.push(v as f64);
                         }
                     }
-                    for code in codes.iter_mut() {
-                        if *code != MISSING_CODE {
-                            *code = map[*code as usize];
+                    std::thread::scope(|scope| {
+                        for chunk in codes.chunks_mut(block) {
+                            let map = &map;
+                            scope.spawn(move || {
+                                for code in chunk.iter_mut() {
+                                    if *code != MISSING_CODE {
+                                        *code = map[*code as usize];
+                                    }
+                                }
+                            });
                         }
-                    }
+                    });
                     levels = lv;
                 } else {
                     let mut lv: Vec<f64> = (0..n)
@@ -144,5 +159,71 @@ impl<'a> Factor<'a> {
         self.levels
             .iter()
             .position(|l| l.label == label || (l.code.is_some() && l.code == num))
+    }
+}
+
+/// Writes the integer value of rows `start..start + out.len()` into `out` (missing rows
+/// untouched) and returns which values occur; `None` as soon as a value is not a
+/// non-negative integer below `limit`.
+fn raw_codes(
+    vals: &[f64],
+    valid: &super::column::Validity,
+    start: usize,
+    out: &mut [u32],
+    limit: f64,
+) -> Option<Vec<bool>> {
+    let mut seen: Vec<bool> = Vec::new();
+    for (i, code) in (start..).zip(out.iter_mut()) {
+        if !valid.is_valid(i) {
+            continue;
+        }
+        let v = vals[i];
+        let u = v as usize;
+        if !(v >= 0.0 && v < limit && u as f64 == v) {
+            return None;
+        }
+        if u >= seen.len() {
+            seen.resize(u + 1, false);
+        }
+        seen[u] = true;
+        *code = u as u32;
+    }
+    Some(seen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::NumericColumn;
+
+    /// Large columns are coded on two threads; the result is that of the definition.
+    #[test]
+    fn large_columns_code_as_small_ones() {
+        let n = 300_000;
+        let ints: Vec<Option<f64>> = (0..n)
+            .map(|i| (i % 7 != 3).then_some(((i * 7919) % 13) as f64 * 2.0))
+            .collect();
+        let col = Column::Numeric(NumericColumn::from_options(ints.clone()));
+        let f = Factor::of(&col);
+        let labels: Vec<String> = (0..13).map(|v| format!("{}", v * 2)).collect();
+        assert_eq!(f.labels(), labels);
+        for (code, v) in f.codes().iter().zip(&ints) {
+            match v {
+                Some(v) => assert_eq!(f.levels()[*code as usize].code, Some(*v)),
+                None => assert_eq!(*code, MISSING_CODE),
+            }
+        }
+        // One fraction in the second half: the whole column is coded by sorting.
+        let mut mixed = ints;
+        mixed[n - 5] = Some(0.5);
+        let col = Column::Numeric(NumericColumn::from_options(mixed.clone()));
+        let f = Factor::of(&col);
+        assert_eq!(f.labels()[..2], ["0", "0.5"]);
+        for (code, v) in f.codes().iter().zip(&mixed) {
+            match v {
+                Some(v) => assert_eq!(f.levels()[*code as usize].code, Some(*v)),
+                None => assert_eq!(*code, MISSING_CODE),
+            }
+        }
     }
 }
