@@ -146,10 +146,8 @@ impl Design {
                         row: row + 1,
                     });
                 }
-                (
-                    f.codes().to_vec(),
-                    f.labels().into_iter().map(String::from).collect(),
-                )
+                let labels = f.labels().into_iter().map(String::from).collect();
+                (f.into_codes(), labels)
             }
         };
         let n_strata = stratum_labels.len();
@@ -179,7 +177,7 @@ impl Design {
                 Some(col) => {
                     let f = data.factor(col)?;
                     let nest = s > 0 || options.nest;
-                    units_from_ids(&f, parent, nest, col, &stratum_labels)?
+                    units_from_ids(f, parent, nest, col, &stratum_labels)?
                 }
             };
             let mut counts = vec![0usize; n_groups + 1];
@@ -407,23 +405,24 @@ impl Design {
 
 /// Maps cluster ids to unit indices, checking nesting in the parent groups.
 fn units_from_ids(
-    f: &Factor<'_>,
+    f: Factor<'_>,
     parent: &[u32],
     nest: bool,
     col: &str,
     stratum_labels: &[String],
 ) -> Result<(Vec<u32>, Vec<u32>)> {
-    let codes = f.codes();
-    let mut unit_of_row = Vec::with_capacity(codes.len());
+    let missing = |row: usize| DesignError::MissingId {
+        column: col.to_string(),
+        row: row + 1,
+    };
     let mut group_of_unit: Vec<u32> = Vec::new();
     if nest {
+        let codes = f.codes();
+        let mut unit_of_row = Vec::with_capacity(codes.len());
         let mut index: HashMap<(u32, u32), u32> = HashMap::new();
         for (row, (&c, &g)) in codes.iter().zip(parent).enumerate() {
             if c == MISSING_CODE {
-                return Err(DesignError::MissingId {
-                    column: col.to_string(),
-                    row: row + 1,
-                });
+                return Err(missing(row));
             }
             let u = *index.entry((g, c)).or_insert_with(|| {
                 group_of_unit.push(g);
@@ -431,33 +430,34 @@ fn units_from_ids(
             });
             unit_of_row.push(u);
         }
-    } else {
-        let mut unit_of_code = vec![MISSING_CODE; f.levels().len()];
-        for (row, (&c, &g)) in codes.iter().zip(parent).enumerate() {
-            if c == MISSING_CODE {
-                return Err(DesignError::MissingId {
-                    column: col.to_string(),
-                    row: row + 1,
-                });
-            }
-            let u = &mut unit_of_code[c as usize];
-            if *u == MISSING_CODE {
-                *u = group_of_unit.len() as u32;
-                group_of_unit.push(g);
-            } else if group_of_unit[*u as usize] != g {
-                return Err(DesignError::ClusterCrossesStrata {
-                    cluster: f.levels()[c as usize].label.clone(),
-                    column: col.to_string(),
-                    strata: [
-                        stratum_labels[group_of_unit[*u as usize] as usize].clone(),
-                        stratum_labels[g as usize].clone(),
-                    ],
-                });
-            }
-            unit_of_row.push(*u);
-        }
+        return Ok((unit_of_row, group_of_unit));
     }
-    Ok((unit_of_row, group_of_unit))
+    // Ids unique across strata: units numbered by first appearance (R's order, which
+    // replicate creation follows), each in one stratum; written over the id codes.
+    let levels: Vec<String> = f.levels().iter().map(|l| l.label.clone()).collect();
+    let mut unit_of_code = vec![MISSING_CODE; levels.len()];
+    let mut codes = f.into_codes();
+    for (row, (c, &g)) in codes.iter_mut().zip(parent).enumerate() {
+        if *c == MISSING_CODE {
+            return Err(missing(row));
+        }
+        let u = &mut unit_of_code[*c as usize];
+        if *u == MISSING_CODE {
+            *u = group_of_unit.len() as u32;
+            group_of_unit.push(g);
+        } else if group_of_unit[*u as usize] != g {
+            return Err(DesignError::ClusterCrossesStrata {
+                cluster: levels[*c as usize].clone(),
+                column: col.to_string(),
+                strata: [
+                    stratum_labels[group_of_unit[*u as usize] as usize].clone(),
+                    stratum_labels[g as usize].clone(),
+                ],
+            });
+        }
+        *c = *u;
+    }
+    Ok((codes, group_of_unit))
 }
 
 /// Population sizes per group from an fpc column (size if > 1, sampling fraction if ≤ 1).
