@@ -275,23 +275,27 @@ fn cross_classify(margins: &[Margin<'_>]) -> (Vec<u32>, usize) {
         .map(|m| m.cell.iter().map(|&c| c as usize + 1).max().unwrap_or(1))
         .collect();
     let size = levels.iter().try_fold(1usize, |a, &l| a.checked_mul(l));
-    if let Some(size) = size.filter(|&s| s <= (1 << 22).max(n)) {
+    if let Some(size) = size.filter(|&s| s <= (1 << 22).max(n) && s <= u32::MAX as usize) {
+        // Mixed-radix codes a margin at a time (straight loops over the columns), then
+        // numbered densely in order of first appearance.
+        let mut ids: Vec<u32> = margins[0].cell.to_vec();
+        let mut stride = levels[0] as u32;
+        for (m, &l) in margins[1..].iter().zip(&levels[1..]) {
+            for (id, &c) in ids.iter_mut().zip(m.cell) {
+                *id += c * stride;
+            }
+            stride *= l as u32;
+        }
         let mut dense = vec![u32::MAX; size];
         let mut next = 0u32;
-        let ids = (0..n)
-            .map(|row| {
-                let (mut id, mut stride) = (0usize, 1usize);
-                for (m, &l) in margins.iter().zip(&levels) {
-                    id += m.cell[row] as usize * stride;
-                    stride *= l;
-                }
-                if dense[id] == u32::MAX {
-                    dense[id] = next;
-                    next += 1;
-                }
-                dense[id]
-            })
-            .collect();
+        for id in ids.iter_mut() {
+            let d = &mut dense[*id as usize];
+            if *d == u32::MAX {
+                *d = next;
+                next += 1;
+            }
+            *id = *d;
+        }
         return (ids, next as usize);
     }
     let mut ids: Vec<u32> = margins[0].cell.to_vec();
