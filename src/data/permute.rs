@@ -26,11 +26,12 @@ pub(crate) fn gather_into<T: Copy + Default + Send + Sync>(
     });
 }
 
-/// Scratch buffers reused across columns of the same element type.
+/// Scratch buffers reused across columns of the same element type (and by the design's
+/// own columns after the data's).
 #[derive(Default)]
-struct Scratch {
-    f64s: Vec<f64>,
-    u32s: Vec<u32>,
+pub(crate) struct Scratch {
+    pub(crate) f64s: Vec<f64>,
+    pub(crate) u32s: Vec<u32>,
 }
 
 fn permute_numeric(col: &mut NumericColumn, order: &[u32], scratch: &mut Scratch, threads: usize) {
@@ -97,17 +98,17 @@ impl Dataset {
             }
         }
         drop(seen);
-        self.reorder(order, threads);
+        self.reorder(order, threads, &mut Scratch::default());
         Ok(())
     }
 
-    /// [`Dataset::permute_rows`] for an order known to be a permutation.
-    pub(crate) fn reorder(&mut self, order: &[u32], threads: usize) {
-        let mut scratch = Scratch::default();
+    /// [`Dataset::permute_rows`] for an order known to be a permutation; `scratch` holds
+    /// the buffers for the next reordering afterwards.
+    pub(crate) fn reorder(&mut self, order: &[u32], threads: usize, scratch: &mut Scratch) {
         for col in self.columns_mut() {
             match col {
-                Column::Numeric(c) => permute_numeric(c, order, &mut scratch, threads),
-                Column::Categorical(c) => permute_categorical(c, order, &mut scratch, threads),
+                Column::Numeric(c) => permute_numeric(c, order, scratch, threads),
+                Column::Categorical(c) => permute_categorical(c, order, scratch, threads),
             }
         }
     }

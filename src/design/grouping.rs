@@ -3,7 +3,7 @@
 //! at random, which is what keeps a pass over ten million rows memory-bound.
 
 use super::{Design, DesignOptions, Result, Weights};
-use crate::data::Dataset;
+use crate::data::{Dataset, Scratch, gather_into};
 use std::sync::Arc;
 
 /// Rows in the order of their `keys` (a stable counting sort), taken from `rows`.
@@ -76,24 +76,27 @@ impl Design {
         if design.variance_depth() > 1 {
             order = stable_order(psu, design.n_psu(), order.into_iter());
         }
-        data.reorder(&order, design.threads());
-        design.permute_rows(order);
+        let mut scratch = Scratch::default();
+        data.reorder(&order, design.threads(), &mut scratch);
+        design.permute_rows(order, &mut scratch);
         Ok(design)
     }
 
     /// Reorders the design's rows as [`Dataset::permute_rows`] (a fresh design: no
     /// calibration or replicates yet).
-    fn permute_rows(&mut self, order: Vec<u32>) {
+    fn permute_rows(&mut self, order: Vec<u32>, scratch: &mut Scratch) {
         debug_assert!(self.calibration.is_none() && self.replicates.is_none());
         let threads = self.threads;
-        let mut buf = Vec::new();
-        crate::data::gather_into(self.weights.as_slice(), &order, &mut buf, threads);
-        self.weights = Weights::trusted(buf);
+        // Each column is gathered into a scratch buffer that then takes its place, the old
+        // column becoming the scratch for the next.
+        gather_into(self.weights.as_slice(), &order, &mut scratch.f64s, threads);
+        let old = std::mem::replace(&mut self.weights, Weights::trusted(Vec::new()));
+        self.weights = Weights::trusted(std::mem::take(&mut scratch.f64s));
+        scratch.f64s = old.into_vec();
         let stages = Arc::make_mut(&mut self.stages);
         for stage in stages.iter_mut() {
-            let mut units = Vec::new();
-            crate::data::gather_into(&stage.unit_of_row, &order, &mut units, threads);
-            stage.unit_of_row = units;
+            gather_into(&stage.unit_of_row, &order, &mut scratch.u32s, threads);
+            std::mem::swap(&mut stage.unit_of_row, &mut scratch.u32s);
         }
         self.source_rows = Some(Arc::new(order));
     }

@@ -57,6 +57,11 @@ impl Weights {
         Weights(Arc::new(w))
     }
 
+    /// The weights as a vector (a copy only when they are shared).
+    pub(crate) fn into_vec(self) -> Vec<f64> {
+        Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone())
+    }
+
     /// Whether these are the very weights `other` (not merely equal ones).
     pub(crate) fn is_shared(&self, other: &Arc<Vec<f64>>) -> bool {
         Arc::ptr_eq(&self.0, other)

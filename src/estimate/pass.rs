@@ -146,6 +146,16 @@ impl Domains {
             .iter()
             .map(|b| data.factor(b))
             .collect::<crate::data::Result<_>>()?;
+        if let [factor] = factors.as_slice() {
+            // One variable: its levels (each occurs) are the domains, in order.
+            let labels = factor
+                .labels()
+                .into_iter()
+                .map(|l| BTreeMap::from([(by[0].clone(), l.to_string())]))
+                .collect();
+            let codes = factors.into_iter().next().map(Factor::into_codes);
+            return Ok(Domains { codes, labels });
+        }
         let n = data.n_rows();
         let mut combined = vec![0u64; n];
         let mut stride = 1u64;

@@ -234,6 +234,10 @@ pub fn rake_design(
         outcome.cells = Vec::new();
         return Ok((raked, outcome));
     }
+    // The margins' row codes are done with (the cells carry them): free them first.
+    let n_codes: Vec<usize> = cells.iter().map(|(_, _, levels)| *levels).collect();
+    drop(margin_refs);
+    drop(cells);
     // R's variance sweeps over the margins with each margin's weights of the last sweep:
     // the raked weights times a factor per cell of the margins' cross-classification.
     let last = outcome.sweep_factors.last();
@@ -248,7 +252,7 @@ pub fn rake_design(
     let sweeps = Sweeps {
         cell: std::mem::take(&mut outcome.cells),
         cell_codes: outcome.cell_codes.clone(),
-        n_codes: cells.iter().map(|(_, _, levels)| *levels).collect(),
+        n_codes,
         ratio,
         raked: weights.shared(),
     };
