@@ -204,34 +204,22 @@ impl Domains {
             }
             labels.push(m);
         }
-        let dense = |c: u64| present.binary_search(&c).map_or(MISSING_CODE, |i| i as u32);
-        let codes = if stride <= (n as u64).max(1 << 16) {
+        // Each combination's domain: through a table when small, else by binary search.
+        let index: Vec<u32> = if stride <= (n as u64).max(1 << 16) {
             let mut index = vec![MISSING_CODE; stride as usize];
             for (i, &c) in present.iter().enumerate() {
                 index[c as usize] = i as u32;
             }
-            combined
-                .iter()
-                .map(|&c| {
-                    if c == u64::MAX {
-                        MISSING_CODE
-                    } else {
-                        index[c as usize]
-                    }
-                })
-                .collect()
+            index
         } else {
-            combined
-                .iter()
-                .map(|&c| {
-                    if c == u64::MAX {
-                        MISSING_CODE
-                    } else {
-                        dense(c)
-                    }
-                })
-                .collect()
+            Vec::new()
         };
+        let domain = |c: u64| match c {
+            u64::MAX => MISSING_CODE,
+            c if !index.is_empty() => index[c as usize],
+            c => present.binary_search(&c).map_or(MISSING_CODE, |i| i as u32),
+        };
+        let codes = combined.iter().map(|&c| domain(c)).collect();
         Ok(Domains {
             codes: Some(codes),
             labels,
