@@ -7,7 +7,7 @@
 mod synth;
 
 use crate::common::close;
-use survey_stats::data::{Column, Dataset, NumericColumn};
+use survey_stats::data::{Column, CsvOptions, Dataset, NumericColumn, read_csv};
 use survey_stats::design::{Design, DesignOptions};
 use survey_stats::estimate::{
     CategorySelection, Domains, Estimate, EstimateOptions, MultipleBase, mean, multiple_response,
@@ -172,4 +172,66 @@ fn grouping_rows_and_raking_per_cell_change_no_number() {
         &want,
         "raked, grouped rows",
     );
+}
+
+/// The benchmark's end-to-end spec (`examples/specs/bench_10m.json`: raking, then J1–J5)
+/// on 20,000 synthetic rows: the command line (rows grouped, raking moments per cell, both
+/// cores) reports what the library computes on the file's order on one thread.
+#[test]
+fn benchmark_spec_runs_end_to_end() {
+    let synth = synth::generate(20_000);
+    let dir = std::env::temp_dir().join(format!("survey-stats-bench-spec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("survey.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&csv).unwrap());
+    synth.write_csv(&mut f).unwrap();
+    drop(f);
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/specs/bench_10m.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_survey-stats"))
+        .args(["estimate", spec, "--data", csv.to_str().unwrap()])
+        .args(["--format", "json", "--timings"])
+        .output()
+        .unwrap();
+    let data = read_csv(&csv, &CsvOptions::default()).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    for step in ["design", "adjust[0]", "estimates[4]"] {
+        assert!(stderr.contains(&format!("{step}_seconds=")), "{stderr}");
+    }
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 7 + 1 + 1 + 8 + 3 * 7);
+
+    // The library on the same data as loaded: J2 (mean of q_likert without 9) after raking
+    // (J1 and J3 are the raked margin itself, with SEs of rounding size).
+    let spec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(spec).unwrap()).unwrap();
+    let margins: Vec<(String, std::collections::BTreeMap<String, f64>)> = spec["adjust"][0]
+        ["rake"]["margins"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::from_value(v.clone()).unwrap()))
+        .collect();
+    let control = RakeControl {
+        max_iter: 50,
+        epsilon: 1e-9,
+    };
+    let (raked, _) = rake_design(&data, &design(&data, 1), &margins, control).unwrap();
+    let no9 = EstimateOptions {
+        exclude: vec!["9".into()],
+        ..Default::default()
+    };
+    let want = mean(&data, &raked, "q_likert", &Domains::whole(), &no9).unwrap();
+    let got = rows.iter().find(|r| r["id"] == "J2").unwrap();
+    for (key, w) in [
+        ("estimate", want[0].estimate),
+        ("std_error", want[0].std_error),
+        ("ci_lower", want[0].ci_lower),
+        ("ci_upper", want[0].ci_upper),
+    ] {
+        let (g, w) = (got[key].as_f64().unwrap(), w.unwrap());
+        assert!(close(g, w, 1e-12, 0.0), "J2 {key}: {g} vs {w}");
+    }
 }
