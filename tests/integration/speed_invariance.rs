@@ -207,8 +207,8 @@ fn benchmark_spec_runs_end_to_end() {
     // (J1 and J3 are the raked margin itself, with SEs of rounding size).
     let spec: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(spec).unwrap()).unwrap();
-    let margins: Vec<(String, std::collections::BTreeMap<String, f64>)> = spec["adjust"][0]
-        ["rake"]["margins"]
+    let margins: Vec<(String, std::collections::BTreeMap<String, f64>)> = spec["adjust"][0]["rake"]
+        ["margins"]
         .as_object()
         .unwrap()
         .iter()
