@@ -6,6 +6,11 @@ use super::{Design, DesignOptions, Result, Weights};
 use crate::data::{Dataset, Scratch, gather_into};
 use std::sync::Arc;
 
+/// Variance units beyond which grouping rows pays (see [`Design::new_grouped_if_large`]):
+/// a pass keeps about ten sums of 8 bytes per unit per thread, so 100,000 units on two
+/// threads fill half of a 32 MB cache.
+pub const GROUPING_PAYS_FROM: usize = 100_000;
+
 /// Rows in the order of their `keys` (a stable counting sort), taken from `rows`.
 fn stable_order(keys: &[u32], n_keys: usize, rows: impl Iterator<Item = u32>) -> Vec<u32> {
     let mut next = vec![0u32; n_keys + 1];
@@ -66,20 +71,51 @@ impl Design {
     /// ```
     pub fn new_grouped(data: &mut Dataset, options: &DesignOptions) -> Result<Design> {
         let mut design = Design::new(data, options)?;
-        let psu = design.psu_of_row();
-        let units = design.variance_unit_of_row();
-        if contiguous(units, design.n_variance_units()) && contiguous(psu, design.n_psu()) {
-            return Ok(design);
+        design.group(data);
+        Ok(design)
+    }
+
+    /// [`Design::new_grouped`] when the design has more than [`GROUPING_PAYS_FROM`]
+    /// variance units, [`Design::new`] otherwise: grouping costs a gather of every column,
+    /// which pays only once a pass's per-unit sums no longer fit in cache (what the
+    /// command line does).
+    ///
+    /// # Errors
+    /// As [`Design::new`].
+    ///
+    /// ```
+    /// use survey_stats::data::{read_csv_from_reader, CsvOptions};
+    /// use survey_stats::design::{Design, DesignOptions};
+    /// let csv = "psu,y\n2,1\n1,5\n2,3\n";
+    /// let mut ds = read_csv_from_reader(csv.as_bytes(), "t.csv", &CsvOptions::default())?;
+    /// let options = DesignOptions { clusters: vec!["psu".into()], ..Default::default() };
+    /// let d = Design::new_grouped_if_large(&mut ds, &options)?;
+    /// assert_eq!(d.psu_of_row(), &[0, 1, 0]); // two PSUs: left as loaded
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new_grouped_if_large(data: &mut Dataset, options: &DesignOptions) -> Result<Design> {
+        let mut design = Design::new(data, options)?;
+        if design.n_variance_units() > GROUPING_PAYS_FROM {
+            design.group(data);
+        }
+        Ok(design)
+    }
+
+    /// Groups the rows of a design just built on `data`, and `data` with it.
+    fn group(&mut self, data: &mut Dataset) {
+        let psu = self.psu_of_row();
+        let units = self.variance_unit_of_row();
+        if contiguous(units, self.n_variance_units()) && contiguous(psu, self.n_psu()) {
+            return;
         }
         let n = data.n_rows() as u32;
-        let mut order = stable_order(units, design.n_variance_units(), 0..n);
-        if design.variance_depth() > 1 {
-            order = stable_order(psu, design.n_psu(), order.into_iter());
+        let mut order = stable_order(units, self.n_variance_units(), 0..n);
+        if self.variance_depth() > 1 {
+            order = stable_order(psu, self.n_psu(), order.into_iter());
         }
         let mut scratch = Scratch::default();
-        data.reorder(&order, design.threads(), &mut scratch);
-        design.permute_rows(order, &mut scratch);
-        Ok(design)
+        data.reorder(&order, self.threads(), &mut scratch);
+        self.permute_rows(order, &mut scratch);
     }
 
     /// Reorders the design's rows as [`Dataset::permute_rows`] (a fresh design: no

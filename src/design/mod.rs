@@ -27,6 +27,7 @@ mod weights;
 
 pub(crate) use calibration::{Calibration, Projection, Sweeps};
 pub use error::{DesignError, Result};
+pub use grouping::GROUPING_PAYS_FROM;
 pub(crate) use replicates::Replicates;
 pub use replicates::{ReplicateMethod, ReplicateOptions, ReplicateType};
 pub use weights::Weights;

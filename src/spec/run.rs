@@ -103,8 +103,9 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
             })?;
             Design::with_replicate_columns(&dataset, weights, reps)?
         }
-        // Rows grouped by PSU: every pass then reads each unit's rows in sequence.
-        None => Design::new_grouped(
+        // Rows grouped by PSU when the design is large: every pass then reads each unit's
+        // rows in sequence.
+        None => Design::new_grouped_if_large(
             &mut dataset,
             &DesignOptions {
                 weights: d.weights.clone(),
