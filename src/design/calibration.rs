@@ -119,21 +119,12 @@ impl Projection {
         }
     }
 
-    /// R's raking sweeps.
-    pub(crate) fn sweeps(sweeps: Sweeps) -> Projection {
+    /// R's raking sweeps, given the rows and the rows of positive weight per cell.
+    pub(crate) fn sweeps(sweeps: Sweeps, rows: &[f64], positive: &[f64]) -> Projection {
         let m = sweeps.margins();
         let q: usize = sweeps.n_codes.iter().sum();
         let offsets = offsets(&sweeps.n_codes);
         let n_cells = sweeps.cell_codes.len() / m.max(1);
-        // Rows and rows of positive weight per cell: the cross moments depend on the
-        // row only through its cell.
-        let (mut rows, mut positive) = (vec![0.0; n_cells], vec![0.0; n_cells]);
-        for (&c, &w) in sweeps.cell.iter().zip(sweeps.raked.iter()) {
-            rows[c as usize] += 1.0;
-            if w > 0.0 {
-                positive[c as usize] += 1.0;
-            }
-        }
         let mut cross = vec![0.0; q * q];
         let mut counts = vec![0.0; q];
         for c in 0..n_cells {
@@ -273,11 +264,38 @@ impl Calibration {
         }
         let units = design.variance_unit_of_row();
         let w = design.weights().as_slice();
-        let mut unit_loads = vec![0.0; design.n_variance_units() * q];
-        for (row, &u) in units.iter().enumerate() {
-            let loads = &mut unit_loads[u as usize * q..(u as usize + 1) * q];
-            for (s, step) in steps.iter().enumerate() {
-                step.add_row_loads(row, &mut loads[offsets[s]..offsets[s] + step.q()]);
+        // Loadings per unit, from contiguous blocks of rows on the design's threads.
+        let loads_of = |rows: std::ops::Range<usize>| {
+            let mut unit_loads = vec![0.0; design.n_variance_units() * q];
+            for row in rows {
+                let u = units[row] as usize;
+                let loads = &mut unit_loads[u * q..(u + 1) * q];
+                for (s, step) in steps.iter().enumerate() {
+                    step.add_row_loads(row, &mut loads[offsets[s]..offsets[s] + step.q()]);
+                }
+            }
+            unit_loads
+        };
+        let n = units.len();
+        let threads = design.threads().min(n / 500_000).max(1);
+        let block = n.div_ceil(threads).max(1);
+        let mut parts = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let rows = (t * block).min(n)..((t + 1) * block).min(n);
+                    scope.spawn(move || loads_of(rows))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect::<Vec<_>>()
+        })
+        .into_iter();
+        let mut unit_loads = parts.next().unwrap_or_default();
+        for part in parts {
+            for (a, b) in unit_loads.iter_mut().zip(part) {
+                *a += b;
             }
         }
         let mut chain = vec![0.0; q * q];

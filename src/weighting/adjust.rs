@@ -7,6 +7,7 @@
 //! R's alternating sweeps of cell means). On a replicate-weight design every replicate is
 //! weighted the same way, and the replicates carry the variance.
 
+use super::rake::rake_valid;
 use super::{
     CalibrateOptions, CalibrationOutcome, Margin, RakeControl, RakeOutcome, WeightingError,
     calibrate, poststratify, rake, trim,
@@ -227,7 +228,8 @@ pub fn rake_design(
         })
         .collect();
     let old = design.weights().as_slice();
-    let mut outcome = rake(old, &margin_refs, control)?;
+    // The design's weights are valid already.
+    let (mut outcome, counts) = rake_valid(old, &margin_refs, control)?;
     if design.n_replicates() > 0 {
         let raked = reweight_replicates(design, |w| Ok(rake(w, &margin_refs, control)?.weights))?;
         outcome.weights = Vec::new();
@@ -256,7 +258,8 @@ pub fn rake_design(
         ratio,
         raked: weights.shared(),
     };
-    let raked = design.with_calibration(weights, Projection::sweeps(sweeps));
+    let projection = Projection::sweeps(sweeps, &counts.rows, &counts.positive);
+    let raked = design.with_calibration(weights, projection);
     Ok((raked, outcome))
 }
 

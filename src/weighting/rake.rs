@@ -2,6 +2,7 @@
 
 use super::check;
 use super::error::{Result, WeightingError};
+use crate::data::MISSING_CODE;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -150,6 +151,22 @@ impl RakeOutcome {
 /// see [`RakeOutcome::converged`].
 pub fn rake(weights: &[f64], margins: &[Margin<'_>], control: RakeControl) -> Result<RakeOutcome> {
     check::weights(weights)?;
+    Ok(rake_valid(weights, margins, control)?.0)
+}
+
+/// Rows and rows of positive weight per cell of the margins' cross-classification.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CellCounts {
+    pub(crate) rows: Vec<f64>,
+    pub(crate) positive: Vec<f64>,
+}
+
+/// [`rake`] on weights known to be valid (a design's), with the rows per cell.
+pub(crate) fn rake_valid(
+    weights: &[f64],
+    margins: &[Margin<'_>],
+    control: RakeControl,
+) -> Result<(RakeOutcome, CellCounts)> {
     if margins.is_empty() {
         return Err(WeightingError::Empty { what: "margins" });
     }
@@ -160,10 +177,36 @@ pub fn rake(weights: &[f64], margins: &[Margin<'_>], control: RakeControl) -> Re
             reason: "must be positive and finite",
         });
     }
-    let mut n_codes = Vec::with_capacity(margins.len());
+    // The checks of each margin in turn (R's order of errors) run row by row only when
+    // the table of cells shows that one of them fails.
+    let n_margins = margins.len();
+    let n_codes: Vec<usize> = margins.iter().map(|m| m.population.len()).collect();
+    let plain = margins.iter().enumerate().all(|(m, margin)| {
+        margin.cell.len() == weights.len()
+            && check::population(m, margin.population).is_ok()
+            && !margin.cell.contains(&MISSING_CODE)
+    });
+    let table = plain.then(|| cell_table(margins, weights));
+    let table_ok = table
+        .as_ref()
+        .is_some_and(|t| (0..n_margins).all(|m| t.margin_ok(m, margins[m].population)));
+    if !table_ok {
+        for (m, margin) in margins.iter().enumerate() {
+            check::cells(m, weights, margin.cell, margin.population, false)?;
+        }
+    }
+    let CellTable {
+        cells,
+        codes: cell_codes,
+        base,
+        counts,
+    } = match table {
+        Some(t) => t,
+        None => cell_table(margins, weights),
+    };
+    let n_cells = base.len();
     let mut first_total = 0.0;
     for (m, margin) in margins.iter().enumerate() {
-        n_codes.push(check::cells(m, weights, margin.cell, margin.population, false)?.n_codes);
         let total: f64 = margin.population.iter().sum();
         if m == 0 {
             first_total = total;
@@ -176,28 +219,13 @@ pub fn rake(weights: &[f64], margins: &[Margin<'_>], control: RakeControl) -> Re
         }
     }
     let epsilon = if control.epsilon < 1.0 {
-        control.epsilon * weights.iter().sum::<f64>()
+        control.epsilon * base.iter().sum::<f64>()
     } else {
         control.epsilon
     };
-    let (cells, n_cells) = cross_classify(margins);
     // Every post-stratification multiplies all weights of a cross-classification cell by
     // one factor, so the sweeps run on the cells' weight totals and each row's weight is
     // its weight before raking times its cell's factor.
-    let n_margins = margins.len();
-    let mut base = vec![0.0; n_cells];
-    let mut cell_codes = vec![0u32; n_cells * n_margins];
-    for (row, (&c, &w)) in cells.iter().zip(weights).enumerate() {
-        let c = c as usize;
-        if base[c] == 0.0 {
-            for (m, margin) in margins.iter().enumerate() {
-                cell_codes[c * n_margins + m] = margin.cell[row];
-            }
-        }
-        if w > 0.0 {
-            base[c] += w;
-        }
-    }
     let mut factor = vec![1.0; n_cells];
     let table = |f: &[f64]| -> Vec<f64> { base.iter().zip(f).map(|(b, f)| b * f).collect() };
     let mut old = base.clone();
@@ -254,15 +282,76 @@ pub fn rake(weights: &[f64], margins: &[Margin<'_>], control: RakeControl) -> Re
             sums
         })
         .collect();
-    Ok(RakeOutcome {
-        weights: w,
-        iterations,
-        converged,
-        achieved,
+    Ok((
+        RakeOutcome {
+            weights: w,
+            iterations,
+            converged,
+            achieved,
+            cells,
+            cell_codes,
+            sweep_factors,
+        },
+        counts,
+    ))
+}
+
+/// The margins' cross-classification: each row's cell, each cell's categories
+/// (`n_cells × margins`), its total of positive weights and its row counts.
+struct CellTable {
+    cells: Vec<u32>,
+    codes: Vec<u32>,
+    base: Vec<f64>,
+    counts: CellCounts,
+}
+
+impl CellTable {
+    /// Whether margin `m` passes [`check::cells`] (without `partial`): every category with
+    /// sample weight has a population figure and every populated category has weight.
+    fn margin_ok(&self, m: usize, population: &[f64]) -> bool {
+        let n_margins = self.codes.len() / self.base.len().max(1);
+        let mut sums = vec![0.0; population.len()];
+        for (c, &b) in self.base.iter().enumerate() {
+            match sums.get_mut(self.codes[c * n_margins + m] as usize) {
+                Some(s) => *s += b,
+                None if b > 0.0 => return false,
+                None => {}
+            }
+        }
+        sums.iter()
+            .zip(population)
+            .all(|(&s, &p)| (s > 0.0) == (p > 0.0))
+    }
+}
+
+fn cell_table(margins: &[Margin<'_>], weights: &[f64]) -> CellTable {
+    let (cells, n_cells) = cross_classify(margins);
+    let n_margins = margins.len();
+    let mut base = vec![0.0; n_cells];
+    let mut codes = vec![u32::MAX; n_cells * n_margins];
+    let mut counts = CellCounts {
+        rows: vec![0.0; n_cells],
+        positive: vec![0.0; n_cells],
+    };
+    for (row, (&c, &w)) in cells.iter().zip(weights).enumerate() {
+        let c = c as usize;
+        if counts.rows[c] == 0.0 {
+            for (m, margin) in margins.iter().enumerate() {
+                codes[c * n_margins + m] = margin.cell[row];
+            }
+        }
+        counts.rows[c] += 1.0;
+        if w > 0.0 {
+            base[c] += w;
+            counts.positive[c] += 1.0;
+        }
+    }
+    CellTable {
         cells,
-        cell_codes,
-        sweep_factors,
-    })
+        codes,
+        base,
+        counts,
+    }
 }
 
 /// A dense index of each row's combination of margin categories, and how many there are:
