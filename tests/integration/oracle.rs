@@ -21,7 +21,7 @@ struct Case {
     design: Design,
 }
 
-fn load(design_id: &str) -> Option<Case> {
+fn load(design_id: &str, grouped: bool) -> Option<Case> {
     let opts =
         |w: Option<&str>, strata: Option<&str>, clusters: &[&str], fpc: &[&str]| DesignOptions {
             weights: w.map(String::from),
@@ -70,8 +70,13 @@ fn load(design_id: &str) -> Option<Case> {
         "clus1_calib_linear" => ("apiclus1.csv", opts(Some("pw"), None, &["dnum"], &["fpc"])),
         _ => return None,
     };
-    let data = read_csv(data_path(file), &CsvOptions::default()).expect("oracle data");
-    let design = Design::new(&data, &options).expect("oracle design");
+    let mut data = read_csv(data_path(file), &CsvOptions::default()).expect("oracle data");
+    let design = if grouped {
+        Design::new_grouped(&mut data, &options)
+    } else {
+        Design::new(&data, &options)
+    }
+    .expect("oracle design");
     let counts = |pairs: &[(&str, f64)]| -> BTreeMap<String, f64> {
         pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
     };
@@ -377,18 +382,27 @@ fn compute(case: &Case, rec: &Value) -> Option<HashMap<String, f64>> {
 }
 #[test]
 fn every_reference_value() {
-    let (records, checked) = check_file("reference.json");
+    let (records, checked) = check_file("reference.json", false);
     assert!(
         records == 792 && checked == 3880,
         "{records} records, {checked} values"
     );
 }
 
+/// Speed never changes a number: every reference value again, with the rows of each design
+/// grouped by PSU (`Design::new_grouped`), including the two-stage, lonely-PSU and
+/// weighted designs.
+#[test]
+fn every_reference_value_on_grouped_rows() {
+    assert_eq!(check_file("reference.json", true), (792, 3880));
+    assert_eq!(check_file("extra_reference.json", true), (91, 300));
+}
+
 /// Two-stage clusters with fpc at both stages, nest = TRUE and every lonely-PSU policy:
 /// designs R's oracle lacks, computed by `tests/data/extra_designs_R.R`.
 #[test]
 fn every_value_of_the_extra_designs() {
-    let (records, checked) = check_file("extra_reference.json");
+    let (records, checked) = check_file("extra_reference.json", false);
     // 301 values, one of them null (R: NaN for a domain made only of a lonely stratum).
     assert!(
         records == 91 && checked == 300,
@@ -398,7 +412,7 @@ fn every_value_of_the_extra_designs() {
 
 /// Checks every record of a reference file whose design and estimator are supported;
 /// returns the records and values checked.
-fn check_file(name: &str) -> (usize, usize) {
+fn check_file(name: &str, grouped: bool) -> (usize, usize) {
     let reference = read_json(name);
     let mut cases: HashMap<String, Option<Case>> = HashMap::new();
     let (mut checked, mut records, mut skipped) =
@@ -408,7 +422,7 @@ fn check_file(name: &str) -> (usize, usize) {
         let design_id = rec["design"].as_str().expect("design");
         let case = cases
             .entry(design_id.to_string())
-            .or_insert_with(|| load(design_id));
+            .or_insert_with(|| load(design_id, grouped));
         let Some(case) = case else { continue };
         let key = format!("{design_id}/{}", rec["estimator"].as_str().unwrap_or(""));
         let Some(got) = compute(case, rec) else {
