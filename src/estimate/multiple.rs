@@ -42,17 +42,31 @@ impl<'a> Options<'a> {
         Ok(Self { names, cols })
     }
 
-    /// Writes the row's 0/1 choices into `buf[..m]`, `buf[m]` = 1 (the base), `buf[m+1]` =
-    /// the number of choices; `Missing` when the row did not answer (every column missing)
-    /// or, under `Cases`, chose nothing.
+    /// The row's 0/1 choices as variables `0..m`, 1 at `m` (the base) and the number of
+    /// choices at `m + 1`: as [`RowStatus::Ones`] (choices and base; the count left 0)
+    /// unless the count is needed (`Responses`) or there are more than 63 options, else
+    /// written into `buf`. `Missing` when the row did not answer (every column missing) or,
+    /// under `Cases`, chose nothing.
     #[inline]
     fn row(&self, row: usize, base: MultipleBase, buf: &mut [f64]) -> RowStatus {
         let m = self.cols.len();
+        if m < 64 && base != MultipleBase::Responses {
+            let (mut answered, mut mask) = (false, 0u64);
+            for (j, (values, validity)) in self.cols.iter().enumerate() {
+                let present = validity.is_none_or(|v| v.is_valid(row));
+                answered |= present;
+                // Branch-free: choices are coin flips to the branch predictor.
+                mask |= u64::from(present & (values[row] == 1.0)) << j;
+            }
+            if !answered || (base == MultipleBase::Cases && mask == 0) {
+                return RowStatus::Missing;
+            }
+            return RowStatus::Ones(mask | 1 << m);
+        }
         let (mut answered, mut chosen) = (false, 0.0);
         for ((values, validity), b) in self.cols.iter().zip(buf.iter_mut()) {
             let present = validity.is_none_or(|v| v.is_valid(row));
             answered |= present;
-            // Branch-free: choices are coin flips to the branch predictor.
             *b = f64::from(u8::from(present) & u8::from(values[row] == 1.0));
             chosen += *b;
         }

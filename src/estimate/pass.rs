@@ -16,6 +16,52 @@ pub(crate) enum RowStatus {
     /// variable (the base), 0 elsewhere; the buffer is not written. Categories and their
     /// base are added as two sums instead of `k`.
     OneHot(u32),
+    /// In the base with values 1 at the set bits (variables `0..64`), 0 elsewhere; the
+    /// buffer is not written (0/1 columns such as multiple-response choices).
+    Ones(u64),
+}
+
+/// The variables a sparse row sets to 1, in increasing order.
+enum Hot {
+    Mask(u64),
+    /// `list[at..len]` still to come.
+    Listed {
+        list: [usize; 2],
+        at: usize,
+        len: usize,
+    },
+}
+
+impl Hot {
+    fn of(status: RowStatus, k: usize) -> Option<Hot> {
+        let listed = |list, len| Some(Hot::Listed { list, at: 0, len });
+        match status {
+            RowStatus::OneHot(NO_SLOT) => listed([k - 1, 0], 1),
+            RowStatus::OneHot(slot) => listed([slot as usize, k - 1], 2),
+            RowStatus::Ones(mask) => Some(Hot::Mask(mask)),
+            RowStatus::In | RowStatus::Missing => None,
+        }
+    }
+}
+
+impl Iterator for Hot {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Hot::Mask(0) => None,
+            Hot::Mask(m) => {
+                let j = m.trailing_zeros() as usize;
+                *m &= *m - 1;
+                Some(j)
+            }
+            Hot::Listed { list, at, len } => (*at < *len).then(|| {
+                *at += 1;
+                list[*at - 1]
+            }),
+        }
+    }
 }
 
 /// [`RowStatus::OneHot`] of a row in the base only.
@@ -373,15 +419,15 @@ where
             p.psu_in_domain[psus[row] as usize] = true;
         }
         let mut status = row_fn(row, &mut buf);
-        if let RowStatus::OneHot(slot) = status
-            && (replicates.is_some() || (calibration.is_some() && cells.is_none()))
+        let mut hot = Hot::of(status, k);
+        if let Some(ones) =
+            hot.take_if(|_| replicates.is_some() || (calibration.is_some() && cells.is_none()))
         {
             // The general path for what needs every value of the row.
             buf.iter_mut().for_each(|b| *b = 0.0);
-            if slot != NO_SLOT {
-                buf[slot as usize] = 1.0;
+            for j in ones {
+                buf[j] = 1.0;
             }
-            buf[k - 1] = 1.0;
             status = RowStatus::In;
         }
         if status == RowStatus::Missing {
@@ -394,23 +440,17 @@ where
             p.psu_in_base[psus[row] as usize] = true;
         }
         p.weighted_n += w;
-        if let RowStatus::OneHot(slot) = status {
-            let mut hot = [k - 1, k - 1];
-            if slot != NO_SLOT {
-                hot[0] = slot as usize;
-                p.sum_sq[hot[0]] += w;
-                p.sums.add_one(units[row], hot[0], w);
-            }
-            p.sum_sq[k - 1] += w;
-            p.sums.add_one(units[row], k - 1, w);
-            if let Some((cell, _)) = cells
-                && w > 0.0
-            {
-                let at = cell[row] as usize * k;
-                if slot != NO_SLOT {
-                    cell_sums[d][at + hot[0]] += 1.0;
+        if let Some(ones) = hot {
+            let cell_at = match cells {
+                Some((cell, _)) if w > 0.0 => Some(cell[row] as usize * k),
+                _ => None,
+            };
+            for j in ones {
+                p.sum_sq[j] += w;
+                p.sums.add_one(units[row], j, w);
+                if let Some(at) = cell_at {
+                    cell_sums[d][at + j] += 1.0;
                 }
-                cell_sums[d][at + k - 1] += 1.0;
             }
             continue;
         }
