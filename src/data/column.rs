@@ -1,6 +1,7 @@
 //! Typed columns: numbers with a validity bitmap, categories as compact codes.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A bitmap of which rows hold a value (bit set) and which are missing.
 ///
@@ -102,21 +103,24 @@ impl Validity {
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumericColumn {
-    values: Vec<f64>,
+    /// Shared so that a design's weights can be this column rather than a copy.
+    values: Arc<Vec<f64>>,
     validity: Validity,
 }
 
 impl NumericColumn {
     /// A column with every value present.
     pub fn from_values(values: Vec<f64>) -> Self {
-        let validity = Validity::all_valid(values.len());
-        let mut col = Self { values, validity };
-        for i in 0..col.values.len() {
-            if !col.values[i].is_finite() {
-                col.validity.set_missing(i);
+        let mut validity = Validity::all_valid(values.len());
+        for (i, v) in values.iter().enumerate() {
+            if !v.is_finite() {
+                validity.set_missing(i);
             }
         }
-        col
+        Self {
+            values: Arc::new(values),
+            validity,
+        }
     }
 
     /// A column from optional values (`None` = missing).
@@ -131,12 +135,15 @@ impl NumericColumn {
     /// A column from its value slots and validity (of the same length).
     pub(crate) fn from_parts(values: Vec<f64>, validity: Validity) -> Self {
         debug_assert_eq!(values.len(), validity.len());
-        Self { values, validity }
+        Self {
+            values: Arc::new(values),
+            validity,
+        }
     }
 
     pub(crate) fn with_capacity(n: usize) -> Self {
         Self {
-            values: Vec::with_capacity(n),
+            values: Arc::new(Vec::with_capacity(n)),
             validity: Validity::default(),
         }
     }
@@ -144,13 +151,14 @@ impl NumericColumn {
     /// Appends a value; `None` and non-finite values are missing (a non-finite value is
     /// kept in the value slot so that validation can report it, see [`NumericColumn::raw`]).
     pub(crate) fn push(&mut self, v: Option<f64>) {
+        let values = Arc::make_mut(&mut self.values);
         match v {
             Some(x) => {
-                self.values.push(x);
+                values.push(x);
                 self.validity.push(x.is_finite());
             }
             None => {
-                self.values.push(0.0);
+                values.push(0.0);
                 self.validity.push(false);
             }
         }
@@ -174,14 +182,23 @@ impl NumericColumn {
         }
     }
 
-    /// Puts `values` in place of the column's values (handing the old ones back in
-    /// `values`), with a new validity when given.
+    /// Puts `values` in place of the column's values, handing the old ones back in `values`
+    /// (or an empty vector when they are shared, with a design's weights), with a new
+    /// validity when given.
     pub(crate) fn swap_values(&mut self, values: &mut Vec<f64>, validity: Option<Validity>) {
         debug_assert_eq!(values.len(), self.values.len());
-        std::mem::swap(&mut self.values, values);
+        match Arc::get_mut(&mut self.values) {
+            Some(own) => std::mem::swap(own, values),
+            None => self.values = Arc::new(std::mem::take(values)),
+        }
         if let Some(v) = validity {
             self.validity = v;
         }
+    }
+
+    /// The values, shared.
+    pub(crate) fn shared_values(&self) -> Arc<Vec<f64>> {
+        Arc::clone(&self.values)
     }
 
     /// The stored values; a missing row holds `0.0` or a non-finite number (consult

@@ -71,7 +71,7 @@ impl Design {
     /// ```
     pub fn new_grouped(data: &mut Dataset, options: &DesignOptions) -> Result<Design> {
         let mut design = Design::new(data, options)?;
-        design.group(data);
+        design.group(data, options.weights.as_deref());
         Ok(design)
     }
 
@@ -96,13 +96,14 @@ impl Design {
     pub fn new_grouped_if_large(data: &mut Dataset, options: &DesignOptions) -> Result<Design> {
         let mut design = Design::new(data, options)?;
         if design.n_variance_units() > GROUPING_PAYS_FROM {
-            design.group(data);
+            design.group(data, options.weights.as_deref());
         }
         Ok(design)
     }
 
-    /// Groups the rows of a design just built on `data`, and `data` with it.
-    fn group(&mut self, data: &mut Dataset) {
+    /// Groups the rows of a design just built on `data` (with its weights from column
+    /// `weights`, if any), and `data` with it.
+    fn group(&mut self, data: &mut Dataset, weights: Option<&str>) {
         let psu = self.psu_of_row();
         let units = self.variance_unit_of_row();
         if contiguous(units, self.n_variance_units()) && contiguous(psu, self.n_psu()) {
@@ -115,20 +116,32 @@ impl Design {
         }
         let mut scratch = Scratch::default();
         data.reorder(&order, self.threads(), &mut scratch);
+        // Weights taken from a column are that column, reordered with the data.
+        let column = weights.and_then(|name| data.numeric(name).ok());
+        match column {
+            Some(col) => self.weights = Weights::from_shared(col.shared_values()),
+            None => {
+                gather_into(
+                    self.weights.as_slice(),
+                    &order,
+                    &mut scratch.f64s,
+                    self.threads,
+                );
+                let old = std::mem::replace(&mut self.weights, Weights::trusted(Vec::new()));
+                self.weights = Weights::trusted(std::mem::take(&mut scratch.f64s));
+                scratch.f64s = old.into_vec();
+            }
+        }
         self.permute_rows(order, &mut scratch);
     }
 
-    /// Reorders the design's rows as [`Dataset::permute_rows`] (a fresh design: no
-    /// calibration or replicates yet).
+    /// Reorders the design's units as [`Dataset::permute_rows`] (a fresh design: no
+    /// calibration or replicates yet; the weights are done by the caller).
     fn permute_rows(&mut self, order: Vec<u32>, scratch: &mut Scratch) {
         debug_assert!(self.calibration.is_none() && self.replicates.is_none());
         let threads = self.threads;
         // Each column is gathered into a scratch buffer that then takes its place, the old
         // column becoming the scratch for the next.
-        gather_into(self.weights.as_slice(), &order, &mut scratch.f64s, threads);
-        let old = std::mem::replace(&mut self.weights, Weights::trusted(Vec::new()));
-        self.weights = Weights::trusted(std::mem::take(&mut scratch.f64s));
-        scratch.f64s = old.into_vec();
         let stages = Arc::make_mut(&mut self.stages);
         for stage in stages.iter_mut() {
             gather_into(&stage.unit_of_row, &order, &mut scratch.u32s, threads);

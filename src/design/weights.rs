@@ -36,10 +36,9 @@ impl Weights {
     /// # Errors
     /// [`DesignError::BadWeight`] naming the column, row (data row, header not counted) and value.
     pub fn from_column(col: &NumericColumn, name: &str) -> Result<Self> {
-        let mut w = Vec::with_capacity(col.len());
         for i in 0..col.len() {
             match col.raw(i) {
-                Some(x) if x.is_finite() && x >= 0.0 => w.push(x),
+                Some(x) if x.is_finite() && x >= 0.0 => {}
                 other => {
                     return Err(DesignError::BadWeight {
                         column: name.to_string(),
@@ -49,7 +48,8 @@ impl Weights {
                 }
             }
         }
-        Ok(Weights(Arc::new(w)))
+        // Every value is present: the column's values are the weights, shared, not copied.
+        Ok(Weights(col.shared_values()))
     }
 
     /// Weights already known valid (a reordering of valid weights).
@@ -65,6 +65,11 @@ impl Weights {
     /// Whether these are the very weights `other` (not merely equal ones).
     pub(crate) fn is_shared(&self, other: &Arc<Vec<f64>>) -> bool {
         Arc::ptr_eq(&self.0, other)
+    }
+
+    /// Weights that are a column's values, already validated.
+    pub(crate) fn from_shared(values: Arc<Vec<f64>>) -> Self {
+        Weights(values)
     }
 
     /// The weights, shared (a clone of the column costs nothing).
