@@ -6,7 +6,7 @@
 //! For each N: build the design (strata = region, PSU = psu, weights = weight), then
 //! J1 frequency table of `q_single` with SEs; J2 mean of `q_likert` without 9 with CI;
 //! J3 logit CI of `q_single == 1`; J4 the eight multiple-response shares with SEs;
-//! J5 J1 by region; J6 raking to the margins of region and q_single. Each job prints seconds (median of 3 runs), ns per row, rows per second,
+//! J5 J1 by region; J6 raking to the margins of region and q_single. Each job prints seconds (median of 7 runs), ns per row, rows per second,
 //! and its ratio to a baseline measured in the same run: a plain loop over the same columns
 //! (in the file's random PSU order) that accumulates the same per-PSU weighted sums and
 //! computes the same variance, or for raking, the cross table of the two codes, the sweeps on
@@ -27,6 +27,9 @@ use survey_stats::estimate::{
 };
 use survey_stats::interval::ProportionMethod;
 use survey_stats::weighting::{RakeControl, rake_design};
+
+/// Runs per timing (the median is reported).
+const RUNS: usize = 7;
 
 /// Median wall time of `runs` calls, in seconds.
 fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
@@ -121,7 +124,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut f = std::io::BufWriter::new(std::fs::File::create(&path)?);
             synth.write_csv(&mut f)?;
             drop(f);
-            let (secs, ds) = time(3, || read_csv(&path, &CsvOptions::default()));
+            let (secs, ds) = time(RUNS, || read_csv(&path, &CsvOptions::default()));
             report(n, "load CSV", secs, None);
             std::fs::remove_file(&path)?;
             ds?
@@ -134,7 +137,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             clusters: vec!["psu".into()],
             ..Default::default()
         };
-        let (secs, design) = time(3, || Design::new(&data, &options));
+        let (secs, design) = time(RUNS, || Design::new(&data, &options));
         let design = design?;
         report(n, "build design", secs, None);
 
@@ -152,7 +155,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &synth.q_multi,
             &synth.region,
         );
-        let base_j1 = time(3, || {
+        let base_j1 = time(RUNS, || {
             baseline(psu, strata, ns, w, 7, |i, b| {
                 b.iter_mut().for_each(|x| *x = 0.0);
                 b[cat(single[i])] = 1.0;
@@ -160,21 +163,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
         })
         .0;
-        let base_j2 = time(3, || {
+        let base_j2 = time(RUNS, || {
             baseline(psu, strata, ns, w, 1, |i, b| {
                 b[0] = likert[i];
                 likert[i] != 9.0
             })
         })
         .0;
-        let base_j3 = time(3, || {
+        let base_j3 = time(RUNS, || {
             baseline(psu, strata, ns, w, 1, |i, b| {
                 b[0] = f64::from(single[i] == 1.0);
                 true
             })
         })
         .0;
-        let base_j4 = time(3, || {
+        let base_j4 = time(RUNS, || {
             baseline(psu, strata, ns, w, 8, |i, b| {
                 for (j, c) in multi.iter().enumerate() {
                     b[j] = c[i];
@@ -183,7 +186,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
         })
         .0;
-        let base_j5 = time(3, || {
+        let base_j5 = time(RUNS, || {
             baseline(psu, strata, ns, w, 21, |i, b| {
                 b.iter_mut().for_each(|x| *x = 0.0);
                 b[(region[i] as usize - 1) * 7 + cat(single[i])] = 1.0;
@@ -205,7 +208,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ("region".to_string(), margin(region)),
             ("q_single".to_string(), margin(single)),
         ];
-        let base_j6 = time(3, || {
+        let base_j6 = time(RUNS, || {
             let mut cells = [0.0; 21];
             for i in 0..n {
                 cells[(region[i] as usize - 1) * 7 + cat(single[i])] += w[i];
@@ -250,7 +253,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             method: ProportionMethod::Mean,
             ..Default::default()
         };
-        let (secs, r) = time(3, || {
+        let (secs, r) = time(RUNS, || {
             proportion(
                 &data,
                 &design,
@@ -267,12 +270,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             exclude: vec!["9".into()],
             ..Default::default()
         };
-        let (secs, r) = time(3, || mean(&data, &design, "q_likert", &whole, &no9));
+        let (secs, r) = time(RUNS, || mean(&data, &design, "q_likert", &whole, &no9));
         r?;
         report(n, "J2 mean without 9", secs, Some(base_j2));
 
         let one = CategorySelection::One("1".into());
-        let (secs, r) = time(3, || {
+        let (secs, r) = time(RUNS, || {
             proportion(
                 &data,
                 &design,
@@ -286,14 +289,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report(n, "J3 logit CI", secs, Some(base_j3));
 
         let cols: Vec<String> = (1..=8).map(|j| format!("q_multi_{j}")).collect();
-        let (secs, r) = time(3, || {
+        let (secs, r) = time(RUNS, || {
             multiple_response(&data, &design, &cols, MultipleBase::All, &whole, &wald)
         });
         r?;
         report(n, "J4 multiple response", secs, Some(base_j4));
 
         let by = Domains::by(&data, &["region".to_string()])?;
-        let (secs, r) = time(3, || {
+        let (secs, r) = time(RUNS, || {
             proportion(
                 &data,
                 &design,
@@ -310,7 +313,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             max_iter: 50,
             epsilon: 1e-9,
         };
-        let (secs, r) = time(3, || rake_design(&data, &design, &margins, control));
+        let (secs, r) = time(RUNS, || rake_design(&data, &design, &margins, control));
         let (_, outcome) = r?;
         report(
             n,
