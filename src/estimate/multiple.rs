@@ -26,11 +26,23 @@ pub enum MultipleBase {
 struct Options<'a> {
     names: &'a [String],
     cols: Vec<(&'a [f64], Option<&'a Validity>)>,
+    /// For up to 15 options outside the `Responses` base: each row's choices as bits
+    /// (`ANSWERED` set when any option has a value), made column by column before the pass
+    /// so that it reads two bytes per row instead of one value of every column.
+    choices: Option<Vec<u16>>,
 }
 
+/// The bit of [`Options::choices`] saying the row answered.
+const ANSWERED: u16 = 1 << 15;
+
 impl<'a> Options<'a> {
-    fn new(data: &'a Dataset, names: &'a [String]) -> Result<Self> {
-        let cols = names
+    fn new(
+        data: &'a Dataset,
+        names: &'a [String],
+        base: MultipleBase,
+        threads: usize,
+    ) -> Result<Self> {
+        let cols: Vec<_> = names
             .iter()
             .map(|n| {
                 data.numeric(n).map(|c| {
@@ -38,8 +50,14 @@ impl<'a> Options<'a> {
                     (c.values(), validity)
                 })
             })
-            .collect::<crate::data::Result<Vec<_>>>()?;
-        Ok(Self { names, cols })
+            .collect::<crate::data::Result<_>>()?;
+        let choices = (cols.len() < 16 && base != MultipleBase::Responses)
+            .then(|| choice_bits(&cols, data.n_rows(), threads));
+        Ok(Self {
+            names,
+            cols,
+            choices,
+        })
     }
 
     /// The row's 0/1 choices as variables `0..m`, 1 at `m` (the base) and the number of
@@ -50,6 +68,14 @@ impl<'a> Options<'a> {
     #[inline]
     fn row(&self, row: usize, base: MultipleBase, buf: &mut [f64]) -> RowStatus {
         let m = self.cols.len();
+        if let Some(choices) = &self.choices {
+            let bits = choices[row];
+            let mask = u64::from(bits & !ANSWERED);
+            if bits & ANSWERED == 0 || (base == MultipleBase::Cases && mask == 0) {
+                return RowStatus::Missing;
+            }
+            return RowStatus::Ones(mask | 1 << m);
+        }
         if m < 64 && base != MultipleBase::Responses {
             let (mut answered, mut mask) = (false, 0u64);
             for (j, (values, validity)) in self.cols.iter().enumerate() {
@@ -77,6 +103,39 @@ impl<'a> Options<'a> {
         buf[m + 1] = chosen;
         RowStatus::In
     }
+}
+
+/// Each row's choices among (at most 15) 0/1 columns as bits, with [`ANSWERED`] when any
+/// column has a value: one column at a time over contiguous blocks of rows, on `threads`.
+fn choice_bits(cols: &[(&[f64], Option<&Validity>)], n: usize, threads: usize) -> Vec<u16> {
+    let mut bits = vec![0u16; n];
+    let threads = threads.min(n / 100_000).max(1);
+    let block = n.div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        for (b, chunk) in bits.chunks_mut(block).enumerate() {
+            let start = b * block;
+            scope.spawn(move || {
+                for (j, (values, validity)) in cols.iter().enumerate() {
+                    let values = &values[start..start + chunk.len()];
+                    match validity {
+                        None => {
+                            for (x, &v) in chunk.iter_mut().zip(values) {
+                                *x |= u16::from(v == 1.0) << j | ANSWERED;
+                            }
+                        }
+                        Some(valid) => {
+                            for (i, (x, &v)) in chunk.iter_mut().zip(values).enumerate() {
+                                let present = valid.is_valid(start + i);
+                                *x |=
+                                    u16::from(present & (v == 1.0)) << j | u16::from(present) << 15;
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    });
+    bits
 }
 
 /// Shares of the options of a multiple-response question stored as 0/1 columns, per domain.
@@ -116,7 +175,7 @@ pub fn multiple_response(
     domains: &Domains,
     options: &EstimateOptions,
 ) -> Result<Vec<Estimate>> {
-    let opts = Options::new(data, columns)?;
+    let opts = Options::new(data, columns, base, design.threads())?;
     let m = columns.len();
     let passes = run_pass(design, domains, m + 2, |row, buf| opts.row(row, base, buf));
     domains.rows(&passes, |pass| {
@@ -184,13 +243,13 @@ pub fn option_difference(
     domains: &Domains,
     options: &EstimateOptions,
 ) -> Result<Vec<Estimate>> {
-    let opts = Options::new(data, columns)?;
-    let m = columns.len();
     let base = if base == MultipleBase::Responses {
         MultipleBase::Cases
     } else {
         base
     };
+    let opts = Options::new(data, columns, base, design.threads())?;
+    let m = columns.len();
     let passes = run_pass(design, domains, m + 2, |row, buf| opts.row(row, base, buf));
     let mut diff = unit(m + 2, a);
     diff[b] -= 1.0;
