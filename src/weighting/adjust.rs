@@ -83,6 +83,11 @@ fn reweight_replicates(
     Ok(design.with_replicate_weights(Weights::new(full)?, reps))
 }
 
+/// A weighting error naming the row as loaded rather than the design's (grouped) row.
+fn loaded_rows(design: &Design) -> impl Fn(WeightingError) -> WeightingError + '_ {
+    |e| e.map_row(|row| design.source_row(row - 1) + 1)
+}
+
 /// Per-row codes of `variable` and the population count of each code, in factor order.
 fn cells(
     data: &Dataset,
@@ -175,7 +180,7 @@ pub fn poststratify_design(
         return reweight_replicates(design, |w| Ok(poststratify(w, &codes, &pop)?));
     }
     let old = design.weights().as_slice();
-    let new = poststratify(old, &codes, &pop)?;
+    let new = poststratify(old, &codes, &pop).map_err(loaded_rows(design))?;
     let mut x = Vec::new();
     push_indicators(&mut x, &codes, levels, false);
     let n = old.len();
@@ -229,7 +234,8 @@ pub fn rake_design(
         .collect();
     let old = design.weights().as_slice();
     // The design's weights are valid already.
-    let (mut outcome, counts) = rake_valid(old, &margin_refs, control)?;
+    let (mut outcome, counts) =
+        rake_valid(old, &margin_refs, control).map_err(loaded_rows(design))?;
     if design.n_replicates() > 0 {
         let raked = reweight_replicates(design, |w| Ok(rake(w, &margin_refs, control)?.weights))?;
         outcome.weights = Vec::new();
@@ -326,7 +332,7 @@ pub fn calibrate_design(
     let p = columns.len();
     let x = row_major(&columns, n);
     let old = design.weights().as_slice();
-    let outcome = calibrate(old, &x, p, &totals, options)?;
+    let outcome = calibrate(old, &x, p, &totals, options).map_err(loaded_rows(design))?;
     if design.n_replicates() > 0 {
         let cal = reweight_replicates(design, |w| {
             Ok(calibrate(w, &x, p, &totals, options)?.weights)

@@ -246,3 +246,19 @@ pub enum WeightingError {
         rounds: usize,
     },
 }
+
+impl WeightingError {
+    /// The same error with its data row (from 1) passed through `row`: a design whose rows
+    /// were grouped reports the rows as loaded.
+    pub(crate) fn map_row(mut self, row: impl Fn(usize) -> usize) -> Self {
+        match &mut self {
+            WeightingError::InvalidWeight { row: r, .. }
+            | WeightingError::MissingCategory { row: r, .. }
+            | WeightingError::CodeOutOfRange { row: r, .. }
+            | WeightingError::CategoryWithoutPopulation { row: r, .. }
+            | WeightingError::InvalidAuxiliary { row: r, .. } => *r = row(*r),
+            _ => {}
+        }
+        self
+    }
+}

@@ -177,8 +177,12 @@ pub(crate) fn rake_valid(
             reason: "must be positive and finite",
         });
     }
-    // The checks of each margin in turn (R's order of errors) run row by row only when
-    // the table of cells shows that one of them fails.
+    if weights.is_empty() {
+        return Err(WeightingError::Empty { what: "weights" });
+    }
+    // Each margin in turn: its categories, then its total against the first margin's (R's
+    // order of errors). The categories are checked row by row only when the table of cells
+    // shows that a margin fails.
     let n_margins = margins.len();
     let n_codes: Vec<usize> = margins.iter().map(|m| m.population.len()).collect();
     let plain = margins.iter().enumerate().all(|(m, margin)| {
@@ -190,27 +194,13 @@ pub(crate) fn rake_valid(
     let table_ok = table
         .as_ref()
         .is_some_and(|t| (0..n_margins).all(|m| t.margin_ok(m, margins[m].population)));
-    if !table_ok {
-        for (m, margin) in margins.iter().enumerate() {
+    let first_total: f64 = margins[0].population.iter().sum();
+    for (m, margin) in margins.iter().enumerate() {
+        if !table_ok {
             check::cells(m, weights, margin.cell, margin.population, false)?;
         }
-    }
-    let CellTable {
-        cells,
-        codes: cell_codes,
-        base,
-        counts,
-    } = match table {
-        Some(t) => t,
-        None => cell_table(margins, weights),
-    };
-    let n_cells = base.len();
-    let mut first_total = 0.0;
-    for (m, margin) in margins.iter().enumerate() {
         let total: f64 = margin.population.iter().sum();
-        if m == 0 {
-            first_total = total;
-        } else if (total - first_total).abs() > 1e-6 * first_total.abs() {
+        if (total - first_total).abs() > 1e-6 * first_total.abs() {
             return Err(WeightingError::MarginTotalsDisagree {
                 margin: m,
                 total,
@@ -218,6 +208,14 @@ pub(crate) fn rake_valid(
             });
         }
     }
+    // The checks passed, so the table was made (a margin the table cannot hold fails them).
+    let CellTable {
+        cells,
+        codes: cell_codes,
+        base,
+        counts,
+    } = table.unwrap_or_else(|| cell_table(margins, weights));
+    let n_cells = base.len();
     let epsilon = if control.epsilon < 1.0 {
         control.epsilon * base.iter().sum::<f64>()
     } else {
@@ -268,13 +266,13 @@ pub(crate) fn rake_valid(
         .zip(weights)
         .map(|(&c, &w)| if w > 0.0 { w * factor[c as usize] } else { 0.0 })
         .collect();
-    let achieved = margins
+    let raked_cells = table(&factor);
+    let achieved = n_codes
         .iter()
-        .zip(&n_codes)
         .enumerate()
-        .map(|(m, (_, &k))| {
+        .map(|(m, &k)| {
             let mut sums = vec![0.0; k];
-            for (c, t) in table(&factor).iter().enumerate() {
+            for (c, t) in raked_cells.iter().enumerate() {
                 if let Some(s) = sums.get_mut(cell_codes[c * n_margins + m] as usize) {
                     *s += t;
                 }

@@ -1079,3 +1079,71 @@ proptest! {
         }
     }
 }
+
+/// Raking checks each margin in turn, categories then total, as R does: a total that
+/// disagrees on margin 1 is reported before a category error on margin 2.
+#[test]
+fn rake_reports_margins_in_order() {
+    let w = [1.0; 4];
+    let (a, b, c) = ([0, 0, 1, 1], [0, 1, 0, 1], [0, 0, 0, 2]);
+    let margins = [
+        Margin {
+            cell: &a,
+            population: &[2.0, 2.0],
+        },
+        Margin {
+            cell: &b,
+            population: &[1.0, 1.0],
+        },
+        Margin {
+            cell: &c,
+            population: &[2.0, 2.0],
+        },
+    ];
+    match rake(&w, &margins, RakeControl::default()) {
+        Err(WeightingError::MarginTotalsDisagree { margin: 1, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    // With margin 1 agreeing, margin 2's category without a population figure.
+    let margins = [margins[0], margins[2]];
+    match rake(&w, &margins, RakeControl::default()) {
+        Err(WeightingError::CategoryWithoutPopulation {
+            margin: 1, row: 4, ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+/// On a design whose rows were grouped by PSU, a weighting error names the row as loaded.
+#[test]
+fn weighting_errors_name_rows_as_loaded_after_grouping() {
+    use std::collections::BTreeMap;
+    use survey_stats::data::read_csv_from_reader;
+    use survey_stats::design::{Design, DesignOptions};
+    use survey_stats::weighting::{AdjustError, rake_design};
+    let csv = "psu,a,b\n2,x,u\n1,y,u\n2,x,v\n1,x,v\n";
+    let mut data = read_csv_from_reader(csv.as_bytes(), "t.csv", &CsvOptions::default()).unwrap();
+    let options = DesignOptions {
+        clusters: vec!["psu".into()],
+        ..Default::default()
+    };
+    let design = Design::new_grouped(&mut data, &options).unwrap();
+    assert_eq!(
+        design.source_row(2),
+        1,
+        "the y row moved from row 2 to row 3"
+    );
+    let margin = |pairs: [(&str, f64); 2]| -> BTreeMap<String, f64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    };
+    let margins = [
+        ("a".to_string(), margin([("x", 4.0), ("y", 0.0)])),
+        ("b".to_string(), margin([("u", 2.0), ("v", 2.0)])),
+    ];
+    match rake_design(&data, &design, &margins, RakeControl::default()) {
+        Err(AdjustError::Weighting(WeightingError::CategoryWithoutPopulation {
+            row: 2, ..
+        })) => {}
+        other => panic!("{other:?}"),
+    }
+}
