@@ -65,6 +65,7 @@ pub mod design;
 pub mod estimate;
 pub mod interval;
 mod linalg;
+mod parallel;
 pub mod questionnaire;
 mod roots;
 pub mod runtime;

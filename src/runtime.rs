@@ -1,21 +1,25 @@
 //! Process-level settings for programs that analyse large data (the `survey-stats` command
 //! line and the benchmarks call this first).
 
-/// Keeps memory that large allocations free inside the process, for reuse.
+/// Asks the allocator to keep memory that large allocations free inside the process, for
+/// reuse; returns whether the setting took.
 ///
 /// glibc's allocator hands blocks above its mmap threshold (at most 32 MB) back to the
 /// kernel when they are freed, so each large column an analysis step allocates after
 /// another step freed one is faulted in again page by page (about 0.4 ms per MB on the
 /// machines we measure, more than the pass that fills it). This raises the mmap and trim
-/// thresholds so freed blocks stay in the heap; peak memory does not grow. Call it at the
-/// start of `main`, before other threads exist. It does nothing on other platforms.
+/// thresholds so that freed blocks stay in the heap. It covers the main allocation arena
+/// (blocks freed by worker threads' arenas may still be returned), and a fragmented heap
+/// can hold somewhat more than the live data. Call it at the start of `main`; it does
+/// nothing (and returns `false`) where the allocator is not glibc's.
 ///
 /// ```
-/// survey_stats::runtime::keep_freed_memory();
+/// let kept = survey_stats::runtime::keep_freed_memory();
 /// let big = vec![0.0f64; 1 << 20];
-/// drop(big); // kept for the next allocation instead of returned to the kernel
+/// drop(big); // with `kept`, held for the next allocation instead of returned to the kernel
+/// # let _ = kept;
 /// ```
-pub fn keep_freed_memory() {
+pub fn keep_freed_memory() -> bool {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         unsafe extern "C" {
@@ -26,8 +30,11 @@ pub fn keep_freed_memory() {
         // SAFETY: mallopt only sets allocator parameters, which glibc reads under its own
         // lock; an out-of-range value is rejected (return 0), never undefined behaviour.
         unsafe {
-            mallopt(M_MMAP_THRESHOLD, i32::MAX);
-            mallopt(M_TRIM_THRESHOLD, i32::MAX);
+            mallopt(M_MMAP_THRESHOLD, i32::MAX) == 1 && mallopt(M_TRIM_THRESHOLD, i32::MAX) == 1
         }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        false
     }
 }

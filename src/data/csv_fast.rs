@@ -73,7 +73,7 @@ impl Default for CsvTuning {
 impl CsvTuning {
     fn threads(&self) -> usize {
         match self.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            0 => crate::parallel::cores(),
             n => n,
         }
     }

@@ -58,22 +58,13 @@ impl<'a> Factor<'a> {
                 // anything else is sorted.
                 let limit = (2 * n).max(4096) as f64;
                 let mut codes = vec![MISSING_CODE; n];
-                // Both halves of a large column at once; each notes the codes it saw.
-                let threads = if n >= 1 << 18 { 2 } else { 1 };
-                let block = n.div_ceil(threads).max(1);
-                let parts: Vec<Option<Vec<bool>>> = std::thread::scope(|scope| {
-                    let handles: Vec<_> = codes
-                        .chunks_mut(block)
-                        .enumerate()
-                        .map(|(b, chunk)| {
-                            scope.spawn(move || raw_codes(vals, valid, b * block, chunk, limit))
-                        })
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                        .collect()
-                });
+                // Blocks of a large column on the machine's cores; each notes the codes it
+                // saw.
+                let cores = crate::parallel::cores();
+                let parts =
+                    crate::parallel::map_chunks(&mut codes, cores, 1 << 17, |start, out| {
+                        raw_codes(vals, valid, start, out, limit)
+                    });
                 let integers = parts.iter().all(Option::is_some);
                 let mut seen: Vec<bool> = Vec::new();
                 for part in parts.into_iter().flatten() {
@@ -94,16 +85,11 @@ impl<'a> Factor<'a> {
                             lv.push(v as f64);
                         }
                     }
-                    std::thread::scope(|scope| {
-                        for chunk in codes.chunks_mut(block) {
-                            let map = &map;
-                            scope.spawn(move || {
-                                for code in chunk.iter_mut() {
-                                    if *code != MISSING_CODE {
-                                        *code = map[*code as usize];
-                                    }
-                                }
-                            });
+                    crate::parallel::map_chunks(&mut codes, cores, 1 << 17, |_, chunk| {
+                        for code in chunk.iter_mut() {
+                            if *code != MISSING_CODE {
+                                *code = map[*code as usize];
+                            }
                         }
                     });
                     levels = lv;

@@ -13,15 +13,9 @@ pub(crate) fn gather_into<T: Copy + Default + Send + Sync>(
     threads: usize,
 ) {
     out.resize(order.len(), T::default());
-    let threads = threads.min(order.len() / 100_000).max(1);
-    let block = order.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        for (dst, idx) in out.chunks_mut(block).zip(order.chunks(block)) {
-            scope.spawn(move || {
-                for (d, &i) in dst.iter_mut().zip(idx) {
-                    *d = src[i as usize];
-                }
-            });
+    crate::parallel::map_chunks(out, threads, 100_000, |start, dst| {
+        for (d, &i) in dst.iter_mut().zip(&order[start..]) {
+            *d = src[i as usize];
         }
     });
 }

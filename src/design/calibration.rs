@@ -276,22 +276,9 @@ impl Calibration {
             }
             unit_loads
         };
-        let n = units.len();
-        let threads = design.threads().min(n / 500_000).max(1);
-        let block = n.div_ceil(threads).max(1);
-        let mut parts = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let rows = (t * block).min(n)..((t + 1) * block).min(n);
-                    scope.spawn(move || loads_of(rows))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect::<Vec<_>>()
-        })
-        .into_iter();
+        let mut parts =
+            crate::parallel::map_blocks(units.len(), design.threads(), 500_000, loads_of)
+                .into_iter();
         let mut unit_loads = parts.next().unwrap_or_default();
         for part in parts {
             for (a, b) in unit_loads.iter_mut().zip(part) {

@@ -241,7 +241,7 @@ impl Design {
             lonely_psu: options.lonely_psu,
             calibration: None,
             replicates: None,
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            threads: crate::parallel::cores(),
             source_rows: None,
         };
         if options.lonely_psu == LonelyPsu::Fail {

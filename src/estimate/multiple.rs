@@ -109,30 +109,22 @@ impl<'a> Options<'a> {
 /// column has a value: one column at a time over contiguous blocks of rows, on `threads`.
 fn choice_bits(cols: &[(&[f64], Option<&Validity>)], n: usize, threads: usize) -> Vec<u16> {
     let mut bits = vec![0u16; n];
-    let threads = threads.min(n / 100_000).max(1);
-    let block = n.div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        for (b, chunk) in bits.chunks_mut(block).enumerate() {
-            let start = b * block;
-            scope.spawn(move || {
-                for (j, (values, validity)) in cols.iter().enumerate() {
-                    let values = &values[start..start + chunk.len()];
-                    match validity {
-                        None => {
-                            for (x, &v) in chunk.iter_mut().zip(values) {
-                                *x |= u16::from(v == 1.0) << j | ANSWERED;
-                            }
-                        }
-                        Some(valid) => {
-                            for (i, (x, &v)) in chunk.iter_mut().zip(values).enumerate() {
-                                let present = valid.is_valid(start + i);
-                                *x |=
-                                    u16::from(present & (v == 1.0)) << j | u16::from(present) << 15;
-                            }
-                        }
+    crate::parallel::map_chunks(&mut bits, threads, 100_000, |start, chunk| {
+        for (j, (values, validity)) in cols.iter().enumerate() {
+            let values = &values[start..start + chunk.len()];
+            match validity {
+                None => {
+                    for (x, &v) in chunk.iter_mut().zip(values) {
+                        *x |= u16::from(v == 1.0) << j | ANSWERED;
                     }
                 }
-            });
+                Some(valid) => {
+                    for (i, (x, &v)) in chunk.iter_mut().zip(values).enumerate() {
+                        let present = valid.is_valid(start + i);
+                        *x |= u16::from(present & (v == 1.0)) << j | u16::from(present) << 15;
+                    }
+                }
+            }
         }
     });
     bits

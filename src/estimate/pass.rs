@@ -344,29 +344,20 @@ pub(crate) fn run_pass_over<F>(
 where
     F: Fn(usize, &mut [f64]) -> RowStatus + Sync,
 {
-    let n = rows.len();
-    let threads = design.threads().min(n / MIN_ROWS_PER_THREAD).max(1);
-    if threads == 1 {
-        let passes = run_pass_on(design, domains, k, rows, &row_fn);
-        return passes.into_iter().map(DomainPass::finish).collect();
-    }
-    // Each thread reduces a contiguous block of rows; the partial sums merge by addition, in
-    // block order, so a given thread count always gives the same numbers.
-    let block = n.div_ceil(threads);
-    let f = &row_fn;
+    // Each block of rows is reduced on its own thread; the partial sums merge by addition,
+    // in block order, so a given thread count always gives the same numbers.
     let start = rows.start;
-    let mut parts: Vec<Vec<DomainPass>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let rows = start + t * block..start + ((t + 1) * block).min(n);
-                scope.spawn(move || run_pass_on(design, domains, k, rows, f))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
+    let f = &row_fn;
+    let mut parts =
+        crate::parallel::map_blocks(rows.len(), design.threads(), MIN_ROWS_PER_THREAD, |block| {
+            run_pass_on(
+                design,
+                domains,
+                k,
+                start + block.start..start + block.end,
+                f,
+            )
+        });
     let mut merged = parts.remove(0);
     for part in &parts {
         for (a, b) in merged.iter_mut().zip(part) {
@@ -403,7 +394,10 @@ where
     let mut lx = vec![0.0; calibration.map_or(0, |c| c.q)];
     // Raking's moment factors depend on the row's cell only: sum the values per cell and
     // apply the factors once per cell at the end.
-    let cells = calibration.and_then(|c| c.cells(design.weights()));
+    // (Only while the cells are few beside the rows: the sums are domains × cells × k.)
+    let cells = calibration
+        .and_then(|c| c.cells(design.weights()))
+        .filter(|&(_, n_cells)| passes.len() * n_cells <= (rows.len() / 4).max(64));
     let mut cell_sums = vec![vec![0.0; cells.map_or(0, |(_, n)| n * k)]; passes.len()];
     for row in rows {
         let d = match &domains.codes {
@@ -485,9 +479,11 @@ where
     }
     if let (Some((_, n_cells)), Some(cal)) = (cells, calibration) {
         for (p, sums) in passes.iter_mut().zip(&cell_sums) {
-            for c in 0..n_cells {
-                cal.cell_factors(c, &mut lx);
-                p.sums.add_calibration(&lx, &sums[c * k..(c + 1) * k]);
+            for (c, values) in sums.chunks_exact(k).enumerate().take(n_cells) {
+                if values.iter().any(|&v| v != 0.0) {
+                    cal.cell_factors(c, &mut lx);
+                    p.sums.add_calibration(&lx, values);
+                }
             }
         }
     }

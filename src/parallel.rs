@@ -1,0 +1,67 @@
+//! Contiguous blocks of rows on scoped threads: the one way this crate uses more than one
+//! core. Results come back in block order, so a given number of blocks always gives the
+//! same numbers; one block runs on the calling thread.
+
+use std::ops::Range;
+
+/// The machine's cores (1 when unknown).
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// How many blocks `n` rows make on `threads` threads with at least `min_rows` per block.
+fn blocks(n: usize, threads: usize, min_rows: usize) -> usize {
+    threads.min(n / min_rows.max(1)).max(1)
+}
+
+/// `f` of each block of `0..n` (at most `threads` blocks of at least `min_rows` rows).
+pub(crate) fn map_blocks<R: Send>(
+    n: usize,
+    threads: usize,
+    min_rows: usize,
+    f: impl Fn(Range<usize>) -> R + Sync,
+) -> Vec<R> {
+    let count = blocks(n, threads, min_rows);
+    if count == 1 {
+        return vec![f(0..n)];
+    }
+    let size = n.div_ceil(count);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..count)
+            .map(|b| scope.spawn(move || f(b * size..((b + 1) * size).min(n))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// `f(start, chunk)` of each block of `data` (as [`map_blocks`]), `start` being the
+/// block's first index.
+pub(crate) fn map_chunks<T: Send, R: Send>(
+    data: &mut [T],
+    threads: usize,
+    min_rows: usize,
+    f: impl Fn(usize, &mut [T]) -> R + Sync,
+) -> Vec<R> {
+    let n = data.len();
+    let count = blocks(n, threads, min_rows);
+    if count == 1 {
+        return vec![f(0, data)];
+    }
+    let size = n.div_ceil(count);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = data
+            .chunks_mut(size)
+            .enumerate()
+            .map(|(b, chunk)| scope.spawn(move || f(b * size, chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
