@@ -35,7 +35,9 @@ impl<'a> Factor<'a> {
     }
 
     /// The categorical view of a column. Text columns are borrowed; numeric columns are
-    /// coded in one pass (a lookup table for small integer codes, binary search otherwise).
+    /// coded: small non-negative integer codes in two passes over blocks of rows on the
+    /// machine's cores (the values, then a lookup table), anything else by sorting the
+    /// distinct values and a binary search per row.
     pub fn of(column: &'a Column) -> Self {
         match column {
             Column::Categorical(c) => Factor {

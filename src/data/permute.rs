@@ -58,6 +58,8 @@ fn permute_categorical(
 impl Dataset {
     /// Reorders the rows: row `i` becomes the old row `order[i]`. Each column is gathered
     /// into a scratch buffer that then takes its place, so the extra memory is one column.
+    /// A [`crate::design::Design`] built on the data before no longer matches its rows:
+    /// build designs after reordering (or let [`crate::design::Design::new_grouped`] do both).
     ///
     /// # Errors
     /// [`DataError::NotAPermutation`] when `order` does not list every row once.

@@ -115,7 +115,7 @@ impl Design {
             order = stable_order(psu, self.n_psu(), order.into_iter());
         }
         let mut scratch = Scratch::default();
-        data.reorder(&order, self.threads(), &mut scratch);
+        data.reorder(&order, self.threads, &mut scratch);
         // Weights taken from a column are that column, reordered with the data.
         let column = weights.and_then(|name| data.numeric(name).ok());
         match column {

@@ -61,9 +61,8 @@ impl<'a> Options<'a> {
     }
 
     /// The row's 0/1 choices as variables `0..m`, 1 at `m` (the base) and the number of
-    /// choices at `m + 1`: as [`RowStatus::Ones`] (choices and base; the count left 0)
-    /// unless the count is needed (`Responses`) or there are more than 63 options, else
-    /// written into `buf`. `Missing` when the row did not answer (every column missing) or,
+    /// choices at `m + 1`: as [`RowStatus::Ones`] from the choice bits (choices and base;
+    /// the count left 0) when they were made, else written into `buf`. `Missing` when the row did not answer (every column missing) or,
     /// under `Cases`, chose nothing.
     #[inline]
     fn row(&self, row: usize, base: MultipleBase, buf: &mut [f64]) -> RowStatus {
@@ -72,19 +71,6 @@ impl<'a> Options<'a> {
             let bits = choices[row];
             let mask = u64::from(bits & !ANSWERED);
             if bits & ANSWERED == 0 || (base == MultipleBase::Cases && mask == 0) {
-                return RowStatus::Missing;
-            }
-            return RowStatus::Ones(mask | 1 << m);
-        }
-        if m < 64 && base != MultipleBase::Responses {
-            let (mut answered, mut mask) = (false, 0u64);
-            for (j, (values, validity)) in self.cols.iter().enumerate() {
-                let present = validity.is_none_or(|v| v.is_valid(row));
-                answered |= present;
-                // Branch-free: choices are coin flips to the branch predictor.
-                mask |= u64::from(present & (values[row] == 1.0)) << j;
-            }
-            if !answered || (base == MultipleBase::Cases && mask == 0) {
                 return RowStatus::Missing;
             }
             return RowStatus::Ones(mask | 1 << m);

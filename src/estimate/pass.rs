@@ -223,7 +223,8 @@ impl Domains {
         // The combinations that occur, in numeric order (R orders by the last variable
         // slowest: that is the numeric order of `combined`), through a presence table when
         // the product of the levels is small, else by sorting the distinct values.
-        let present: Vec<u64> = if stride <= (n as u64).max(1 << 16) {
+        let small = stride <= (n as u64).max(1 << 16);
+        let present: Vec<u64> = if small {
             let mut seen = vec![false; stride as usize];
             for &c in &combined {
                 if c != u64::MAX {
@@ -251,7 +252,7 @@ impl Domains {
             labels.push(m);
         }
         // Each combination's domain: through a table when small, else by binary search.
-        let index: Vec<u32> = if stride <= (n as u64).max(1 << 16) {
+        let index: Vec<u32> = if small {
             let mut index = vec![MISSING_CODE; stride as usize];
             for (i, &c) in present.iter().enumerate() {
                 index[c as usize] = i as u32;

@@ -106,16 +106,24 @@ fn reorder(data: &Dataset, order: &[usize]) -> Dataset {
 }
 
 fn assert_same(a: &[Estimate], b: &[Estimate], what: &str) {
+    assert_same_within(a, b, what, false);
+}
+
+/// Relative 1e-12; with `noise`, SEs that are rounding noise (a share the raking fixes has
+/// SE ~1e-18) are compared at 1e-12 of the estimate and design effects at 1e-12.
+fn assert_same_within(a: &[Estimate], b: &[Estimate], what: &str, noise: bool) {
     assert_eq!(a.len(), b.len());
     for (x, y) in a.iter().zip(b) {
-        // Relative 1e-12; SEs that are rounding noise (a share the raking fixes has SE
-        // ~1e-18) are compared at 1e-12 of the estimate.
-        let scale = 1e-12 * x.estimate.unwrap().abs();
+        let scale = if noise {
+            1e-12 * x.estimate.unwrap().abs()
+        } else {
+            0.0
+        };
         for (g, w, abs) in [
             (x.estimate, y.estimate, 0.0),
             (x.std_error, y.std_error, scale),
             (x.ci_lower, y.ci_lower, scale),
-            (x.deff, y.deff, 1e-12),
+            (x.deff, y.deff, if noise { 1e-12 } else { 0.0 }),
         ] {
             let (g, w) = (g.unwrap(), w.unwrap());
             assert!(
@@ -165,12 +173,18 @@ fn grouping_rows_and_raking_per_cell_change_no_number() {
     // per-cell moments on grouped rows and two threads.
     let raked_plain = raked(&data, &plain);
     let per_row = trim_design(&raked_plain, 0.0, f64::MAX).unwrap();
+    // Trimming makes new weights (equal ones here), which turns the per-cell sums off.
+    assert_ne!(
+        per_row.weights().as_slice().as_ptr(),
+        raked_plain.weights().as_slice().as_ptr()
+    );
     let want = jobs(&data, &per_row);
-    assert_same(&jobs(&data, &raked_plain), &want, "raked, per cell");
-    assert_same(
+    assert_same_within(&jobs(&data, &raked_plain), &want, "raked, per cell", true);
+    assert_same_within(
         &jobs(&grouped_data, &raked(&grouped_data, &grouped)),
         &want,
         "raked, grouped rows",
+        true,
     );
 }
 
@@ -234,5 +248,39 @@ fn benchmark_spec_runs_end_to_end() {
     ] {
         let (g, w) = (got[key].as_f64().unwrap(), w.unwrap());
         assert!(close(g, w, 1e-12, 0.0), "J2 {key}: {g} vs {w}");
+    }
+}
+
+/// Rows of zero weight on a raked design: they carry no weight before or after raking; the
+/// estimates equal those of the design without them, and the SEs agree to 1e-8 (R's ten
+/// sweeps count such rows in each cell's mean, which slows the sweeps but not their limit;
+/// R's own sweeps divide 0 by 0 on such rows and report NaN, `subset(design, w > 0)` does
+/// not).
+#[test]
+fn raking_ignores_rows_of_zero_weight() {
+    let data = synth::generate(20_000).dataset();
+    let w = data.numeric("weight").unwrap();
+    let zeroed: Vec<f64> = (0..data.n_rows())
+        .map(|i| if i % 10 == 3 { 0.0 } else { w.get(i).unwrap() })
+        .collect();
+    let keep: Vec<usize> = (0..data.n_rows()).filter(|i| i % 10 != 3).collect();
+    let mut with_zeros = data.clone();
+    with_zeros
+        .set_column(
+            "weight",
+            Column::Numeric(NumericColumn::from_values(zeroed)),
+        )
+        .unwrap();
+    let without = reorder(&with_zeros, &keep);
+    let a = raked(&with_zeros, &design(&with_zeros, 1));
+    let b = raked(&without, &design(&without, 1));
+    for (x, y) in jobs(&with_zeros, &a).iter().zip(&jobs(&without, &b)) {
+        let (e, se) = (x.estimate.unwrap(), x.std_error.unwrap());
+        assert!(close(e, y.estimate.unwrap(), 1e-12, 0.0), "{x:?}");
+        // A raked margin's SE is zero up to the sweeps' residue.
+        assert!(
+            close(se, y.std_error.unwrap(), 1e-8, 1e-9 * e),
+            "{x:?} vs {y:?}"
+        );
     }
 }
