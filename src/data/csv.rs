@@ -251,17 +251,7 @@ pub fn read_csv_reference_from_reader<R: Read>(
             (n, col)
         })
         .collect();
-    let dataset = Dataset::from_columns(columns).map_err(|e| match e {
-        DataError::DuplicateColumn { column, .. } => DataError::DuplicateColumn {
-            file: file.to_string(),
-            column,
-        },
-        other => other,
-    })?;
-    if let Some(q) = options.questionnaire {
-        check_choices(&dataset, q, file)?;
-    }
-    Ok(dataset)
+    dataset_of(columns, file, options)
 }
 
 /// Checks each respondent's choices of every multiple-response question present in the
@@ -373,4 +363,24 @@ pub(super) fn header_names(fields: &[&[u8]], file: &str) -> Result<Vec<String>> 
         names.push(name);
     }
     Ok(names)
+}
+
+/// The dataset of the columns read from `file`, its duplicate names reported with the file
+/// and checked against the questionnaire's choices (both readers end here).
+pub(crate) fn dataset_of(
+    columns: Vec<(String, Column)>,
+    file: &str,
+    options: &CsvOptions<'_>,
+) -> Result<Dataset> {
+    let dataset = Dataset::from_columns(columns).map_err(|e| match e {
+        DataError::DuplicateColumn { column, .. } => DataError::DuplicateColumn {
+            file: file.to_string(),
+            column,
+        },
+        other => other,
+    })?;
+    if let Some(q) = options.questionnaire {
+        check_choices(&dataset, q, file)?;
+    }
+    Ok(dataset)
 }

@@ -38,7 +38,7 @@
 
 use super::Dataset;
 use super::column::{CategoricalColumn, Column, MISSING_CODE, NumericColumn, Validity};
-use super::csv::{CsvOptions, check_choices, header_names, parse_number, value_error};
+use super::csv::{CsvOptions, dataset_of, header_names, parse_number, value_error};
 use super::error::{DataError, Result};
 use crate::questionnaire::Question;
 use memchr::{memchr, memchr_iter, memchr2, memchr2_iter, memrchr2};
@@ -1060,17 +1060,7 @@ impl<'a, 'q> Loader<'a, 'q> {
                 (name, col)
             })
             .collect();
-        let dataset = Dataset::from_columns(columns).map_err(|e| match e {
-            DataError::DuplicateColumn { column, .. } => DataError::DuplicateColumn {
-                file: file.to_string(),
-                column,
-            },
-            other => other,
-        })?;
-        if let Some(q) = options.questionnaire {
-            check_choices(&dataset, q, file)?;
-        }
-        Ok(dataset)
+        dataset_of(columns, file, options)
     }
 }
 

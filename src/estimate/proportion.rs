@@ -156,17 +156,9 @@ fn selected_codes(
         return Ok(None);
     }
     let groups = [(label, vec![0])];
-    Ok(Some(domains.rows(&passes, |pass| {
-        finish(
-            design,
-            pass,
-            &groups,
-            options,
-            stat,
-            variable,
-            domains.is_by(),
-        )
-    })?))
+    Ok(Some(rows_of(
+        design, domains, &passes, &groups, options, stat, variable,
+    )?))
 }
 
 /// The reported groups: each a label and the factor levels it sums.
@@ -241,11 +233,24 @@ fn categories(
         }
         RowStatus::OneHot(slot[c as usize])
     });
-    domains.rows(&passes, |pass| {
+    rows_of(design, domains, &passes, &groups, options, stat, variable)
+}
+
+/// Every domain's rows: one per group, labelled with the domain.
+fn rows_of(
+    design: &Design,
+    domains: &Domains,
+    passes: &[DomainPass],
+    groups: &[(String, Vec<usize>)],
+    options: &EstimateOptions,
+    stat: Stat,
+    variable: &str,
+) -> Result<Vec<Estimate>> {
+    domains.rows(passes, |pass| {
         finish(
             design,
             pass,
-            &groups,
+            groups,
             options,
             stat,
             variable,
