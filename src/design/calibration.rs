@@ -17,6 +17,7 @@
 //! loadings. Source: R `survey:::svyrecvar`; Lumley (2010) §7.
 
 use super::Design;
+use std::ops::Range;
 
 /// How a calibration projects linearized values.
 #[derive(Debug, Clone)]
@@ -186,6 +187,39 @@ impl Projection {
         }
     }
 
+    /// Adds the loadings of `rows` to their units' ([`Projection::add_row_loads`]):
+    /// `loads[unit·q + a]` for this step's moment `a`, one loop per kind of step.
+    fn add_unit_loads(&self, rows: Range<usize>, units: &[u32], q: usize, loads: &mut [f64]) {
+        match self {
+            Projection::Greg { .. } => {
+                for row in rows {
+                    let u = units[row] as usize;
+                    self.add_row_loads(row, &mut loads[u * q..u * q + self.q()]);
+                }
+            }
+            Projection::Sweeps { sweeps, .. } => {
+                // Each cell's moment slots and ratios, then one multiply-add per row and
+                // margin.
+                let m = sweeps.margins();
+                let offsets = offsets(&sweeps.n_codes);
+                let slots: Vec<usize> = (0..sweeps.cell_codes.len())
+                    .map(|i| offsets[i % m] + sweeps.cell_codes[i] as usize)
+                    .collect();
+                for row in rows {
+                    let (u, c) = (units[row] as usize, sweeps.cell[row] as usize);
+                    let raked = sweeps.raked[row];
+                    let load = &mut loads[u * q..];
+                    for (&slot, &ratio) in slots[c * m..(c + 1) * m]
+                        .iter()
+                        .zip(&sweeps.ratio[c * m..(c + 1) * m])
+                    {
+                        load[slot] += raked * ratio;
+                    }
+                }
+            }
+        }
+    }
+
     /// The row's moment factors acting on `u = z/w` (`w` the design's final weight):
     /// `λ·x·w/w_s` (GREG) or `w/psw_m` at each margin's cell (sweeps).
     fn row_factors(&self, row: usize, weight: f64, out: &mut [f64]) {
@@ -267,12 +301,8 @@ impl Calibration {
         // Loadings per unit, from contiguous blocks of rows on the design's threads.
         let loads_of = |rows: std::ops::Range<usize>| {
             let mut unit_loads = vec![0.0; design.n_variance_units() * q];
-            for row in rows {
-                let u = units[row] as usize;
-                let loads = &mut unit_loads[u * q..(u + 1) * q];
-                for (s, step) in steps.iter().enumerate() {
-                    step.add_row_loads(row, &mut loads[offsets[s]..offsets[s] + step.q()]);
-                }
+            for (step, &offset) in steps.iter().zip(&offsets) {
+                step.add_unit_loads(rows.clone(), units, q, &mut unit_loads[offset..]);
             }
             unit_loads
         };
