@@ -1,6 +1,6 @@
 //! A categorical view of any column, for tables, proportions and domains.
 
-use super::column::{Column, MISSING_CODE};
+use super::column::{Column, MISSING_CODE, Validity};
 use std::borrow::Cow;
 
 /// One level of a [`Factor`]: its label, and its numeric code when the column is numeric.
@@ -35,95 +35,14 @@ impl<'a> Factor<'a> {
     }
 
     /// The categorical view of a column. Text columns are borrowed; numeric columns are
-    /// coded: small non-negative integer codes in two passes over blocks of rows on the
-    /// machine's cores (the values, then a lookup table), anything else by sorting the
-    /// distinct values and a binary search per row.
+    /// coded from their [`RowCodes`] on blocks of rows on the machine's cores.
     pub fn of(column: &'a Column) -> Self {
-        match column {
-            Column::Categorical(c) => Factor {
-                codes: Cow::Borrowed(c.codes()),
-                levels: c
-                    .levels()
-                    .iter()
-                    .map(|l| Level {
-                        label: l.clone(),
-                        code: None,
-                    })
-                    .collect(),
-            },
-            Column::Numeric(c) => {
-                let vals = c.values();
-                let valid = c.validity();
-                let n = vals.len();
-                // Non-negative integer codes below max(4096, 2n) (answer codes, ids) are
-                // written as they are in one pass, then renumbered through a lookup table;
-                // anything else is sorted.
-                let limit = (2 * n).max(4096) as f64;
-                let mut codes = vec![MISSING_CODE; n];
-                // Blocks of a large column on the machine's cores; each notes the codes it
-                // saw.
-                let cores = crate::parallel::cores();
-                let parts =
-                    crate::parallel::map_chunks(&mut codes, cores, 1 << 17, |start, out| {
-                        raw_codes(vals, valid, start, out, limit)
-                    });
-                let integers = parts.iter().all(Option::is_some);
-                let mut seen: Vec<bool> = Vec::new();
-                for part in parts.into_iter().flatten() {
-                    if part.len() > seen.len() {
-                        seen.resize(part.len(), false);
-                    }
-                    for (s, p) in seen.iter_mut().zip(part) {
-                        *s |= p;
-                    }
-                }
-                let levels: Vec<f64>;
-                if integers {
-                    let mut map = vec![MISSING_CODE; seen.len()];
-                    let mut lv = Vec::new();
-                    for (v, &s) in seen.iter().enumerate() {
-                        if s {
-                            map[v] = lv.len() as u32;
-                            lv.push(v as f64);
-                        }
-                    }
-                    crate::parallel::map_chunks(&mut codes, cores, 1 << 17, |_, chunk| {
-                        for code in chunk.iter_mut() {
-                            if *code != MISSING_CODE {
-                                *code = map[*code as usize];
-                            }
-                        }
-                    });
-                    levels = lv;
-                } else {
-                    let mut lv: Vec<f64> = (0..n)
-                        .filter(|&i| valid.is_valid(i))
-                        .map(|i| vals[i])
-                        .collect();
-                    lv.sort_by(f64::total_cmp);
-                    lv.dedup();
-                    codes.iter_mut().for_each(|c| *c = MISSING_CODE);
-                    for i in 0..n {
-                        if valid.is_valid(i)
-                            && let Ok(k) = lv.binary_search_by(|x| x.total_cmp(&vals[i]))
-                        {
-                            codes[i] = k as u32;
-                        }
-                    }
-                    levels = lv;
-                }
-                Factor {
-                    codes: Cow::Owned(codes),
-                    levels: levels
-                        .into_iter()
-                        .map(|v| Level {
-                            label: format!("{v}"),
-                            code: Some(v),
-                        })
-                        .collect(),
-                }
-            }
-        }
+        let (rows, levels) = RowCodes::of(column);
+        let codes = match rows {
+            RowCodes::Stored(codes) => Cow::Borrowed(codes),
+            rows => Cow::Owned(rows.collect()),
+        };
+        Factor { codes, levels }
     }
 
     /// Code per row.
@@ -143,29 +62,246 @@ impl<'a> Factor<'a> {
 
     /// Index of the level whose label is `label` (or whose numeric code equals it).
     pub fn find(&self, label: &str) -> Option<usize> {
-        let num: Option<f64> = label.trim().parse().ok();
-        self.levels
-            .iter()
-            .position(|l| l.label == label || (l.code.is_some() && l.code == num))
+        find_level(&self.levels, label)
     }
 }
 
-/// Writes the integer value of rows `start..start + out.len()` into `out` (missing rows
-/// untouched) and returns which values occur; `None` as soon as a value is not a
-/// non-negative integer below `limit`.
-fn raw_codes(
-    vals: &[f64],
-    valid: &super::column::Validity,
-    start: usize,
-    out: &mut [u32],
+/// Index of the level whose label is `label` (or whose numeric code equals it).
+pub(crate) fn find_level(levels: &[Level], label: &str) -> Option<usize> {
+    let num: Option<f64> = label.trim().parse().ok();
+    levels
+        .iter()
+        .position(|l| l.label == label || (l.code.is_some() && l.code == num))
+}
+
+/// Each row's level code of a column, read on demand: a [`Factor`] without its column of
+/// codes, for passes that only need the code of the row at hand (raking's table of cells).
+#[derive(Debug, Clone)]
+pub(crate) enum RowCodes<'a> {
+    /// Codes stored already (a text column's, or given).
+    Stored(&'a [u32]),
+    /// Small non-negative integers (answer codes, ids) through a table from value to code.
+    Lookup {
+        values: &'a [f64],
+        /// `None` when no row is missing.
+        valid: Option<&'a Validity>,
+        table: Vec<u32>,
+    },
+    /// Any other numbers: a binary search among the sorted levels.
+    Sorted {
+        values: &'a [f64],
+        valid: Option<&'a Validity>,
+        levels: Vec<f64>,
+    },
+}
+
+impl<'a> RowCodes<'a> {
+    /// The codes of a column and its levels (see [`Factor`] for their order). Numeric
+    /// columns take one pass over the values, in blocks on the machine's cores: small
+    /// non-negative integers (below max(4096, 2n)) are noted in a table, anything else
+    /// is sorted.
+    pub(crate) fn of(column: &'a Column) -> (Self, Vec<Level>) {
+        let c = match column {
+            Column::Categorical(c) => {
+                let levels = c
+                    .levels()
+                    .iter()
+                    .map(|l| Level {
+                        label: l.clone(),
+                        code: None,
+                    })
+                    .collect();
+                return (RowCodes::Stored(c.codes()), levels);
+            }
+            Column::Numeric(c) => c,
+        };
+        let values = c.values();
+        let valid = (c.count_missing() > 0).then(|| c.validity());
+        let n = values.len();
+        let limit = (2 * n).max(4096) as f64;
+        let parts = crate::parallel::map_blocks(n, crate::parallel::cores(), 1 << 17, |rows| {
+            integers_seen(values, valid, rows, limit)
+        });
+        let level_values: Vec<f64>;
+        let rows = if parts.iter().all(Option::is_some) {
+            let mut seen: Vec<bool> = Vec::new();
+            for part in parts.into_iter().flatten() {
+                if part.len() > seen.len() {
+                    seen.resize(part.len(), false);
+                }
+                for (s, p) in seen.iter_mut().zip(part) {
+                    *s |= p;
+                }
+            }
+            let mut table = vec![MISSING_CODE; seen.len()];
+            let mut lv = Vec::new();
+            for (v, &s) in seen.iter().enumerate() {
+                if s {
+                    table[v] = lv.len() as u32;
+                    lv.push(v as f64);
+                }
+            }
+            level_values = lv;
+            RowCodes::Lookup {
+                values,
+                valid,
+                table,
+            }
+        } else {
+            let mut lv: Vec<f64> = (0..n)
+                .filter(|&i| valid.is_none_or(|v| v.is_valid(i)))
+                .map(|i| values[i])
+                .collect();
+            lv.sort_by(f64::total_cmp);
+            lv.dedup();
+            level_values = lv.clone();
+            RowCodes::Sorted {
+                values,
+                valid,
+                levels: lv,
+            }
+        };
+        let levels = level_values
+            .into_iter()
+            .map(|v| Level {
+                label: format!("{v}"),
+                code: Some(v),
+            })
+            .collect();
+        (rows, levels)
+    }
+
+    /// Number of rows.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            RowCodes::Stored(codes) => codes.len(),
+            RowCodes::Lookup { values, .. } | RowCodes::Sorted { values, .. } => values.len(),
+        }
+    }
+
+    /// The codes of rows `start..start + out.len()` into `out` ([`MISSING_CODE`] where a
+    /// row has no value), one tight loop per kind of column.
+    pub(crate) fn write(&self, start: usize, out: &mut [u32]) {
+        let rows = start..start + out.len();
+        match self {
+            RowCodes::Stored(codes) => out.copy_from_slice(&codes[rows]),
+            RowCodes::Lookup {
+                values,
+                valid: None,
+                table,
+            } => {
+                for (o, &v) in out.iter_mut().zip(&values[rows]) {
+                    *o = table[v as u32 as usize];
+                }
+            }
+            RowCodes::Lookup {
+                values,
+                valid: Some(valid),
+                table,
+            } => {
+                for ((i, o), &v) in rows.clone().zip(out.iter_mut()).zip(&values[rows]) {
+                    *o = if valid.is_valid(i) {
+                        table[v as u32 as usize]
+                    } else {
+                        MISSING_CODE
+                    };
+                }
+            }
+            RowCodes::Sorted {
+                values,
+                valid,
+                levels,
+            } => {
+                for ((i, o), &v) in rows.clone().zip(out.iter_mut()).zip(&values[rows]) {
+                    *o = match valid.is_none_or(|valid| valid.is_valid(i)) {
+                        true => levels
+                            .binary_search_by(|x| x.total_cmp(&v))
+                            .map_or(MISSING_CODE, |k| k as u32),
+                        false => MISSING_CODE,
+                    };
+                }
+            }
+        }
+    }
+
+    /// The first row without a value.
+    pub(crate) fn first_missing(&self) -> Option<usize> {
+        match self {
+            RowCodes::Stored(codes) => codes.iter().position(|&c| c == MISSING_CODE),
+            RowCodes::Lookup { valid, .. } | RowCodes::Sorted { valid, .. } => {
+                valid.and_then(|v| (0..v.len()).find(|&i| !v.is_valid(i)))
+            }
+        }
+    }
+
+    /// Every row's code, in blocks of rows on the machine's cores.
+    pub(crate) fn collect(&self) -> Vec<u32> {
+        let mut codes = vec![MISSING_CODE; self.len()];
+        crate::parallel::map_chunks(
+            &mut codes,
+            crate::parallel::cores(),
+            1 << 17,
+            |start, out| self.write(start, out),
+        );
+        codes
+    }
+}
+
+/// The largest of `values` and 0, NaN ignored: eight running maxima, so the loop runs
+/// in vector registers rather than one compare after another.
+fn largest(values: &[f64]) -> f64 {
+    let mut lanes = [0.0f64; 8];
+    let mut chunks = values.chunks_exact(8);
+    for chunk in &mut chunks {
+        for (m, &v) in lanes.iter_mut().zip(chunk) {
+            *m = if v > *m { v } else { *m };
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .chain(&lanes)
+        .fold(0.0, |a, &v| if v > a { v } else { a })
+}
+
+/// Which values rows `rows` hold (the valid ones), when each is a non-negative integer
+/// below `limit`; `None` as soon as a block of rows holds one that is not.
+fn integers_seen(
+    values: &[f64],
+    valid: Option<&Validity>,
+    rows: std::ops::Range<usize>,
     limit: f64,
 ) -> Option<Vec<bool>> {
     let mut seen: Vec<bool> = Vec::new();
-    for (i, code) in (start..).zip(out.iter_mut()) {
+    let Some(valid) = valid else {
+        // Every row holds a value: blocks of rows without a branch per row, the largest
+        // value first (so that `seen` is long enough), then each value's integer part
+        // marked and compared with the value.
+        for block in values[rows].chunks(1024) {
+            let max = largest(block);
+            if max >= limit {
+                return None;
+            }
+            if max as usize >= seen.len() {
+                seen.resize(max as usize + 1, false);
+            }
+            let mut integers = true;
+            for &v in block {
+                let u = v as u32;
+                integers &= f64::from(u) == v;
+                seen[u as usize] = true;
+            }
+            if !integers {
+                return None;
+            }
+        }
+        return Some(seen);
+    };
+    for i in rows {
         if !valid.is_valid(i) {
             continue;
         }
-        let v = vals[i];
+        let v = values[i];
         let u = v as usize;
         if !(v >= 0.0 && v < limit && u as f64 == v) {
             return None;
@@ -174,7 +310,6 @@ fn raw_codes(
             seen.resize(u + 1, false);
         }
         seen[u] = true;
-        *code = u as u32;
     }
     Some(seen)
 }
@@ -199,6 +334,22 @@ mod tests {
             match v {
                 Some(v) => assert_eq!(f.levels()[*code as usize].code, Some(*v)),
                 None => assert_eq!(*code, MISSING_CODE),
+            }
+        }
+        // Without missing rows (blocks of rows without a branch per row): a fraction, a
+        // negative number or a value past the table's limit in the second half sends the
+        // whole column to sorting.
+        let full: Vec<f64> = ints.iter().map(|v| v.unwrap_or(4.0)).collect();
+        let col = Column::Numeric(NumericColumn::from_values(full.clone()));
+        assert_eq!(Factor::of(&col).labels(), labels);
+        for odd in [0.5, -2.0, 1e12] {
+            let mut values = full.clone();
+            values[n - 5] = odd;
+            let col = Column::Numeric(NumericColumn::from_values(values.clone()));
+            let f = Factor::of(&col);
+            assert_eq!(f.levels().len(), 14);
+            for (code, v) in f.codes().iter().zip(&values) {
+                assert_eq!(f.levels()[*code as usize].code, Some(*v));
             }
         }
         // One fraction in the second half: the whole column is coded by sorting.

@@ -7,12 +7,13 @@
 //! R's alternating sweeps of cell means). On a replicate-weight design every replicate is
 //! weighted the same way, and the replicates carry the variance.
 
-use super::rake::rake_valid;
+use super::check;
+use super::rake::{MarginRows, Raked, rake_valid};
 use super::{
-    CalibrateOptions, CalibrationOutcome, Margin, RakeControl, RakeOutcome, WeightingError,
-    calibrate, poststratify, rake, trim,
+    CalibrateOptions, CalibrationOutcome, RakeControl, RakeOutcome, WeightingError, calibrate,
+    poststratify, trim,
 };
-use crate::data::{DataError, Dataset, Factor, MISSING_CODE};
+use crate::data::{DataError, Dataset, RowCodes, find_level};
 use crate::design::{Design, DesignError, Projection, Sweeps, Weights};
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -88,6 +89,43 @@ fn loaded_rows(design: &Design) -> impl Fn(WeightingError) -> WeightingError + '
     |e| e.map_row(|row| design.source_row(row - 1) + 1)
 }
 
+/// Each row's code of `variable` (read from its column on demand) and the population
+/// count of each code, in factor order.
+fn margin<'a>(
+    data: &'a Dataset,
+    design: &Design,
+    variable: &str,
+    population: &BTreeMap<String, f64>,
+) -> Result<(RowCodes<'a>, Vec<f64>), AdjustError> {
+    let (codes, levels) = RowCodes::of(data.column(variable)?);
+    if let Some(row) = codes.first_missing() {
+        return Err(AdjustError::MissingValue {
+            variable: variable.to_string(),
+            row: design.source_row(row) + 1,
+        });
+    }
+    let mut pop = vec![f64::NAN; levels.len()];
+    for (category, &count) in population {
+        let level = find_level(&levels, category).ok_or_else(|| AdjustError::AbsentFromSample {
+            variable: variable.to_string(),
+            category: category.clone(),
+            known: levels
+                .iter()
+                .map(|l| l.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+        pop[level] = count;
+    }
+    if let Some(level) = pop.iter().position(|p| p.is_nan()) {
+        return Err(AdjustError::NoPopulationFigure {
+            variable: variable.to_string(),
+            category: levels[level].label.clone(),
+        });
+    }
+    Ok((codes, pop))
+}
+
 /// Per-row codes of `variable` and the population count of each code, in factor order.
 fn cells(
     data: &Dataset,
@@ -95,32 +133,9 @@ fn cells(
     variable: &str,
     population: &BTreeMap<String, f64>,
 ) -> Result<(Vec<u32>, Vec<f64>, usize), AdjustError> {
-    let factor: Factor<'_> = data.factor(variable)?;
-    if let Some(row) = factor.codes().iter().position(|&c| c == MISSING_CODE) {
-        return Err(AdjustError::MissingValue {
-            variable: variable.to_string(),
-            row: design.source_row(row) + 1,
-        });
-    }
-    let mut pop = vec![f64::NAN; factor.levels().len()];
-    for (category, &count) in population {
-        let level = factor
-            .find(category)
-            .ok_or_else(|| AdjustError::AbsentFromSample {
-                variable: variable.to_string(),
-                category: category.clone(),
-                known: factor.labels().join(", "),
-            })?;
-        pop[level] = count;
-    }
-    if let Some(level) = pop.iter().position(|p| p.is_nan()) {
-        return Err(AdjustError::NoPopulationFigure {
-            variable: variable.to_string(),
-            category: factor.levels()[level].label.clone(),
-        });
-    }
-    let levels = factor.levels().len();
-    Ok((factor.into_codes(), pop, levels))
+    let (codes, pop) = margin(data, design, variable, population)?;
+    let levels = pop.len();
+    Ok((codes.collect(), pop, levels))
 }
 
 /// Indicator columns of codes, row-major, appended to `x` (which has `p` columns so far).
@@ -223,31 +238,34 @@ pub fn rake_design(
     margins: &[(String, BTreeMap<String, f64>)],
     control: RakeControl,
 ) -> Result<(Design, RakeOutcome), AdjustError> {
-    let cells: Vec<(Vec<u32>, Vec<f64>, usize)> = margins
+    let margins_read: Vec<(RowCodes<'_>, Vec<f64>)> = margins
         .iter()
-        .map(|(variable, population)| cells(data, design, variable, population))
+        .map(|(variable, population)| margin(data, design, variable, population))
         .collect::<Result<_, _>>()?;
-    let margin_refs: Vec<Margin<'_>> = cells
+    let rows: Vec<MarginRows<'_>> = margins_read
         .iter()
-        .map(|(codes, pop, _)| Margin {
-            cell: codes,
+        .map(|(codes, pop)| MarginRows {
+            codes: codes.clone(),
             population: pop,
         })
         .collect();
     let old = design.weights().as_slice();
     // The design's weights are valid already.
-    let (mut outcome, counts) =
-        rake_valid(old, &margin_refs, control).map_err(loaded_rows(design))?;
+    let Raked {
+        mut outcome,
+        counts,
+        finite,
+    } = rake_valid(old, &rows, control).map_err(loaded_rows(design))?;
     if design.n_replicates() > 0 {
-        let raked = reweight_replicates(design, |w| Ok(rake(w, &margin_refs, control)?.weights))?;
+        let raked = reweight_replicates(design, |w| {
+            check::weights(w)?;
+            Ok(rake_valid(w, &rows, control)?.outcome.weights)
+        })?;
         outcome.weights = Vec::new();
         outcome.cells = Vec::new();
         return Ok((raked, outcome));
     }
-    // The margins' row codes are done with (the cells carry them): free them first.
-    let n_codes: Vec<usize> = cells.iter().map(|(_, _, levels)| *levels).collect();
-    drop(margin_refs);
-    drop(cells);
+    let n_codes: Vec<usize> = margins_read.iter().map(|(_, pop)| pop.len()).collect();
     // R's variance sweeps over the margins with each margin's weights of the last sweep:
     // the raked weights times a factor per cell of the margins' cross-classification.
     let last = outcome.sweep_factors.last();
@@ -258,7 +276,13 @@ pub fn rake_design(
             _ => 0.0,
         })
         .collect();
-    let weights = Weights::new(std::mem::take(&mut outcome.weights))?;
+    let raked_weights = std::mem::take(&mut outcome.weights);
+    // Valid weights times finite positive factors are valid; otherwise say which row fails.
+    let weights = if finite {
+        Weights::trusted(raked_weights)
+    } else {
+        Weights::new(raked_weights)?
+    };
     let sweeps = Sweeps {
         cell: std::mem::take(&mut outcome.cells),
         cell_codes: outcome.cell_codes.clone(),

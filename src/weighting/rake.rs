@@ -2,7 +2,8 @@
 
 use super::check;
 use super::error::{Result, WeightingError};
-use crate::data::MISSING_CODE;
+use crate::data::RowCodes;
+use crate::parallel;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -81,9 +82,12 @@ pub struct RakeOutcome {
     /// Sum of the raked weights per category of each margin (same shape as the margins'
     /// `population`): the margins the weights actually meet.
     pub achieved: Vec<Vec<f64>>,
-    /// The cell of the margins' cross-classification of each row (dense, from 0). Every
-    /// sweep multiplies all weights of a cell by the same factor, so raking runs on the
-    /// table of these cells.
+    /// The cell of the margins' cross-classification of each row, an index into the cells
+    /// of [`RakeOutcome::cell_codes`]. Every sweep multiplies all weights of a cell by the
+    /// same factor, so raking runs on the table of these cells. While the combinations of
+    /// categories are few (up to 65,536, or one per 16 rows) every combination is a cell,
+    /// numbered with the first margin varying fastest, and some cells may hold no row;
+    /// otherwise the cells are the combinations the rows hold, in order of appearance.
     pub cells: Vec<u32>,
     /// Each margin's category of each cell, `n_cells × margins` (row-major).
     pub cell_codes: Vec<u32>,
@@ -150,8 +154,32 @@ impl RakeOutcome {
 /// population totals differ by more than a relative 1e-6. Not converging is no error:
 /// see [`RakeOutcome::converged`].
 pub fn rake(weights: &[f64], margins: &[Margin<'_>], control: RakeControl) -> Result<RakeOutcome> {
+    let rows: Vec<MarginRows<'_>> = margins
+        .iter()
+        .map(|m| MarginRows {
+            codes: RowCodes::Stored(m.cell),
+            population: m.population,
+        })
+        .collect();
     check::weights(weights)?;
-    Ok(rake_valid(weights, margins, control)?.0)
+    Ok(rake_valid(weights, &rows, control)?.outcome)
+}
+
+/// One margin as raking reads it: each row's category code (stored, or read from a
+/// column on demand) and the population count per code.
+#[derive(Debug, Clone)]
+pub(crate) struct MarginRows<'a> {
+    pub(crate) codes: RowCodes<'a>,
+    pub(crate) population: &'a [f64],
+}
+
+/// What [`rake_valid`] returns beside the outcome.
+pub(crate) struct Raked {
+    pub(crate) outcome: RakeOutcome,
+    /// Rows and rows of positive weight per cell.
+    pub(crate) counts: CellCounts,
+    /// Whether every raked weight is finite.
+    pub(crate) finite: bool,
 }
 
 /// Rows and rows of positive weight per cell of the margins' cross-classification.
@@ -164,9 +192,9 @@ pub(crate) struct CellCounts {
 /// [`rake`] on weights known to be valid (a design's), with the rows per cell.
 pub(crate) fn rake_valid(
     weights: &[f64],
-    margins: &[Margin<'_>],
+    margins: &[MarginRows<'_>],
     control: RakeControl,
-) -> Result<(RakeOutcome, CellCounts)> {
+) -> Result<Raked> {
     if margins.is_empty() {
         return Err(WeightingError::Empty { what: "margins" });
     }
@@ -182,22 +210,26 @@ pub(crate) fn rake_valid(
     }
     // Each margin in turn: its categories, then its total against the first margin's (R's
     // order of errors). The categories are checked row by row only when the table of cells
-    // shows that a margin fails.
+    // shows that a margin fails (or cannot be made).
     let n_margins = margins.len();
     let n_codes: Vec<usize> = margins.iter().map(|m| m.population.len()).collect();
     let plain = margins.iter().enumerate().all(|(m, margin)| {
-        margin.cell.len() == weights.len()
-            && check::population(m, margin.population).is_ok()
-            && !margin.cell.contains(&MISSING_CODE)
+        margin.codes.len() == weights.len() && check::population(m, margin.population).is_ok()
     });
-    let table = plain.then(|| cell_table(margins, weights));
+    let table = if plain {
+        dense_table(margins, weights)
+    } else {
+        None
+    };
     let table_ok = table
         .as_ref()
         .is_some_and(|t| (0..n_margins).all(|m| t.margin_ok(m, margins[m].population)));
     let first_total: f64 = margins[0].population.iter().sum();
+    let mut stored: Vec<Vec<u32>> = Vec::new();
     for (m, margin) in margins.iter().enumerate() {
         if !table_ok {
-            check::cells(m, weights, margin.cell, margin.population, false)?;
+            stored.push(margin.codes.collect());
+            check::cells(m, weights, &stored[m], margin.population, false)?;
         }
         let total: f64 = margin.population.iter().sum();
         if (total - first_total).abs() > 1e-6 * first_total.abs() {
@@ -208,13 +240,17 @@ pub(crate) fn rake_valid(
             });
         }
     }
-    // The checks passed, so the table was made (a margin the table cannot hold fails them).
+    // The checks passed: the dense table when it was made, else the table of the rows'
+    // combinations of codes.
     let CellTable {
         cells,
         codes: cell_codes,
         base,
         counts,
-    } = table.unwrap_or_else(|| cell_table(margins, weights));
+    } = match table {
+        Some(t) if table_ok => t,
+        _ => sparse_table(&stored, weights),
+    };
     let n_cells = base.len();
     let epsilon = if control.epsilon < 1.0 {
         control.epsilon * base.iter().sum::<f64>()
@@ -261,11 +297,18 @@ pub(crate) fn rake_valid(
         }
         old = new;
     }
-    let w: Vec<f64> = cells
-        .iter()
-        .zip(weights)
-        .map(|(&c, &w)| if w > 0.0 { w * factor[c as usize] } else { 0.0 })
-        .collect();
+    // Each row's weight times its cell's factor, in blocks of rows on the machine's cores.
+    let mut w = vec![0.0; weights.len()];
+    let finite = parallel::map_chunks(&mut w, parallel::cores(), 1 << 16, |start, out| {
+        let mut finite = true;
+        for ((o, &x), &c) in out.iter_mut().zip(&weights[start..]).zip(&cells[start..]) {
+            *o = if x > 0.0 { x * factor[c as usize] } else { 0.0 };
+            finite &= o.is_finite();
+        }
+        finite
+    })
+    .into_iter()
+    .all(|f| f);
     let raked_cells = table(&factor);
     let achieved = n_codes
         .iter()
@@ -280,8 +323,8 @@ pub(crate) fn rake_valid(
             sums
         })
         .collect();
-    Ok((
-        RakeOutcome {
+    Ok(Raked {
+        outcome: RakeOutcome {
             weights: w,
             iterations,
             converged,
@@ -291,7 +334,8 @@ pub(crate) fn rake_valid(
             sweep_factors,
         },
         counts,
-    ))
+        finite,
+    })
 }
 
 /// The margins' cross-classification: each row's cell, each cell's categories
@@ -322,11 +366,111 @@ impl CellTable {
     }
 }
 
-fn cell_table(margins: &[Margin<'_>], weights: &[f64]) -> CellTable {
-    let (cells, n_cells) = cross_classify(margins);
+/// Cross-classifications up to this many cells (or one per 16 rows) are tabulated densely.
+const DENSE_CELLS: usize = 1 << 16;
+
+/// Rows per block of the dense table's pass (its buffers stay in the fastest cache).
+const BLOCK: usize = 2048;
+
+/// The table of every combination of the margins' codes (cell = mixed-radix index of the
+/// codes, first margin fastest; combinations without rows are empty cells), in one pass
+/// over blocks of rows on the machine's cores that also writes each row's cell. `None`
+/// when a row's code has no population figure (or is missing) or the combinations are
+/// too many.
+fn dense_table(margins: &[MarginRows<'_>], weights: &[f64]) -> Option<CellTable> {
+    let n = weights.len();
     let n_margins = margins.len();
+    let radix: Vec<usize> = margins.iter().map(|m| m.population.len()).collect();
+    let n_cells = radix
+        .iter()
+        .try_fold(1usize, |a, &r| a.checked_mul(r))
+        .filter(|&k| k <= DENSE_CELLS.max(n / 16))?;
+    let mut cells = vec![0u32; n];
+    let parts = parallel::map_chunks(&mut cells, parallel::cores(), 1 << 16, |start, out| {
+        let mut base = vec![0.0; n_cells];
+        let mut rows = vec![0.0; n_cells];
+        let mut positive = vec![0.0; n_cells];
+        // A few thousand rows at a time: each margin's codes into a buffer, added to the
+        // cells with the margin's stride, then the cells' sums.
+        let mut codes = vec![0u32; BLOCK.min(out.len())];
+        for (b, keys) in out.chunks_mut(BLOCK).enumerate() {
+            let first = start + b * BLOCK;
+            let codes = &mut codes[..keys.len()];
+            let mut stride = 1;
+            for (m, (margin, &r)) in margins.iter().zip(&radix).enumerate() {
+                margin.codes.write(first, codes);
+                if codes.iter().fold(false, |off, &c| off | (c as usize >= r)) {
+                    return None;
+                }
+                if m == 0 {
+                    keys.copy_from_slice(codes);
+                } else {
+                    for (k, &c) in keys.iter_mut().zip(codes.iter()) {
+                        *k += c * stride;
+                    }
+                }
+                stride *= r as u32;
+            }
+            for (&k, &w) in keys.iter().zip(&weights[first..]) {
+                let k = k as usize;
+                rows[k] += 1.0;
+                if w > 0.0 {
+                    base[k] += w;
+                    positive[k] += 1.0;
+                }
+            }
+        }
+        Some((base, rows, positive))
+    });
+    let mut parts = parts.into_iter();
+    let (mut base, mut rows, mut positive) = parts.next()??;
+    for part in parts {
+        let (b, r, p) = part?;
+        for k in 0..n_cells {
+            base[k] += b[k];
+            rows[k] += r[k];
+            positive[k] += p[k];
+        }
+    }
+    let mut codes = vec![0u32; n_cells * n_margins];
+    for (k, cell_codes) in codes.chunks_exact_mut(n_margins.max(1)).enumerate() {
+        let mut rest = k;
+        for (code, &r) in cell_codes.iter_mut().zip(&radix) {
+            *code = (rest % r) as u32;
+            rest /= r;
+        }
+    }
+    Some(CellTable {
+        cells,
+        codes,
+        base,
+        counts: CellCounts { rows, positive },
+    })
+}
+
+/// The table of the combinations of codes that rows hold, numbered in order of first
+/// appearance (any codes, any number of combinations).
+fn sparse_table(codes: &[Vec<u32>], weights: &[f64]) -> CellTable {
+    let mut cells: Vec<u32> = codes[0].clone();
+    for margin in &codes[1..] {
+        let mut map: HashMap<(u32, u32), u32> = HashMap::new();
+        for (id, &c) in cells.iter_mut().zip(margin) {
+            let next = map.len() as u32;
+            *id = *map.entry((*id, c)).or_insert(next);
+        }
+    }
+    if codes.len() == 1 {
+        // One margin: its codes, numbered densely.
+        let mut map: HashMap<u32, u32> = HashMap::new();
+        for id in cells.iter_mut() {
+            let next = map.len() as u32;
+            *id = *map.entry(*id).or_insert(next);
+        }
+    }
+    let n_cells = cells.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let n_margins = codes.len();
     let mut base = vec![0.0; n_cells];
-    let mut codes = vec![u32::MAX; n_cells * n_margins];
+    let mut cell_codes = vec![u32::MAX; n_cells * n_margins];
     let mut counts = CellCounts {
         rows: vec![0.0; n_cells],
         positive: vec![0.0; n_cells],
@@ -334,8 +478,8 @@ fn cell_table(margins: &[Margin<'_>], weights: &[f64]) -> CellTable {
     for (row, (&c, &w)) in cells.iter().zip(weights).enumerate() {
         let c = c as usize;
         if counts.rows[c] == 0.0 {
-            for (m, margin) in margins.iter().enumerate() {
-                codes[c * n_margins + m] = margin.cell[row];
+            for (m, margin) in codes.iter().enumerate() {
+                cell_codes[c * n_margins + m] = margin[row];
             }
         }
         counts.rows[c] += 1.0;
@@ -346,53 +490,56 @@ fn cell_table(margins: &[Margin<'_>], weights: &[f64]) -> CellTable {
     }
     CellTable {
         cells,
-        codes,
+        codes: cell_codes,
         base,
         counts,
     }
 }
 
-/// A dense index of each row's combination of margin categories, and how many there are:
-/// mixed-radix codes through a lookup table when the cross-classification is small (the
-/// usual case), a hash map otherwise.
-fn cross_classify(margins: &[Margin<'_>]) -> (Vec<u32>, usize) {
-    let n = margins[0].cell.len();
-    let levels: Vec<usize> = margins
-        .iter()
-        .map(|m| m.cell.iter().map(|&c| c as usize + 1).max().unwrap_or(1))
-        .collect();
-    let size = levels.iter().try_fold(1usize, |a, &l| a.checked_mul(l));
-    if let Some(size) = size.filter(|&s| s <= (1 << 22).max(n) && s <= u32::MAX as usize) {
-        // Mixed-radix codes a margin at a time (straight loops over the columns), then
-        // numbered densely in order of first appearance.
-        let mut ids: Vec<u32> = margins[0].cell.to_vec();
-        let mut stride = levels[0] as u32;
-        for (m, &l) in margins[1..].iter().zip(&levels[1..]) {
-            for (id, &c) in ids.iter_mut().zip(m.cell) {
-                *id += c * stride;
-            }
-            stride *= l as u32;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dense table (cells by mixed-radix codes, on blocks of rows) and the sparse one
+    /// (cells in order of appearance) classify every row alike and sum the same weights.
+    #[test]
+    fn dense_and_sparse_tables_agree() {
+        let n = 200_000;
+        let codes: Vec<Vec<u32>> = [(3usize, 7919usize), (5, 104_729), (4, 15_485_863)]
+            .iter()
+            .map(|&(k, p)| (0..n).map(|i| ((i * p / 7) % k) as u32).collect())
+            .collect();
+        let weights: Vec<f64> = (0..n).map(|i| ((i * 31) % 17) as f64 * 0.5).collect();
+        let populations: Vec<Vec<f64>> = [3, 5, 4].iter().map(|&k| vec![1.0; k]).collect();
+        let margins: Vec<MarginRows<'_>> = codes
+            .iter()
+            .zip(&populations)
+            .map(|(c, p)| MarginRows {
+                codes: RowCodes::Stored(c),
+                population: p,
+            })
+            .collect();
+        let dense = dense_table(&margins, &weights).expect("60 cells tabulate densely");
+        let sparse = sparse_table(&codes, &weights);
+        assert_eq!(dense.base.len(), 60);
+        let of = |t: &CellTable, c: u32| t.codes[c as usize * 3..c as usize * 3 + 3].to_vec();
+        for (row, (&d, &s)) in dense.cells.iter().zip(&sparse.cells).enumerate() {
+            let expected: Vec<u32> = codes.iter().map(|c| c[row]).collect();
+            assert_eq!(of(&dense, d), expected);
+            assert_eq!(of(&sparse, s), expected);
         }
-        let mut dense = vec![u32::MAX; size];
-        let mut next = 0u32;
-        for id in ids.iter_mut() {
-            let d = &mut dense[*id as usize];
-            if *d == u32::MAX {
-                *d = next;
-                next += 1;
-            }
-            *id = *d;
+        for (c, &b) in sparse.base.iter().enumerate() {
+            let codes = of(&sparse, c as u32);
+            let d = (codes[0] + 3 * codes[1] + 15 * codes[2]) as usize;
+            assert!((dense.base[d] - b).abs() <= 1e-9 * b);
+            assert_eq!(dense.counts.rows[d], sparse.counts.rows[c]);
+            assert_eq!(dense.counts.positive[d], sparse.counts.positive[c]);
         }
-        return (ids, next as usize);
+        // A code without a population figure leaves the dense table to the sparse one.
+        let short = [MarginRows {
+            codes: RowCodes::Stored(&codes[1]),
+            population: &[1.0; 4],
+        }];
+        assert!(dense_table(&short, &weights).is_none());
     }
-    let mut ids: Vec<u32> = margins[0].cell.to_vec();
-    for margin in &margins[1..] {
-        let mut map: HashMap<(u32, u32), u32> = HashMap::new();
-        for (id, &c) in ids.iter_mut().zip(margin.cell) {
-            let next = map.len() as u32;
-            *id = *map.entry((*id, c)).or_insert(next);
-        }
-    }
-    let n = ids.iter().copied().max().map_or(0, |m| m as usize + 1);
-    (ids, n)
 }
