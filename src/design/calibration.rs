@@ -198,23 +198,54 @@ impl Projection {
                 }
             }
             Projection::Sweeps { sweeps, .. } => {
-                // Each cell's moment slots and ratios, then one multiply-add per row and
-                // margin.
+                // The raked weights of a unit's rows summed per cell, then each touched
+                // cell's sum times its ratio added at each margin's category when the unit
+                // changes: one add per row, and no chain of adds to one slot (a unit lies
+                // in one category of a margin that is constant within units, as strata).
                 let m = sweeps.margins();
                 let offsets = offsets(&sweeps.n_codes);
                 let slots: Vec<usize> = (0..sweeps.cell_codes.len())
                     .map(|i| offsets[i % m] + sweeps.cell_codes[i] as usize)
                     .collect();
+                let n_cells = sweeps.ratio.len() / m.max(1);
+                let mut sums = vec![0.0; n_cells];
+                // The unit's cells so far, listed without a branch per row (one slot more
+                // than the cells, written each row, kept when the cell is new).
+                let mut seen = vec![false; n_cells];
+                let mut touched = vec![0u32; n_cells + 1];
+                let mut n_touched = 0;
+                let mut flush =
+                    |unit: usize, sums: &mut [f64], seen: &mut [bool], cells: &[u32]| {
+                        let load = &mut loads[unit * q..];
+                        for &c in cells {
+                            let c = c as usize;
+                            for (&slot, &ratio) in slots[c * m..(c + 1) * m]
+                                .iter()
+                                .zip(&sweeps.ratio[c * m..(c + 1) * m])
+                            {
+                                load[slot] += sums[c] * ratio;
+                            }
+                            sums[c] = 0.0;
+                            seen[c] = false;
+                        }
+                    };
+                let mut current = None;
                 for row in rows {
-                    let (u, c) = (units[row] as usize, sweeps.cell[row] as usize);
-                    let raked = sweeps.raked[row];
-                    let load = &mut loads[u * q..];
-                    for (&slot, &ratio) in slots[c * m..(c + 1) * m]
-                        .iter()
-                        .zip(&sweeps.ratio[c * m..(c + 1) * m])
-                    {
-                        load[slot] += raked * ratio;
+                    let (u, c) = (units[row] as usize, sweeps.cell[row]);
+                    if current != Some(u) {
+                        if let Some(unit) = current {
+                            flush(unit, &mut sums, &mut seen, &touched[..n_touched]);
+                        }
+                        n_touched = 0;
+                        current = Some(u);
                     }
+                    touched[n_touched] = c;
+                    n_touched += usize::from(!seen[c as usize]);
+                    seen[c as usize] = true;
+                    sums[c as usize] += sweeps.raked[row];
+                }
+                if let Some(unit) = current {
+                    flush(unit, &mut sums, &mut seen, &touched[..n_touched]);
                 }
             }
         }

@@ -388,7 +388,7 @@ fn dense_table(margins: &[MarginRows<'_>], weights: &[f64]) -> Option<CellTable>
     let mut cells = vec![0u32; n];
     let parts = parallel::map_chunks(&mut cells, parallel::cores(), 1 << 16, |start, out| {
         let mut base = vec![0.0; n_cells];
-        let mut rows = vec![0.0; n_cells];
+        let mut zero = vec![0.0; n_cells];
         let mut positive = vec![0.0; n_cells];
         // A few thousand rows at a time: each margin's codes into a buffer, added to the
         // cells with the margin's stride, then the cells' sums.
@@ -413,14 +413,19 @@ fn dense_table(margins: &[MarginRows<'_>], weights: &[f64]) -> Option<CellTable>
             }
             for (&k, &w) in keys.iter().zip(&weights[first..]) {
                 let k = k as usize;
-                rows[k] += 1.0;
                 if w > 0.0 {
                     base[k] += w;
                     positive[k] += 1.0;
+                } else {
+                    zero[k] += 1.0;
                 }
             }
         }
-        Some((base, rows, positive))
+        // Rows = rows of positive weight + rows of zero weight.
+        for (z, p) in zero.iter_mut().zip(&positive) {
+            *z += p;
+        }
+        Some((base, zero, positive))
     });
     let mut parts = parts.into_iter();
     let (mut base, mut rows, mut positive) = parts.next()??;
