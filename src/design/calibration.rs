@@ -198,55 +198,12 @@ impl Projection {
                 }
             }
             Projection::Sweeps { sweeps, .. } => {
-                // The raked weights of a unit's rows summed per cell, then each touched
-                // cell's sum times its ratio added at each margin's category when the unit
-                // changes: one add per row, and no chain of adds to one slot (a unit lies
-                // in one category of a margin that is constant within units, as strata).
-                let m = sweeps.margins();
-                let offsets = offsets(&sweeps.n_codes);
-                let slots: Vec<usize> = (0..sweeps.cell_codes.len())
-                    .map(|i| offsets[i % m] + sweeps.cell_codes[i] as usize)
-                    .collect();
-                let n_cells = sweeps.ratio.len() / m.max(1);
-                let mut sums = vec![0.0; n_cells];
-                // The unit's cells so far, listed without a branch per row (one slot more
-                // than the cells, written each row, kept when the cell is new).
-                let mut seen = vec![false; n_cells];
-                let mut touched = vec![0u32; n_cells + 1];
-                let mut n_touched = 0;
-                let mut flush =
-                    |unit: usize, sums: &mut [f64], seen: &mut [bool], cells: &[u32]| {
-                        let load = &mut loads[unit * q..];
-                        for &c in cells {
-                            let c = c as usize;
-                            for (&slot, &ratio) in slots[c * m..(c + 1) * m]
-                                .iter()
-                                .zip(&sweeps.ratio[c * m..(c + 1) * m])
-                            {
-                                load[slot] += sums[c] * ratio;
-                            }
-                            sums[c] = 0.0;
-                            seen[c] = false;
-                        }
-                    };
-                let mut current = None;
+                let mut acc = CellLoads::new(&sweeps.cell_codes, &sweeps.n_codes, &sweeps.ratio);
                 for row in rows {
-                    let (u, c) = (units[row] as usize, sweeps.cell[row]);
-                    if current != Some(u) {
-                        if let Some(unit) = current {
-                            flush(unit, &mut sums, &mut seen, &touched[..n_touched]);
-                        }
-                        n_touched = 0;
-                        current = Some(u);
-                    }
-                    touched[n_touched] = c;
-                    n_touched += usize::from(!seen[c as usize]);
-                    seen[c as usize] = true;
-                    sums[c as usize] += sweeps.raked[row];
+                    let unit = units[row] as usize;
+                    acc.add(unit, sweeps.cell[row], sweeps.raked[row], q, loads);
                 }
-                if let Some(unit) = current {
-                    flush(unit, &mut sums, &mut seen, &touched[..n_touched]);
-                }
+                acc.finish(q, loads);
             }
         }
     }
@@ -318,6 +275,158 @@ impl Projection {
     }
 }
 
+/// The loadings of a raking step, `Σ psw_m` per unit and margin category: a unit's raked
+/// weights summed per cell, each touched cell's sum times its ratio added at each margin's
+/// category when the unit changes. One add per row, and no chain of adds to one slot (a
+/// unit lies in one category of a margin constant within units, as strata are).
+struct CellLoads<'s> {
+    m: usize,
+    /// Each cell's moment slot per margin, `n_cells × m`.
+    slots: Vec<usize>,
+    ratio: &'s [f64],
+    sums: Vec<f64>,
+    /// The unit's cells so far, listed without a branch per row: one slot more than the
+    /// cells, written each row, kept when the cell is new.
+    seen: Vec<bool>,
+    touched: Vec<u32>,
+    n_touched: usize,
+    unit: Option<usize>,
+}
+
+impl<'s> CellLoads<'s> {
+    fn new(cell_codes: &[u32], n_codes: &[usize], ratio: &'s [f64]) -> Self {
+        let m = n_codes.len();
+        let offsets = offsets(n_codes);
+        let n_cells = ratio.len() / m.max(1);
+        CellLoads {
+            m,
+            slots: (0..cell_codes.len())
+                .map(|i| offsets[i % m] + cell_codes[i] as usize)
+                .collect(),
+            ratio,
+            sums: vec![0.0; n_cells],
+            seen: vec![false; n_cells],
+            touched: vec![0; n_cells + 1],
+            n_touched: 0,
+            unit: None,
+        }
+    }
+
+    /// Adds a row of `unit` in `cell` with raked weight `raked` (`loads` is `n_units × q`).
+    #[inline]
+    fn add(&mut self, unit: usize, cell: u32, raked: f64, q: usize, loads: &mut [f64]) {
+        if self.unit != Some(unit) {
+            self.finish(q, loads);
+            self.unit = Some(unit);
+        }
+        let c = cell as usize;
+        self.touched[self.n_touched] = cell;
+        self.n_touched += usize::from(!self.seen[c]);
+        self.seen[c] = true;
+        self.sums[c] += raked;
+    }
+
+    /// Adds the current unit's cells to its loadings.
+    fn finish(&mut self, q: usize, loads: &mut [f64]) {
+        let Some(unit) = self.unit else { return };
+        let m = self.m;
+        let load = &mut loads[unit * q..];
+        for &c in &self.touched[..self.n_touched] {
+            let c = c as usize;
+            for (&slot, &ratio) in self.slots[c * m..(c + 1) * m]
+                .iter()
+                .zip(&self.ratio[c * m..(c + 1) * m])
+            {
+                load[slot] += self.sums[c] * ratio;
+            }
+            self.sums[c] = 0.0;
+            self.seen[c] = false;
+        }
+        self.n_touched = 0;
+    }
+}
+
+/// Per-block results merged by addition, in block order.
+fn add_blocks(parts: Vec<Vec<f64>>) -> Vec<f64> {
+    let mut parts = parts.into_iter();
+    let mut total = parts.next().unwrap_or_default();
+    for part in parts {
+        for (a, b) in total.iter_mut().zip(part) {
+            *a += b;
+        }
+    }
+    total
+}
+
+/// The design raked: each row's weight before raking times its cell's factor (0 where the
+/// weight was 0), written in one pass over blocks of rows, calibrated by R's raking
+/// sweeps. On a design not yet calibrated the same pass makes the raking step's per-unit
+/// loadings; otherwise the chain of steps is made anew ([`Design::with_calibration`]).
+///
+/// # Errors
+/// [`DesignError::BadWeight`](super::DesignError::BadWeight) when a raked weight overflows.
+pub(crate) fn rake_rows(
+    design: &Design,
+    cell: Vec<u32>,
+    factor: &[f64],
+    table: SweepTable,
+    counts: (&[f64], &[f64]),
+) -> super::Result<Design> {
+    let before = design.weights().as_slice();
+    let units = design.variance_unit_of_row();
+    let q: usize = table.n_codes.iter().sum();
+    let fresh = design.calibration().is_none();
+    let n_units = if fresh { design.n_variance_units() } else { 0 };
+    let mut raked = vec![0.0; before.len()];
+    let parts = crate::parallel::map_chunks(&mut raked, design.threads(), 1 << 16, |start, out| {
+        let mut finite = true;
+        let mut loads = vec![0.0; n_units * q];
+        let mut acc = CellLoads::new(&table.cell_codes, &table.n_codes, &table.ratio);
+        for (row, o) in (start..).zip(out.iter_mut()) {
+            let (x, c) = (before[row], cell[row]);
+            *o = if x > 0.0 { x * factor[c as usize] } else { 0.0 };
+            finite &= o.is_finite();
+            if fresh {
+                acc.add(units[row] as usize, c, *o, q, &mut loads);
+            }
+        }
+        acc.finish(q, &mut loads);
+        (finite, loads)
+    });
+    let finite = parts.iter().all(|(f, _)| *f);
+    let unit_loads = add_blocks(parts.into_iter().map(|(_, l)| l).collect());
+    // Valid weights times finite factors are valid unless a product overflows.
+    let weights = if finite {
+        super::Weights::trusted(raked)
+    } else {
+        super::Weights::new(raked)?
+    };
+    let sweeps = Sweeps {
+        cell,
+        cell_codes: table.cell_codes,
+        n_codes: table.n_codes,
+        ratio: table.ratio,
+        raked: weights.shared(),
+    };
+    let projection = Projection::sweeps(sweeps, counts.0, counts.1);
+    let raked_design = if fresh {
+        design.with_calibration_loaded(weights, |design| {
+            Calibration::from_loads(design, vec![projection], unit_loads)
+        })
+    } else {
+        design.with_calibration(weights, projection)
+    };
+    Ok(raked_design)
+}
+
+/// The margins' cross-classification as R's raking variance reads it: each cell's
+/// categories, the number of categories per margin, and `psw_m / raked` per cell and margin.
+pub(crate) struct SweepTable {
+    pub(crate) cell_codes: Vec<u32>,
+    pub(crate) n_codes: Vec<usize>,
+    pub(crate) ratio: Vec<f64>,
+}
+
 impl Calibration {
     /// The chain of `steps` (in the order applied) on a design with its final weights.
     pub(crate) fn new(design: &Design, steps: Vec<Projection>) -> Calibration {
@@ -328,7 +437,6 @@ impl Calibration {
             q += s.q();
         }
         let units = design.variance_unit_of_row();
-        let w = design.weights().as_slice();
         // Loadings per unit, from contiguous blocks of rows on the design's threads.
         let loads_of = |rows: std::ops::Range<usize>| {
             let mut unit_loads = vec![0.0; design.n_variance_units() * q];
@@ -337,15 +445,19 @@ impl Calibration {
             }
             unit_loads
         };
-        let mut parts =
-            crate::parallel::map_blocks(units.len(), design.threads(), 500_000, loads_of)
-                .into_iter();
-        let mut unit_loads = parts.next().unwrap_or_default();
-        for part in parts {
-            for (a, b) in unit_loads.iter_mut().zip(part) {
-                *a += b;
-            }
+        let parts = crate::parallel::map_blocks(units.len(), design.threads(), 500_000, loads_of);
+        Calibration::from_loads(design, steps, add_blocks(parts))
+    }
+
+    /// The chain of `steps` given their per-unit loadings (`n_units × q`).
+    fn from_loads(design: &Design, steps: Vec<Projection>, unit_loads: Vec<f64>) -> Calibration {
+        let mut offsets = Vec::with_capacity(steps.len());
+        let mut q = 0;
+        for s in &steps {
+            offsets.push(q);
+            q += s.q();
         }
+        let w = design.weights().as_slice();
         let mut chain = vec![0.0; q * q];
         if steps.len() > 1 {
             let (mut loads, mut factors) = (vec![0.0; q], vec![0.0; q]);

@@ -25,7 +25,7 @@ mod grouping;
 mod replicates;
 mod weights;
 
-pub(crate) use calibration::{Calibration, Projection, Sweeps};
+pub(crate) use calibration::{Calibration, Projection, SweepTable, rake_rows};
 pub use error::{DesignError, Result};
 pub use grouping::GROUPING_PAYS_FROM;
 pub(crate) use replicates::Replicates;
@@ -291,19 +291,27 @@ impl Design {
         design
     }
 
-    /// A design with calibrated `weights` whose variance uses the calibration's projection.
     /// A design with calibrated `weights` whose variance applies the calibration's
     /// projection after those of earlier steps.
     pub(crate) fn with_calibration(&self, weights: Weights, projection: Projection) -> Design {
+        self.with_calibration_loaded(weights, |design| match self.calibration.clone() {
+            Some(chain) => chain.then(design, projection),
+            None => Calibration::new(design, vec![projection]),
+        })
+    }
+
+    /// A design with calibrated `weights` and the calibration `make` builds for it.
+    pub(crate) fn with_calibration_loaded(
+        &self,
+        weights: Weights,
+        make: impl FnOnce(&Design) -> Calibration,
+    ) -> Design {
         let mut design = Design {
             weights,
             calibration: None,
             ..self.clone()
         };
-        design.calibration = Some(match self.calibration.clone() {
-            Some(chain) => chain.then(&design, projection),
-            None => Calibration::new(&design, vec![projection]),
-        });
+        design.calibration = Some(make(&design));
         design
     }
 

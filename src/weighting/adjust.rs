@@ -14,7 +14,7 @@ use super::{
     poststratify, trim,
 };
 use crate::data::{DataError, Dataset, RowCodes, find_level};
-use crate::design::{Design, DesignError, Projection, Sweeps, Weights};
+use crate::design::{Design, DesignError, Projection, SweepTable, Weights, rake_rows};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -253,19 +253,21 @@ pub fn rake_design(
     // The design's weights are valid already.
     let Raked {
         mut outcome,
+        factor,
         counts,
-        finite,
     } = rake_valid(old, &rows, control).map_err(loaded_rows(design))?;
     if design.n_replicates() > 0 {
         let raked = reweight_replicates(design, |w| {
             check::weights(w)?;
-            Ok(rake_valid(w, &rows, control)?.outcome.weights)
+            let raked = rake_valid(w, &rows, control)?;
+            Ok(raked.factor_rows(w))
         })?;
-        outcome.weights = Vec::new();
         outcome.cells = Vec::new();
         return Ok((raked, outcome));
     }
     let n_codes: Vec<usize> = margins_read.iter().map(|(_, pop)| pop.len()).collect();
+    drop(rows);
+    drop(margins_read);
     // R's variance sweeps over the margins with each margin's weights of the last sweep:
     // the raked weights times a factor per cell of the margins' cross-classification.
     let last = outcome.sweep_factors.last();
@@ -276,22 +278,14 @@ pub fn rake_design(
             _ => 0.0,
         })
         .collect();
-    let raked_weights = std::mem::take(&mut outcome.weights);
-    // Valid weights times finite positive factors are valid; otherwise say which row fails.
-    let weights = if finite {
-        Weights::trusted(raked_weights)
-    } else {
-        Weights::new(raked_weights)?
-    };
-    let sweeps = Sweeps {
-        cell: std::mem::take(&mut outcome.cells),
+    let table = SweepTable {
         cell_codes: outcome.cell_codes.clone(),
         n_codes,
         ratio,
-        raked: weights.shared(),
     };
-    let projection = Projection::sweeps(sweeps, &counts.rows, &counts.positive);
-    let raked = design.with_calibration(weights, projection);
+    let cells = std::mem::take(&mut outcome.cells);
+    let counts = (counts.rows.as_slice(), counts.positive.as_slice());
+    let raked = rake_rows(design, cells, &factor, table, counts)?;
     Ok((raked, outcome))
 }
 

@@ -162,7 +162,12 @@ pub fn rake(weights: &[f64], margins: &[Margin<'_>], control: RakeControl) -> Re
         })
         .collect();
     check::weights(weights)?;
-    Ok(rake_valid(weights, &rows, control)?.outcome)
+    let raked = rake_valid(weights, &rows, control)?;
+    let w = raked.factor_rows(weights);
+    Ok(RakeOutcome {
+        weights: w,
+        ..raked.outcome
+    })
 }
 
 /// One margin as raking reads it: each row's category code (stored, or read from a
@@ -173,13 +178,34 @@ pub(crate) struct MarginRows<'a> {
     pub(crate) population: &'a [f64],
 }
 
-/// What [`rake_valid`] returns beside the outcome.
+/// What [`rake_valid`] returns: the outcome without its weights, each cell's factor and
+/// the rows per cell.
 pub(crate) struct Raked {
+    /// The outcome; its `weights` are left empty.
     pub(crate) outcome: RakeOutcome,
+    /// The factor of each cell: a row's raked weight is its weight before raking times it.
+    pub(crate) factor: Vec<f64>,
     /// Rows and rows of positive weight per cell.
     pub(crate) counts: CellCounts,
-    /// Whether every raked weight is finite.
-    pub(crate) finite: bool,
+}
+
+impl Raked {
+    /// Each row's weight times its cell's factor (0 where it was 0), in blocks of rows on
+    /// the machine's cores.
+    pub(crate) fn factor_rows(&self, before: &[f64]) -> Vec<f64> {
+        let cells = &self.outcome.cells;
+        let mut w = vec![0.0; before.len()];
+        parallel::map_chunks(&mut w, parallel::cores(), 1 << 16, |start, out| {
+            for ((o, &x), &c) in out.iter_mut().zip(&before[start..]).zip(&cells[start..]) {
+                *o = if x > 0.0 {
+                    x * self.factor[c as usize]
+                } else {
+                    0.0
+                };
+            }
+        });
+        w
+    }
 }
 
 /// Rows and rows of positive weight per cell of the margins' cross-classification.
@@ -297,18 +323,6 @@ pub(crate) fn rake_valid(
         }
         old = new;
     }
-    // Each row's weight times its cell's factor, in blocks of rows on the machine's cores.
-    let mut w = vec![0.0; weights.len()];
-    let finite = parallel::map_chunks(&mut w, parallel::cores(), 1 << 16, |start, out| {
-        let mut finite = true;
-        for ((o, &x), &c) in out.iter_mut().zip(&weights[start..]).zip(&cells[start..]) {
-            *o = if x > 0.0 { x * factor[c as usize] } else { 0.0 };
-            finite &= o.is_finite();
-        }
-        finite
-    })
-    .into_iter()
-    .all(|f| f);
     let raked_cells = table(&factor);
     let achieved = n_codes
         .iter()
@@ -325,7 +339,7 @@ pub(crate) fn rake_valid(
         .collect();
     Ok(Raked {
         outcome: RakeOutcome {
-            weights: w,
+            weights: Vec::new(),
             iterations,
             converged,
             achieved,
@@ -333,8 +347,8 @@ pub(crate) fn rake_valid(
             cell_codes,
             sweep_factors,
         },
+        factor,
         counts,
-        finite,
     })
 }
 
