@@ -199,10 +199,8 @@ impl Projection {
             }
             Projection::Sweeps { sweeps, .. } => {
                 let mut acc = CellLoads::new(&sweeps.cell_codes, &sweeps.n_codes, &sweeps.ratio);
-                for row in rows {
-                    let unit = units[row] as usize;
-                    acc.add(unit, sweeps.cell[row], sweeps.raked[row], q, loads);
-                }
+                let (cells, raked) = (&sweeps.cell[rows.clone()], &sweeps.raked[rows.clone()]);
+                acc.add_rows(&units[rows], cells, raked, q, loads);
                 acc.finish(q, loads);
             }
         }
@@ -312,18 +310,38 @@ impl<'s> CellLoads<'s> {
         }
     }
 
-    /// Adds a row of `unit` in `cell` with raked weight `raked` (`loads` is `n_units × q`).
-    #[inline]
-    fn add(&mut self, unit: usize, cell: u32, raked: f64, q: usize, loads: &mut [f64]) {
-        if self.unit != Some(unit) {
-            self.finish(q, loads);
-            self.unit = Some(unit);
+    /// Adds rows of `units` in `cells` with raked weights `raked` (`loads` is
+    /// `n_units × q`), a run of rows of one unit at a time.
+    fn add_rows(
+        &mut self,
+        units: &[u32],
+        cells: &[u32],
+        raked: &[f64],
+        q: usize,
+        loads: &mut [f64],
+    ) {
+        let mut start = 0;
+        while start < units.len() {
+            let unit = units[start];
+            let end = units[start..]
+                .iter()
+                .position(|&u| u != unit)
+                .map_or(units.len(), |len| start + len);
+            if self.unit != Some(unit as usize) {
+                self.finish(q, loads);
+                self.unit = Some(unit as usize);
+            }
+            let (sums, seen, touched) = (&mut self.sums, &mut self.seen, &mut self.touched);
+            let mut n = self.n_touched;
+            for (&c, &r) in cells[start..end].iter().zip(&raked[start..end]) {
+                touched[n] = c;
+                n += usize::from(!seen[c as usize]);
+                seen[c as usize] = true;
+                sums[c as usize] += r;
+            }
+            self.n_touched = n;
+            start = end;
         }
-        let c = cell as usize;
-        self.touched[self.n_touched] = cell;
-        self.n_touched += usize::from(!self.seen[c]);
-        self.seen[c] = true;
-        self.sums[c] += raked;
     }
 
     /// Adds the current unit's cells to its loadings.
@@ -382,12 +400,20 @@ pub(crate) fn rake_rows(
         let mut finite = true;
         let mut loads = vec![0.0; n_units * q];
         let mut acc = CellLoads::new(&table.cell_codes, &table.n_codes, &table.ratio);
-        for (row, o) in (start..).zip(out.iter_mut()) {
-            let (x, c) = (before[row], cell[row]);
-            *o = if x > 0.0 { x * factor[c as usize] } else { 0.0 };
-            finite &= o.is_finite();
+        // A few thousand rows at a time: their raked weights, then (while they are in the
+        // fastest cache) their loadings.
+        for (b, out) in out.chunks_mut(4096).enumerate() {
+            let rows = start + b * 4096..start + b * 4096 + out.len();
+            for ((o, &x), &c) in out
+                .iter_mut()
+                .zip(&before[rows.clone()])
+                .zip(&cell[rows.clone()])
+            {
+                *o = if x > 0.0 { x * factor[c as usize] } else { 0.0 };
+                finite &= o.is_finite();
+            }
             if fresh {
-                acc.add(units[row] as usize, c, *o, q, &mut loads);
+                acc.add_rows(&units[rows.clone()], &cell[rows], out, q, &mut loads);
             }
         }
         acc.finish(q, &mut loads);
