@@ -164,6 +164,11 @@ impl EstimateOptions {
 pub(crate) struct Excluded(Vec<f64>);
 
 impl Excluded {
+    /// Whether no code is excluded.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Whether `v` is excluded.
     #[inline]
     pub(crate) fn contains(&self, v: f64) -> bool {

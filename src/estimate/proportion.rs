@@ -3,7 +3,7 @@
 use super::linear::{RowInterval, Smooth, SrsScale, quantity_row, unit};
 use super::pass::{DomainPass, NO_SLOT, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
-use crate::data::{Dataset, Factor, MISSING_CODE};
+use crate::data::{Dataset, Factor};
 use crate::design::Design;
 
 /// Which categories to report.
@@ -146,12 +146,19 @@ fn selected_codes(
         return Ok(None);
     }
     let excluded = options.excluded_values();
-    let passes = run_pass(design, domains, 2, |row, _| match col.get(row) {
-        Some(v) if !excluded.contains(v) => {
-            RowStatus::OneHot(if codes.contains(&v) { 0 } else { NO_SLOT })
-        }
-        _ => RowStatus::Missing,
-    });
+    // The usual selection, one code and nothing excluded, costs one compare per row.
+    let passes = match (codes.as_slice(), excluded.is_empty()) {
+        (&[code], true) => run_pass(design, domains, 2, |row, _| match col.get(row) {
+            Some(v) => RowStatus::OneHot(if v == code { 0 } else { NO_SLOT }),
+            None => RowStatus::Missing,
+        }),
+        _ => run_pass(design, domains, 2, |row, _| match col.get(row) {
+            Some(v) if !excluded.contains(v) => {
+                RowStatus::OneHot(if codes.contains(&v) { 0 } else { NO_SLOT })
+            }
+            _ => RowStatus::Missing,
+        }),
+    };
     if passes.iter().all(|p| p.sum_sq[0] == 0.0) {
         return Ok(None);
     }
@@ -225,13 +232,21 @@ fn categories(
             slot[l] = j as u32;
         }
     }
+    // Each level's status, looked up per row (a missing code is past the table's end).
+    let status: Vec<RowStatus> = slot
+        .iter()
+        .zip(&excluded)
+        .map(|(&s, &x)| match x {
+            true => RowStatus::Missing,
+            false => RowStatus::OneHot(s),
+        })
+        .collect();
     let codes = factor.codes();
     let passes = run_pass(design, domains, k, |row, _| {
-        let c = codes[row];
-        if c == MISSING_CODE || excluded[c as usize] {
-            return RowStatus::Missing;
-        }
-        RowStatus::OneHot(slot[c as usize])
+        status
+            .get(codes[row] as usize)
+            .copied()
+            .unwrap_or(RowStatus::Missing)
     });
     rows_of(design, domains, &passes, &groups, options, stat, variable)
 }
