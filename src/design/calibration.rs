@@ -282,10 +282,12 @@ struct CellLoads<'s> {
     /// Each cell's moment slot per margin, `n_cells × m`.
     slots: Vec<usize>,
     ratio: &'s [f64],
+    /// The current unit's sum of raked weights per cell.
     sums: Vec<f64>,
-    /// The unit's cells so far, listed without a branch per row: one slot more than the
-    /// cells, written each row, kept when the cell is new.
+    /// Whether the current unit has a row in each cell.
     seen: Vec<bool>,
+    /// The current unit's cells, listed without a branch per row: one slot more than the
+    /// cells, written each row, kept when the cell is new.
     touched: Vec<u32>,
     n_touched: usize,
     unit: Option<usize>,
@@ -362,6 +364,12 @@ impl<'s> CellLoads<'s> {
         }
         self.n_touched = 0;
     }
+}
+
+/// Where each step's moments start among all steps', and how many there are in all.
+fn step_offsets(steps: &[Projection]) -> (Vec<usize>, usize) {
+    let sizes: Vec<usize> = steps.iter().map(Projection::q).collect();
+    (offsets(&sizes), sizes.iter().sum())
 }
 
 /// Per-block results merged by addition, in block order.
@@ -456,12 +464,7 @@ pub(crate) struct SweepTable {
 impl Calibration {
     /// The chain of `steps` (in the order applied) on a design with its final weights.
     pub(crate) fn new(design: &Design, steps: Vec<Projection>) -> Calibration {
-        let mut offsets = Vec::with_capacity(steps.len());
-        let mut q = 0;
-        for s in &steps {
-            offsets.push(q);
-            q += s.q();
-        }
+        let (offsets, q) = step_offsets(&steps);
         let units = design.variance_unit_of_row();
         // Loadings per unit, from contiguous blocks of rows on the design's threads.
         let loads_of = |rows: std::ops::Range<usize>| {
@@ -477,12 +480,7 @@ impl Calibration {
 
     /// The chain of `steps` given their per-unit loadings (`n_units × q`).
     fn from_loads(design: &Design, steps: Vec<Projection>, unit_loads: Vec<f64>) -> Calibration {
-        let mut offsets = Vec::with_capacity(steps.len());
-        let mut q = 0;
-        for s in &steps {
-            offsets.push(q);
-            q += s.q();
-        }
+        let (offsets, q) = step_offsets(&steps);
         let w = design.weights().as_slice();
         let mut chain = vec![0.0; q * q];
         if steps.len() > 1 {
