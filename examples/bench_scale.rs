@@ -6,14 +6,16 @@
 //! For each N: build the design (strata = region, PSU = psu, weights = weight), then
 //! J1 frequency table of `q_single` with SEs; J2 mean of `q_likert` without 9 with CI;
 //! J3 logit CI of `q_single == 1`; J4 the eight multiple-response shares with SEs;
-//! J5 J1 by region; J6 raking to the margins of region and q_single. Each job prints seconds (median of 7 runs), ns per row, rows per second,
-//! and its ratio to a baseline measured in the same run: a plain loop over the same columns
-//! (in the file's random PSU order) that accumulates the same per-PSU weighted sums and
-//! computes the same variance, or for raking, the cross table of the two codes, the sweeps on
-//! its cells and the new weights (the single-pass lower bound a hand-written C loop would
-//! reach; raking here also builds the calibrated design's variance terms), and its ratio to
-//! the single-pass C figures of the speed issue at 1M and 10M rows. The jobs run on rows
-//! grouped by PSU (`Design::new_grouped`), in a process holding one copy of the data.
+//! J5 J1 by region; J6 raking to the margins of region and q_single. Each job prints
+//! seconds (median of 7 runs, 21 below 5M rows), ns per row, rows per second, and its
+//! ratio to a baseline measured in the same run: a plain loop over the same columns (in
+//! the file's random PSU order) that accumulates the same per-PSU weighted sums and
+//! computes the same variance, or for raking, the cross table of the two codes, the sweeps
+//! on its cells and the new weights (the single-pass lower bound a hand-written C loop
+//! would reach; raking here also builds the calibrated design's variance terms), and its
+//! ratio to the single-pass C figures of the speed issue at 1M and 10M rows. The jobs run
+//! on rows grouped by PSU (`Design::new_grouped`), in a process holding one copy of the
+//! data.
 //! `--load` also writes the data as CSV to the temp folder and times reading it back.
 
 #[path = "support/synth.rs"]
@@ -28,8 +30,15 @@ use survey_stats::estimate::{
 use survey_stats::interval::ProportionMethod;
 use survey_stats::weighting::{RakeControl, rake_design};
 
-/// Runs per timing (the median is reported).
-const RUNS: usize = 7;
+/// Runs of the CSV load (the median is reported).
+const RUNS_LOAD: usize = 7;
+
+/// Runs per timing (the median is reported): 7, or 21 below a few million rows, where a
+/// job takes milliseconds and one disturbance of the (shared, virtual) machine moves a
+/// median of 7.
+fn runs(n: usize) -> usize {
+    if n >= 5_000_000 { 7 } else { 21 }
+}
 
 /// Median wall time of `runs` calls, in seconds.
 fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
@@ -124,7 +133,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut f = std::io::BufWriter::new(std::fs::File::create(&path)?);
             synth.write_csv(&mut f)?;
             drop(f);
-            let (secs, ds) = time(RUNS, || read_csv(&path, &CsvOptions::default()));
+            let (secs, ds) = time(RUNS_LOAD, || read_csv(&path, &CsvOptions::default()));
             report(n, "load CSV", secs, None);
             std::fs::remove_file(&path)?;
             ds?
@@ -137,7 +146,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             clusters: vec!["psu".into()],
             ..Default::default()
         };
-        let (secs, design) = time(RUNS, || Design::new(&data, &options));
+        let (secs, design) = time(runs(n), || Design::new(&data, &options));
         let design = design?;
         report(n, "build design", secs, None);
 
@@ -155,7 +164,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &synth.q_multi,
             &synth.region,
         );
-        let base_j1 = time(RUNS, || {
+        let base_j1 = time(runs(n), || {
             baseline(psu, strata, ns, w, 7, |i, b| {
                 b.iter_mut().for_each(|x| *x = 0.0);
                 b[cat(single[i])] = 1.0;
@@ -163,21 +172,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
         })
         .0;
-        let base_j2 = time(RUNS, || {
+        let base_j2 = time(runs(n), || {
             baseline(psu, strata, ns, w, 1, |i, b| {
                 b[0] = likert[i];
                 likert[i] != 9.0
             })
         })
         .0;
-        let base_j3 = time(RUNS, || {
+        let base_j3 = time(runs(n), || {
             baseline(psu, strata, ns, w, 1, |i, b| {
                 b[0] = f64::from(single[i] == 1.0);
                 true
             })
         })
         .0;
-        let base_j4 = time(RUNS, || {
+        let base_j4 = time(runs(n), || {
             baseline(psu, strata, ns, w, 8, |i, b| {
                 for (j, c) in multi.iter().enumerate() {
                     b[j] = c[i];
@@ -186,7 +195,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
         })
         .0;
-        let base_j5 = time(RUNS, || {
+        let base_j5 = time(runs(n), || {
             baseline(psu, strata, ns, w, 21, |i, b| {
                 b.iter_mut().for_each(|x| *x = 0.0);
                 b[(region[i] as usize - 1) * 7 + cat(single[i])] = 1.0;
@@ -208,7 +217,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ("region".to_string(), margin(region)),
             ("q_single".to_string(), margin(single)),
         ];
-        let base_j6 = time(RUNS, || {
+        let base_j6 = time(runs(n), || {
             let mut cells = [0.0; 21];
             for i in 0..n {
                 cells[(region[i] as usize - 1) * 7 + cat(single[i])] += w[i];
@@ -253,7 +262,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             method: ProportionMethod::Mean,
             ..Default::default()
         };
-        let (secs, r) = time(RUNS, || {
+        let (secs, r) = time(runs(n), || {
             proportion(
                 &data,
                 &design,
@@ -270,12 +279,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             exclude: vec!["9".into()],
             ..Default::default()
         };
-        let (secs, r) = time(RUNS, || mean(&data, &design, "q_likert", &whole, &no9));
+        let (secs, r) = time(runs(n), || mean(&data, &design, "q_likert", &whole, &no9));
         r?;
         report(n, "J2 mean without 9", secs, Some(base_j2));
 
         let one = CategorySelection::One("1".into());
-        let (secs, r) = time(RUNS, || {
+        let (secs, r) = time(runs(n), || {
             proportion(
                 &data,
                 &design,
@@ -289,14 +298,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report(n, "J3 logit CI", secs, Some(base_j3));
 
         let cols: Vec<String> = (1..=8).map(|j| format!("q_multi_{j}")).collect();
-        let (secs, r) = time(RUNS, || {
+        let (secs, r) = time(runs(n), || {
             multiple_response(&data, &design, &cols, MultipleBase::All, &whole, &wald)
         });
         r?;
         report(n, "J4 multiple response", secs, Some(base_j4));
 
         let by = Domains::by(&data, &["region".to_string()])?;
-        let (secs, r) = time(RUNS, || {
+        let (secs, r) = time(runs(n), || {
             proportion(
                 &data,
                 &design,
@@ -313,7 +322,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             max_iter: 50,
             epsilon: 1e-9,
         };
-        let (secs, r) = time(RUNS, || rake_design(&data, &design, &margins, control));
+        let (secs, r) = time(runs(n), || rake_design(&data, &design, &margins, control));
         let (_, outcome) = r?;
         report(
             n,
