@@ -191,7 +191,7 @@ impl<'a> RowCodes<'a> {
                 table,
             } => {
                 for (o, &v) in out.iter_mut().zip(&values[rows]) {
-                    *o = table[v as u32 as usize];
+                    *o = table[low_integer(v)];
                 }
             }
             RowCodes::Lookup {
@@ -201,7 +201,7 @@ impl<'a> RowCodes<'a> {
             } => {
                 for ((i, o), &v) in rows.clone().zip(out.iter_mut()).zip(&values[rows]) {
                     *o = if valid.is_valid(i) {
-                        table[v as u32 as usize]
+                        table[low_integer(v)]
                     } else {
                         MISSING_CODE
                     };
@@ -247,6 +247,17 @@ impl<'a> RowCodes<'a> {
     }
 }
 
+/// 2^52: `2^52 + v` holds v's integer part (rounded) in its low 52 bits, and gives `v`
+/// back exactly when `v` is an integer in [0, 2^52).
+const SHIFT: f64 = 4_503_599_627_370_496.0;
+
+/// The integer `v` (in [0, 2^52)) is, read from the bits of `2^52 + v`: no conversion
+/// instruction, so loops of it run in vector registers.
+#[inline]
+fn low_integer(v: f64) -> usize {
+    ((v + SHIFT).to_bits() & ((1 << 52) - 1)) as usize
+}
+
 /// The largest of `values` and 0, NaN ignored: eight running maxima, so the loop runs
 /// in vector registers rather than one compare after another.
 fn largest(values: &[f64]) -> f64 {
@@ -287,9 +298,11 @@ fn integers_seen(
             }
             let mut integers = true;
             for &v in block {
-                let u = v as u32;
-                integers &= f64::from(u) == v;
-                seen[u as usize] = true;
+                integers &= (v + SHIFT - SHIFT == v) & (v >= 0.0);
+                match seen.get_mut(low_integer(v)) {
+                    Some(s) => *s = true,
+                    None => integers = false,
+                }
             }
             if !integers {
                 return None;
@@ -342,14 +355,15 @@ mod tests {
         let full: Vec<f64> = ints.iter().map(|v| v.unwrap_or(4.0)).collect();
         let col = Column::Numeric(NumericColumn::from_values(full.clone()));
         assert_eq!(Factor::of(&col).labels(), labels);
-        for odd in [0.5, -2.0, 1e12] {
+        for odd in [0.5, -2.0, -0.5, -4_503_599_627_370_496.0, 1e12] {
             let mut values = full.clone();
             values[n - 5] = odd;
             let col = Column::Numeric(NumericColumn::from_values(values.clone()));
             let f = Factor::of(&col);
             assert_eq!(f.levels().len(), 14);
             for (code, v) in f.codes().iter().zip(&values) {
-                assert_eq!(f.levels()[*code as usize].code, Some(*v));
+                let level = f.levels()[*code as usize].code.expect("numeric level");
+                assert!(level.total_cmp(v).is_eq());
             }
         }
         // One fraction in the second half: the whole column is coded by sorting.
