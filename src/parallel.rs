@@ -65,3 +65,16 @@ pub(crate) fn map_chunks<T: Send, R: Send>(
             .collect()
     })
 }
+
+/// Per-block vectors added element by element, in block order (the first block's vector
+/// becomes the total): how partial sums of blocks of rows merge.
+pub(crate) fn sum_blocks(parts: Vec<Vec<f64>>) -> Vec<f64> {
+    let mut parts = parts.into_iter();
+    let mut total = parts.next().unwrap_or_default();
+    for part in parts {
+        for (a, b) in total.iter_mut().zip(part) {
+            *a += b;
+        }
+    }
+    total
+}

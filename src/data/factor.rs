@@ -57,13 +57,18 @@ impl<'a> Factor<'a> {
 
     /// Level labels.
     pub fn labels(&self) -> Vec<&str> {
-        self.levels.iter().map(|l| l.label.as_str()).collect()
+        labels(&self.levels)
     }
 
     /// Index of the level whose label is `label` (or whose numeric code equals it).
     pub fn find(&self, label: &str) -> Option<usize> {
         find_level(&self.levels, label)
     }
+}
+
+/// The levels' labels.
+pub(crate) fn labels(levels: &[Level]) -> Vec<&str> {
+    levels.iter().map(|l| l.label.as_str()).collect()
 }
 
 /// Index of the level whose label is `label` (or whose numeric code equals it).
@@ -122,8 +127,16 @@ impl<'a> RowCodes<'a> {
         let parts = crate::parallel::map_blocks(n, crate::parallel::cores(), 1 << 17, |rows| {
             integers_seen(values, valid, rows, limit)
         });
-        let level_values: Vec<f64>;
-        let rows = if parts.iter().all(Option::is_some) {
+        let to_levels = |values: &[f64]| -> Vec<Level> {
+            values
+                .iter()
+                .map(|&v| Level {
+                    label: format!("{v}"),
+                    code: Some(v),
+                })
+                .collect()
+        };
+        if parts.iter().all(Option::is_some) {
             let mut seen: Vec<bool> = Vec::new();
             for part in parts.into_iter().flatten() {
                 if part.len() > seen.len() {
@@ -141,12 +154,12 @@ impl<'a> RowCodes<'a> {
                     lv.push(v as f64);
                 }
             }
-            level_values = lv;
-            RowCodes::Lookup {
+            let rows = RowCodes::Lookup {
                 values,
                 valid,
                 table,
-            }
+            };
+            (rows, to_levels(&lv))
         } else {
             let mut lv: Vec<f64> = (0..n)
                 .filter(|&i| valid.is_none_or(|v| v.is_valid(i)))
@@ -154,21 +167,14 @@ impl<'a> RowCodes<'a> {
                 .collect();
             lv.sort_by(f64::total_cmp);
             lv.dedup();
-            level_values = lv.clone();
-            RowCodes::Sorted {
+            let levels = to_levels(&lv);
+            let rows = RowCodes::Sorted {
                 values,
                 valid,
                 levels: lv,
-            }
-        };
-        let levels = level_values
-            .into_iter()
-            .map(|v| Level {
-                label: format!("{v}"),
-                code: Some(v),
-            })
-            .collect();
-        (rows, levels)
+            };
+            (rows, levels)
+        }
     }
 
     /// Number of rows.
@@ -247,11 +253,12 @@ impl<'a> RowCodes<'a> {
     }
 }
 
-/// 2^52: `2^52 + v` holds v's integer part (rounded) in its low 52 bits, and gives `v`
-/// back exactly when `v` is an integer in [0, 2^52).
+/// 2^52: for `v` in [0, 2^52), `2^52 + v` is `v` rounded to an integer (ties to even)
+/// held in its low 52 bits, and `2^52 + v − 2^52` gives `v` back exactly when `v` is an
+/// integer.
 const SHIFT: f64 = 4_503_599_627_370_496.0;
 
-/// The integer `v` (in [0, 2^52)) is, read from the bits of `2^52 + v`: no conversion
+/// `v` (an integer in [0, 2^52)) read from the bits of `2^52 + v`: no conversion
 /// instruction, so loops of it run in vector registers.
 #[inline]
 fn low_integer(v: f64) -> usize {

@@ -31,7 +31,7 @@ pub use csv::{read_csv_from_reader_tuned, read_csv_reference_from_reader, read_c
 pub use csv_fast::CsvTuning;
 pub use error::{DataError, Result};
 pub use factor::{Factor, Level};
-pub(crate) use factor::{RowCodes, find_level};
+pub(crate) use factor::{RowCodes, find_level, labels};
 pub(crate) use permute::{Scratch, gather_into};
 
 use std::collections::HashMap;

@@ -366,22 +366,14 @@ impl<'s> CellLoads<'s> {
     }
 }
 
+/// Fewest rows per thread making per-unit loadings: each thread holds loadings for every
+/// unit, so a thread pays only for many rows per unit.
+const LOADS_MIN_ROWS: usize = 500_000;
+
 /// Where each step's moments start among all steps', and how many there are in all.
 fn step_offsets(steps: &[Projection]) -> (Vec<usize>, usize) {
     let sizes: Vec<usize> = steps.iter().map(Projection::q).collect();
     (offsets(&sizes), sizes.iter().sum())
-}
-
-/// Per-block results merged by addition, in block order.
-fn add_blocks(parts: Vec<Vec<f64>>) -> Vec<f64> {
-    let mut parts = parts.into_iter();
-    let mut total = parts.next().unwrap_or_default();
-    for part in parts {
-        for (a, b) in total.iter_mut().zip(part) {
-            *a += b;
-        }
-    }
-    total
 }
 
 /// The design raked: each row's weight before raking times its cell's factor (0 where the
@@ -404,31 +396,36 @@ pub(crate) fn rake_rows(
     let fresh = design.calibration().is_none();
     let n_units = if fresh { design.n_variance_units() } else { 0 };
     let mut raked = vec![0.0; before.len()];
-    let parts = crate::parallel::map_chunks(&mut raked, design.threads(), 1 << 16, |start, out| {
-        let mut finite = true;
-        let mut loads = vec![0.0; n_units * q];
-        let mut acc = CellLoads::new(&table.cell_codes, &table.n_codes, &table.ratio);
-        // A few thousand rows at a time: their raked weights, then (while they are in the
-        // fastest cache) their loadings.
-        for (b, out) in out.chunks_mut(4096).enumerate() {
-            let rows = start + b * 4096..start + b * 4096 + out.len();
-            for ((o, &x), &c) in out
-                .iter_mut()
-                .zip(&before[rows.clone()])
-                .zip(&cell[rows.clone()])
-            {
-                *o = if x > 0.0 { x * factor[c as usize] } else { 0.0 };
-                finite &= o.is_finite();
+    let min_rows = if fresh { LOADS_MIN_ROWS } else { 1 << 16 };
+    let parts =
+        crate::parallel::map_chunks(&mut raked, design.threads(), min_rows, |start, out| {
+            let mut finite = true;
+            let mut loads = vec![0.0; n_units * q];
+            let mut acc =
+                fresh.then(|| CellLoads::new(&table.cell_codes, &table.n_codes, &table.ratio));
+            // A few thousand rows at a time: their raked weights, then (while they are in the
+            // fastest cache) their loadings.
+            for (b, out) in out.chunks_mut(4096).enumerate() {
+                let rows = start + b * 4096..start + b * 4096 + out.len();
+                for ((o, &x), &c) in out
+                    .iter_mut()
+                    .zip(&before[rows.clone()])
+                    .zip(&cell[rows.clone()])
+                {
+                    *o = raked_weight(x, factor[c as usize]);
+                    finite &= o.is_finite();
+                }
+                if let Some(acc) = acc.as_mut() {
+                    acc.add_rows(&units[rows.clone()], &cell[rows], out, q, &mut loads);
+                }
             }
-            if fresh {
-                acc.add_rows(&units[rows.clone()], &cell[rows], out, q, &mut loads);
+            if let Some(acc) = acc.as_mut() {
+                acc.finish(q, &mut loads);
             }
-        }
-        acc.finish(q, &mut loads);
-        (finite, loads)
-    });
+            (finite, loads)
+        });
     let finite = parts.iter().all(|(f, _)| *f);
-    let unit_loads = add_blocks(parts.into_iter().map(|(_, l)| l).collect());
+    let unit_loads = crate::parallel::sum_blocks(parts.into_iter().map(|(_, l)| l).collect());
     // Valid weights times finite factors are valid unless a product overflows.
     let weights = if finite {
         super::Weights::trusted(raked)
@@ -453,6 +450,13 @@ pub(crate) fn rake_rows(
     Ok(raked_design)
 }
 
+/// A raked weight: the weight before raking times its cell's factor, 0 where the weight
+/// was 0 (R's sweeps give those rows 0/0; they stay out of the raking).
+#[inline]
+pub(crate) fn raked_weight(before: f64, factor: f64) -> f64 {
+    if before > 0.0 { before * factor } else { 0.0 }
+}
+
 /// The margins' cross-classification as R's raking variance reads it: each cell's
 /// categories, the number of categories per margin, and `psw_m / raked` per cell and margin.
 pub(crate) struct SweepTable {
@@ -474,8 +478,9 @@ impl Calibration {
             }
             unit_loads
         };
-        let parts = crate::parallel::map_blocks(units.len(), design.threads(), 500_000, loads_of);
-        Calibration::from_loads(design, steps, add_blocks(parts))
+        let parts =
+            crate::parallel::map_blocks(units.len(), design.threads(), LOADS_MIN_ROWS, loads_of);
+        Calibration::from_loads(design, steps, crate::parallel::sum_blocks(parts))
     }
 
     /// The chain of `steps` given their per-unit loadings (`n_units × q`).

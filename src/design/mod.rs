@@ -25,7 +25,7 @@ mod grouping;
 mod replicates;
 mod weights;
 
-pub(crate) use calibration::{Calibration, Projection, SweepTable, rake_rows};
+pub(crate) use calibration::{Calibration, Projection, SweepTable, rake_rows, raked_weight};
 pub use error::{DesignError, Result};
 pub use grouping::GROUPING_PAYS_FROM;
 pub(crate) use replicates::Replicates;

@@ -7,13 +7,12 @@
 //! R's alternating sweeps of cell means). On a replicate-weight design every replicate is
 //! weighted the same way, and the replicates carry the variance.
 
-use super::check;
-use super::rake::{MarginRows, Raked, rake_valid};
+use super::rake::{MarginRows, Raked, rake_margins, rake_valid};
 use super::{
     CalibrateOptions, CalibrationOutcome, RakeControl, RakeOutcome, WeightingError, calibrate,
     poststratify, trim,
 };
-use crate::data::{DataError, Dataset, RowCodes, find_level};
+use crate::data::{DataError, Dataset, RowCodes, find_level, labels};
 use crate::design::{Design, DesignError, Projection, SweepTable, Weights, rake_rows};
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -109,11 +108,7 @@ fn margin<'a>(
         let level = find_level(&levels, category).ok_or_else(|| AdjustError::AbsentFromSample {
             variable: variable.to_string(),
             category: category.clone(),
-            known: levels
-                .iter()
-                .map(|l| l.label.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            known: labels(&levels).join(", "),
         })?;
         pop[level] = count;
     }
@@ -255,12 +250,10 @@ pub fn rake_design(
         mut outcome,
         factor,
         counts,
-    } = rake_valid(old, &rows, control).map_err(loaded_rows(design))?;
+    } = rake_valid(old, &rows, control, design.threads()).map_err(loaded_rows(design))?;
     if design.n_replicates() > 0 {
         let raked = reweight_replicates(design, |w| {
-            check::weights(w)?;
-            let raked = rake_valid(w, &rows, control)?;
-            Ok(raked.factor_rows(w))
+            Ok(rake_margins(w, &rows, control, design.threads())?.weights)
         })?;
         outcome.cells = Vec::new();
         return Ok((raked, outcome));

@@ -3,6 +3,7 @@
 use super::check;
 use super::error::{Result, WeightingError};
 use crate::data::RowCodes;
+use crate::design::raked_weight;
 use crate::parallel;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -85,9 +86,12 @@ pub struct RakeOutcome {
     /// The cell of the margins' cross-classification of each row, an index into the cells
     /// of [`RakeOutcome::cell_codes`]. Every sweep multiplies all weights of a cell by the
     /// same factor, so raking runs on the table of these cells. While the combinations of
-    /// categories are few (up to 65,536, or one per 16 rows) every combination is a cell,
-    /// numbered with the first margin varying fastest, and some cells may hold no row;
-    /// otherwise the cells are the combinations the rows hold, in order of appearance.
+    /// categories are few (at most one per 16 rows, or 256, and never more than 65,536)
+    /// and every row's code has a population figure, every combination is a cell,
+    /// numbered with the first margin varying fastest, and some cells may hold no row.
+    /// Otherwise (more combinations, or codes past a margin's population figures on rows
+    /// of zero weight) the cells are the combinations the rows hold, in order of
+    /// appearance.
     pub cells: Vec<u32>,
     /// Each margin's category of each cell, `n_cells × margins` (row-major).
     pub cell_codes: Vec<u32>,
@@ -161,9 +165,19 @@ pub fn rake(weights: &[f64], margins: &[Margin<'_>], control: RakeControl) -> Re
             population: m.population,
         })
         .collect();
+    rake_margins(weights, &rows, control, parallel::cores())
+}
+
+/// [`rake`] on margins read through [`RowCodes`], on `threads` threads.
+pub(crate) fn rake_margins(
+    weights: &[f64],
+    margins: &[MarginRows<'_>],
+    control: RakeControl,
+    threads: usize,
+) -> Result<RakeOutcome> {
     check::weights(weights)?;
-    let raked = rake_valid(weights, &rows, control)?;
-    let w = raked.factor_rows(weights);
+    let raked = rake_valid(weights, margins, control, threads)?;
+    let w = raked.factor_rows(weights, threads);
     Ok(RakeOutcome {
         weights: w,
         ..raked.outcome
@@ -190,18 +204,14 @@ pub(crate) struct Raked {
 }
 
 impl Raked {
-    /// Each row's weight times its cell's factor (0 where it was 0), in blocks of rows on
-    /// the machine's cores.
-    pub(crate) fn factor_rows(&self, before: &[f64]) -> Vec<f64> {
+    /// Each row's weight times its cell's factor ([`raked_weight`]), in blocks of rows on
+    /// `threads` threads.
+    fn factor_rows(&self, before: &[f64], threads: usize) -> Vec<f64> {
         let cells = &self.outcome.cells;
         let mut w = vec![0.0; before.len()];
-        parallel::map_chunks(&mut w, parallel::cores(), 1 << 16, |start, out| {
+        parallel::map_chunks(&mut w, threads, 1 << 16, |start, out| {
             for ((o, &x), &c) in out.iter_mut().zip(&before[start..]).zip(&cells[start..]) {
-                *o = if x > 0.0 {
-                    x * self.factor[c as usize]
-                } else {
-                    0.0
-                };
+                *o = raked_weight(x, self.factor[c as usize]);
             }
         });
         w
@@ -220,6 +230,7 @@ pub(crate) fn rake_valid(
     weights: &[f64],
     margins: &[MarginRows<'_>],
     control: RakeControl,
+    threads: usize,
 ) -> Result<Raked> {
     if margins.is_empty() {
         return Err(WeightingError::Empty { what: "margins" });
@@ -243,7 +254,7 @@ pub(crate) fn rake_valid(
         margin.codes.len() == weights.len() && check::population(m, margin.population).is_ok()
     });
     let table = if plain {
-        dense_table(margins, weights)
+        dense_table(margins, weights, threads)
     } else {
         None
     };
@@ -380,7 +391,9 @@ impl CellTable {
     }
 }
 
-/// Cross-classifications up to this many cells (or one per 16 rows) are tabulated densely.
+/// Cross-classifications up to one cell per 16 rows (at least 256, at most this many cells)
+/// are tabulated densely: few enough that empty cells cost little and a table fits in
+/// cache on each core.
 const DENSE_CELLS: usize = 1 << 16;
 
 /// Rows per block of the dense table's pass (its buffers stay in the fastest cache).
@@ -388,22 +401,24 @@ const BLOCK: usize = 2048;
 
 /// The table of every combination of the margins' codes (cell = mixed-radix index of the
 /// codes, first margin fastest; combinations without rows are empty cells), in one pass
-/// over blocks of rows on the machine's cores that also writes each row's cell. `None`
-/// when a row's code has no population figure (or is missing) or the combinations are
-/// too many.
-fn dense_table(margins: &[MarginRows<'_>], weights: &[f64]) -> Option<CellTable> {
+/// over blocks of rows on `threads` threads that also writes each row's cell. `None` when
+/// a row's code has no population figure (or is missing) or the combinations are too many
+/// ([`DENSE_CELLS`]).
+fn dense_table(margins: &[MarginRows<'_>], weights: &[f64], threads: usize) -> Option<CellTable> {
     let n = weights.len();
     let n_margins = margins.len();
     let radix: Vec<usize> = margins.iter().map(|m| m.population.len()).collect();
     let n_cells = radix
         .iter()
         .try_fold(1usize, |a, &r| a.checked_mul(r))
-        .filter(|&k| k <= DENSE_CELLS.max(n / 16))?;
+        .filter(|&k| k <= (n / 16).clamp(256, DENSE_CELLS))?;
     let mut cells = vec![0u32; n];
-    let parts = parallel::map_chunks(&mut cells, parallel::cores(), 1 << 16, |start, out| {
-        let mut base = vec![0.0; n_cells];
-        let mut zero = vec![0.0; n_cells];
-        let mut positive = vec![0.0; n_cells];
+    // Per block: the weight, the rows of zero weight and the rows of positive weight of
+    // each cell, end to end.
+    let parts = parallel::map_chunks(&mut cells, threads, 1 << 16, |start, out| {
+        let mut sums = vec![0.0; 3 * n_cells];
+        let (base, rest) = sums.split_at_mut(n_cells);
+        let (zero, positive) = rest.split_at_mut(n_cells);
         // A few thousand rows at a time: each margin's codes into a buffer, added to the
         // cells with the margin's stride, then the cells' sums.
         let mut codes = vec![0u32; BLOCK.min(out.len())];
@@ -435,22 +450,17 @@ fn dense_table(margins: &[MarginRows<'_>], weights: &[f64]) -> Option<CellTable>
                 }
             }
         }
-        // Rows = rows of positive weight + rows of zero weight.
-        for (z, p) in zero.iter_mut().zip(&positive) {
-            *z += p;
-        }
-        Some((base, zero, positive))
+        Some(sums)
     });
-    let mut parts = parts.into_iter();
-    let (mut base, mut rows, mut positive) = parts.next()??;
-    for part in parts {
-        let (b, r, p) = part?;
-        for k in 0..n_cells {
-            base[k] += b[k];
-            rows[k] += r[k];
-            positive[k] += p[k];
-        }
-    }
+    let sums = parallel::sum_blocks(parts.into_iter().collect::<Option<Vec<_>>>()?);
+    let base = sums[..n_cells].to_vec();
+    let positive = sums[2 * n_cells..].to_vec();
+    // Rows = rows of zero weight + rows of positive weight.
+    let rows = sums[n_cells..2 * n_cells]
+        .iter()
+        .zip(&positive)
+        .map(|(z, p)| z + p)
+        .collect();
     let mut codes = vec![0u32; n_cells * n_margins];
     for (k, cell_codes) in codes.chunks_exact_mut(n_margins.max(1)).enumerate() {
         let mut rest = k;
@@ -470,23 +480,7 @@ fn dense_table(margins: &[MarginRows<'_>], weights: &[f64]) -> Option<CellTable>
 /// The table of the combinations of codes that rows hold, numbered in order of first
 /// appearance (any codes, any number of combinations).
 fn sparse_table(codes: &[Vec<u32>], weights: &[f64]) -> CellTable {
-    let mut cells: Vec<u32> = codes[0].clone();
-    for margin in &codes[1..] {
-        let mut map: HashMap<(u32, u32), u32> = HashMap::new();
-        for (id, &c) in cells.iter_mut().zip(margin) {
-            let next = map.len() as u32;
-            *id = *map.entry((*id, c)).or_insert(next);
-        }
-    }
-    if codes.len() == 1 {
-        // One margin: its codes, numbered densely.
-        let mut map: HashMap<u32, u32> = HashMap::new();
-        for id in cells.iter_mut() {
-            let next = map.len() as u32;
-            *id = *map.entry(*id).or_insert(next);
-        }
-    }
-    let n_cells = cells.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let (cells, n_cells) = cross_classify(codes);
     let n_margins = codes.len();
     let mut base = vec![0.0; n_cells];
     let mut cell_codes = vec![u32::MAX; n_cells * n_margins];
@@ -515,6 +509,51 @@ fn sparse_table(codes: &[Vec<u32>], weights: &[f64]) -> CellTable {
     }
 }
 
+/// A dense index of each row's combination of margin categories, and how many there are:
+/// mixed-radix codes through a lookup table when the cross-classification is small (the
+/// usual case), a hash map otherwise.
+fn cross_classify(margins: &[Vec<u32>]) -> (Vec<u32>, usize) {
+    let n = margins[0].len();
+    let levels: Vec<usize> = margins
+        .iter()
+        .map(|m| m.iter().map(|&c| c as usize + 1).max().unwrap_or(1))
+        .collect();
+    let size = levels.iter().try_fold(1usize, |a, &l| a.checked_mul(l));
+    if let Some(size) = size.filter(|&s| s <= (1 << 22).max(n) && s <= u32::MAX as usize) {
+        // Mixed-radix codes a margin at a time (straight loops over the columns), then
+        // numbered densely in order of first appearance.
+        let mut ids: Vec<u32> = margins[0].clone();
+        let mut stride = levels[0] as u32;
+        for (m, &l) in margins[1..].iter().zip(&levels[1..]) {
+            for (id, &c) in ids.iter_mut().zip(m) {
+                *id += c * stride;
+            }
+            stride *= l as u32;
+        }
+        let mut dense = vec![u32::MAX; size];
+        let mut next = 0u32;
+        for id in ids.iter_mut() {
+            let d = &mut dense[*id as usize];
+            if *d == u32::MAX {
+                *d = next;
+                next += 1;
+            }
+            *id = *d;
+        }
+        return (ids, next as usize);
+    }
+    let mut ids: Vec<u32> = margins[0].clone();
+    for margin in &margins[1..] {
+        let mut map: HashMap<(u32, u32), u32> = HashMap::new();
+        for (id, &c) in ids.iter_mut().zip(margin) {
+            let next = map.len() as u32;
+            *id = *map.entry((*id, c)).or_insert(next);
+        }
+    }
+    let n = ids.iter().copied().max().map_or(0, |m| m as usize + 1);
+    (ids, n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,7 +577,7 @@ mod tests {
                 population: p,
             })
             .collect();
-        let dense = dense_table(&margins, &weights).expect("60 cells tabulate densely");
+        let dense = dense_table(&margins, &weights, 2).expect("60 cells tabulate densely");
         let sparse = sparse_table(&codes, &weights);
         assert_eq!(dense.base.len(), 60);
         let of = |t: &CellTable, c: u32| t.codes[c as usize * 3..c as usize * 3 + 3].to_vec();
@@ -559,6 +598,38 @@ mod tests {
             codes: RowCodes::Stored(&codes[1]),
             population: &[1.0; 4],
         }];
-        assert!(dense_table(&short, &weights).is_none());
+        assert!(dense_table(&short, &weights, 2).is_none());
+    }
+
+    /// Raking on one thread and on two gives the same weights (the cell sums differ only
+    /// in the order of additions) and the same number of sweeps.
+    #[test]
+    fn threads_do_not_change_raking() {
+        let n = 300_000;
+        let a: Vec<u32> = (0..n).map(|i| ((i * 7919) % 5) as u32).collect();
+        let b: Vec<u32> = (0..n).map(|i| ((i * 104_729 / 3) % 4) as u32).collect();
+        let w: Vec<f64> = (0..n).map(|i| 1.0 + ((i * 31) % 17) as f64).collect();
+        let (pa, pb) = ([3e5, 2e5, 2e5, 2e5, 1e5], [2.5e5, 2.5e5, 2.5e5, 2.5e5]);
+        let margins = [
+            MarginRows {
+                codes: RowCodes::Stored(&a),
+                population: &pa,
+            },
+            MarginRows {
+                codes: RowCodes::Stored(&b),
+                population: &pb,
+            },
+        ];
+        let control = RakeControl {
+            max_iter: 100,
+            epsilon: 1e-10,
+        };
+        let one = rake_margins(&w, &margins, control, 1).unwrap();
+        let two = rake_margins(&w, &margins, control, 2).unwrap();
+        assert_eq!((one.iterations, one.cells.len()), (two.iterations, n));
+        assert_eq!(one.cell_codes.len(), 20 * 2);
+        for (x, y) in one.weights.iter().zip(&two.weights) {
+            assert!((x - y).abs() <= 1e-12 * x);
+        }
     }
 }
