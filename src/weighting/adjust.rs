@@ -233,16 +233,16 @@ pub fn rake_design(
     margins: &[(String, BTreeMap<String, f64>)],
     control: RakeControl,
 ) -> Result<(Design, RakeOutcome), AdjustError> {
-    let margins_read: Vec<(RowCodes<'_>, Vec<f64>)> = margins
+    let (codes, populations): (Vec<RowCodes<'_>>, Vec<Vec<f64>>) = margins
         .iter()
         .map(|(variable, population)| margin(data, design, variable, population))
-        .collect::<Result<_, _>>()?;
-    let rows: Vec<MarginRows<'_>> = margins_read
-        .iter()
-        .map(|(codes, pop)| MarginRows {
-            codes: codes.clone(),
-            population: pop,
-        })
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .unzip();
+    let rows: Vec<MarginRows<'_>> = codes
+        .into_iter()
+        .zip(&populations)
+        .map(|(codes, population)| MarginRows { codes, population })
         .collect();
     let old = design.weights().as_slice();
     // The design's weights are valid already.
@@ -258,9 +258,8 @@ pub fn rake_design(
         outcome.cells = Vec::new();
         return Ok((raked, outcome));
     }
-    let n_codes: Vec<usize> = margins_read.iter().map(|(_, pop)| pop.len()).collect();
+    let n_codes: Vec<usize> = populations.iter().map(Vec::len).collect();
     drop(rows);
-    drop(margins_read);
     // R's variance sweeps over the margins with each margin's weights of the last sweep:
     // the raked weights times a factor per cell of the margins' cross-classification.
     let last = outcome.sweep_factors.last();
