@@ -68,6 +68,15 @@ fn reweight_replicates(
     mut step: impl FnMut(&[f64]) -> Result<Vec<f64>, AdjustError>,
 ) -> Result<Design, AdjustError> {
     let full = step(design.weights().as_slice())?;
+    reweight_replicates_after(design, full, step)
+}
+
+/// [`reweight_replicates`] given the full-sample weights the step made already.
+fn reweight_replicates_after(
+    design: &Design,
+    full: Vec<f64>,
+    mut step: impl FnMut(&[f64]) -> Result<Vec<f64>, AdjustError>,
+) -> Result<Design, AdjustError> {
     let (n, r) = (design.n_rows(), design.n_replicates());
     let old = design.replicate_weights();
     let mut reps = vec![0.0; n * r];
@@ -246,18 +255,24 @@ pub fn rake_design(
         .collect();
     let old = design.weights().as_slice();
     // The design's weights are valid already.
+    let raked = rake_valid(old, &rows, control, design.threads()).map_err(loaded_rows(design))?;
+    if design.n_replicates() > 0 {
+        // The full sample is raked already: only the replicates remain.
+        let full = raked.factor_rows(old, design.threads());
+        let design = reweight_replicates_after(design, full, |w| {
+            Ok(rake_margins(w, &rows, control, design.threads())?.weights)
+        })?;
+        let outcome = RakeOutcome {
+            cells: Vec::new(),
+            ..raked.outcome
+        };
+        return Ok((design, outcome));
+    }
     let Raked {
         mut outcome,
         factor,
         counts,
-    } = rake_valid(old, &rows, control, design.threads()).map_err(loaded_rows(design))?;
-    if design.n_replicates() > 0 {
-        let raked = reweight_replicates(design, |w| {
-            Ok(rake_margins(w, &rows, control, design.threads())?.weights)
-        })?;
-        outcome.cells = Vec::new();
-        return Ok((raked, outcome));
-    }
+    } = raked;
     let n_codes: Vec<usize> = populations.iter().map(Vec::len).collect();
     drop(rows);
     // R's variance sweeps over the margins with each margin's weights of the last sweep:

@@ -206,7 +206,7 @@ pub(crate) struct Raked {
 impl Raked {
     /// Each row's weight times its cell's factor ([`raked_weight`]), in blocks of rows on
     /// `threads` threads.
-    fn factor_rows(&self, before: &[f64], threads: usize) -> Vec<f64> {
+    pub(crate) fn factor_rows(&self, before: &[f64], threads: usize) -> Vec<f64> {
         let cells = &self.outcome.cells;
         let mut w = vec![0.0; before.len()];
         parallel::map_chunks(&mut w, threads, 1 << 16, |start, out| {
