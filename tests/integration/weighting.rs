@@ -1147,3 +1147,91 @@ fn weighting_errors_name_rows_as_loaded_after_grouping() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Raking a replicate design rakes the full-sample weights and each replicate's weights
+/// alike: each column is what `rake` makes of it (R's `rake` on a `svyrep.design`).
+#[test]
+fn raking_a_replicate_design_rakes_every_replicate() {
+    use std::collections::BTreeMap;
+    use survey_stats::data::read_csv_from_reader;
+    use survey_stats::design::{Design, DesignOptions, ReplicateMethod};
+    use survey_stats::weighting::rake_design;
+    let mut csv = String::from("psu,w,a,b\n");
+    for i in 0..40 {
+        let (a, b) = (["x", "y", "z"][i % 3], ["u", "v"][(i / 3) % 2]);
+        csv.push_str(&format!("{},{},{a},{b}\n", i % 8, 1.0 + (i % 5) as f64));
+    }
+    let data = read_csv_from_reader(csv.as_bytes(), "t.csv", &CsvOptions::default()).unwrap();
+    let options = DesignOptions {
+        weights: Some("w".into()),
+        clusters: vec!["psu".into()],
+        ..Default::default()
+    };
+    let design = Design::new(&data, &options)
+        .unwrap()
+        .replicate(ReplicateMethod::JK1)
+        .unwrap();
+    let pop = |pairs: &[(&str, f64)]| -> BTreeMap<String, f64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    };
+    let margins = [
+        (
+            "a".to_string(),
+            pop(&[("x", 50.0), ("y", 30.0), ("z", 20.0)]),
+        ),
+        ("b".to_string(), pop(&[("u", 45.0), ("v", 55.0)])),
+    ];
+    let control = RakeControl {
+        max_iter: 100,
+        epsilon: 1e-10,
+    };
+    let (raked, _) = rake_design(&data, &design, &margins, control).unwrap();
+    let codes = |v: &str, labels: &[&str]| -> Vec<u32> {
+        (0..40)
+            .map(|i| match v {
+                "a" => labels.iter().position(|&l| l == ["x", "y", "z"][i % 3]),
+                _ => labels.iter().position(|&l| l == ["u", "v"][(i / 3) % 2]),
+            })
+            .map(|p| p.unwrap() as u32)
+            .collect()
+    };
+    let (a, b) = (codes("a", &["x", "y", "z"]), codes("b", &["u", "v"]));
+    let rake_column = |w: &[f64]| {
+        rake(
+            w,
+            &[
+                Margin {
+                    cell: &a,
+                    population: &[50.0, 30.0, 20.0],
+                },
+                Margin {
+                    cell: &b,
+                    population: &[45.0, 55.0],
+                },
+            ],
+            control,
+        )
+        .unwrap()
+        .weights
+    };
+    let close = |x: &[f64], y: &[f64]| {
+        x.iter()
+            .zip(y)
+            .all(|(p, q)| (p - q).abs() <= 1e-12 * p.abs().max(1.0))
+    };
+    assert!(close(
+        raked.weights().as_slice(),
+        &rake_column(design.weights().as_slice())
+    ));
+    let r = design.n_replicates();
+    assert_eq!(r, 8);
+    for j in 0..r {
+        let column: Vec<f64> = (0..40)
+            .map(|i| design.replicate_weights()[i * r + j])
+            .collect();
+        let new: Vec<f64> = (0..40)
+            .map(|i| raked.replicate_weights()[i * r + j])
+            .collect();
+        assert!(close(&new, &rake_column(&column)), "replicate {j}");
+    }
+}
