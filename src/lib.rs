@@ -62,6 +62,7 @@
 pub mod cookbook;
 pub mod data;
 pub mod design;
+mod error;
 pub mod estimate;
 pub mod interval;
 mod linalg;
@@ -70,10 +71,22 @@ pub mod questionnaire;
 mod roots;
 pub mod runtime;
 pub mod spec;
+mod survey;
 pub mod table;
 pub mod test;
 pub mod variance;
 pub mod weighting;
+
+pub use data::{Dataset, DatasetBuilder, IntoColumn};
+pub use design::{DesignOptions, LonelyPsu, ReplicateMethod, ReplicateOptions, ReplicateType};
+pub use error::{Error, ErrorKind, Result};
+pub use estimate::Total;
+pub use interval::ProportionMethod;
+pub use survey::{
+    By, ByDomain, Category, Domain, Estimate, Estimator, Frequencies, Interval, Key,
+    LikertSummary, MultipleResponse, OptionShare, PopulationKey, Survey, SurveyBuilder, Value,
+    Whole,
+};
 
 /// The README's examples, run as doc tests.
 #[doc = include_str!("../README.md")]

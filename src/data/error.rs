@@ -143,6 +143,18 @@ pub enum DataError {
         /// Rows of this column.
         found: usize,
     },
+    /// A value given from Rust (a vector, a row struct) that a column cannot hold.
+    #[error("column {column:?}, element {index} (counting from 0): {value}: {reason}")]
+    InvalidInput {
+        /// Column name.
+        column: String,
+        /// Index of the value in what was given (row index, from 0).
+        index: usize,
+        /// The offending value.
+        value: String,
+        /// Why it cannot be stored, and what to do instead.
+        reason: String,
+    },
     /// A row order that does not list every row exactly once.
     #[error("a row order must list each of the {rows} rows once: {problem}")]
     NotAPermutation {

@@ -16,6 +16,7 @@
 //! # Ok::<(), survey_stats::data::DataError>(())
 //! ```
 
+mod build;
 mod column;
 mod csv;
 mod csv_fast;
@@ -23,6 +24,8 @@ mod error;
 mod factor;
 mod permute;
 
+pub use build::{DatasetBuilder, IntoColumn};
+pub(crate) use build::Metadata;
 pub use column::{CategoricalColumn, Column, ColumnKind, MISSING_CODE, NumericColumn, Validity};
 pub use csv::{CsvOptions, read_csv, read_csv_from_reader};
 #[doc(hidden)]
@@ -37,15 +40,108 @@ pub(crate) use permute::{Scratch, gather_into};
 use std::collections::HashMap;
 
 /// A table of named, typed columns of equal length.
-#[derive(Debug, Clone, Default)]
+///
+/// Every dataset has an identity: a design built on it remembers it, and estimating with
+/// a design on rows it was not built on is an error. Cloning keeps the identity (the rows
+/// are the same); reordering the rows or replacing a column gives a new one.
+#[derive(Debug, Clone)]
 pub struct Dataset {
     names: Vec<String>,
     columns: Vec<Column>,
     index: HashMap<String, usize>,
     n_rows: usize,
+    id: u64,
+    meta: std::sync::Arc<Metadata>,
+}
+
+impl Default for Dataset {
+    fn default() -> Self {
+        Dataset {
+            names: Vec::new(),
+            columns: Vec::new(),
+            index: HashMap::new(),
+            n_rows: 0,
+            id: fresh_id(),
+            meta: Default::default(),
+        }
+    }
+}
+
+/// A new dataset identity.
+fn fresh_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Dataset {
+    /// Starts a dataset built from Rust values: vectors of numbers of any primitive type,
+    /// `Option`s for missing values, text, multiple-response answers as lists of codes.
+    ///
+    /// ```
+    /// use survey_stats::Dataset;
+    /// let data = Dataset::builder()
+    ///     .column("region", vec![1u8, 1, 2, 2])
+    ///     .column("w", vec![10.0, 12.5, 8.0, 8.0])
+    ///     .column("q1", vec![Some(4u8), Some(5), None, Some(9)])
+    ///     .build()?;
+    /// assert_eq!(data.n_rows(), 4);
+    /// assert_eq!(data.numeric("q1")?.count_missing(), 1);
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    pub fn builder() -> DatasetBuilder {
+        DatasetBuilder::default()
+    }
+
+    /// A dataset from rows given as serde structs (or maps): each field a column. Numbers
+    /// and booleans (as 0/1) make numeric columns, text makes categorical columns, `None`
+    /// is missing, and a list of numbers is a multiple-response question (one 0/1 column
+    /// `{field}_{code}` per code that occurs, as [`DatasetBuilder::multiple_response`]).
+    ///
+    /// # Errors
+    /// [`DataError::InvalidInput`] naming the field and row: a field holding numbers in
+    /// some rows and text in others, a nested struct, a non-finite number.
+    ///
+    /// ```
+    /// #[derive(serde::Serialize)]
+    /// struct Answer { region: &'static str, q1: Option<u8>, q5: Vec<u8> }
+    /// let rows = vec![
+    ///     Answer { region: "north", q1: Some(4), q5: vec![1, 3] },
+    ///     Answer { region: "south", q1: None, q5: vec![] },
+    /// ];
+    /// let data = survey_stats::Dataset::from_rows(&rows)?;
+    /// assert_eq!(data.numeric("q1")?.get(1), None);
+    /// assert_eq!(data.numeric("q5_3")?.values(), &[1.0, 0.0]);
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    pub fn from_rows<T: serde::Serialize>(rows: &[T]) -> Result<Self> {
+        build::from_rows(rows)
+    }
+
+    /// The label of a code of a numeric column, when the dataset was given one
+    /// ([`DatasetBuilder::labels`]).
+    pub fn label(&self, column: &str, code: f64) -> Option<&str> {
+        let list = self.meta.labels.get(column)?;
+        list.iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, l)| l.as_str())
+    }
+
+    /// The option codes and 0/1 columns of a multiple-response question added with
+    /// [`DatasetBuilder::multiple_response`] or [`Dataset::from_rows`].
+    pub fn multiple_response_columns(&self, question: &str) -> Option<&[(f64, String)]> {
+        self.meta.multiple.get(question).map(Vec::as_slice)
+    }
+
+    /// The dataset's identity (see the type's documentation).
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Gives the dataset a new identity (its rows changed).
+    pub(crate) fn renew_id(&mut self) {
+        self.id = fresh_id();
+    }
+
     /// Builds a dataset from named columns.
     ///
     /// # Errors
@@ -131,7 +227,8 @@ impl Dataset {
         Ok(Factor::of(self.column(name)?))
     }
 
-    /// Replaces (or adds) a column.
+    /// Replaces (or adds) a column. Adding keeps the dataset's identity, so designs built
+    /// on it still apply; replacing a column gives it a new identity.
     ///
     /// # Errors
     /// [`DataError::LengthMismatch`] when its length differs from the dataset's.
@@ -147,7 +244,11 @@ impl Dataset {
             self.n_rows = col.len();
         }
         match self.index.get(name) {
-            Some(&i) => self.columns[i] = col,
+            Some(&i) => {
+                // A design built on the old column (weights, strata) no longer fits.
+                self.columns[i] = col;
+                self.renew_id();
+            }
             None => {
                 self.index.insert(name.to_string(), self.names.len());
                 self.names.push(name.to_string());

@@ -101,6 +101,7 @@ impl Dataset {
     /// [`Dataset::permute_rows`] for an order known to be a permutation; `scratch` holds
     /// the buffers for the next reordering afterwards.
     pub(crate) fn reorder(&mut self, order: &[u32], threads: usize, scratch: &mut Scratch) {
+        self.renew_id();
         for col in self.columns_mut() {
             match col {
                 Column::Numeric(c) => permute_numeric(c, order, scratch, threads),

@@ -14,6 +14,17 @@ pub enum DesignError {
     /// The data have no rows.
     #[error("the data have no rows")]
     NoRows,
+    /// A design was given rows it was not built on (another dataset, the same rows in
+    /// another order, or a dataset whose columns were replaced since).
+    #[error(
+        "the design was built on other rows than these ({design_rows} rows in the design, {data_rows} in the data): build the design on this dataset, or use a Survey, which keeps the two together"
+    )]
+    OtherData {
+        /// Rows of the design.
+        design_rows: usize,
+        /// Rows of the data given.
+        data_rows: usize,
+    },
     /// A column named by the design is missing or has the wrong type.
     #[error(transparent)]
     Data(#[from] DataError),

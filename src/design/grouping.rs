@@ -116,6 +116,7 @@ impl Design {
         }
         let mut scratch = Scratch::default();
         data.reorder(&order, self.threads, &mut scratch);
+        self.data_id = data.id();
         // Weights taken from a column are that column, reordered with the data.
         let column = weights.and_then(|name| data.numeric(name).ok());
         match column {

@@ -121,6 +121,8 @@ pub struct Design {
     threads: usize,
     /// For rows grouped by [`Design::new_grouped`]: the row as loaded of each row.
     source_rows: Option<std::sync::Arc<Vec<u32>>>,
+    /// The identity of the dataset the design was built on.
+    data_id: u64,
 }
 
 impl Design {
@@ -243,6 +245,7 @@ impl Design {
             replicates: None,
             threads: crate::parallel::cores(),
             source_rows: None,
+            data_id: data.id(),
         };
         if options.lonely_psu == LonelyPsu::Fail {
             design.check_lonely()?;
@@ -268,6 +271,22 @@ impl Design {
     /// Number of rows.
     pub fn n_rows(&self) -> usize {
         self.weights.len()
+    }
+
+    /// Checks that `data` holds the rows the design was built on.
+    ///
+    /// # Errors
+    /// [`DesignError::OtherData`] for any other dataset, the same rows reordered, or a
+    /// dataset whose columns were replaced since.
+    pub fn check_data(&self, data: &Dataset) -> Result<()> {
+        if data.id() == self.data_id && data.n_rows() == self.n_rows() {
+            Ok(())
+        } else {
+            Err(DesignError::OtherData {
+                design_rows: self.n_rows(),
+                data_rows: data.n_rows(),
+            })
+        }
     }
 
     /// The sampling weights.

@@ -44,6 +44,8 @@ pub fn domain_contrast(
     coefficients: &[f64],
     options: &EstimateOptions,
 ) -> Result<Estimate> {
+    design.check_data(data)?;
+    domains.check_data(data)?;
     if coefficients.len() != domains.len() {
         return Err(EstimateError::UnknownCategory {
             variable: variable.to_string(),

@@ -102,6 +102,8 @@ pub fn likert_summary(
     domains: &Domains,
     options: &EstimateOptions,
 ) -> Result<Vec<Estimate>> {
+    design.check_data(data)?;
+    domains.check_data(data)?;
     let col = data.numeric(variable)?;
     let excluded = options.excluded_values();
     // Variables: score, top, bottom, 1.

@@ -38,6 +38,9 @@ pub(crate) enum Smooth {
     Ratio(Vec<f64>, Vec<f64>),
     /// `Σ c·T_i/T_j` (linear combinations of domain means).
     RatioSum(Vec<(f64, usize, usize)>),
+    /// Any smooth function of the totals, given by the caller (see
+    /// [`super::custom`]).
+    Function(super::custom::TotalsFunction),
 }
 
 impl Smooth {
@@ -53,6 +56,7 @@ impl Smooth {
             Smooth::Linear(a) => dot(a),
             Smooth::Ratio(a, b) => dot(a) / dot(b),
             Smooth::RatioSum(terms) => terms.iter().map(|(c, i, j)| c * t[*i] / t[*j]).sum(),
+            Smooth::Function(f) => f.value(t),
         }
     }
 
@@ -76,6 +80,7 @@ impl Smooth {
                 }
                 g
             }
+            Smooth::Function(f) => f.gradient(t),
         }
     }
 }
@@ -382,9 +387,14 @@ pub(crate) fn quantity_row(
         Smooth::Ratio(_, b) => b.iter().zip(t).map(|(x, y)| x * y).sum::<f64>() == 0.0,
         Smooth::RatioSum(terms) => terms.iter().any(|(_, _, j)| t[*j] == 0.0),
         Smooth::Linear(_) => false,
+        Smooth::Function(f) => !f.value(t).is_finite(),
     };
     if pass.n == 0 || zero_denominator {
-        row.note = Some("no rows in the base (empty domain) or a zero denominator".to_string());
+        row.note = Some(match quantity {
+            Smooth::Function(_) if pass.n > 0 => "the function is not finite at these totals",
+            _ => "no rows in the base (empty domain) or a zero denominator",
+        }
+        .to_string());
         return Ok(row);
     }
     let p = precision(design, pass, quantity, srs)?;

@@ -125,6 +125,8 @@ impl MeanPartial {
         options: &EstimateOptions,
         rows: std::ops::Range<usize>,
     ) -> Result<Self> {
+        design.check_data(data)?;
+        domains.check_data(data)?;
         let col = data.numeric(variable)?;
         let values = col.values();
         let valid = col.validity();

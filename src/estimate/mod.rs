@@ -22,17 +22,19 @@
 //! ```
 
 mod contrast;
+pub(crate) mod custom;
 mod likert;
 pub(crate) mod linear;
 mod mean;
 mod multiple;
 pub(crate) mod pass;
-mod proportion;
+pub(crate) mod proportion;
 pub mod quantile;
 mod ratio;
 mod result;
 
 pub use contrast::domain_contrast;
+pub use custom::Total;
 pub use likert::{LikertScale, likert_summary};
 pub use mean::{MeanPartial, mean, total};
 pub use multiple::{MultipleBase, multiple_response, option_difference};

@@ -153,6 +153,8 @@ pub fn multiple_response(
     domains: &Domains,
     options: &EstimateOptions,
 ) -> Result<Vec<Estimate>> {
+    design.check_data(data)?;
+    domains.check_data(data)?;
     let opts = Options::new(data, columns, base, design.threads())?;
     let m = columns.len();
     let passes = run_pass(design, domains, m + 2, |row, buf| opts.row(row, base, buf));
@@ -221,6 +223,8 @@ pub fn option_difference(
     domains: &Domains,
     options: &EstimateOptions,
 ) -> Result<Vec<Estimate>> {
+    design.check_data(data)?;
+    domains.check_data(data)?;
     let base = if base == MultipleBase::Responses {
         MultipleBase::Cases
     } else {

@@ -1,7 +1,7 @@
 //! The one pass over the rows that every linearized estimator shares.
 
 use crate::data::{Dataset, Factor, MISSING_CODE};
-use crate::design::Design;
+use crate::design::{Design, DesignError};
 use crate::variance::UnitSums;
 use std::collections::BTreeMap;
 
@@ -167,6 +167,8 @@ impl DomainPass {
 pub struct Domains {
     codes: Option<Vec<u32>>,
     labels: Vec<BTreeMap<String, String>>,
+    /// The identity of the dataset the domains were made from (`None`: the whole).
+    data_id: Option<u64>,
 }
 
 impl Domains {
@@ -175,6 +177,7 @@ impl Domains {
         Domains {
             codes: None,
             labels: vec![BTreeMap::new()],
+            data_id: None,
         }
     }
 
@@ -184,23 +187,27 @@ impl Domains {
     ///
     /// # Errors
     /// [`crate::data::DataError::MissingColumn`] when a column is absent.
-    pub fn by(data: &Dataset, by: &[String]) -> crate::data::Result<Self> {
+    pub fn by<S: AsRef<str>>(data: &Dataset, by: &[S]) -> crate::data::Result<Self> {
         if by.is_empty() {
             return Ok(Self::whole());
         }
         let factors: Vec<Factor<'_>> = by
             .iter()
-            .map(|b| data.factor(b))
+            .map(|b| data.factor(b.as_ref()))
             .collect::<crate::data::Result<_>>()?;
         if let [factor] = factors.as_slice() {
             // One variable: its levels (each occurs) are the domains, in order.
             let labels = factor
                 .labels()
                 .into_iter()
-                .map(|l| BTreeMap::from([(by[0].clone(), l.to_string())]))
+                .map(|l| BTreeMap::from([(by[0].as_ref().to_string(), l.to_string())]))
                 .collect();
             let codes = factors.into_iter().next().map(Factor::into_codes);
-            return Ok(Domains { codes, labels });
+            return Ok(Domains {
+                codes,
+                labels,
+                data_id: Some(data.id()),
+            });
         }
         let n = data.n_rows();
         let mut combined = vec![0u64; n];
@@ -247,7 +254,10 @@ impl Domains {
             let mut m = BTreeMap::new();
             for (j, f) in factors.iter().enumerate() {
                 let level = (c / strides[j]) % f.levels().len() as u64;
-                m.insert(by[j].clone(), f.levels()[level as usize].label.clone());
+                m.insert(
+                    by[j].as_ref().to_string(),
+                    f.levels()[level as usize].label.clone(),
+                );
             }
             labels.push(m);
         }
@@ -270,7 +280,22 @@ impl Domains {
         Ok(Domains {
             codes: Some(codes),
             labels,
+            data_id: Some(data.id()),
         })
+    }
+
+    /// Checks that the domains were made from `data`'s rows.
+    ///
+    /// # Errors
+    /// [`DesignError::OtherData`] otherwise.
+    pub(crate) fn check_data(&self, data: &Dataset) -> Result<(), DesignError> {
+        match (self.data_id, &self.codes) {
+            (Some(id), Some(codes)) if id != data.id() => Err(DesignError::OtherData {
+                design_rows: codes.len(),
+                data_rows: data.n_rows(),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Number of domains.

@@ -216,9 +216,42 @@ fn categories(
     options: &EstimateOptions,
     stat: Stat,
 ) -> Result<Vec<Estimate>> {
+    design.check_data(data)?;
+    domains.check_data(data)?;
     if let Some(rows) = selected_codes(data, design, variable, selection, domains, options, stat)? {
         return Ok(rows);
     }
+    let (groups, passes) = category_passes(data, design, variable, selection, domains, options)?;
+    rows_of(design, domains, &passes, &groups, options, stat, variable)
+}
+
+/// Counts and shares of every category (less excluded ones) from one pass: each domain's
+/// rows, counts first then shares, as [`count`] and [`proportion`] give them.
+pub(crate) fn frequencies(
+    data: &Dataset,
+    design: &Design,
+    variable: &str,
+    domains: &Domains,
+    options: &EstimateOptions,
+) -> Result<(Vec<Estimate>, Vec<Estimate>)> {
+    design.check_data(data)?;
+    domains.check_data(data)?;
+    let all = CategorySelection::All;
+    let (groups, passes) = category_passes(data, design, variable, &all, domains, options)?;
+    let counts = rows_of(design, domains, &passes, &groups, options, Stat::Count, variable)?;
+    let shares = rows_of(design, domains, &passes, &groups, options, Stat::Proportion, variable)?;
+    Ok((counts, shares))
+}
+
+/// The reported groups and one pass per domain summing their indicators.
+fn category_passes(
+    data: &Dataset,
+    design: &Design,
+    variable: &str,
+    selection: &CategorySelection,
+    domains: &Domains,
+    options: &EstimateOptions,
+) -> Result<(Vec<(String, Vec<usize>)>, Vec<DomainPass>)> {
     let factor = data.factor(variable)?;
     let groups = groups(&factor, variable, selection, options)?;
     let excluded: Vec<bool> = factor
@@ -250,7 +283,7 @@ fn categories(
             .copied()
             .unwrap_or(RowStatus::Missing)
     });
-    rows_of(design, domains, &passes, &groups, options, stat, variable)
+    Ok((groups, passes))
 }
 
 /// Every domain's rows: one per group, labelled with the domain.

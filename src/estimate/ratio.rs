@@ -39,6 +39,8 @@ pub fn ratio(
     domains: &Domains,
     options: &EstimateOptions,
 ) -> Result<Vec<Estimate>> {
+    design.check_data(data)?;
+    domains.check_data(data)?;
     let label = format!("{numerator}/{denominator}");
     two_variables(
         data,
@@ -84,6 +86,8 @@ pub fn difference(
     domains: &Domains,
     options: &EstimateOptions,
 ) -> Result<Vec<Estimate>> {
+    design.check_data(data)?;
+    domains.check_data(data)?;
     let label = format!("{a}-{b}");
     two_variables(
         data,

@@ -75,6 +75,7 @@ pub fn independence(
     col_var: &str,
     statistic: ChisqStatistic,
 ) -> Result<TestRow, IndependenceError> {
+    design.check_data(data).map_err(EstimateError::from)?;
     let rows = data.factor(row_var).map_err(EstimateError::from)?;
     let cols = data.factor(col_var).map_err(EstimateError::from)?;
     let (r, c) = (rows.levels().len(), cols.levels().len());

@@ -194,6 +194,7 @@ pub fn poststratify_design(
     variable: &str,
     population: &BTreeMap<String, f64>,
 ) -> Result<Design, AdjustError> {
+    design.check_data(data)?;
     let (codes, pop, levels) = cells(data, design, variable, population)?;
     if design.n_replicates() > 0 {
         return reweight_replicates(design, |w| Ok(poststratify(w, &codes, &pop)?));
@@ -242,6 +243,7 @@ pub fn rake_design(
     margins: &[(String, BTreeMap<String, f64>)],
     control: RakeControl,
 ) -> Result<(Design, RakeOutcome), AdjustError> {
+    design.check_data(data)?;
     let (codes, populations): (Vec<RowCodes<'_>>, Vec<Vec<f64>>) = margins
         .iter()
         .map(|(variable, population)| margin(data, design, variable, population))
@@ -327,6 +329,7 @@ pub fn calibrate_design(
     numeric: &BTreeMap<String, f64>,
     options: CalibrateOptions,
 ) -> Result<(Design, CalibrationOutcome), AdjustError> {
+    design.check_data(data)?;
     let n = design.n_rows();
     let mut columns: Vec<Vec<f64>> = Vec::new();
     let mut totals = Vec::new();

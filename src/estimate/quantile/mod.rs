@@ -61,6 +61,8 @@ pub fn quantiles(
     domains: &Domains,
     options: &EstimateOptions,
 ) -> Result<Vec<Estimate>> {
+    design.check_data(data)?;
+    domains.check_data(data)?;
     let col = data.numeric(variable)?;
     let excluded = options.excluded_values();
     let in_base = |row: usize| col.get(row).filter(|v| !excluded.contains(*v));

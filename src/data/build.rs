@@ -1,0 +1,519 @@
+//! Datasets from Rust values: vectors of numbers of any primitive type, `Option`s for
+//! missing values, text, multiple-response answers as lists of codes, and rows as serde
+//! structs.
+
+use super::column::CategoricalBuilder;
+use super::{CategoricalColumn, Column, DataError, Dataset, NumericColumn, Result};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(crate) mod sealed {
+    /// A primitive number a column can hold. Sealed: the crate decides how each type
+    /// becomes an `f64` (exactly, or an error).
+    pub trait Number: Copy {
+        /// The value as `f64`; `Err` with the reason when it cannot be stored exactly.
+        fn to_f64(self) -> Result<f64, &'static str>;
+        /// The value as text, for messages.
+        fn show(self) -> String;
+    }
+
+    /// What [`super::IntoColumn`] does, out of reach of other crates.
+    pub trait ToColumn {
+        /// The column, or the first value it cannot hold.
+        fn to_column(self, name: &str) -> Result<super::Column, super::DataError>;
+    }
+
+    /// One respondent's answer to a multiple-response question.
+    pub trait ChoiceList<T> {
+        /// The codes chosen, `None` when the question was not answered.
+        fn choices(&self) -> Option<&[T]>;
+    }
+}
+use sealed::{ChoiceList, Number, ToColumn};
+
+macro_rules! exact_number {
+    ($($t:ty),*) => {$(
+        impl Number for $t {
+            fn to_f64(self) -> Result<f64, &'static str> {
+                Ok(f64::from(self))
+            }
+            fn show(self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+exact_number!(u8, u16, u32, i8, i16, i32, f32);
+
+macro_rules! wide_integer {
+    ($($t:ty),*) => {$(
+        impl Number for $t {
+            fn to_f64(self) -> Result<f64, &'static str> {
+                // Integers beyond 2^53 would round to a neighbour: two ids could merge.
+                let v = self as f64;
+                if v.abs() <= 9_007_199_254_740_992.0 && v as $t == self {
+                    Ok(v)
+                } else {
+                    Err("an integer beyond 2^53 cannot be stored exactly as f64; store it as text")
+                }
+            }
+            fn show(self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+wide_integer!(u64, i64, usize, isize);
+
+impl Number for f64 {
+    fn to_f64(self) -> Result<f64, &'static str> {
+        if self.is_finite() {
+            Ok(self)
+        } else {
+            Err("not a finite number; give missing values as None in a Vec<Option<f64>>")
+        }
+    }
+    fn show(self) -> String {
+        self.to_string()
+    }
+}
+
+/// What a [`Dataset`] column can be made of: a `Vec`, slice or array of any primitive
+/// number (`u8` … `u64`, `i8` … `i64`, `usize`, `isize`, `f32`, `f64`), the same of
+/// `Option`s (`None` = missing), of text (`&str`, `String`, `Option` of either), or a
+/// [`Column`]. Numbers are stored as `f64`; a value that `f64` cannot hold exactly (an
+/// integer beyond 2^53, a NaN or infinity) is an error naming the column and element, never
+/// a silent change.
+///
+/// ```
+/// use survey_stats::Dataset;
+/// let data = Dataset::builder()
+///     .column("q1", vec![1u8, 5, 9])
+///     .column("income", vec![Some(120.5), None, Some(80.0)])
+///     .column("region", ["north", "south", "south"])
+///     .build()?;
+/// assert_eq!(data.numeric("q1")?.values(), &[1.0, 5.0, 9.0]);
+/// assert_eq!(data.numeric("income")?.get(1), None);
+///
+/// let err = Dataset::builder().column("w", vec![1.0, f64::NAN]).build().unwrap_err();
+/// assert!(err.to_string().contains("element 1"));
+/// # Ok::<(), survey_stats::Error>(())
+/// ```
+pub trait IntoColumn: ToColumn {}
+impl<T: ToColumn> IntoColumn for T {}
+
+fn numbers<T: Number>(name: &str, values: impl Iterator<Item = Option<T>>) -> Result<Column> {
+    let mut col = NumericColumn::with_capacity(values.size_hint().0);
+    for (index, v) in values.enumerate() {
+        match v.map(|x| x.to_f64().map_err(|reason| (x, reason))) {
+            None => col.push(None),
+            Some(Ok(x)) => col.push(Some(x)),
+            Some(Err((x, reason))) => {
+                return Err(DataError::InvalidInput {
+                    column: name.to_string(),
+                    index,
+                    value: x.show(),
+                    reason: reason.to_string(),
+                });
+            }
+        }
+    }
+    Ok(Column::Numeric(col))
+}
+
+fn texts<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Column {
+    let mut b = CategoricalBuilder::default();
+    for v in values {
+        match v {
+            Some(s) => b.push(s),
+            None => b.push_missing(),
+        }
+    }
+    Column::Categorical(b.finish())
+}
+
+impl<T: Number> ToColumn for Vec<T> {
+    fn to_column(self, name: &str) -> Result<Column> {
+        numbers(name, self.into_iter().map(Some))
+    }
+}
+impl<T: Number> ToColumn for &[T] {
+    fn to_column(self, name: &str) -> Result<Column> {
+        numbers(name, self.iter().copied().map(Some))
+    }
+}
+impl<T: Number, const N: usize> ToColumn for [T; N] {
+    fn to_column(self, name: &str) -> Result<Column> {
+        numbers(name, self.into_iter().map(Some))
+    }
+}
+impl<T: Number> ToColumn for Vec<Option<T>> {
+    fn to_column(self, name: &str) -> Result<Column> {
+        numbers(name, self.into_iter())
+    }
+}
+impl<T: Number> ToColumn for &[Option<T>] {
+    fn to_column(self, name: &str) -> Result<Column> {
+        numbers(name, self.iter().copied())
+    }
+}
+impl<T: Number, const N: usize> ToColumn for [Option<T>; N] {
+    fn to_column(self, name: &str) -> Result<Column> {
+        numbers(name, self.into_iter())
+    }
+}
+
+macro_rules! text_column {
+    ($($t:ty),*) => {$(
+        impl ToColumn for $t {
+            fn to_column(self, _name: &str) -> Result<Column> {
+                Ok(texts(self.iter().map(|s| Some(AsRef::<str>::as_ref(s)))))
+            }
+        }
+    )*};
+}
+text_column!(Vec<String>, Vec<&str>, &[String], &[&str]);
+impl<const N: usize> ToColumn for [&str; N] {
+    fn to_column(self, _name: &str) -> Result<Column> {
+        Ok(texts(self.iter().map(|s| Some(*s))))
+    }
+}
+impl ToColumn for Vec<Option<String>> {
+    fn to_column(self, _name: &str) -> Result<Column> {
+        Ok(texts(self.iter().map(Option::as_deref)))
+    }
+}
+impl ToColumn for Vec<Option<&str>> {
+    fn to_column(self, _name: &str) -> Result<Column> {
+        Ok(texts(self.iter().copied()))
+    }
+}
+impl ToColumn for Column {
+    fn to_column(self, _name: &str) -> Result<Column> {
+        Ok(self)
+    }
+}
+impl ToColumn for NumericColumn {
+    fn to_column(self, _name: &str) -> Result<Column> {
+        Ok(Column::Numeric(self))
+    }
+}
+impl ToColumn for CategoricalColumn {
+    fn to_column(self, _name: &str) -> Result<Column> {
+        Ok(Column::Categorical(self))
+    }
+}
+
+impl<T> ChoiceList<T> for Vec<T> {
+    fn choices(&self) -> Option<&[T]> {
+        Some(self)
+    }
+}
+impl<T> ChoiceList<T> for &[T] {
+    fn choices(&self) -> Option<&[T]> {
+        Some(self)
+    }
+}
+impl<T, const N: usize> ChoiceList<T> for [T; N] {
+    fn choices(&self) -> Option<&[T]> {
+        Some(self)
+    }
+}
+impl<T> ChoiceList<T> for Option<Vec<T>> {
+    fn choices(&self) -> Option<&[T]> {
+        self.as_deref()
+    }
+}
+
+/// The metadata a dataset carries beside its columns: value labels, and the option
+/// columns of each multiple-response question.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Metadata {
+    /// Column → (code, label), in code order.
+    pub(crate) labels: BTreeMap<String, Vec<(f64, String)>>,
+    /// Question → (option code, its 0/1 column), in the order given.
+    pub(crate) multiple: BTreeMap<String, Vec<(f64, String)>>,
+}
+
+/// Builds a [`Dataset`] from Rust values, column by column; see [`Dataset::builder`].
+/// The first problem met is returned by [`DatasetBuilder::build`], naming the column and
+/// the element.
+#[derive(Debug, Default)]
+pub struct DatasetBuilder {
+    columns: Vec<(String, Column)>,
+    meta: Metadata,
+    error: Option<DataError>,
+}
+
+impl DatasetBuilder {
+    /// Adds a column: numbers of any primitive type, `Option`s of them, or text (see
+    /// [`IntoColumn`]).
+    ///
+    /// ```
+    /// use survey_stats::Dataset;
+    /// let data = Dataset::builder().column("psu", vec![3i32, 3, 7]).build()?;
+    /// assert_eq!(data.n_rows(), 3);
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    pub fn column(mut self, name: impl AsRef<str>, values: impl IntoColumn) -> Self {
+        if self.error.is_none() {
+            let name = name.as_ref();
+            match values.to_column(name) {
+                Ok(col) => self.columns.push((name.to_string(), col)),
+                Err(e) => self.error = Some(e),
+            }
+        }
+        self
+    }
+
+    /// Labels of a numeric column's codes (answer options), shown in frequency tables and
+    /// domain names. Codes without a label show as numbers.
+    ///
+    /// ```
+    /// use survey_stats::Dataset;
+    /// let data = Dataset::builder()
+    ///     .column("sex", vec![1u8, 2, 2])
+    ///     .labels("sex", [(1, "male"), (2, "female")])
+    ///     .build()?;
+    /// assert_eq!(data.label("sex", 2.0), Some("female"));
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    pub fn labels<C: Number, L: Into<String>>(
+        mut self,
+        column: impl AsRef<str>,
+        labels: impl IntoIterator<Item = (C, L)>,
+    ) -> Self {
+        let column = column.as_ref();
+        let mut list = Vec::new();
+        for (i, (code, label)) in labels.into_iter().enumerate() {
+            match code.to_f64() {
+                Ok(c) => list.push((c, label.into())),
+                Err(reason) => {
+                    self.error.get_or_insert(DataError::InvalidInput {
+                        column: column.to_string(),
+                        index: i,
+                        value: code.show(),
+                        reason: format!("label code: {reason}"),
+                    });
+                }
+            }
+        }
+        list.sort_by(|a, b| a.0.total_cmp(&b.0));
+        self.meta.labels.insert(column.to_string(), list);
+        self
+    }
+
+    /// Adds a multiple-response question from each respondent's list of chosen codes: one
+    /// 0/1 column per option, named `{name}_{code}`, in the order of `options`. An empty
+    /// list is a respondent who chose none; `None` (with `Option<Vec<_>>` rows) one who did
+    /// not answer (missing in every option column). A code not among `options` is an
+    /// error naming the respondent and the code.
+    ///
+    /// ```
+    /// use survey_stats::Dataset;
+    /// let data = Dataset::builder()
+    ///     .multiple_response("q5", [1u8, 2, 3], vec![vec![1, 3], vec![], vec![2]])
+    ///     .build()?;
+    /// assert_eq!(data.numeric("q5_3")?.values(), &[1.0, 0.0, 0.0]);
+    ///
+    /// let bad = Dataset::builder().multiple_response("q5", [1u8, 2], vec![vec![7u8]]).build();
+    /// assert!(bad.unwrap_err().to_string().contains("7"));
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    pub fn multiple_response<T: Number + PartialEq, R: ChoiceList<T>>(
+        mut self,
+        name: impl AsRef<str>,
+        options: impl IntoIterator<Item = T>,
+        rows: impl IntoIterator<Item = R>,
+    ) -> Self {
+        if self.error.is_some() {
+            return self;
+        }
+        let name = name.as_ref();
+        let options: Vec<T> = options.into_iter().collect();
+        let mut cols: Vec<NumericColumn> = vec![NumericColumn::default(); options.len()];
+        for (index, row) in rows.into_iter().enumerate() {
+            let Some(chosen) = row.choices() else {
+                cols.iter_mut().for_each(|c| c.push(None));
+                continue;
+            };
+            if let Some(bad) = chosen.iter().find(|c| !options.contains(c)) {
+                let known: Vec<String> = options.iter().map(|o| o.show()).collect();
+                self.error = Some(DataError::InvalidInput {
+                    column: name.to_string(),
+                    index,
+                    value: bad.show(),
+                    reason: format!("not one of the options [{}]", known.join(", ")),
+                });
+                return self;
+            }
+            for (col, option) in cols.iter_mut().zip(&options) {
+                col.push(Some(if chosen.contains(option) { 1.0 } else { 0.0 }));
+            }
+        }
+        let mut set = Vec::with_capacity(options.len());
+        for (option, col) in options.iter().zip(cols) {
+            let code = match option.to_f64() {
+                Ok(c) => c,
+                Err(reason) => {
+                    self.error = Some(DataError::InvalidInput {
+                        column: name.to_string(),
+                        index: 0,
+                        value: option.show(),
+                        reason: reason.to_string(),
+                    });
+                    return self;
+                }
+            };
+            let column = format!("{name}_{}", option.show());
+            set.push((code, column.clone()));
+            self.columns.push((column, Column::Numeric(col)));
+        }
+        self.meta.multiple.insert(name.to_string(), set);
+        self
+    }
+
+    /// The dataset.
+    ///
+    /// # Errors
+    /// The first value a column could not hold ([`DataError::InvalidInput`]), two columns
+    /// of the same name, columns of different lengths, labels for a column that is not
+    /// there.
+    pub fn build(self) -> Result<Dataset> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let mut data = Dataset::from_columns(self.columns)?;
+        for column in self.meta.labels.keys() {
+            data.numeric(column)?;
+        }
+        data.meta = std::sync::Arc::new(self.meta);
+        Ok(data)
+    }
+}
+
+/// Columns from rows serialised by serde: numbers become numeric columns, text and
+/// booleans… see [`Dataset::from_rows`].
+pub(crate) fn from_rows<T: serde::Serialize>(rows: &[T]) -> Result<Dataset> {
+    use serde_json::Value;
+    #[derive(Default)]
+    enum Kind {
+        #[default]
+        Unknown,
+        Number,
+        Text,
+        Choices,
+    }
+    let values: Vec<serde_json::Map<String, Value>> = rows
+        .iter()
+        .enumerate()
+        .map(|(index, r)| match serde_json::to_value(r) {
+            Ok(Value::Object(m)) => Ok(m),
+            Ok(other) => Err(DataError::InvalidInput {
+                column: String::new(),
+                index,
+                value: other.to_string(),
+                reason: "a row must serialise as a struct or map of fields".into(),
+            }),
+            Err(e) => Err(DataError::InvalidInput {
+                column: String::new(),
+                index,
+                value: String::new(),
+                reason: format!("the row does not serialise: {e}"),
+            }),
+        })
+        .collect::<Result<_>>()?;
+    // Field names in first-seen order; each field's kind from its values.
+    let mut names: Vec<String> = Vec::new();
+    let mut kinds: BTreeMap<String, Kind> = BTreeMap::new();
+    let bad = |column: &str, index: usize, value: &Value, reason: &str| DataError::InvalidInput {
+        column: column.to_string(),
+        index,
+        value: value.to_string(),
+        reason: reason.to_string(),
+    };
+    for (index, row) in values.iter().enumerate() {
+        for (name, v) in row {
+            let kind = kinds.entry(name.clone()).or_insert_with(|| {
+                names.push(name.clone());
+                Kind::Unknown
+            });
+            let this = match v {
+                Value::Null => continue,
+                Value::Number(_) | Value::Bool(_) => Kind::Number,
+                Value::String(_) => Kind::Text,
+                Value::Array(_) => Kind::Choices,
+                Value::Object(_) => {
+                    return Err(bad(name, index, v, "a nested struct is not a column"));
+                }
+            };
+            match (&*kind, &this) {
+                (Kind::Unknown, _) => *kind = this,
+                (Kind::Number, Kind::Number)
+                | (Kind::Text, Kind::Text)
+                | (Kind::Choices, Kind::Choices) => {}
+                _ => {
+                    return Err(bad(
+                        name,
+                        index,
+                        v,
+                        "the field holds numbers in some rows and text or lists in others",
+                    ));
+                }
+            }
+        }
+    }
+    let mut builder = Dataset::builder();
+    for name in &names {
+        let field = |row: &serde_json::Map<String, Value>| row.get(name).cloned();
+        match kinds[name] {
+            Kind::Unknown | Kind::Number => {
+                let mut col = Vec::with_capacity(values.len());
+                for (index, row) in values.iter().enumerate() {
+                    col.push(match field(row) {
+                        None | Some(Value::Null) => None,
+                        Some(Value::Bool(b)) => Some(if b { 1.0 } else { 0.0 }),
+                        Some(v) => match v.as_f64() {
+                            Some(x) if x.is_finite() => Some(x),
+                            _ => return Err(bad(name, index, &v, "not a finite number")),
+                        },
+                    });
+                }
+                builder = builder.column(name, col);
+            }
+            Kind::Text => {
+                let col: Vec<Option<String>> = values
+                    .iter()
+                    .map(|row| field(row).and_then(|v| v.as_str().map(String::from)))
+                    .collect();
+                builder = builder.column(name, col);
+            }
+            Kind::Choices => {
+                let mut lists: Vec<Option<Vec<f64>>> = Vec::with_capacity(values.len());
+                let mut seen = BTreeSet::new();
+                for (index, row) in values.iter().enumerate() {
+                    let list = match field(row) {
+                        None | Some(Value::Null) => None,
+                        Some(Value::Array(items)) => Some(
+                            items
+                                .iter()
+                                .map(|c| match c.as_f64() {
+                                    Some(x) if x.is_finite() => {
+                                        seen.insert(x.to_bits());
+                                        Ok(x)
+                                    }
+                                    _ => Err(bad(name, index, c, "a chosen code must be a number")),
+                                })
+                                .collect::<Result<Vec<f64>>>()?,
+                        ),
+                        Some(v) => return Err(bad(name, index, &v, "expected a list of codes")),
+                    };
+                    lists.push(list);
+                }
+                let mut options: Vec<f64> = seen.into_iter().map(f64::from_bits).collect();
+                options.sort_by(f64::total_cmp);
+                builder = builder.multiple_response(name, options, lists);
+            }
+        }
+    }
+    builder.build()
+}
