@@ -1,6 +1,7 @@
-//! The analysis of the 2019 ZUBR beneficiary survey: every published figure (F1–F13 of
-//! `shared/report/FIGURES.md`) re-estimated from the bundled microdata under the design
-//! (strata = region, PSU = project, weights), and what the report left out.
+//! The analysis of the 2019 ZUBR beneficiary survey: every figure of the published summary
+//! (F1–F13, listed with their published values in `data/zubr2019/README.md`) re-estimated
+//! from the bundled microdata under the design (strata = region, PSU = project, weights),
+//! and what the report left out.
 //!
 //! Shared by `examples/zubr_2019.rs` (which prints it) and the integration test that checks
 //! every figure against its published value.

@@ -1,7 +1,8 @@
 //! The analysis spec: an analysis written as JSON, and the runner that executes it.
 //!
-//! `shared/spec/ANALYSIS-SPEC.md` is the contract for its field names. The same
-//! analysis can be built in Rust with these types and run with [`run`].
+//! The same analysis can be built in Rust with these types and run with [`run`]. The user
+//! documentation of the spec and of the `survey-stats` command line follows the example
+//! below; in the repository it is `docs/analysis-spec.md`.
 //!
 //! ```
 //! use survey_stats::spec::{run, AnalysisSpec};
@@ -16,6 +17,8 @@
 //! assert!((json[0]["estimate"].as_f64().unwrap() - 662.2873631593208).abs() < 1e-9);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+#![doc = include_str!("../../docs/analysis-spec.md")]
 
 mod error;
 mod run;

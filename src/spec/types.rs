@@ -1,10 +1,10 @@
-//! The serde types of the analysis spec (`shared/spec/ANALYSIS-SPEC.md` is the contract).
+//! The serde types of the analysis spec (documented for users in `docs/analysis-spec.md`).
 
 use crate::design::{LonelyPsu, ReplicateOptions};
 use crate::estimate::quantile::{QuantileInterval, QuantileRule};
 use crate::estimate::{IntervalKind, MultipleBase, Stat};
 use crate::interval::{ConfidenceLevel, ProportionMethod};
-use crate::test::ChisqStatistic;
+use crate::hypothesis::ChisqStatistic;
 use crate::weighting::Distance;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -730,7 +730,7 @@ fn panic_str(what: String) -> QuestionnaireError {
 }
 
 // ---------------------------------------------------------------------------------------
-// the reconstructed ZUBR 2019 questionnaire (shared/report/FIGURES.md)
+// the reconstructed ZUBR 2019 questionnaire (data/zubr2019/README.md)
 
 #[test]
 fn example_questionnaire_facts() -> Result<(), QuestionnaireError> {
