@@ -18,6 +18,8 @@
 //! data.
 //! `--load` also writes the data as CSV to the temp folder and times reading it back.
 
+#[path = "../src/bin/survey-stats/runtime.rs"]
+mod runtime;
 #[path = "support/synth.rs"]
 mod synth;
 
@@ -109,7 +111,7 @@ fn baseline(
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // As the command line does: freed columns stay in the process for the next step.
-    survey_stats::runtime::keep_freed_memory();
+    runtime::keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let load = args.iter().any(|a| a == "--load");
     let sizes: Vec<usize> = args

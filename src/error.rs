@@ -4,10 +4,10 @@ use crate::data::DataError;
 use crate::design::DesignError;
 use crate::estimate::EstimateError;
 use crate::estimate::quantile::QuantileError;
+use crate::hypothesis::{IndependenceError, TestError};
 use crate::interval::IntervalError;
 use crate::questionnaire::QuestionnaireError;
 use crate::spec::SpecError;
-use crate::test::{IndependenceError, TestError};
 use crate::weighting::{AdjustError, WeightingError};
 
 /// A `Result` whose error is the crate's [`Error`].

@@ -3,50 +3,58 @@
 //! Design-based statistics for questionnaire data: the estimates of R's `survey` package,
 //! to the digit, on columnar data and in one pass over the rows.
 //!
+//! ## A tour
+//!
+//! A [`Survey`] owns the data and the design they were drawn under; estimates are its
+//! methods and return typed answers ([`Estimate`], [`Frequencies`], [`LikertSummary`],
+//! [`MultipleResponse`], or a [`ByDomain`] of them).
+//!
+//! ```
+//! use survey_stats::{Dataset, Survey};
+//!
+//! // Answers held in Rust vectors: codes as small integers, 9 = "hard to answer".
+//! let data = Dataset::builder()
+//!     .column("region", vec![1u8, 1, 1, 1, 2, 2, 2, 2])
+//!     .column("psu", vec![1u8, 1, 2, 2, 3, 3, 4, 4])
+//!     .column("w", vec![10.0, 10.0, 12.0, 12.0, 8.0, 8.0, 9.0, 9.0])
+//!     .column("q1", vec![4u8, 5, 2, 9, 3, 5, 4, 4])
+//!     .build()?;
+//! // R: svydesign(id = ~psu, strata = ~region, weights = ~w, data = d)
+//! let survey = Survey::builder(data).weights("w").strata("region").clusters(["psu"]).build()?;
+//!
+//! let q1 = survey.exclude([9]).frequencies("q1")?;
+//! assert_eq!(q1.base(), 7);
+//! let good = q1.get(4).unwrap();
+//! assert!((good.share.value - 28.0 / 66.0).abs() < 1e-12); // (10 + 9 + 9) / 66
+//!
+//! let by_region = survey.by(["region"]).likert("q1")?;
+//! assert!((by_region.get(1).unwrap().top_box.value - 20.0 / 32.0).abs() < 1e-12);
+//! println!("{q1}\n{by_region}"); // aligned tables
+//! # Ok::<(), survey_stats::Error>(())
+//! ```
+//!
+//! The [`tutorial`] goes from vectors to a report, step by step; the [`cookbook`] has
+//! recipes; [`spec`] documents the JSON analysis spec that the `survey-stats` command line
+//! runs. `DESIGN.md` explains the architecture as questions and answers.
+//!
 //! ## The layers
 //!
 //! | module | what it holds |
 //! | --- | --- |
 //! | [`questionnaire`] | questions, kinds, options, Likert scales, non-substantive codes, labels, nets |
-//! | [`data`] | the columnar [`data::Dataset`], CSV reading, validation against a questionnaire |
+//! | [`data`] | the columnar [`Dataset`], built from Rust values or read from CSV, validation against a questionnaire |
 //! | [`design`] | weights, strata, clusters by stage, fpc, lonely-PSU policy, replicate weights |
-//! | [`variance`] | linearization: per-unit sums → the design covariance of totals |
-//! | [`estimate`] | mean, total, proportion, count, ratio, difference, quantile; domains; [`estimate::Estimate`] |
+//! | [`estimate`] | the estimators on a design (what a [`Survey`]'s methods call), the flat report row |
 //! | [`interval`] | confidence intervals: t / normal, `svyciprop`'s methods, binomial intervals |
 //! | [`weighting`] | post-stratification, raking, calibration, trimming, weight summaries |
-//! | [`test`] | Rao–Scott and Wald tests of independence |
+//! | [`hypothesis`] | Rao–Scott and Wald tests of independence |
 //! | [`table`] | rendering: aligned text (Unicode widths), Markdown, CSV, JSON |
 //! | [`spec`] | the JSON analysis spec and its runner (the `survey-stats` command line) |
-//! | [`runtime`] | process settings for large runs (keeping freed memory) |
 //!
-//! A lower layer never imports a higher one. [`cookbook`] has recipes for the common
-//! analyses; `DESIGN.md` explains the architecture as questions and answers.
-//!
-//! ## A tour
-//!
-//! ```
-//! use survey_stats::data::{read_csv, CsvOptions};
-//! use survey_stats::design::{Design, DesignOptions};
-//! use survey_stats::estimate::{proportion, CategorySelection, Domains, EstimateOptions};
-//!
-//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/apiclus1.csv");
-//! let data = read_csv(path, &CsvOptions::default())?;
-//! // R: svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1)
-//! let design = Design::new(&data, &DesignOptions {
-//!     weights: Some("pw".into()),
-//!     clusters: vec!["dnum".into()],
-//!     fpc: vec!["fpc".into()],
-//!     ..Default::default()
-//! })?;
-//! let by_type = Domains::by(&data, &["stype".to_string()])?;
-//! let rows = proportion(&data, &design, "sch.wide", &CategorySelection::One("Yes".into()),
-//!     &by_type, &EstimateOptions::default())?;
-//! assert_eq!(rows.len(), 3); // E, H, M
-//! // R's svyby(…, svyciprop): estimate 0.9166666666666609, df = PSUs in the domain − strata
-//! assert!((rows[0].estimate.unwrap() - 0.9166666666666609).abs() < 1e-12);
-//! assert_eq!(rows[1].df, Some(7.0));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! A lower layer never imports a higher one. The variance engine (per-unit sums and the
+//! multistage formula) is private: every estimator, including custom ones
+//! ([`Estimator::function_of_totals`]), reaches it through a pass that applies the whole
+//! design.
 //!
 //! ## Supported, and not yet
 //!
@@ -59,22 +67,23 @@
 //!
 //! Not yet: `svychisq`'s `lincom`; `svychisq` by domain in the spec.
 
+#![warn(missing_docs)]
+
 pub mod cookbook;
 pub mod data;
 pub mod design;
 mod error;
 pub mod estimate;
+pub mod hypothesis;
 pub mod interval;
 mod linalg;
 mod parallel;
 pub mod questionnaire;
 mod roots;
-pub mod runtime;
 pub mod spec;
 mod survey;
 pub mod table;
-pub mod test;
-pub mod variance;
+mod variance;
 pub mod weighting;
 
 pub use data::{Dataset, DatasetBuilder, IntoColumn};
@@ -83,9 +92,8 @@ pub use error::{Error, ErrorKind, Result};
 pub use estimate::Total;
 pub use interval::ProportionMethod;
 pub use survey::{
-    By, ByDomain, Category, Domain, Estimate, Estimator, Frequencies, Interval, Key,
-    LikertSummary, MultipleResponse, OptionShare, PopulationKey, Survey, SurveyBuilder, Value,
-    Whole,
+    By, ByDomain, Category, Domain, Estimate, Estimator, Frequencies, Interval, Key, LikertSummary,
+    MultipleResponse, OptionShare, PopulationKey, Survey, SurveyBuilder, Value, Whole,
 };
 
 /// The README's examples, run as doc tests.

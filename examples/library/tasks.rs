@@ -28,11 +28,25 @@ pub fn survey(a: Answers) -> Result<Survey> {
         .column("w", a.weight)
         .column("sex", a.sex)
         .column("q1", a.q1)
-        .labels("q1", [(1, "very bad"), (2, "bad"), (3, "so-so"), (4, "good"), (5, "very good"), (9, "hard to answer")])
+        .labels(
+            "q1",
+            [
+                (1, "very bad"),
+                (2, "bad"),
+                (3, "so-so"),
+                (4, "good"),
+                (5, "very good"),
+                (9, "hard to answer"),
+            ],
+        )
         .multiple_response("q5", [1, 2, 3, 4, 5], a.q5)
         .column("income", a.income)
         .build()?;
-    Survey::builder(data).weights("w").strata("region").clusters(["psu"]).build()
+    Survey::builder(data)
+        .weights("w")
+        .strata("region")
+        .clusters(["psu"])
+        .build()
 }
 
 /// Task 1: the frequency table of a Likert item without "hard to answer", and its
@@ -50,15 +64,25 @@ pub fn multiple_response(s: &Survey) -> Result<MultipleResponse> {
 
 /// Task 3: a custom estimator, the mean income of region 1 over that of region 2.
 pub fn ratio_of_region_means(s: &Survey) -> Result<Estimate> {
-    let mean_of = |r: u8| [Total::of("income").within("region", r), Total::count().within("region", r)];
+    let mean_of = |r: u8| {
+        [
+            Total::of("income").within("region", r),
+            Total::count().within("region", r),
+        ]
+    };
     let totals = mean_of(1).into_iter().chain(mean_of(2));
-    s.estimates().function_of_totals(totals, |t| (t[0] / t[1]) / (t[2] / t[3]))
+    s.estimates()
+        .function_of_totals(totals, |t| (t[0] / t[1]) / (t[2] / t[3]))
 }
 
 /// Task 4: a custom estimator, the coefficient of variation of income in the population,
 /// √(E[y²] − E[y]²) / E[y].
 pub fn income_cv(s: &Survey) -> Result<Estimate> {
-    let totals = [Total::count(), Total::of("income"), Total::of("income").squared()];
+    let totals = [
+        Total::count(),
+        Total::of("income"),
+        Total::of("income").squared(),
+    ];
     s.estimates().function_of_totals(totals, |t| {
         let (m1, m2) = (t[1] / t[0], t[2] / t[0]);
         (m2 - m1 * m1).sqrt() / m1

@@ -59,6 +59,8 @@ pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions<'_>) -> Result<Data
     read_csv_tuned(path, options, &CsvTuning::default())
 }
 
+// The reference reader's columns; it is compiled for the `internals` feature's tests.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 enum Builder<'q> {
     Numeric(NumericColumn),
     Text(CategoricalBuilder),
@@ -81,7 +83,6 @@ pub fn read_csv_from_reader<R: Read>(
 ///
 /// # Errors
 /// As [`read_csv`].
-#[doc(hidden)]
 pub fn read_csv_tuned(
     path: impl AsRef<Path>,
     options: &CsvOptions<'_>,
@@ -102,7 +103,7 @@ pub fn read_csv_tuned(
 ///
 /// # Errors
 /// As [`read_csv`].
-#[doc(hidden)]
+#[cfg(feature = "internals")]
 pub fn read_csv_from_reader_tuned<R: Read>(
     reader: R,
     file: &str,
@@ -118,7 +119,7 @@ pub fn read_csv_from_reader_tuned<R: Read>(
 ///
 /// # Errors
 /// As [`read_csv`].
-#[doc(hidden)]
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn read_csv_reference_from_reader<R: Read>(
     reader: R,
     file: &str,

@@ -49,7 +49,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How the reader splits its work. The defaults suit large files; tests shrink the blocks
 /// and chunks to a few bytes so that every boundary case occurs.
-#[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct CsvTuning {
     /// Bytes read per block (a block grows when a record does not fit).

@@ -35,7 +35,7 @@ impl<'a> Factor<'a> {
     }
 
     /// The categorical view of a column. Text columns are borrowed; numeric columns are
-    /// coded from their [`RowCodes`] on blocks of rows on the machine's cores.
+    /// coded from their row codes on blocks of rows on the machine's cores.
     pub fn of(column: &'a Column) -> Self {
         let (rows, levels) = RowCodes::of(column);
         let codes = match rows {

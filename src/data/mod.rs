@@ -24,13 +24,15 @@ mod error;
 mod factor;
 mod permute;
 
-pub use build::{DatasetBuilder, IntoColumn};
 pub(crate) use build::Metadata;
+pub use build::{DatasetBuilder, IntoColumn};
 pub use column::{CategoricalColumn, Column, ColumnKind, MISSING_CODE, NumericColumn, Validity};
 pub use csv::{CsvOptions, read_csv, read_csv_from_reader};
-#[doc(hidden)]
+/// Test and benchmark hooks of the CSV readers (cargo feature `internals`): not public
+/// API, and may change in any release.
+#[cfg(feature = "internals")]
 pub use csv::{read_csv_from_reader_tuned, read_csv_reference_from_reader, read_csv_tuned};
-#[doc(hidden)]
+#[cfg(feature = "internals")]
 pub use csv_fast::CsvTuning;
 pub use error::{DataError, Result};
 pub use factor::{Factor, Level};

@@ -3,7 +3,7 @@
 //! A [`Design`] is built once from a [`Dataset`] and validated then; estimators trust it.
 //! It stores, per row, the weight and the index of the row's sampling unit at each stage,
 //! so that every estimator reduces rows to per-unit sums in one pass (see
-//! [`crate::variance`]).
+//! the private variance engine).
 //!
 //! ```
 //! use survey_stats::data::{Column, Dataset, NumericColumn};

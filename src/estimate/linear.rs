@@ -390,11 +390,13 @@ pub(crate) fn quantity_row(
         Smooth::Function(f) => !f.value(t).is_finite(),
     };
     if pass.n == 0 || zero_denominator {
-        row.note = Some(match quantity {
-            Smooth::Function(_) if pass.n > 0 => "the function is not finite at these totals",
-            _ => "no rows in the base (empty domain) or a zero denominator",
-        }
-        .to_string());
+        row.note = Some(
+            match quantity {
+                Smooth::Function(_) if pass.n > 0 => "the function is not finite at these totals",
+                _ => "no rows in the base (empty domain) or a zero denominator",
+            }
+            .to_string(),
+        );
         return Ok(row);
     }
     let p = precision(design, pass, quantity, srs)?;

@@ -2,7 +2,7 @@
 //!
 //! Each estimator makes one pass over the rows ([`Domains`] split them into subgroups),
 //! reducing them to per-unit weighted sums; the variance comes from those sums
-//! ([`crate::variance`]) and the delta method. Rows missing the variable (or holding an
+//! (the private variance engine) and the delta method. Rows missing the variable (or holding an
 //! excluded code) leave the base but stay in the design, as R's `na.rm = TRUE` and `svyby`
 //! do (domain estimation).
 //!

@@ -238,10 +238,29 @@ pub(crate) fn frequencies(
     domains.check_data(data)?;
     let all = CategorySelection::All;
     let (groups, passes) = category_passes(data, design, variable, &all, domains, options)?;
-    let counts = rows_of(design, domains, &passes, &groups, options, Stat::Count, variable)?;
-    let shares = rows_of(design, domains, &passes, &groups, options, Stat::Proportion, variable)?;
+    let counts = rows_of(
+        design,
+        domains,
+        &passes,
+        &groups,
+        options,
+        Stat::Count,
+        variable,
+    )?;
+    let shares = rows_of(
+        design,
+        domains,
+        &passes,
+        &groups,
+        options,
+        Stat::Proportion,
+        variable,
+    )?;
     Ok((counts, shares))
 }
+
+/// A reported group: its label and the factor levels it sums.
+type Group = (String, Vec<usize>);
 
 /// The reported groups and one pass per domain summing their indicators.
 fn category_passes(
@@ -251,7 +270,7 @@ fn category_passes(
     selection: &CategorySelection,
     domains: &Domains,
     options: &EstimateOptions,
-) -> Result<(Vec<(String, Vec<usize>)>, Vec<DomainPass>)> {
+) -> Result<(Vec<Group>, Vec<DomainPass>)> {
     let factor = data.factor(variable)?;
     let groups = groups(&factor, variable, selection, options)?;
     let excluded: Vec<bool> = factor

@@ -12,7 +12,7 @@ use super::{Result, TestError};
 /// `"saddlepoint"`.
 ///
 /// ```
-/// use survey_stats::test::ChisqStatistic;
+/// use survey_stats::hypothesis::ChisqStatistic;
 ///
 /// assert_eq!(ChisqStatistic::default(), ChisqStatistic::F);
 /// let s: ChisqStatistic = serde_json::from_str("\"adjWald\"")?;
@@ -53,7 +53,7 @@ pub enum ChisqStatistic {
 /// `i + r·j`. Covariance matrices are row-major and assumed symmetric.
 ///
 /// ```
-/// use survey_stats::test::TableMoments;
+/// use survey_stats::hypothesis::TableMoments;
 ///
 /// let p = [0.25; 4];
 /// let vcov = [0.0; 16];
@@ -100,7 +100,7 @@ pub struct TableMoments<'a> {
 /// except where R reports no parameter (see [`svychisq`]).
 ///
 /// ```
-/// use survey_stats::test::{ChisqStatistic, ChisqTest};
+/// use survey_stats::hypothesis::{ChisqStatistic, ChisqTest};
 ///
 /// let t = ChisqTest {
 ///     statistic: 4.0,
@@ -192,7 +192,7 @@ pub struct ChisqTest {
 /// to Pearson's test:
 ///
 /// ```
-/// use survey_stats::test::{svychisq, ChisqStatistic, TableMoments};
+/// use survey_stats::hypothesis::{svychisq, ChisqStatistic, TableMoments};
 ///
 /// let p = [0.3, 0.2, 0.2, 0.3];
 /// let (n, total) = (100.0, 1000.0);
@@ -231,7 +231,7 @@ pub struct ChisqTest {
 /// let wald = svychisq(&table, ChisqStatistic::Wald)?;
 /// assert!((wald.statistic - 25.0 / 6.0).abs() < 1e-9);
 /// assert_eq!(wald.ddf, Some(99.0));
-/// # Ok::<(), survey_stats::test::TestError>(())
+/// # Ok::<(), survey_stats::hypothesis::TestError>(())
 /// ```
 pub fn svychisq(m: &TableMoments, statistic: ChisqStatistic) -> Result<ChisqTest> {
     let k = validate(m)?;

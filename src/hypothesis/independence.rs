@@ -60,7 +60,7 @@ pub enum IndependenceError {
 /// ```
 /// use survey_stats::data::{read_csv_from_reader, CsvOptions};
 /// use survey_stats::design::{Design, DesignOptions};
-/// use survey_stats::test::{independence, ChisqStatistic};
+/// use survey_stats::hypothesis::{independence, ChisqStatistic};
 /// let csv = "a,b\nx,u\nx,u\nx,v\ny,v\ny,v\ny,u\nx,u\ny,v\n";
 /// let ds = read_csv_from_reader(csv.as_bytes(), "t.csv", &CsvOptions::default())?;
 /// let d = Design::new(&ds, &DesignOptions::default())?;

@@ -9,7 +9,7 @@
 //! design covariance matrix, degrees of freedom) from the variance engine and return the test.
 //!
 //! ```
-//! use survey_stats::test::{svychisq, ChisqStatistic, TableMoments};
+//! use survey_stats::hypothesis::{svychisq, ChisqStatistic, TableMoments};
 //!
 //! // A 2×2 table whose design covariance equals the multinomial one: no design effect.
 //! let p = [0.3, 0.2, 0.2, 0.3];
@@ -32,7 +32,7 @@
 //! };
 //! let test = svychisq(&table, ChisqStatistic::Chisq)?;
 //! assert!((test.statistic - 4.0).abs() < 1e-12);
-//! # Ok::<(), survey_stats::test::TestError>(())
+//! # Ok::<(), survey_stats::hypothesis::TestError>(())
 //! ```
 
 mod chisq;

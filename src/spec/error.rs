@@ -3,8 +3,8 @@
 use crate::data::DataError;
 use crate::design::DesignError;
 use crate::estimate::EstimateError;
+use crate::hypothesis::IndependenceError;
 use crate::questionnaire::QuestionnaireError;
-use crate::test::IndependenceError;
 use crate::weighting::AdjustError;
 use thiserror::Error;
 

@@ -7,9 +7,9 @@ use crate::design::{Design, DesignOptions};
 use crate::estimate::{
     self, CategorySelection, DfRule, Domains, EstimateError, EstimateOptions, Stat,
 };
+use crate::hypothesis::independence;
 use crate::questionnaire::Questionnaire;
 use crate::table::ResultRow;
-use crate::test::independence;
 use crate::weighting::{self, AdjustError, CalibrateOptions, RakeControl, WeightSummary};
 use std::path::{Path, PathBuf};
 use std::time::Instant;

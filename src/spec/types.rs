@@ -3,8 +3,8 @@
 use crate::design::{LonelyPsu, ReplicateOptions};
 use crate::estimate::quantile::{QuantileInterval, QuantileRule};
 use crate::estimate::{IntervalKind, MultipleBase, Stat};
-use crate::interval::{ConfidenceLevel, ProportionMethod};
 use crate::hypothesis::ChisqStatistic;
+use crate::interval::{ConfidenceLevel, ProportionMethod};
 use crate::weighting::Distance;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

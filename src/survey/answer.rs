@@ -116,10 +116,24 @@ impl Estimate {
     }
 }
 
-const COLUMNS: [&str; 7] = ["estimate", "std_error", "ci_lower", "ci_upper", "df", "deff", "n"];
+const COLUMNS: [&str; 7] = [
+    "estimate",
+    "std_error",
+    "ci_lower",
+    "ci_upper",
+    "df",
+    "deff",
+    "n",
+];
 
 fn table(first: &[&str], rows: impl IntoIterator<Item = (Vec<String>, Vec<String>)>) -> Table {
-    let mut t = Table::new(first.iter().chain(&COLUMNS).map(|s| s.to_string()).collect());
+    let mut t = Table::new(
+        first
+            .iter()
+            .chain(&COLUMNS)
+            .map(|s| s.to_string())
+            .collect(),
+    );
     for (mut head, cells) in rows {
         head.extend(cells);
         t.push(head);

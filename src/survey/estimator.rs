@@ -35,7 +35,10 @@ mod scope {
         /// The `by` columns.
         fn columns(&self) -> &[String];
         /// The answer from the domains' answers.
-        fn collect<T>(entries: Vec<(Domain, Result<T, String>)>, what: &str) -> Result<Self::Out<T>>;
+        fn collect<T>(
+            entries: Vec<(Domain, Result<T, String>)>,
+            what: &str,
+        ) -> Result<Self::Out<T>>;
     }
 }
 use scope::Scope;
@@ -117,7 +120,10 @@ impl<'s> Estimator<'s, Whole> {
     pub fn by<C: AsRef<str>>(self, columns: impl IntoIterator<Item = C>) -> Estimator<'s, By> {
         Estimator {
             survey: self.survey,
-            scope: By(columns.into_iter().map(|c| c.as_ref().to_string()).collect()),
+            scope: By(columns
+                .into_iter()
+                .map(|c| c.as_ref().to_string())
+                .collect()),
             exclude: self.exclude,
             options: self.options,
             level: self.level,
@@ -178,7 +184,7 @@ impl<'s, S: Scope> Estimator<'s, S> {
         }
         options.exclude = self.exclude.iter().map(|c| c.to_string()).collect();
         let domains = Domains::by(&self.survey.data, self.scope.columns())?;
-        if self.scope.columns().len() > 0 && domains.is_empty() {
+        if !self.scope.columns().is_empty() && domains.is_empty() {
             return Err(unavailable(
                 &format!("by {}", self.scope.columns().join(", ")),
                 "every row misses a value of the by columns",
@@ -202,8 +208,12 @@ impl<'s, S: Scope> Estimator<'s, S> {
                 .any(|(i, &v)| v == code && valid.is_valid(i));
             if !occurs {
                 let levels = self.survey.data.factor(variable)?;
-                let mut known: Vec<String> =
-                    levels.labels().into_iter().take(30).map(String::from).collect();
+                let mut known: Vec<String> = levels
+                    .labels()
+                    .into_iter()
+                    .take(30)
+                    .map(String::from)
+                    .collect();
                 if levels.levels().len() > 30 {
                     known.push("…".into());
                 }

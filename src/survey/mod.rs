@@ -11,13 +11,11 @@ pub use answer::{
 };
 pub use estimator::{By, Estimator, Whole};
 
-
 use crate::data::{CsvOptions, Dataset, read_csv};
 use crate::design::{Design, DesignOptions, LonelyPsu, ReplicateMethod, ReplicateOptions};
 use crate::error::Result;
 use crate::weighting::{
-    CalibrateOptions, RakeControl, calibrate_design, poststratify_design, rake_design,
-    trim_design,
+    CalibrateOptions, RakeControl, calibrate_design, poststratify_design, rake_design, trim_design,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -71,14 +69,20 @@ impl SurveyBuilder {
 
     /// Cluster id columns, one per stage (R's `id = ~psu + ssu`).
     pub fn clusters<S: AsRef<str>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
-        self.options.clusters = columns.into_iter().map(|c| c.as_ref().to_string()).collect();
+        self.options.clusters = columns
+            .into_iter()
+            .map(|c| c.as_ref().to_string())
+            .collect();
         self
     }
 
     /// Finite population corrections, one column per stage (R's `fpc = ~N1 + N2`): a value
     /// above 1 is a population size, at most 1 a sampling fraction.
     pub fn fpc<S: AsRef<str>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
-        self.options.fpc = columns.into_iter().map(|c| c.as_ref().to_string()).collect();
+        self.options.fpc = columns
+            .into_iter()
+            .map(|c| c.as_ref().to_string())
+            .collect();
         self
     }
 
@@ -122,10 +126,18 @@ impl SurveyBuilder {
             Some(r) => {
                 let o = &self.options;
                 let Some(weights) = &o.weights else {
-                    return Err(invalid("replicates", "without weights", "a replicate design needs the full-sample weights column: call .weights(…)"));
+                    return Err(invalid(
+                        "replicates",
+                        "without weights",
+                        "a replicate design needs the full-sample weights column: call .weights(…)",
+                    ));
                 };
                 if o.strata.is_some() || !o.clusters.is_empty() || !o.fpc.is_empty() {
-                    return Err(invalid("replicates", "with strata, clusters or fpc", "a replicate design carries its design in the replicate weights: leave strata, clusters and fpc out"));
+                    return Err(invalid(
+                        "replicates",
+                        "with strata, clusters or fpc",
+                        "a replicate design carries its design in the replicate weights: leave strata, clusters and fpc out",
+                    ));
                 }
                 Design::with_replicate_columns(&data, weights, r)?
             }
@@ -345,7 +357,10 @@ impl Survey {
     /// Estimates with `codes` left out of the base (e.g. 9 = "hard to answer"). Each code
     /// must occur in the variable estimated: a code that does not is an error naming it and
     /// the codes that do.
-    pub fn exclude<C: Into<f64>>(&self, codes: impl IntoIterator<Item = C>) -> Estimator<'_, Whole> {
+    pub fn exclude<C: Into<f64>>(
+        &self,
+        codes: impl IntoIterator<Item = C>,
+    ) -> Estimator<'_, Whole> {
         self.estimates().exclude(codes)
     }
 
@@ -376,6 +391,71 @@ impl Survey {
     pub fn frequencies(&self, variable: impl AsRef<str>) -> Result<Frequencies> {
         self.estimates().frequencies(variable)
     }
+
+    /// Share of a set of codes (a net). See [`Estimator::share`].
+    ///
+    /// # Errors
+    /// As [`Estimator::share`].
+    #[doc(alias = "svyciprop")]
+    pub fn share<C: Into<f64>>(
+        &self,
+        variable: impl AsRef<str>,
+        codes: impl IntoIterator<Item = C>,
+    ) -> Result<Estimate> {
+        self.estimates().share(variable, codes)
+    }
+
+    /// Ratio of two totals. See [`Estimator::ratio`].
+    ///
+    /// # Errors
+    /// As [`Estimator::ratio`].
+    #[doc(alias = "svyratio")]
+    pub fn ratio(
+        &self,
+        numerator: impl AsRef<str>,
+        denominator: impl AsRef<str>,
+    ) -> Result<Estimate> {
+        self.estimates().ratio(numerator, denominator)
+    }
+
+    /// A quantile. See [`Estimator::quantile`].
+    ///
+    /// # Errors
+    /// As [`Estimator::quantile`].
+    #[doc(alias = "svyquantile")]
+    pub fn quantile(&self, variable: impl AsRef<str>, prob: f64) -> Result<Estimate> {
+        self.estimates().quantile(variable, prob)
+    }
+
+    /// Summary of a five-point rating item. See [`Estimator::likert`].
+    ///
+    /// # Errors
+    /// As [`Estimator::likert`].
+    pub fn likert(&self, variable: impl AsRef<str>) -> Result<LikertSummary> {
+        self.estimates().likert(variable)
+    }
+
+    /// Shares of a multiple-response question's options. See
+    /// [`Estimator::multiple_response`].
+    ///
+    /// # Errors
+    /// As [`Estimator::multiple_response`].
+    pub fn multiple_response(&self, question: impl AsRef<str>) -> Result<MultipleResponse> {
+        self.estimates().multiple_response(question)
+    }
+
+    /// A custom estimator. See [`Estimator::function_of_totals`].
+    ///
+    /// # Errors
+    /// As [`Estimator::function_of_totals`].
+    #[doc(alias = "svycontrast")]
+    pub fn function_of_totals(
+        &self,
+        totals: impl IntoIterator<Item = crate::Total>,
+        g: impl Fn(&[f64]) -> f64 + Send + Sync + 'static,
+    ) -> Result<Estimate> {
+        self.estimates().function_of_totals(totals, g)
+    }
 }
 
 fn invalid(setting: &str, value: &str, reason: &str) -> crate::Error {
@@ -401,9 +481,13 @@ macro_rules! population_key {
         }
     )*};
 }
-population_key!(u8, u16, u32, u64, i8, i16, i32, i64, usize, isize, f32, f64, &str, String);
+population_key!(
+    u8, u16, u32, u64, i8, i16, i32, i64, usize, isize, f32, f64, &str, String
+);
 
-fn keyed<K: PopulationKey>(population: impl IntoIterator<Item = (K, f64)>) -> BTreeMap<String, f64> {
+fn keyed<K: PopulationKey>(
+    population: impl IntoIterator<Item = (K, f64)>,
+) -> BTreeMap<String, f64> {
     population.into_iter().map(|(k, v)| (k.key(), v)).collect()
 }
 

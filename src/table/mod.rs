@@ -12,7 +12,7 @@
 //! ```
 
 use crate::estimate::Estimate;
-use crate::test::TestRow;
+use crate::hypothesis::TestRow;
 use serde::{Deserialize, Serialize};
 use unicode_width::UnicodeWidthStr;
 

@@ -3,7 +3,7 @@
 //! Every estimator here is a smooth function of a few weighted totals
 //! `T_j = Σ_k w_k·y_jk`. An estimator reduces the rows to the per-unit sums of the
 //! `w_k·y_jk` ([`UnitSums`], one pass, merged by addition across chunks or threads), and
-//! [`covariance`] turns those sums into the design covariance matrix of the totals. The
+//! `linearized_covariance` turns those sums into the design covariance matrix of the totals. The
 //! estimator then applies its gradient (the delta method): `Var(g(T)) = ∇gᵀ·V·∇g`, which is
 //! exactly the variance of the linearized (influence) values `z_k = Σ_j ∂g/∂T_j·w_k·y_jk`.
 //!
@@ -20,23 +20,6 @@
 //! sampled with certainty and adds nothing. Lonely units follow [`LonelyPsu`].
 //! Source: Lumley (2010) *Complex Surveys*, §2.2 and appendix; R `survey:::onestrat`.
 //!
-//! ```
-//! use survey_stats::data::{Column, Dataset, NumericColumn};
-//! use survey_stats::design::{Design, DesignOptions};
-//! use survey_stats::variance::{covariance, UnitSums};
-//! let ds = Dataset::from_columns(vec![
-//!     ("y".into(), Column::Numeric(NumericColumn::from_values(vec![1.0, 2.0, 3.0, 6.0]))),
-//! ])?;
-//! let design = Design::new(&ds, &DesignOptions::default())?;
-//! let mut sums = UnitSums::new(&design, 1);
-//! for (i, y) in [1.0, 2.0, 3.0, 6.0].iter().enumerate() {
-//!     sums.add(i, &[*y]);
-//! }
-//! let v = covariance(&design, &sums)?;
-//! // Var of a total under SRS with replacement: n·s² = 4·(14/3).
-//! assert!((v.get(0, 0) - 56.0 / 3.0).abs() < 1e-12);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
 
 use crate::design::{Design, DesignError, LonelyPsu};
 
@@ -56,30 +39,9 @@ impl Covariance {
         }
     }
 
-    /// Dimension.
-    pub fn dim(&self) -> usize {
-        self.k
-    }
-
     /// Element `(i, j)`.
     pub fn get(&self, i: usize, j: usize) -> f64 {
         self.data[i * self.k + j]
-    }
-
-    /// The quadratic form `aᵀ·V·b`.
-    pub fn quad(&self, a: &[f64], b: &[f64]) -> f64 {
-        let mut s = 0.0;
-        for (ai, row) in a.iter().zip(self.data.chunks_exact(self.k)) {
-            if *ai != 0.0 {
-                s += ai * row.iter().zip(b).map(|(v, bj)| v * bj).sum::<f64>();
-            }
-        }
-        s
-    }
-
-    /// The variance of the linear combination `aᵀ·T`.
-    pub fn variance_of(&self, a: &[f64]) -> f64 {
-        self.quad(a, a)
     }
 
     /// The matrix as a row-major slice.
@@ -130,19 +92,6 @@ impl UnitSums {
         }
     }
 
-    /// Number of variables.
-    pub fn k(&self) -> usize {
-        self.k
-    }
-
-    /// Adds row `row`'s already-weighted values `w·y_j` to its unit.
-    ///
-    /// The row index is the design's row; its unit is looked up by [`UnitSums::add_to_unit`]'s
-    /// caller through the design. This convenience form is for small data and examples.
-    pub fn add(&mut self, unit: usize, values: &[f64]) {
-        self.add_to_unit(unit as u32, values);
-    }
-
     /// Adds weighted values to unit `unit`.
     #[inline]
     pub fn add_to_unit(&mut self, unit: u32, values: &[f64]) {
@@ -156,12 +105,6 @@ impl UnitSums {
     #[inline]
     pub(crate) fn add_one(&mut self, unit: u32, j: usize, value: f64) {
         self.sums[unit as usize * self.k + j] += value;
-    }
-
-    /// The sums of one unit.
-    #[inline]
-    pub fn unit(&self, unit: usize) -> &[f64] {
-        &self.sums[unit * self.k..(unit + 1) * self.k]
     }
 
     /// Adds another accumulator's sums (same design, same variables).
@@ -198,15 +141,6 @@ impl UnitSums {
         }
         t
     }
-}
-
-/// The design covariance matrix of the totals whose unit sums are `sums`.
-///
-/// # Errors
-/// [`DesignError::LonelyPsu`] when a unit is alone in its group at a later stage under
-/// [`LonelyPsu::Fail`].
-pub fn covariance(design: &Design, sums: &UnitSums) -> Result<Covariance, DesignError> {
-    covariance_with(design, sums, None)
 }
 
 /// The design covariance matrix of the linear combinations `combos[a]·T` of the totals,

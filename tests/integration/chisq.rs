@@ -2,7 +2,7 @@
 //! with inputs from tests/data/chisq_inputs.json (see tests/data/SOURCES.md).
 
 use serde_json::Value;
-use survey_stats::test::{ChisqStatistic, TableMoments, TestError, svychisq};
+use survey_stats::hypothesis::{ChisqStatistic, TableMoments, TestError, svychisq};
 
 use crate::common::{assert_close, read_json, tolerance};
 
@@ -229,7 +229,7 @@ fn invalid_inputs_are_errors() {
 
 mod invariants {
     use proptest::prelude::*;
-    use survey_stats::test::{ChisqStatistic, TableMoments, svychisq};
+    use survey_stats::hypothesis::{ChisqStatistic, TableMoments, svychisq};
 
     use crate::common::assert_close;
 

@@ -111,14 +111,7 @@ fn estimates(s: &Sample) -> Vec<Estimate> {
         estimate::proportion(&ds, &d, "q", &CategorySelection::All, &whole, &opts).expect("p"),
     );
     out.extend(
-        estimate::total(
-            &ds,
-            &d,
-            "y",
-            &Domains::by(&ds, &["h".into()]).expect("by"),
-            &opts,
-        )
-        .expect("t"),
+        estimate::total(&ds, &d, "y", &Domains::by(&ds, &["h"]).expect("by"), &opts).expect("t"),
     );
     out
 }
@@ -218,7 +211,7 @@ proptest! {
         let d = design(&ds);
         let n = ds.n_rows();
         let k = ((n as f64) * cut) as usize;
-        let by = Domains::by(&ds, &["q".into()]).expect("by");
+        let by = Domains::by(&ds, &["q"]).expect("by");
         let opts = EstimateOptions::default();
         let mut a = MeanPartial::of_rows(&ds, &d, "y", &by, &opts, 0..k).expect("a");
         a.merge(&MeanPartial::of_rows(&ds, &d, "y", &by, &opts, k..n).expect("b"));
@@ -239,7 +232,7 @@ proptest! {
         let ds = s.dataset();
         let d = design(&ds);
         let opts = EstimateOptions::default();
-        let by = Domains::by(&ds, &["h".into()]).expect("by");
+        let by = Domains::by(&ds, &["h"]).expect("by");
         let all = estimate::proportion(&ds, &d, "q", &CategorySelection::All, &by, &opts).expect("all");
         let one = estimate::proportion(&ds, &d, "q", &CategorySelection::One(code.to_string()), &by, &opts);
         let Ok(one) = one else { return Ok(()) }; // the code may not occur

@@ -11,8 +11,8 @@ use survey_stats::estimate::quantile::{QuantileInterval, QuantileRule};
 use survey_stats::estimate::{
     self, CategorySelection, Domains, Estimate, EstimateOptions, IntervalKind,
 };
+use survey_stats::hypothesis::{ChisqStatistic, independence};
 use survey_stats::interval::{ConfidenceLevel, ProportionMethod};
-use survey_stats::test::{ChisqStatistic, independence};
 use survey_stats::weighting::{self, CalibrateOptions, RakeControl};
 
 /// A design of the oracle with its data.

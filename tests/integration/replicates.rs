@@ -11,8 +11,8 @@ use survey_stats::design::{
 };
 use survey_stats::estimate::quantile::{QuantileInterval, QuantileRule};
 use survey_stats::estimate::{self, CategorySelection, Domains, Estimate, EstimateOptions};
+use survey_stats::hypothesis::{ChisqStatistic, independence};
 use survey_stats::interval::ProportionMethod;
-use survey_stats::test::{ChisqStatistic, independence};
 use survey_stats::weighting::poststratify_design;
 
 fn num(v: &Value) -> f64 {

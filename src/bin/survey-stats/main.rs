@@ -6,6 +6,8 @@
 //! ```
 //! Exit status 0 on success, 2 for a bad spec, bad data or bad arguments.
 
+mod runtime;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use survey_stats::interval::{BinomialMethod, ConfidenceLevel, binomial_interval};
@@ -17,7 +19,7 @@ const USAGE: &str = "usage:
   survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]";
 
 fn main() -> ExitCode {
-    survey_stats::runtime::keep_freed_memory();
+    runtime::keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,6 @@
-//! Process-level settings for programs that analyse large data (the `survey-stats` command
-//! line and the benchmarks call this first).
+//! Process-level settings for programs that analyse large data: the `survey-stats` command
+//! line (and the scale benchmark, which includes this file) call this first. It belongs to
+//! the programs, not the library: a library must not change its host's allocator.
 
 /// Asks the allocator to keep memory that large allocations free inside the process, for
 /// reuse; returns whether the setting took.
@@ -13,12 +14,6 @@
 /// can hold somewhat more than the live data. Call it at the start of `main`; it does
 /// nothing (and returns `false`) where the allocator is not glibc's.
 ///
-/// ```
-/// let kept = survey_stats::runtime::keep_freed_memory();
-/// let big = vec![0.0f64; 1 << 20];
-/// drop(big); // with `kept`, held for the next allocation instead of returned to the kernel
-/// # let _ = kept;
-/// ```
 pub fn keep_freed_memory() -> bool {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
