@@ -422,7 +422,18 @@ pub(crate) fn from_rows<T: serde::Serialize>(rows: &[T]) -> Result<Dataset> {
             }),
         })
         .collect::<Result<_>>()?;
-    // Field names in first-seen order; each field's kind from its values.
+    // Field names in first-seen order (a `serde_json::Map` sorts them, so the order is
+    // read from the serialised text); each field's kind from its values.
+    let order: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            serde_json::to_string(r)
+                .ok()
+                .and_then(|text| serde_json::from_str::<FieldOrder>(&text).ok())
+                .map(|f| f.0)
+                .unwrap_or_default()
+        })
+        .collect();
     let mut names: Vec<String> = Vec::new();
     let mut kinds: BTreeMap<String, Kind> = BTreeMap::new();
     let bad = |column: &str, index: usize, value: &Value, reason: &str| DataError::InvalidInput {
@@ -431,8 +442,8 @@ pub(crate) fn from_rows<T: serde::Serialize>(rows: &[T]) -> Result<Dataset> {
         value: value.to_string(),
         reason: reason.to_string(),
     };
-    for (index, row) in values.iter().enumerate() {
-        for (name, v) in row {
+    for (index, (row, order)) in values.iter().zip(&order).enumerate() {
+        for (name, v) in order.iter().filter_map(|n| row.get_key_value(n)) {
             let kind = kinds.entry(name.clone()).or_insert_with(|| {
                 names.push(name.clone());
                 Kind::Unknown
@@ -516,4 +527,31 @@ pub(crate) fn from_rows<T: serde::Serialize>(rows: &[T]) -> Result<Dataset> {
         }
     }
     builder.build()
+}
+
+/// The keys of a JSON object in the order written.
+struct FieldOrder(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for FieldOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = FieldOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<FieldOrder, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(FieldOrder(keys))
+            }
+        }
+        d.deserialize_map(Keys)
+    }
 }

@@ -256,7 +256,12 @@ fn covariance_with(
             if units.is_empty() || group_mult[g] == 0.0 {
                 continue;
             }
+            // A stratum without a PSU in the base adds nothing to an uncalibrated design's
+            // variance (its values are zero) and does not count in `average`. After
+            // calibration its residuals are not zero: R keeps those rows (weight 0) in the
+            // domain's design, and so does this.
             if let (0, Some(p)) = (s, present)
+                && design.calibration().is_none()
                 && !units.iter().any(|&u| p[u as usize])
             {
                 continue;

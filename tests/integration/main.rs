@@ -6,9 +6,12 @@ mod chained;
 mod chisq;
 mod cli;
 mod common;
+#[cfg(feature = "internals")]
 mod csv_parallel;
 mod csv_reading;
 mod invariants;
+mod library_face;
+mod misuse;
 mod oracle;
 mod quantile;
 mod questionnaire;
