@@ -1,65 +1,187 @@
-//! Recipes: the common analyses, each a runnable example on the bundled data.
+//! Recipes: the common analyses, each a runnable example on the bundled data, checked
+//! against R's `survey` package or the published report.
+//!
+//! Most recipes start from a [`Survey`](crate::Survey), which holds the data and the design
+//! together; the [`tutorial`](crate::tutorial) explains its API step by step, and
+//! [`r_to_survey_stats`](crate::tutorial::r_to_survey_stats) maps R's calls to it. Where a
+//! recipe needs an estimator a `Survey` does not have yet (paired option differences, a
+//! test of independence), it calls the free function on [`Survey::data`](crate::Survey::data)
+//! and [`Survey::design`](crate::Survey::design), which always belong together.
+//!
+//! # A rating item: distribution and summary without "hard to answer"
+//!
+//! ```
+//! use survey_stats::{DesignOptions, Survey};
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mr_likert.csv");
+//! // R: svydesign(ids = ~cluster, strata = ~region, weights = ~w, data = d)
+//! let survey = Survey::from_csv(path, &DesignOptions {
+//!     weights: Some("w".into()),
+//!     strata: Some("region".into()),
+//!     clusters: vec!["cluster".into()],
+//!     ..Default::default()
+//! })?;
+//! // R: svymean(~factor(q5), subset(des, q5 != 9))
+//! let q5 = survey.exclude([9]).frequencies("q5")?;
+//! let good = &q5.get(4).unwrap().share;
+//! assert!((good.value - 0.31852308710078664).abs() < 1e-12);
+//! assert!((good.std_error - 0.05111781302485828).abs() < 1e-12);
+//! // Mean score, top-2 and bottom-2 boxes, net score; 9 is not a point of the scale.
+//! let summary = survey.estimates().likert("q5")?;
+//! assert!((summary.mean.value - 3.463440686083652).abs() < 1e-12); // R: svymean(~score, lik)
+//! assert!((summary.mean.std_error - 0.13859649321909495).abs() < 1e-12);
+//! assert!((summary.top_box.value - 0.4992299131369583).abs() < 1e-12);
+//! assert!((summary.top_box.std_error - 0.061573496837719621).abs() < 1e-12);
+//! // R: svycontrast(svymean(~top2 + bottom2, lik), c(1, -1))
+//! assert!((summary.net.value - 0.32493875483673124).abs() < 1e-12);
+//! assert!((summary.net.std_error - 0.097685460893528697).abs() < 1e-12);
+//! # Ok::<(), survey_stats::Error>(())
+//! ```
 //!
 //! # Shares of a multiple-response question, and whether the top two differ
 //!
 //! ```
 //! use survey_stats::data::{read_csv, CsvOptions};
-//! use survey_stats::design::{Design, DesignOptions};
 //! use survey_stats::estimate::{multiple_response, option_difference, Domains, EstimateOptions, MultipleBase};
 //! use survey_stats::questionnaire::Questionnaire;
+//! use survey_stats::Survey;
 //!
 //! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/zubr2019/");
 //! let q = Questionnaire::from_path(format!("{dir}questionnaire.json"))?;
 //! let data = read_csv(format!("{dir}responses.csv"), &CsvOptions { questionnaire: Some(&q), ..Default::default() })?;
-//! let design = Design::new(&data, &DesignOptions {
-//!     weights: Some("weight".into()),
-//!     strata: Some("region".into()),
-//!     clusters: vec!["project".into()],
-//!     ..Default::default()
-//! })?;
-//! let options = q.question("q2_problems").ok_or("q2")?.columns();
+//! // R: svydesign(ids = ~project, strata = ~region, weights = ~weight, data = d)
+//! let survey = Survey::builder(data).weights("weight").strata("region").clusters(["project"]).build()?;
+//! let options = q.question("q2_problems").expect("q2_problems is in the questionnaire").columns();
+//! let (data, design) = (survey.data(), survey.design());
 //! let opts = EstimateOptions::default();
-//! let shares = multiple_response(&data, &design, &options, MultipleBase::Cases, &Domains::whole(), &opts)?;
+//! let shares = multiple_response(data, design, &options, MultipleBase::Cases, &Domains::whole(), &opts)?;
 //! assert_eq!((shares[0].estimate.unwrap() * 100.0).round(), 47.0); // the report's 47%
-//! let diff = option_difference(&data, &design, &options, 0, 1, MultipleBase::Cases, &Domains::whole(), &opts)?;
-//! assert!(diff[0].p_value.unwrap() > 0.05); // 47% vs 45% is no ranking
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! let diff = &option_difference(data, design, &options, 0, 1, MultipleBase::Cases, &Domains::whole(), &opts)?[0];
+//! // R: svycontrast(svymean(~q2_problems_1 + q2_problems_2, subset(des, any chosen)), c(1, -1))
+//! assert!((diff.estimate.unwrap() - 0.020065217391304346).abs() < 1e-12);
+//! assert!((diff.std_error.unwrap() - 0.030066942534200079).abs() < 1e-12);
+//! assert!(diff.p_value.unwrap() > 0.05); // 47% vs 45% is no ranking
+//! # Ok::<(), survey_stats::Error>(())
+//! ```
+//!
+//! Data built in Rust with [`DatasetBuilder::multiple_response`](crate::DatasetBuilder::multiple_response)
+//! know their questions, and `survey.estimates().multiple_response("q5")` gives the shares
+//! by the question's name.
+//!
+//! # Means by domain, each with its own degrees of freedom
+//!
+//! ```
+//! use survey_stats::{DesignOptions, Survey};
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/apistrat.csv");
+//! let survey = Survey::from_csv(path, &DesignOptions {
+//!     weights: Some("pw".into()), strata: Some("stype".into()), fpc: vec!["fpc".into()], ..Default::default()
+//! })?;
+//! // R: svyby(~api00, ~stype, des, svymean, deff = TRUE)
+//! let by_type = survey.by(["stype"]).mean("api00")?;
+//! let high = by_type.get("H").unwrap();
+//! assert!((high.value - 625.82).abs() < 1e-9);
+//! assert!((high.std_error - 14.93712918539308).abs() < 1e-9);
+//! assert_eq!(high.df, Some(49.0)); // R: degf(subset(des, stype == "H"))
+//! # Ok::<(), survey_stats::Error>(())
 //! ```
 //!
 //! # Post-stratify, then estimate with the calibrated variance
 //!
 //! ```
-//! use std::collections::BTreeMap;
-//! use survey_stats::data::{read_csv, CsvOptions};
-//! use survey_stats::design::{Design, DesignOptions};
-//! use survey_stats::estimate::{mean, Domains, EstimateOptions};
-//! use survey_stats::weighting::poststratify_design;
+//! use survey_stats::{DesignOptions, Survey};
 //!
-//! let data = read_csv(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/apisrs.csv"), &CsvOptions::default())?;
-//! let srs = Design::new(&data, &DesignOptions { fpc: vec!["fpc".into()], ..Default::default() })?;
-//! let population = BTreeMap::from([("E".into(), 4421.0), ("H".into(), 755.0), ("M".into(), 1018.0)]);
-//! let ps = poststratify_design(&data, &srs, "stype", &population)?;
-//! let m = &mean(&data, &ps, "api00", &Domains::whole(), &EstimateOptions::default())?[0];
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/apisrs.csv");
+//! let srs = Survey::from_csv(path, &DesignOptions { fpc: vec!["fpc".into()], ..Default::default() })?;
+//! let ps = srs.poststratify("stype", [("E", 4421.0), ("H", 755.0), ("M", 1018.0)])?;
 //! // R: svymean(~api00, postStratify(svydesign(id=~1, fpc=~fpc, data=apisrs), ~stype, pop.types))
-//! assert!((m.std_error.unwrap() - 9.156538161646969).abs() < 1e-8); // R: 9.156538161646969
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! let m = ps.mean("api00")?;
+//! assert!((m.value - 656.7815809525306).abs() < 1e-8);
+//! assert!((m.std_error - 9.156538161646969).abs() < 1e-8); // R: 9.156538161646969
+//! # Ok::<(), survey_stats::Error>(())
+//! ```
+//!
+//! # Rake to two margins until they are met
+//!
+//! R's default control stops after at most 10 sweeps with a tolerance of 1 (a weighted
+//! count); for margins met exactly, tighten it.
+//!
+//! ```
+//! use survey_stats::weighting::RakeControl;
+//! use survey_stats::{DesignOptions, Survey};
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/apisrs.csv");
+//! let srs = Survey::from_csv(path, &DesignOptions { fpc: vec!["fpc".into()], ..Default::default() })?;
+//! let margins = [
+//!     ("stype", vec![("E", 4421.0), ("H", 755.0), ("M", 1018.0)]),
+//!     ("sch.wide", vec![("No", 1072.0), ("Yes", 5122.0)]),
+//! ];
+//! // R: rake(srs, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
+//! //         control = list(maxit = 1000, epsilon = 1e-12))
+//! let raked = srs.rake_with(margins, RakeControl { max_iter: 1000, epsilon: 1e-12 })?;
+//! let m = raked.mean("api00")?;
+//! assert!((m.value - 657.7915463321106).abs() < 1e-8);
+//! assert!((m.std_error - 8.825678543889785).abs() < 1e-8);
+//! let high = raked.frequencies("stype")?.get("H").unwrap().count.value;
+//! assert!((high - 755.0).abs() < 1e-6);
+//! # Ok::<(), survey_stats::Error>(())
 //! ```
 //!
 //! # Jackknife replicates from a stratified design
 //!
 //! ```
-//! use survey_stats::data::{read_csv, CsvOptions};
-//! use survey_stats::design::{Design, DesignOptions, ReplicateMethod};
-//! use survey_stats::estimate::{mean, Domains, EstimateOptions};
+//! use survey_stats::{DesignOptions, ReplicateMethod, Survey};
 //!
-//! let data = read_csv(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/apistrat.csv"), &CsvOptions::default())?;
-//! let design = Design::new(&data, &DesignOptions {
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/apistrat.csv");
+//! let survey = Survey::from_csv(path, &DesignOptions {
 //!     weights: Some("pw".into()), strata: Some("stype".into()), fpc: vec!["fpc".into()], ..Default::default()
 //! })?;
-//! let jkn = design.replicate(ReplicateMethod::JKn)?;
-//! let m = &mean(&data, &jkn, "api00", &Domains::whole(), &EstimateOptions::default())?[0];
-//! assert!((m.std_error.unwrap() - 9.40894080278458).abs() < 1e-7); // = the Taylor SE, as in R
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! // R: as.svrepdesign(des, type = "JKn")
+//! let jkn = survey.replicate(ReplicateMethod::JKn)?;
+//! let m = jkn.mean("api00")?;
+//! assert!((m.std_error - 9.40894080278458).abs() < 1e-7); // = the Taylor SE, as in R
+//! # Ok::<(), survey_stats::Error>(())
+//! ```
+//!
+//! # A difference of two means, as `svycontrast`
+//!
+//! A custom estimator: any smooth function of weighted totals, here
+//! `(T_api00 − T_api99)/N` with its exact gradient.
+//!
+//! ```
+//! use survey_stats::{DesignOptions, Survey, Total};
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/apistrat.csv");
+//! let survey = Survey::from_csv(path, &DesignOptions {
+//!     weights: Some("pw".into()), strata: Some("stype".into()), fpc: vec!["fpc".into()], ..Default::default()
+//! })?;
+//! // R: svycontrast(svymean(~api00 + api99, des), c(1, -1))
+//! let growth = survey.estimates().function_of_totals_with_gradient(
+//!     [Total::of("api00"), Total::of("api99"), Total::count()],
+//!     |t| (t[0] - t[1]) / t[2],
+//!     |t| vec![1.0 / t[2], -1.0 / t[2], -(t[0] - t[1]) / (t[2] * t[2])],
+//! )?;
+//! assert!((growth.value - 32.8925183753596).abs() < 1e-9);
+//! assert!((growth.std_error - 2.051112407710605).abs() < 1e-9);
+//! # Ok::<(), survey_stats::Error>(())
+//! ```
+//!
+//! # A test of independence
+//!
+//! ```
+//! use survey_stats::hypothesis::{independence, ChisqStatistic};
+//! use survey_stats::{DesignOptions, Survey};
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/apistrat.csv");
+//! let survey = Survey::from_csv(path, &DesignOptions {
+//!     weights: Some("pw".into()), strata: Some("stype".into()), fpc: vec!["fpc".into()], ..Default::default()
+//! })?;
+//! // R: svychisq(~sch.wide + stype, des, statistic = "F")
+//! let test = independence(survey.data(), survey.design(), "sch.wide", "stype", ChisqStatistic::F)?;
+//! assert!((test.statistic.unwrap() - 17.247443963888813).abs() < 1e-8);
+//! assert!((test.p_value.unwrap() - 2.035046359465121e-07).abs() < 1e-12);
+//! assert!((test.ddf.unwrap() - 360.2482863202261).abs() < 1e-6);
+//! # Ok::<(), survey_stats::Error>(())
 //! ```
 //!
 //! # An analysis written as JSON
@@ -72,5 +194,5 @@
 //! let out = run_file(spec.as_ref(), None)?;
 //! let markdown = render_results(&out.rows, Format::Markdown);
 //! assert!(markdown.contains("| F1 |"));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), survey_stats::Error>(())
 //! ```

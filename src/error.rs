@@ -129,14 +129,34 @@ from_module_error!(
     DataError => Data via DataError,
     QuestionnaireError => Questionnaire via QuestionnaireError,
     DesignError => Design via DesignError,
-    AdjustError => Weighting via AdjustError,
     WeightingError => Weighting via AdjustError,
-    EstimateError => Estimate via EstimateError,
     IntervalError => Estimate via EstimateError,
     IndependenceError => Test via IndependenceError,
     TestError => Test via IndependenceError,
     SpecError => Spec via SpecError,
 );
+
+impl From<EstimateError> for Error {
+    /// A data or design problem met while estimating is reported as that kind.
+    fn from(e: EstimateError) -> Self {
+        Error(Box::new(match e {
+            EstimateError::Data(e) => ErrorKind::Data(e),
+            EstimateError::Design(e) => ErrorKind::Design(e),
+            e => ErrorKind::Estimate(e),
+        }))
+    }
+}
+
+impl From<AdjustError> for Error {
+    /// A data or design problem met while weighting is reported as that kind.
+    fn from(e: AdjustError) -> Self {
+        Error(Box::new(match e {
+            AdjustError::Data(e) => ErrorKind::Data(e),
+            AdjustError::Design(e) => ErrorKind::Design(e),
+            e => ErrorKind::Weighting(e),
+        }))
+    }
+}
 
 impl From<QuantileError> for Error {
     fn from(e: QuantileError) -> Self {

@@ -83,6 +83,7 @@ mod roots;
 pub mod spec;
 mod survey;
 pub mod table;
+pub mod tutorial;
 mod variance;
 pub mod weighting;
 

@@ -384,7 +384,10 @@ impl DatasetBuilder {
         }
         let mut data = Dataset::from_columns(self.columns)?;
         for column in self.meta.labels.keys() {
-            data.numeric(column)?;
+            // Labels of a multiple-response question name its options.
+            if !self.meta.multiple.contains_key(column) {
+                data.numeric(column)?;
+            }
         }
         data.meta = std::sync::Arc::new(self.meta);
         Ok(data)
