@@ -214,6 +214,9 @@ compute <- function(des) {
   }
   c(list(q1_freq = q1_freq,
          q1_mean_by_region = mk_by(by_mean),
+         # every code counted (9 too), domains = strata: the case where calibrated designs'
+         # residuals outside the domain matter
+         q1_all_mean_by_region = mk_by(svyby(~q1, ~region, des, svymean)),
          q1_top2_by_region = mk_by(by_top2),
          q1_mean = es(coef(qm), SE(qm)),
          q1_top2 = es(coef(qt), SE(qt)),
