@@ -2,7 +2,7 @@
 //! multiple-response shares, and the same by domain. Each prints as an aligned table.
 
 use crate::estimate::Estimate as Row;
-use crate::table::{Table, fmt_number};
+use crate::table::{ESTIMATE_COLUMNS, Table, estimate_cells, fmt_number};
 use std::fmt;
 
 /// An estimate with its standard error, confidence interval, degrees of freedom, design
@@ -103,34 +103,16 @@ impl Estimate {
         let (lo, hi) = self
             .interval
             .map_or((None, None), |i| (Some(i.lower), Some(i.upper)));
-        vec![
-            fmt_number(Some(self.value)),
-            fmt_number(Some(self.std_error)),
-            fmt_number(lo),
-            fmt_number(hi),
-            self.df.map_or(String::new(), |d| fmt_number(Some(d))),
-            self.design_effect
-                .map_or(String::new(), |d| format!("{d:.2}")),
-            self.n.to_string(),
-        ]
+        let values = [Some(self.value), Some(self.std_error), lo, hi];
+        estimate_cells(values, self.df, self.design_effect, self.n)
     }
 }
-
-const COLUMNS: [&str; 7] = [
-    "estimate",
-    "std_error",
-    "ci_lower",
-    "ci_upper",
-    "df",
-    "deff",
-    "n",
-];
 
 fn table(first: &[&str], rows: impl IntoIterator<Item = (Vec<String>, Vec<String>)>) -> Table {
     let mut t = Table::new(
         first
             .iter()
-            .chain(&COLUMNS)
+            .chain(&ESTIMATE_COLUMNS)
             .map(|s| s.to_string())
             .collect(),
     );

@@ -214,28 +214,42 @@ pub fn fmt_number(x: Option<f64>) -> String {
     }
 }
 
+/// The columns of an estimate in a table, in order.
+pub(crate) const ESTIMATE_COLUMNS: [&str; 7] = [
+    "estimate",
+    "std_error",
+    "ci_lower",
+    "ci_upper",
+    "df",
+    "deff",
+    "n",
+];
+
+/// An estimate's cells under [`ESTIMATE_COLUMNS`]: estimate, SE and interval limits,
+/// then df, design effect and rows.
+pub(crate) fn estimate_cells(
+    values: [Option<f64>; 4],
+    df: Option<f64>,
+    deff: Option<f64>,
+    n: u64,
+) -> Vec<String> {
+    let mut cells: Vec<String> = values.into_iter().map(fmt_number).collect();
+    cells.push(df.map_or(String::new(), |d| fmt_number(Some(d))));
+    cells.push(deff.map_or(String::new(), |d| format!("{d:.2}")));
+    cells.push(n.to_string());
+    cells
+}
+
 /// The result rows of an analysis as one table (tests get their statistic in the estimate
 /// column and their p-value in the note).
 pub fn results_table(rows: &[ResultRow]) -> Table {
-    let mut t = Table::new(
-        [
-            "id",
-            "domain",
-            "variable",
-            "category",
-            "estimate",
-            "std_error",
-            "ci_lower",
-            "ci_upper",
-            "df",
-            "deff",
-            "n",
-            "note",
-        ]
+    let headers = ["id", "domain", "variable", "category"]
         .iter()
+        .chain(&ESTIMATE_COLUMNS)
+        .chain(&["note"])
         .map(|s| s.to_string())
-        .collect(),
-    );
+        .collect();
+    let mut t = Table::new(headers);
     let dom = |d: Option<&std::collections::BTreeMap<String, String>>| {
         d.map_or(String::new(), |m| {
             m.iter()
@@ -246,24 +260,22 @@ pub fn results_table(rows: &[ResultRow]) -> Table {
     };
     for row in rows {
         match row {
-            ResultRow::Estimate(e) => t.push(vec![
-                e.id.clone(),
-                dom(e.domain_label.as_ref().or(e.domain.as_ref())),
-                e.variable.clone(),
-                match (&e.category, e.prob) {
-                    (Some(c), _) => e.category_label.clone().unwrap_or_else(|| c.clone()),
-                    (None, Some(p)) => format!("p={p}"),
-                    _ => String::new(),
-                },
-                fmt_number(e.estimate),
-                fmt_number(e.std_error),
-                fmt_number(e.ci_lower),
-                fmt_number(e.ci_upper),
-                e.df.map_or(String::new(), |d| fmt_number(Some(d))),
-                e.deff.map_or(String::new(), |d| format!("{d:.2}")),
-                e.n.to_string(),
-                e.note.clone().unwrap_or_default(),
-            ]),
+            ResultRow::Estimate(e) => {
+                let mut cells = vec![
+                    e.id.clone(),
+                    dom(e.domain_label.as_ref().or(e.domain.as_ref())),
+                    e.variable.clone(),
+                    match (&e.category, e.prob) {
+                        (Some(c), _) => e.category_label.clone().unwrap_or_else(|| c.clone()),
+                        (None, Some(p)) => format!("p={p}"),
+                        _ => String::new(),
+                    },
+                ];
+                let values = [e.estimate, e.std_error, e.ci_lower, e.ci_upper];
+                cells.extend(estimate_cells(values, e.df, e.deff, e.n));
+                cells.push(e.note.clone().unwrap_or_default());
+                t.push(cells);
+            }
             ResultRow::Test(r) => t.push(vec![
                 r.id.clone(),
                 dom(r.domain.as_ref()),
