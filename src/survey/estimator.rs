@@ -170,7 +170,7 @@ impl<'s, S: Scope> Estimator<'s, S> {
         self
     }
 
-    fn settings(&self, variable: Option<&str>) -> Result<(EstimateOptions, Domains)> {
+    fn settings(&self, variable: Option<&str>) -> Result<(EstimateOptions, Arc<Domains>)> {
         let mut options = self.options.clone();
         if let Some(level) = self.level {
             options.level = ConfidenceLevel::new(level).map_err(|e| ErrorKind::InvalidSetting {
@@ -183,7 +183,7 @@ impl<'s, S: Scope> Estimator<'s, S> {
             self.check_codes(variable, &self.exclude)?;
         }
         options.exclude = self.exclude.iter().map(|c| c.to_string()).collect();
-        let domains = Domains::by(&self.survey.data, self.scope.columns())?;
+        let domains = self.survey.domains(self.scope.columns())?;
         if !self.scope.columns().is_empty() && domains.is_empty() {
             return Err(unavailable(
                 &format!("by {}", self.scope.columns().join(", ")),

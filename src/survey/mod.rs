@@ -14,11 +14,12 @@ pub use estimator::{By, Estimator, Whole};
 use crate::data::{CsvOptions, Dataset, read_csv};
 use crate::design::{Design, DesignOptions, LonelyPsu, ReplicateMethod, ReplicateOptions};
 use crate::error::Result;
+use crate::estimate::Domains;
 use crate::weighting::{
     CalibrateOptions, RakeControl, calibrate_design, poststratify_design, rake_design, trim_design,
 };
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 /// A survey: the data and the design they were drawn under, kept together (R's
 /// `svydesign` object, whose `variables` are the data). Estimators are methods; weighting
@@ -42,6 +43,9 @@ use std::sync::Arc;
 pub struct Survey {
     data: Arc<Dataset>,
     design: Design,
+    /// Domains already made, by their `by` columns: they depend on the data only, so
+    /// surveys sharing the data (weighting steps) share them.
+    domains: Arc<Mutex<HashMap<Vec<String>, Arc<Domains>>>>,
 }
 
 /// Builds a [`Survey`]: the design's columns by name, R's `svydesign` arguments.
@@ -150,6 +154,7 @@ impl SurveyBuilder {
         Ok(Survey {
             data: Arc::new(data),
             design,
+            domains: Arc::default(),
         })
     }
 }
@@ -219,6 +224,21 @@ impl Survey {
         &self.design
     }
 
+    /// The domains of the `by` columns, made once per survey data (R's `svyby` codes
+    /// its `by` factors each call; a program estimating several variables by the same
+    /// domains need not).
+    pub(crate) fn domains(&self, by: &[String]) -> Result<Arc<Domains>> {
+        let cached = self.domains.lock().ok().and_then(|c| c.get(by).cloned());
+        if let Some(d) = cached {
+            return Ok(d);
+        }
+        let d = Arc::new(Domains::by(&self.data, by)?);
+        if let Ok(mut c) = self.domains.lock() {
+            c.insert(by.to_vec(), Arc::clone(&d));
+        }
+        Ok(d)
+    }
+
     /// The same survey, its estimates using at most `threads` threads.
     pub fn with_threads(&self, threads: usize) -> Survey {
         self.reweighted(self.design.clone().with_threads(threads))
@@ -228,6 +248,7 @@ impl Survey {
         Survey {
             data: Arc::clone(&self.data),
             design,
+            domains: Arc::clone(&self.domains),
         }
     }
 
