@@ -133,6 +133,7 @@ impl Design {
     /// a stratum or cluster id missing, clusters crossing strata without `nest`, an fpc
     /// smaller than the number of sampled units or varying within a stratum, a stratum with
     /// one PSU under [`LonelyPsu::Fail`].
+    #[doc(alias = "svydesign")]
     pub fn new(data: &Dataset, options: &DesignOptions) -> Result<Design> {
         let n = data.n_rows();
         if n == 0 {

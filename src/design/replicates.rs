@@ -225,6 +225,7 @@ impl Design {
     /// assert_eq!(d.degrees_of_freedom(), 2.0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[doc(alias = "svrepdesign")]
     pub fn with_replicate_columns(
         data: &Dataset,
         full_weights: &str,
@@ -333,6 +334,7 @@ impl Design {
     /// assert_eq!(d.n_replicates(), 4);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[doc(alias = "as.svrepdesign")]
     pub fn replicate(&self, method: ReplicateMethod) -> Result<Design> {
         if self.replicates.is_some() || self.calibration.is_some() {
             return Err(DesignError::Replicates {

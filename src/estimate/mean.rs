@@ -32,6 +32,7 @@ use crate::design::Design;
 /// assert_eq!(m[0].estimate, Some(5.0)); // (1·2 + 3·6)/4
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[doc(alias = "svymean")]
 pub fn mean(
     data: &Dataset,
     design: &Design,
@@ -65,6 +66,7 @@ pub fn mean(
 /// assert_eq!(total(&ds, &d, "y", &Domains::whole(), &EstimateOptions::default())?[0].estimate, Some(20.0));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[doc(alias = "svytotal")]
 pub fn total(
     data: &Dataset,
     design: &Design,

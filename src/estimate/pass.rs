@@ -187,6 +187,7 @@ impl Domains {
     ///
     /// # Errors
     /// [`crate::data::DataError::MissingColumn`] when a column is absent.
+    #[doc(alias = "svyby")]
     pub fn by<S: AsRef<str>>(data: &Dataset, by: &[S]) -> crate::data::Result<Self> {
         if by.is_empty() {
             return Ok(Self::whole());

@@ -50,6 +50,7 @@ pub enum CategorySelection {
 /// assert_eq!(rows[1].estimate, Some(0.75));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[doc(alias = "svyciprop")]
 pub fn proportion(
     data: &Dataset,
     design: &Design,

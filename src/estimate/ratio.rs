@@ -31,6 +31,7 @@ use crate::design::Design;
 /// assert_eq!(r[0].std_error, Some(0.0));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[doc(alias = "svyratio")]
 pub fn ratio(
     data: &Dataset,
     design: &Design,

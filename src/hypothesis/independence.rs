@@ -68,6 +68,7 @@ pub enum IndependenceError {
 /// assert_eq!(t.statistic, Some(2.0)); // Pearson's X² of the 3/1/1/3 table
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[doc(alias = "svychisq")]
 pub fn independence(
     data: &Dataset,
     design: &Design,

@@ -117,6 +117,7 @@ impl<'s> Estimator<'s, Whole> {
 
     /// Estimates by domain (R's `svyby`): one answer per combination of the values of
     /// `columns` that occurs, estimated with the full design.
+    #[doc(alias = "svyby")]
     pub fn by<C: AsRef<str>>(self, columns: impl IntoIterator<Item = C>) -> Estimator<'s, By> {
         Estimator {
             survey: self.survey,

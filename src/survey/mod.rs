@@ -162,6 +162,7 @@ impl SurveyBuilder {
 impl Survey {
     /// Starts a survey over `data`; name the design's columns, then
     /// [`build`](SurveyBuilder::build).
+    #[doc(alias = "svydesign")]
     pub fn builder(data: Dataset) -> SurveyBuilder {
         SurveyBuilder {
             data,
@@ -267,6 +268,7 @@ impl Survey {
     /// assert_eq!(ps.total("y")?.value, 5.0 * 1.0 + 5.0 * 2.0 + 30.0 * 3.0);
     /// # Ok::<(), survey_stats::Error>(())
     /// ```
+    #[doc(alias = "postStratify")]
     pub fn poststratify<K: PopulationKey>(
         &self,
         variable: impl AsRef<str>,
@@ -342,6 +344,7 @@ impl Survey {
     ///
     /// # Errors
     /// Bounds that cannot hold the total.
+    #[doc(alias = "trimWeights")]
     pub fn trim(&self, lower: f64, upper: f64) -> Result<Survey> {
         Ok(self.reweighted(trim_design(&self.design, lower, upper)?))
     }
@@ -350,6 +353,7 @@ impl Survey {
     ///
     /// # Errors
     /// A method that does not fit the design (e.g. BRR without two PSUs per stratum).
+    #[doc(alias = "as.svrepdesign")]
     pub fn replicate(&self, method: ReplicateMethod) -> Result<Survey> {
         Ok(self.reweighted(self.design.replicate(method)?))
     }
@@ -371,6 +375,7 @@ impl Survey {
     /// assert_eq!(by_g.get(2).unwrap().value, 5.0);
     /// # Ok::<(), survey_stats::Error>(())
     /// ```
+    #[doc(alias = "svyby")]
     pub fn by<S: AsRef<str>>(&self, columns: impl IntoIterator<Item = S>) -> Estimator<'_, By> {
         self.estimates().by(columns)
     }

@@ -188,6 +188,7 @@ fn row_major(columns: &[Vec<f64>], n: usize) -> Vec<f64> {
 /// assert_eq!(ps.weights().as_slice(), &[5.0, 5.0, 30.0]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[doc(alias = "postStratify")]
 pub fn poststratify_design(
     data: &Dataset,
     design: &Design,
@@ -237,6 +238,7 @@ pub fn poststratify_design(
 /// assert!(outcome.converged);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[doc(alias = "rake")]
 pub fn rake_design(
     data: &Dataset,
     design: &Design,
@@ -321,6 +323,7 @@ pub fn rake_design(
 /// assert!((total - 12.0).abs() < 1e-9);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[doc(alias = "calibrate")]
 pub fn calibrate_design(
     data: &Dataset,
     design: &Design,
@@ -395,6 +398,7 @@ pub fn calibrate_design(
 /// assert!((w.iter().sum::<f64>() - 12.0).abs() < 1e-9);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[doc(alias = "trimWeights")]
 pub fn trim_design(design: &Design, lower: f64, upper: f64) -> Result<Design, AdjustError> {
     if design.n_replicates() > 0 {
         return reweight_replicates(design, |w| Ok(trim(w, lower, upper, false)?));

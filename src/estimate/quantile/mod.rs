@@ -51,6 +51,7 @@ impl From<QuantileError> for EstimateError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[allow(clippy::too_many_arguments)]
+#[doc(alias = "svyquantile")]
 pub fn quantiles(
     data: &Dataset,
     design: &Design,
