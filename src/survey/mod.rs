@@ -35,7 +35,7 @@ use std::sync::{Arc, Mutex};
 ///     .build()?;
 /// let survey = Survey::builder(data).weights("w").strata("region").clusters(["psu"]).build()?;
 /// let m = survey.exclude([9]).mean("q1")?; // 9 = "hard to answer"
-/// assert!((m.value - (40.0 + 50.0 + 24.0 + 27.0 + 45.0) / 49.0).abs() < 1e-12);
+/// assert!((m.value - (40.0 + 50.0 + 24.0 + 27.0 + 45.0) / 50.0).abs() < 1e-12);
 /// assert_eq!(m.df, Some(2.0)); // 4 PSUs − 2 strata
 /// # Ok::<(), survey_stats::Error>(())
 /// ```

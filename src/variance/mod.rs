@@ -156,23 +156,6 @@ impl UnitSums {
 /// # Errors
 /// As [`covariance`].
 ///
-/// ```
-/// use survey_stats::data::{Column, Dataset, NumericColumn};
-/// use survey_stats::design::{Design, DesignOptions};
-/// use survey_stats::variance::{linearized_covariance, UnitSums};
-/// let ds = Dataset::from_columns(vec![
-///     ("y".into(), Column::Numeric(NumericColumn::from_values(vec![1.0, 2.0, 3.0, 6.0]))),
-/// ])?;
-/// let design = Design::new(&ds, &DesignOptions::default())?;
-/// let mut sums = UnitSums::new(&design, 2);
-/// for (i, y) in [1.0, 2.0, 3.0, 6.0].iter().enumerate() {
-///     sums.add(i, &[*y, 1.0]);
-/// }
-/// // The mean 3: gradient (1/n, −mean/n) of T_y/T_1.
-/// let v = linearized_covariance(&design, &sums, &[&[0.25, -0.75]], None)?;
-/// assert!((v.get(0, 0) - 14.0 / 3.0 / 4.0).abs() < 1e-12);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
 pub fn linearized_covariance(
     design: &Design,
     sums: &UnitSums,
