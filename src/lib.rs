@@ -63,7 +63,9 @@
 //! `svyciprop` and `svyquantile` method, `svychisq`'s statistics, multiple-response and
 //! Likert summaries, paired differences and domain contrasts; post-stratification, raking
 //! and GREG calibration with their calibrated variance, trimming; replicate-weight designs
-//! (JK1, JKn, BRR, Fay, bootstrap, successive difference, other), given or created.
+//! (JK1, JKn, BRR, Fay, bootstrap, successive difference, other), given or created; PPS
+//! sampling without replacement (Brewer, Overton, Hartley–Rao, the full joint-probability
+//! matrix; Horvitz–Thompson and Yates–Grundy forms).
 //!
 //! Not yet: `svychisq`'s `lincom`; `svychisq` by domain in the spec.
 
@@ -88,7 +90,10 @@ mod variance;
 pub mod weighting;
 
 pub use data::{Dataset, DatasetBuilder, IntoColumn};
-pub use design::{DesignOptions, LonelyPsu, ReplicateMethod, ReplicateOptions, ReplicateType};
+pub use design::{
+    DesignOptions, JointProbabilities, LonelyPsu, Pps, PpsVariance, ReplicateMethod,
+    ReplicateOptions, ReplicateType,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use estimate::Total;
 pub use interval::ProportionMethod;

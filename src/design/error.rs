@@ -126,4 +126,100 @@ pub enum DesignError {
         /// Stage, from 1.
         stage: usize,
     },
+    /// The options of a PPS design do not fit together (no fpc, several stages, weights
+    /// with a method that takes them from the fpc, Yates–Grundy without a method that has it).
+    #[error("pps: {problem}")]
+    PpsOptions {
+        /// What is wrong.
+        problem: String,
+    },
+    /// A PPS design's fpc value is not an inclusion probability.
+    #[error(
+        "fpc column {column:?}, data row {row} (CSV row {}): {value} is not an inclusion probability: with pps, fpc gives each PSU's probability of selection, in (0, 1]", row + 1
+    )]
+    PpsProbability {
+        /// Column name.
+        column: String,
+        /// Data row, from 1.
+        row: usize,
+        /// The value.
+        value: f64,
+    },
+    /// A PPS design's inclusion probability varies within a PSU.
+    #[error(
+        "fpc column {column:?}, data row {row} (CSV row {}): inclusion probability {value} differs from {before} earlier in the same PSU, {psu}", row + 1
+    )]
+    PpsProbabilityVaries {
+        /// Column name.
+        column: String,
+        /// Data row, from 1.
+        row: usize,
+        /// The value.
+        value: f64,
+        /// The value seen before in the PSU.
+        before: f64,
+        /// The PSU.
+        psu: String,
+    },
+    /// A matrix of joint inclusion probabilities that is not square.
+    #[error(
+        "joint inclusion probabilities: row {row} has {values} values but the matrix has {size} rows: it must be square"
+    )]
+    JointShape {
+        /// Row, from 1.
+        row: usize,
+        /// Values in that row.
+        values: usize,
+        /// Rows of the matrix.
+        size: usize,
+    },
+    /// A joint inclusion probability that cannot be.
+    #[error("joint inclusion probabilities, row {row}, column {column}: {value} {problem}")]
+    JointProbability {
+        /// Row (PSU), from 1.
+        row: usize,
+        /// Column (PSU), from 1.
+        column: usize,
+        /// The value.
+        value: f64,
+        /// Why it cannot be.
+        problem: String,
+    },
+    /// A file of joint inclusion probabilities that cannot be read.
+    #[error("joint inclusion probabilities file {path}, line {line}: {message}")]
+    JointFile {
+        /// The file.
+        path: String,
+        /// Line, from 1 (0: the file as a whole).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A matrix of joint inclusion probabilities of another size than the design's PSUs.
+    #[error(
+        "the joint inclusion probabilities are a {size}×{size} matrix but the design has {psus} PSUs: one row and column per PSU, in the order of their first row in the data"
+    )]
+    JointSize {
+        /// Rows of the matrix.
+        size: usize,
+        /// PSUs of the design.
+        psus: usize,
+    },
+    /// A diagonal of the joint inclusion probabilities that is not the PSU's inclusion
+    /// probability.
+    #[error(
+        "joint inclusion probabilities, row {row}: the diagonal {diagonal} is not {probability}, the inclusion probability in fpc column {column:?} of {psu}"
+    )]
+    JointDiagonal {
+        /// Row (PSU), from 1.
+        row: usize,
+        /// The diagonal value.
+        diagonal: f64,
+        /// The PSU's inclusion probability from the fpc column.
+        probability: f64,
+        /// The fpc column.
+        column: String,
+        /// The PSU.
+        psu: String,
+    },
 }

@@ -22,12 +22,15 @@
 mod calibration;
 mod error;
 mod grouping;
+mod pps;
 mod replicates;
 mod weights;
 
 pub(crate) use calibration::{Calibration, Projection, SweepTable, rake_rows, raked_weight};
 pub use error::{DesignError, Result};
 pub use grouping::GROUPING_PAYS_FROM;
+pub use pps::{JointProbabilities, Pps, PpsVariance};
+pub(crate) use pps::{PpsDesign, brewer_fpc};
 pub(crate) use replicates::Replicates;
 pub use replicates::{ReplicateMethod, ReplicateOptions, ReplicateType};
 pub use weights::Weights;
@@ -69,7 +72,8 @@ pub struct DesignOptions {
     #[serde(default)]
     pub clusters: Vec<String>,
     /// Finite population correction per stage: a value above 1 is the population size (of
-    /// PSUs in the stratum for stage 1), a value at most 1 the sampling fraction.
+    /// PSUs in the stratum for stage 1), a value at most 1 the sampling fraction. With
+    /// [`DesignOptions::pps`]: one column, each PSU's inclusion probability.
     #[serde(default)]
     pub fpc: Vec<String>,
     /// Cluster ids are unique only within strata (R's `nest = TRUE`).
@@ -78,6 +82,19 @@ pub struct DesignOptions {
     /// Lonely-PSU policy.
     #[serde(default)]
     pub lonely_psu: LonelyPsu,
+    /// Sampling with probability proportional to size without replacement (R's `pps`):
+    /// `fpc` (one column, one stage of clusters at most) then gives each PSU's inclusion
+    /// probability, and the weights are its inverse. See [`Pps`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pps: Option<Pps>,
+    /// The form of a PPS design's variance (R's `variance`): Horvitz–Thompson (default) or
+    /// Yates–Grundy.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub variance: PpsVariance,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// One sampling stage: which unit each row belongs to, and how units group (by stratum at
@@ -123,6 +140,8 @@ pub struct Design {
     source_rows: Option<std::sync::Arc<Vec<u32>>>,
     /// The identity of the dataset the design was built on.
     data_id: u64,
+    /// For a PPS design without replacement: its method and inclusion probabilities.
+    pps: Option<std::sync::Arc<PpsDesign>>,
 }
 
 impl Design {
@@ -132,13 +151,17 @@ impl Design {
     /// [`DesignError`]: a named column missing, a weight missing, negative or not finite,
     /// a stratum or cluster id missing, clusters crossing strata without `nest`, an fpc
     /// smaller than the number of sampled units or varying within a stratum, a stratum with
-    /// one PSU under [`LonelyPsu::Fail`].
+    /// one PSU under [`LonelyPsu::Fail`]. For a PPS design ([`DesignOptions::pps`]): options
+    /// that do not fit ([`DesignError::PpsOptions`]), an inclusion probability outside
+    /// (0, 1] or varying within a PSU, joint probabilities of another size than the PSUs or
+    /// whose diagonal is not the fpc.
     #[doc(alias = "svydesign")]
     pub fn new(data: &Dataset, options: &DesignOptions) -> Result<Design> {
         let n = data.n_rows();
         if n == 0 {
             return Err(DesignError::NoRows);
         }
+        pps::check_options(options)?;
         // Strata.
         let (strata, stratum_labels): (Vec<u32>, Vec<String>) = match &options.strata {
             None => (vec![0; n], vec!["1".to_string()]),
@@ -205,15 +228,27 @@ impl Design {
                 group_units,
                 population: None,
             };
-            if let Some(col) = options.fpc.get(s) {
+            // A PPS design's fpc holds inclusion probabilities, read below.
+            if let Some(col) = options.fpc.get(s).filter(|_| options.pps.is_none()) {
                 stage.population = Some(population_sizes(data, col, &stage, parent, s)?);
             }
             stages.push(stage);
         }
 
+        let pps = match options.pps {
+            Some(_) => Some(pps::build(data, options, &stages[0], &stratum_labels)?),
+            None => None,
+        };
+
         // Weights.
         let weights = match &options.weights {
             Some(col) => Weights::from_column(data.numeric(col)?, col)?,
+            None if pps.is_some() => {
+                // R's weights: the inverse of its probabilities (`pps::build`).
+                let prob = &pps.as_ref().expect("a PPS design").prob;
+                let unit = &stages[0].unit_of_row;
+                Weights::new(unit.iter().map(|&u| 1.0 / prob[u as usize]).collect())?
+            }
             None if !options.fpc.is_empty() => {
                 let mut w = vec![1.0; n];
                 for st in &stages {
@@ -247,8 +282,10 @@ impl Design {
             threads: crate::parallel::cores(),
             source_rows: None,
             data_id: data.id(),
+            pps: pps.map(std::sync::Arc::new),
         };
-        if options.lonely_psu == LonelyPsu::Fail {
+        // PPS designs check their own (`pps::build`): only Brewer's variance has lonely PSUs.
+        if options.lonely_psu == LonelyPsu::Fail && design.pps.is_none() {
             design.check_lonely()?;
         }
         Ok(design)
@@ -408,6 +445,21 @@ impl Design {
     /// The lonely-PSU policy.
     pub fn lonely_psu(&self) -> LonelyPsu {
         self.lonely_psu
+    }
+
+    /// For a PPS design without replacement, its method (R's `pps`).
+    pub fn pps(&self) -> Option<&Pps> {
+        self.pps.as_ref().map(|p| &p.method)
+    }
+
+    /// For a PPS design without replacement, each PSU's inclusion probability (from the
+    /// fpc column), PSUs in order of their first row.
+    pub fn inclusion_probabilities(&self) -> Option<&[f64]> {
+        self.pps.as_ref().map(|p| p.prob.as_slice())
+    }
+
+    pub(crate) fn pps_design(&self) -> Option<&PpsDesign> {
+        self.pps.as_deref()
     }
 
     pub(crate) fn stages(&self) -> &[Stage] {

@@ -341,6 +341,11 @@ impl Design {
                 message: "replicates are created from a plain (uncalibrated) design".into(),
             });
         }
+        if self.pps.is_some() {
+            return Err(DesignError::Replicates {
+                message: "replicates are not made from a PPS design without replacement (R's as.svrepdesign fails on one too)".into(),
+            });
+        }
         let st = &self.stages[0];
         let n = self.n_rows();
         let full = self.weights.as_slice();

@@ -3,7 +3,7 @@
 use super::SpecError;
 use super::types::{AdjustStep, AnalysisSpec, CodeOrLabel, DfRuleName, DfSpec, EstimateSpec};
 use crate::data::{CsvOptions, Dataset, read_csv};
-use crate::design::{Design, DesignOptions};
+use crate::design::{Design, DesignOptions, JointProbabilities};
 use crate::estimate::{
     self, CategorySelection, DfRule, Domains, EstimateError, EstimateOptions, Stat,
 };
@@ -105,17 +105,27 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         }
         // Rows grouped by PSU when the design is large: every pass then reads each unit's
         // rows in sequence.
-        None => Design::new_grouped_if_large(
-            &mut dataset,
-            &DesignOptions {
-                weights: d.weights.clone(),
-                strata: d.strata.clone(),
-                clusters: d.clusters.clone(),
-                fpc: d.fpc.clone(),
-                nest: d.nest,
-                lonely_psu: d.lonely_psu,
-            },
-        )?,
+        None => {
+            let pps = match d.pps.clone() {
+                Some(p) => {
+                    Some(p.try_map_joint(|file| JointProbabilities::read_csv(resolve(dir, &file)))?)
+                }
+                None => None,
+            };
+            Design::new_grouped_if_large(
+                &mut dataset,
+                &DesignOptions {
+                    weights: d.weights.clone(),
+                    strata: d.strata.clone(),
+                    clusters: d.clusters.clone(),
+                    fpc: d.fpc.clone(),
+                    nest: d.nest,
+                    lonely_psu: d.lonely_psu,
+                    pps,
+                    variance: d.variance,
+                },
+            )?
+        }
     };
     let mut design = design;
     let mut step_seconds = vec![("design".to_string(), start.elapsed().as_secs_f64())];

@@ -1,6 +1,6 @@
 //! The serde types of the analysis spec (documented for users in `docs/analysis-spec.md`).
 
-use crate::design::{LonelyPsu, ReplicateOptions};
+use crate::design::{LonelyPsu, Pps, PpsVariance, ReplicateOptions};
 use crate::estimate::quantile::{QuantileInterval, QuantileRule};
 use crate::estimate::{IntervalKind, MultipleBase, Stat};
 use crate::hypothesis::ChisqStatistic;
@@ -74,6 +74,17 @@ pub struct DesignSpec {
     /// Replicate weights instead of strata and clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicates: Option<ReplicateOptions>,
+    /// PPS sampling without replacement (R's `pps`); `joint_probabilities` names a CSV
+    /// file of the matrix, relative to the spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pps: Option<Pps<String>>,
+    /// A PPS design's variance form: `ht` (default) or `yg` (R's `variance`).
+    #[serde(default, skip_serializing_if = "is_ht")]
+    pub variance: PpsVariance,
+}
+
+fn is_ht(v: &PpsVariance) -> bool {
+    *v == PpsVariance::Ht
 }
 
 /// One weighting step of `adjust`.

@@ -12,7 +12,9 @@ pub use answer::{
 pub use estimator::{By, Estimator, Whole};
 
 use crate::data::{CsvOptions, Dataset, read_csv};
-use crate::design::{Design, DesignOptions, LonelyPsu, ReplicateMethod, ReplicateOptions};
+use crate::design::{
+    Design, DesignOptions, LonelyPsu, Pps, PpsVariance, ReplicateMethod, ReplicateOptions,
+};
 use crate::error::Result;
 use crate::estimate::Domains;
 use crate::weighting::{
@@ -99,6 +101,32 @@ impl SurveyBuilder {
     /// What to do with a stratum of one PSU (R's `options(survey.lonely.psu)`).
     pub fn lonely_psu(mut self, policy: LonelyPsu) -> Self {
         self.options.lonely_psu = policy;
+        self
+    }
+
+    /// Sampling with probability proportional to size without replacement (R's `pps`):
+    /// the [`fpc`](SurveyBuilder::fpc) column gives each PSU's inclusion probability and
+    /// the weights are its inverse.
+    ///
+    /// ```
+    /// use survey_stats::{Dataset, Pps, Survey};
+    /// let data = Dataset::builder()
+    ///     .column("p", vec![0.5, 0.25, 0.2, 0.4])
+    ///     .column("y", vec![10.0, 4.0, 3.0, 8.0])
+    ///     .build()?;
+    /// let survey = Survey::builder(data).fpc(["p"]).pps(Pps::Overton).build()?;
+    /// let t = survey.total("y")?;
+    /// assert!((t.value - (20.0 + 16.0 + 15.0 + 20.0)).abs() < 1e-12);
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    pub fn pps(mut self, method: Pps) -> Self {
+        self.options.pps = Some(method);
+        self
+    }
+
+    /// The form of a PPS design's variance (R's `variance = "HT"` or `"YG"`).
+    pub fn pps_variance(mut self, variance: PpsVariance) -> Self {
+        self.options.variance = variance;
         self
     }
 

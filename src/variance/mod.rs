@@ -19,7 +19,10 @@
 //! add nothing (sampling with replacement). A stratum whose `1 − n/N` is below 1e-7 is
 //! sampled with certainty and adds nothing. Lonely units follow [`LonelyPsu`].
 //! Source: Lumley (2010) *Complex Surveys*, §2.2 and appendix; R `survey:::onestrat`.
+//! A PPS design without replacement uses its own forms instead (the `pps` module).
 //!
+
+mod pps;
 
 use crate::design::{Design, DesignError, LonelyPsu};
 
@@ -205,6 +208,9 @@ fn covariance_with(
     sums: &UnitSums,
     present: Option<&[bool]>,
 ) -> Result<Covariance, DesignError> {
+    if let Some(pps) = design.pps_design() {
+        return pps::covariance(design, pps, sums, present);
+    }
     let k = sums.k;
     let stages = design.stages();
     let depth = design.variance_depth();
