@@ -6,10 +6,11 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::binomial::{self, BinomialMethod};
-use super::dist::{Tail, beta_quantile_tail, t_quantile_unchecked};
 use super::error::{IntervalError, Result};
 use super::level::ConfidenceLevel;
 use super::mean::{check_df, check_std_error, critical_value};
+use crate::numerics::dist::{Tail, beta_quantile_tail, t_quantile};
+use crate::numerics::roots::bisect;
 
 /// How the confidence interval of an estimated proportion is computed.
 ///
@@ -290,7 +291,7 @@ pub fn proportion_interval(
         }
         ProportionMethod::Beta => {
             let tail = level.tail();
-            let ratio = t_quantile_unchecked(tail, n - 1.0)? / t_quantile_unchecked(tail, df)?;
+            let ratio = t_quantile(tail, n - 1.0)? / t_quantile(tail, df)?;
             let n_eff = p * q / (se * se) * ratio * ratio;
             (
                 beta_quantile_tail(n_eff * p, n_eff * q + 1.0, tail, Tail::Lower)?,
@@ -362,18 +363,7 @@ fn likelihood_bounds(p: f64, criterion: f64, scale: f64) -> Result<(f64, f64)> {
                 });
             }
         }
-        let (mut inside, mut outside) = (b_hat, far);
-        loop {
-            let mid = 0.5 * (inside + outside);
-            if mid == inside || mid == outside {
-                return Ok(0.5 * (inside + outside));
-            }
-            if f(mid) <= 0.0 {
-                inside = mid;
-            } else {
-                outside = mid;
-            }
-        }
+        Ok(bisect(|b| f(b) <= 0.0, b_hat, far))
     };
     Ok((expit(root(-1.0)?), expit(root(1.0)?)))
 }
