@@ -293,10 +293,15 @@ pub fn proportion_interval(
             let tail = level.tail();
             let ratio = t_quantile(tail, n - 1.0)? / t_quantile(tail, df)?;
             let n_eff = p * q / (se * se) * ratio * ratio;
-            (
-                beta_quantile_tail(n_eff * p, n_eff * q + 1.0, tail, Tail::Lower)?,
-                beta_quantile_tail(n_eff * p + 1.0, n_eff * q, tail, Tail::Upper)?,
-            )
+            if n_eff.is_finite() {
+                (
+                    beta_quantile_tail(n_eff * p, n_eff * q + 1.0, tail, Tail::Lower)?,
+                    beta_quantile_tail(n_eff * p + 1.0, n_eff * q, tail, Tail::Upper)?,
+                )
+            } else {
+                // An SE so small that the shapes overflow: the quantiles' limit, the mean.
+                (p, p)
+            }
         }
         ProportionMethod::Wilson => binomial::wilson(p, p * q / (se * se), t, 0.0),
         ProportionMethod::Likelihood => {
@@ -378,6 +383,27 @@ mod tests {
             std_error,
             df,
             n,
+        }
+    }
+
+    /// `svyciprop(method = "beta")` with an SE of about 0: effective sample sizes of 10³⁵ and
+    /// more (R's `qbeta` answers NaN or 1 there), up to overflow; the bounds are the beta
+    /// quantiles, within a few ulps of the estimate, and found at once.
+    #[test]
+    fn beta_with_an_se_of_about_zero_is_the_estimate() {
+        let level = ConfidenceLevel::default();
+        for (p, se) in [
+            (0.526_315_789_473_684_2, 3e-18),
+            (0.3, 1e-150),
+            (0.01, 1e-170),
+        ] {
+            let got = proportion_interval(&input(p, se, 3.0, 30.0), ProportionMethod::Beta, level)
+                .unwrap();
+            let ulps = 4.0 * f64::EPSILON * p;
+            assert!(
+                p - ulps <= got.0 && got.0 <= p && p <= got.1 && got.1 <= p + ulps,
+                "{got:?}"
+            );
         }
     }
 

@@ -3,7 +3,9 @@
 //! Everything a confidence interval or a test needs, to about 1e-13 relative accuracy at any
 //! degrees of freedom and any shape parameters (checked against R 4.2.2's `qt`, `pt`, `qbeta`,
 //! `qnorm`, `pnorm`, `pchisq`, `pf` in this module's tests, degrees of freedom from 0.5 to
-//! 10⁹ and ∞). The public, argument-checked face is
+//! 10⁹ and ∞, shapes from 0.05 to 10¹⁵, and beyond R's `qbeta` against the exact normal and
+//! gamma limits up to shapes of 10⁴⁰; shapes up to about 10³⁰⁷ answer). The public,
+//! argument-checked face is
 //! [`crate::interval::dist`]; the functions here assume valid arguments and report only an
 //! iteration that did not converge ([`NoConvergence`], not expected).
 //!
@@ -19,16 +21,28 @@
 //! * The regularized incomplete beta function `I_x(a, b)` is the continued fraction of
 //!   Didonato & Morris (1992, ACM TOMS 708, `bfrac`, as in R's `pbeta`), written in
 //!   `λ = a − (a + b)x` so that it keeps full accuracy for `x` near 1 with `a` large (the t
-//!   distribution with many degrees of freedom), taken on the side where `λ ≥ 0`. The
-//!   incomplete gamma function is the series or the continued fraction of Numerical Recipes
-//!   §6.2. Both are multiplied by a prefactor in Loader's saddle-point form (`stirlerr` and
-//!   `bd0`; Loader 2000, "Fast and accurate computation of binomial probabilities", as in R's
-//!   `dbinom_raw`/`dpois_raw`), which has no cancellation for large parameters.
+//!   distribution with many degrees of freedom), taken on the side where `λ ≥ 0`. Where both
+//!   shapes exceed 100 and `λ ≤ 0.03·min(a, b)` (near the mean of a concentrated
+//!   distribution, where the fraction needs about `(a + b)^(1/3)` terms: 2·10⁷ at shapes of
+//!   10²⁰) it is Temme's uniform asymptotic expansion instead (Temme 1987, "Incomplete
+//!   Laplace integrals: uniform asymptotic expansion with application to the incomplete beta
+//!   function", SIAM J. Math. Anal. 18:1638; TOMS 708 `basym`, R's choice in the same region),
+//!   a fixed number of terms whatever the shapes. The incomplete gamma function is the series
+//!   or the continued fraction of Numerical Recipes §6.2. All are multiplied by a prefactor in
+//!   Loader's saddle-point form (`stirlerr` and `bd0`; Loader 2000, "Fast and accurate
+//!   computation of binomial probabilities", as in R's `dbinom_raw`/`dpois_raw`), which has no
+//!   cancellation for large parameters; `bd0` takes the deviation `±λ` from the caller, so that
+//!   the rounding of the larger of `x`, `1 − x` (coarser than the distribution's width at
+//!   shapes of 10²⁰) never enters.
 //! * Quantiles of the beta and t distributions are found by Newton's method on the logarithm
 //!   of the smaller tail probability as a function of `u = logit(x)` (for t, `x = ν/(ν + t²)`).
 //!   That function is concave (the beta density is log-concave in `u`), so Newton's method,
 //!   guarded by a bracket ([`super::roots::newton_in_bracket`], which falls back to bisection),
-//!   converges from any start; it stops when the step is a few ulps.
+//!   converges from any start; it stops when the step is a few ulps of `u`. A beta quantile is
+//!   then refined in `x` itself, where an ulp of `u` is up to a few dozen ulps of `x`. Where
+//!   the distribution is narrower than a double's spacing at its mean (shapes beyond about
+//!   10³²), the tail jumps from 0 to 1 between adjacent doubles and the bisection returns
+//!   that double: the mean, within an ulp or two.
 //! * The normal quantile is statrs' (`−√2·erfc⁻¹(2p)`, within an ulp or two of R's `qnorm`);
 //!   the normal cdf is `Φ(−|x|) = Q(1/2, x²/2)/2` with the incomplete gamma function above.
 
@@ -44,8 +58,8 @@ pub(crate) type Result<T> = std::result::Result<T, NoConvergence>;
 /// `ln(sqrt(2π))`.
 const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 
-/// Upper bound on continued-fraction and series terms. The beta continued fraction needs about
-/// `sqrt(max(a, b))` terms in the worst case, so this covers shapes up to ~10¹⁰.
+/// Upper bound on continued-fraction and series terms. The beta continued fraction is used
+/// where it needs at most a few thousand terms, so this is a guard, not a working limit.
 const MAX_TERMS: usize = 500_000;
 
 /// Above this many degrees of freedom (R's `qt` switches to `qnorm` at the same point) the t
@@ -195,6 +209,10 @@ pub(crate) fn beta_quantile(p: f64, a: f64, b: f64) -> Result<f64> {
 
 /// The `x` with `P(X ≤ x) = prob` (`Tail::Lower`) or `P(X > x) = prob` (`Tail::Upper`) for
 /// `X ~ Beta(a, b)`; `prob` in (0, 1).
+///
+/// Solved for `u = logit(x)` ([`solve_logit`]), then refined in `x` itself: an ulp of `u` is
+/// `x·(1 − x)·|u|·ε` in `x`, up to a few dozen ulps of `x`, which matters where the
+/// distribution is that narrow (shapes beyond 10³⁰).
 pub(crate) fn beta_quantile_tail(a: f64, b: f64, prob: f64, tail: Tail) -> Result<f64> {
     // Solve on the smaller tail (1 − prob is exact for prob ≥ 1/2).
     let (prob, tail) = if prob > 0.5 {
@@ -203,7 +221,29 @@ pub(crate) fn beta_quantile_tail(a: f64, b: f64, prob: f64, tail: Tail) -> Resul
         (prob, tail)
     };
     let u = solve_logit(a, b, prob, tail)?;
-    Ok(logistic(u))
+    let x = logistic(u);
+    if !(x > 0.0 && x < 1.0) {
+        return Ok(x);
+    }
+    // Newton in x inside ±16 ulps of u around it, where the gap changes sign there (it need
+    // not, by rounding, when the distribution is wide: then x stands).
+    let eval = |x: f64| -> Result<(f64, f64)> {
+        let (h, dh) = tail_gap(a, b, x, 1.0 - x, prob, tail)?;
+        Ok((h, dh / (x * (1.0 - x))))
+    };
+    let width = 16.0 * f64::EPSILON * u.abs().max(1.0) * x * (1.0 - x);
+    let (lo, hi) = ((x - width).max(0.0), (x + width).min(1.0));
+    if !(lo > 0.0 && hi < 1.0 && eval(lo)?.0 < 0.0 && eval(hi)?.0 > 0.0) {
+        return Ok(x);
+    }
+    newton_in_bracket(
+        eval,
+        lo,
+        hi,
+        x,
+        |x| f64::EPSILON * x,
+        "beta quantile refinement",
+    )
 }
 
 /// `1 / (1 + e^(−u))`.
@@ -285,16 +325,24 @@ fn beta_tails(a: f64, b: f64, x: f64, y: f64) -> Result<Tails> {
         });
     }
     let n = a + b;
-    let ln_prefactor = ln_beta_prefactor(a, b, bd0(a, n * x) + bd0(b, n * y));
-    // λ = a − (a + b)x = (a + b)y − b, from the smaller of x, y.
+    // λ = a − (a + b)x = (a + b)y − b, from the smaller of x, y: both deviations, of n·x from
+    // a and of n·y from b, are ±λ, free of the rounding of the larger of x, y (which is
+    // coarser than the distribution's width when the shapes are huge).
     let lambda = if x <= 0.5 { a - n * x } else { n * y - b };
+    // The exponent of the prefactor, and Temme's f.
+    let deviance = bd0_diff(a, n * x, lambda) + bd0_diff(b, n * y, -lambda);
+    let ln_prefactor = ln_beta_prefactor(a, b, deviance);
     // The tail on the side λ ≥ 0 (the smaller one, below the mean), in logs.
     let (p, q, xs, ys, lam) = if lambda >= 0.0 {
         (a, b, x, y, lambda)
     } else {
         (b, a, y, x, -lambda)
     };
-    let ln_small = ln_prefactor + beta_frac(p, q, xs, ys, lam)?.ln();
+    let ln_small = if p.min(q) > 100.0 && lam <= 0.03 * p.min(q) {
+        ln_temme(p, q, deviance)?
+    } else {
+        ln_prefactor + beta_frac(p, q, xs, ys, lam)?.ln()
+    };
     let ln_large = (-ln_small.exp()).ln_1p();
     let (ln_lower, ln_upper) = if lambda >= 0.0 {
         (ln_small, ln_large)
@@ -318,7 +366,7 @@ fn beta_tails(a: f64, b: f64, x: f64, y: f64) -> Result<Tails> {
 /// ```
 fn ln_beta_prefactor(a: f64, b: f64, deviance: f64) -> f64 {
     let n = a + b;
-    stirlerr(n) - stirlerr(a) - stirlerr(b) - deviance + 0.5 * (a * b / n).ln() - LN_SQRT_2PI
+    stirlerr(n) - stirlerr(a) - stirlerr(b) - deviance + 0.5 * (a / n * b).ln() - LN_SQRT_2PI
 }
 
 /// Continued fraction for `I_x(a, b) / (x^a y^b / B(a, b))` in the form of Didonato & Morris
@@ -334,11 +382,13 @@ fn beta_frac(a: f64, b: f64, x: f64, y: f64, lambda: f64) -> Result<f64> {
     let mut n = 0.0;
     let mut p = 1.0;
     let mut s = a + 1.0;
-    let mut an = 0.0;
-    let mut bn = 1.0;
-    let mut anp1 = 1.0;
-    let mut bnp1 = c / c1;
+    // The convergents A/B start at A₀ = 0, B₀ = 1, A₁ = 1, B₁ = c/c₁, scaled by 1/B₁ (as every
+    // step rescales) so that no product overflows when λ is huge.
     let mut r = c1 / c;
+    let mut an = 0.0;
+    let mut bn = r;
+    let mut anp1 = r;
+    let mut bnp1 = 1.0;
     for _ in 0..MAX_TERMS {
         n += 1.0;
         let t = n / a;
@@ -369,6 +419,96 @@ fn beta_frac(a: f64, b: f64, x: f64, y: f64, lambda: f64) -> Result<f64> {
     Err(NoConvergence {
         what: "incomplete beta continued fraction",
     })
+}
+
+/// `ln I_x(a, b)` by Temme's uniform asymptotic expansion, for `a, b > 100` and
+/// `λ = a − (a + b)x ≥ 0` (TOMS 708 `basym`, Didonato & Morris 1992 §3; Temme 1987):
+///
+/// ```text
+/// I_x(a, b) = (2/√π) · e^(−f − β(a, b)) · (J₀ + Σ_{k≥1} d_{k−1} · w₀^k · J_k)
+/// f = a·φ(−λ/a) + b·φ(λ/b) = bd0(a, n x) + bd0(b, n y),   φ(t) = t − ln(1 + t)
+/// J₀ = (√π/4)·erfcx(√f),  J₁ = 2^(−3/2),  J_k = (k − 1)·J_{k−2} + 2^(−3/2)·(2f)^((k−1)/2)
+/// w₀ = 1/√(min(a, b)·(1 + h)),  h = min(a, b)/max(a, b)
+/// β(a, b) = δ(a) + δ(b) − δ(a + b)           (δ = stirlerr, the ln Γ remainder)
+/// ```
+///
+/// The coefficients `d_n` come from the series of the saddle-point transformation (TOMS 708's
+/// arrays `a0`, `b0`, `c`, `d`); at most 20 terms are summed, stopping when the last two
+/// change the sum by less than an ulp. `deviance` is `f`, which the caller has.
+fn ln_temme(a: f64, b: f64, deviance: f64) -> Result<f64> {
+    /// `2/√π`.
+    const E0: f64 = std::f64::consts::FRAC_2_SQRT_PI;
+    /// `2^(−3/2)`.
+    const E1: f64 = 0.353_553_390_593_273_8;
+    const TERMS: usize = 20;
+    let f = deviance;
+    let z0 = f.sqrt();
+    let z = z0 * std::f64::consts::SQRT_2;
+    let (small, large) = (a.min(b), a.max(b));
+    let h = small / large;
+    let r0 = 1.0 / (h + 1.0);
+    let r1 = (b - a) / large;
+    let w0 = 1.0 / (small * (h + 1.0)).sqrt();
+
+    let mut a0 = [0.0_f64; TERMS + 1];
+    let mut b0 = [0.0_f64; TERMS + 1];
+    let mut c = [0.0_f64; TERMS + 1];
+    let mut d = [0.0_f64; TERMS + 1];
+    a0[0] = r1 * 2.0 / 3.0;
+    c[0] = -0.5 * a0[0];
+    d[0] = -c[0];
+    // K_k = w₀^k·J_k, by the recurrence K_k = 2^(−3/2)·w₀·g^(k−1) + (k − 1)·w₀²·K_{k−2} in
+    // g = w₀·√(2f) ≤ 0.03·√2 (in the region of use): neither factor overflows when f is huge.
+    let g = w0 * z;
+    let (w2, g2) = (w0 * w0, g * g);
+    let mut k_even = 0.5 / E0 * erfcx(z0)?;
+    let mut k_odd = E1 * w0;
+    let mut sum = k_even + d[0] * k_odd;
+    let (mut s, h2, mut hn, mut g_even, mut g_odd) = (1.0, h * h, 1.0, g, g2);
+    for n in (2..=TERMS).step_by(2) {
+        let nf = n as f64;
+        hn *= h2;
+        a0[n - 1] = 2.0 * r0 * (h * hn + 1.0) / (nf + 2.0);
+        s += hn;
+        a0[n] = 2.0 * r1 * s / (nf + 3.0);
+        for i in n..=n + 1 {
+            let r = -0.5 * (i as f64 + 1.0);
+            b0[0] = r * a0[0];
+            for m in 2..=i {
+                let bsum: f64 = (1..m)
+                    .map(|j| (j as f64 * r - (m - j) as f64) * a0[j - 1] * b0[m - j - 1])
+                    .sum();
+                b0[m - 1] = r * a0[m - 1] + bsum / m as f64;
+            }
+            c[i - 1] = b0[i - 1] / (i as f64 + 1.0);
+            let dsum: f64 = (1..i).map(|j| d[i - j - 1] * c[j - 1]).sum();
+            d[i - 1] = -(dsum + c[i - 1]);
+        }
+        k_even = E1 * w0 * g_even + (nf - 1.0) * w2 * k_even;
+        k_odd = E1 * w0 * g_odd + nf * w2 * k_odd;
+        g_even *= g2;
+        g_odd *= g2;
+        let t0 = d[n - 1] * k_even;
+        let t1 = d[n] * k_odd;
+        sum += t0 + t1;
+        if t0.abs() + t1.abs() <= f64::EPSILON * sum {
+            break;
+        }
+    }
+    let correction = stirlerr(a) + stirlerr(b) - stirlerr(a + b);
+    Ok(E0.ln() - f - correction + sum.ln())
+}
+
+/// The scaled complementary error function `erfcx(z) = e^(z²)·erfc(z)` for `z ≥ 0`, from the
+/// incomplete gamma function `erfc(z) = Q(1/2, z²)` without forming `e^(−z²)`: the series
+/// for `z² < 3/2`, else `z/√π` times the continued fraction of `Q`.
+fn erfcx(z: f64) -> Result<f64> {
+    let x = z * z;
+    if x < 1.5 {
+        Ok(x.exp() * gamma_tails(0.5, x)?.upper)
+    } else {
+        Ok(z / std::f64::consts::PI.sqrt() * gamma_upper_fraction(0.5, x)?)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -539,9 +679,15 @@ fn stirlerr(n: f64) -> f64 {
 /// Deviance term `bd0(x, m) = x ln(x / m) + m − x` (Loader 2000; R's `bd0`), computed by a
 /// series when `x ≈ m` so that it keeps full relative accuracy.
 fn bd0(x: f64, m: f64) -> f64 {
-    if (x - m).abs() < 0.1 * (x + m) {
-        let mut v = (x - m) / (x + m);
-        let s = (x - m) * v;
+    bd0_diff(x, m, x - m)
+}
+
+/// [`bd0`] given also the difference `d = x − m`, which the caller knows more accurately than
+/// `x − m` in floating point.
+fn bd0_diff(x: f64, m: f64, d: f64) -> f64 {
+    if d.abs() < 0.1 * (x + m) {
+        let mut v = d / (x + m);
+        let s = d * v;
         if s.abs() < f64::MIN_POSITIVE {
             return s;
         }
@@ -558,7 +704,7 @@ fn bd0(x: f64, m: f64) -> f64 {
         }
         s
     } else {
-        x * (x / m).ln() + m - x
+        x * (x / m).ln() - d
     }
 }
 
@@ -686,6 +832,75 @@ mod tests {
         }
     }
 
+    /// `qbeta` where R answers (to 1e-13) and the exact limits for shapes up to 10⁴⁰ (to a few
+    /// ulps): the quantile of a huge-shape beta is its mean plus a normal deviation.
+    #[test]
+    fn beta_quantiles_match_r_and_the_limits_for_huge_shapes() {
+        let mut checked = 0;
+        for r in records("qbeta") {
+            let (p, a, b) = (number(&r["p"]), number(&r["a"]), number(&r["b"]));
+            let want = number(&r["q"]);
+            let source = r["source"].as_str().expect("source");
+            let tolerance = if source == "qbeta" { 1e-13 } else { 1e-11 };
+            let got = beta_quantile(p, a, b).unwrap();
+            let what = format!("qbeta({p}, {a:e}, {b:e}) [{source}]");
+            let err = rel_error(got, want);
+            assert!(
+                err <= tolerance,
+                "{what}: got {got:e}, want {want:e}, rel {err:.2e}"
+            );
+            eprintln!("{what}: rel {err:.1e}");
+            checked += 1;
+        }
+        assert_eq!(checked, 64);
+    }
+
+    /// Temme's expansion and the continued fraction agree where both apply.
+    #[test]
+    fn temme_expansion_agrees_with_the_continued_fraction() {
+        for (a, b) in [
+            (150.0_f64, 400.0_f64),
+            (1e3, 2e3),
+            (1e4, 1e4),
+            (1e6, 3e6),
+            (2e8, 1e8),
+        ] {
+            let n = a + b;
+            // λ = a − n·x from the edge of Temme's region to the mean.
+            for share in [0.99, 0.3, 0.01, 0.0] {
+                let x = (a - share * 0.03 * a.min(b)) / n;
+                let y = 1.0 - x;
+                let lambda = a - n * x;
+                assert!(lambda >= 0.0 && lambda <= 0.03 * a.min(b));
+                let deviance = bd0_diff(a, n * x, lambda) + bd0_diff(b, n * y, -lambda);
+                let temme = ln_temme(a, b, deviance).unwrap().exp();
+                let ln_pre = ln_beta_prefactor(a, b, deviance);
+                let fraction = (ln_pre + beta_frac(a, b, x, y, lambda).unwrap().ln()).exp();
+                assert_rel(temme, fraction, 2e-14, &format!("I_{x}({a}, {b})"));
+            }
+        }
+    }
+
+    /// A share's SE of about 1e-18 gives shapes of about 1e35 (R's `qbeta` answers NaN or 1
+    /// there): the quantile is the mean to within an ulp or two, and it is found at once.
+    #[test]
+    fn beta_quantiles_of_astronomical_shapes_are_the_mean() {
+        for (f, m) in [
+            (0.526_315_789_473_684_2, 2.5e35),
+            (0.3, 1e300),
+            (1e-3, 1e40),
+        ] {
+            let (a, b) = (m * f, m * (1.0 - f) + 1.0);
+            for p in [0.025, 0.5, 0.975] {
+                let q = beta_quantile(p, a, b).unwrap();
+                assert!(
+                    (q - f).abs() <= 4.0 * f64::EPSILON * f,
+                    "{p} {a:e} {b:e}: {q}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn special_cases() {
         assert_eq!(t_quantile(0.0, 3.0).unwrap(), f64::NEG_INFINITY);
@@ -717,6 +932,14 @@ mod tests {
             f_sf(2.0, f64::INFINITY, 5.0).unwrap(),
             chisq_cdf(2.5, 5.0).unwrap()
         );
+        // erfcx(z) → 1/(z√π) for large z; erfcx(0) = 1.
+        assert_eq!(erfcx(0.0).unwrap(), 1.0);
+        assert_rel(
+            erfcx(1e4).unwrap(),
+            1.0 / (1e4 * std::f64::consts::PI.sqrt()) * (1.0 - 0.5e-8),
+            1e-15,
+            "erfcx",
+        );
     }
 
     proptest! {
@@ -732,8 +955,9 @@ mod tests {
             prop_assert!((back - p).abs() <= 1e-12 * tail, "p {p} df {df} q {q} back {back}");
         }
 
+        /// Shapes from 0.01 to 10¹²: the quantile inverts the distribution function.
         #[test]
-        fn beta_quantile_inverts_beta_cdf(p in 1e-9f64..0.999_999, la in -2.0f64..6.0, lb in -2.0f64..6.0) {
+        fn beta_quantile_inverts_beta_cdf(p in 1e-9f64..0.999_999, la in -2.0f64..12.0, lb in -2.0f64..12.0) {
             let (a, b) = (10f64.powf(la), 10f64.powf(lb));
             let x = beta_quantile(p, a, b).unwrap();
             prop_assume!(x > 1e-300 && x < 1.0);
@@ -744,6 +968,18 @@ mod tests {
             // prefactor (dI/dlogit x) times that.
             let slack = t.ln_prefactor.exp() * 4.0 * f64::EPSILON / x.min(y) + 1e-13 * tail;
             prop_assert!((t.lower - p).abs() <= slack, "p {p} a {a} b {b} x {x} lower {}", t.lower);
+        }
+
+        /// Shapes up to 10⁴⁰: a quantile is found, and it lies where the normal limit says,
+        /// within its standard deviation's accuracy or a few ulps.
+        #[test]
+        fn beta_quantile_of_huge_shapes_is_near_the_normal_limit(p in 1e-6f64..0.999_999, f in 0.01f64..0.99, lm in 12.0f64..40.0) {
+            let m = 10f64.powf(lm);
+            let (a, b) = (m * f, m * (1.0 - f));
+            let x = beta_quantile(p, a, b).unwrap();
+            let sd = (f * (1.0 - f) / (m + 1.0)).sqrt();
+            let limit = f + normal_quantile(p) * sd;
+            prop_assert!((x - limit).abs() <= 1e-3 * sd + 8.0 * f64::EPSILON * f, "p {p} f {f} m {m:e}: {x} vs {limit}");
         }
 
         #[test]

@@ -18,7 +18,7 @@ use survey_stats::estimate::quantile::{
     quantile_with_interval,
 };
 
-use survey_stats::data::{self as engine_data, CsvOptions, Dataset};
+use survey_stats::data::{self as engine_data, Column, CsvOptions, Dataset, NumericColumn};
 use survey_stats::design::{Design as EngineDesign, DesignOptions};
 use survey_stats::estimate::{self, DfRule, Domains, EstimateOptions, IntervalKind};
 use survey_stats::interval::dist;
@@ -338,6 +338,45 @@ fn huge_degrees_of_freedom_match_r_survey() {
     );
 }
 
+/// A share's SE of about 1e-18 (PSUs that differ only by rounding) gives the `beta` interval
+/// shapes of about 10³⁵, where statrs' `inv_beta_reg` did not return and R's `qbeta` answers
+/// NaN or 1: the interval now ends, and its share bounds are the beta quantiles, which lie
+/// within a few ulps of the share `F̂` (its standard deviation is 1e-18, a fiftieth of an
+/// ulp): the bounds are the rule's values at `F̂` give or take 4 ulps. (At a tie, as here,
+/// `F̂ + 1 ulp` is the next value; the Wald bound `F̂ + 1e-17` rounds to `F̂`.) At an SE of
+/// exactly 0 it is the limit `[F̂, F̂]`, the Wald interval.
+#[test]
+fn beta_interval_with_a_share_se_of_about_zero_is_its_limit() -> Result<(), QuantileError> {
+    let x: Vec<f64> = (0..30).map(|i| f64::from(i % 5 + 1)).collect();
+    let w = vec![1.0; 30];
+    let share = |t: f64| x.iter().filter(|&&v| v <= t).count() as f64 / 30.0;
+    let settings = QuantileSettings::new(3.0);
+    let beta = settings.with_interval(QuantileInterval::Beta);
+    for p in [0.3, 0.5] {
+        let mut tiny = |t: f64| -> Result<(f64, f64), QuantileError> { Ok((share(t), 3e-18)) };
+        let got = quantile_with_interval(&x, &w, p, &beta, &mut tiny)?;
+        let f = share(got.estimate);
+        let rule = |prob: f64| quantile(&x, &w, prob, QuantileRule::Math);
+        let ulps = 4.0 * f64::EPSILON * f;
+        let (lower, upper) = (got.ci_lower.expect("lower"), got.ci_upper.expect("upper"));
+        assert!(
+            rule(f - ulps)? <= lower && lower <= rule(f)?,
+            "p={p}: {got:?}"
+        );
+        assert!(
+            rule(f)? <= upper && upper <= rule(f + ulps)?,
+            "p={p}: {got:?}"
+        );
+        // An SE of exactly 0: the limit, as the Wald interval.
+        let mut flat = |t: f64| -> Result<(f64, f64), QuantileError> { Ok((share(t), 0.0)) };
+        let got = quantile_with_interval(&x, &w, p, &beta, &mut flat)?;
+        let wald = quantile_with_interval(&x, &w, p, &settings, &mut flat)?;
+        assert_eq!((got.ci_lower, got.ci_upper), (wald.ci_lower, wald.ci_upper));
+        assert_eq!(got.ci_lower, Some(got.estimate));
+    }
+    Ok(())
+}
+
 /// Through the design engine (`estimate::quantiles` on `strat_fpc` with R's `df = 1.5e7`):
 /// every interval type ends; the Woodruff `mean` and the score intervals match R; and with
 /// this many degrees of freedom each interval is its normal limit (`IntervalKind::Normal`,
@@ -416,6 +455,68 @@ fn design_engine_at_huge_degrees_of_freedom_is_the_normal_limit() {
         }
     }
     assert_eq!(checked, 4 * 2 * 3);
+}
+
+/// A stratified cluster design whose PSUs differ only in the order of their rows, so that a
+/// share's SE is about 0 (R: 3e-18, where R's `beta` interval for p = 0.3 is [3, 3] around
+/// the estimate 2): the `beta` interval ends, next to the estimate, as the `mean` interval.
+#[test]
+fn design_engine_beta_interval_with_a_share_se_of_about_zero() {
+    let weights = [0.1, 0.7, 0.2, 0.3, 0.6];
+    let (mut st, mut psu, mut y, mut w) = (vec![], vec![], vec![], vec![]);
+    for unit in 0..6 {
+        for k in 0..5 {
+            let k_in_order = if unit % 2 == 0 { k } else { 4 - k };
+            st.push(f64::from(unit / 2 + 1));
+            psu.push(f64::from(unit + 1));
+            y.push(f64::from(k_in_order as u8 + 1));
+            w.push(weights[k_in_order]);
+        }
+    }
+    let column = |v: Vec<f64>| Column::Numeric(NumericColumn::from_values(v));
+    let data = Dataset::from_columns(vec![
+        ("st".into(), column(st)),
+        ("psu".into(), column(psu)),
+        ("y".into(), column(y)),
+        ("w".into(), column(w)),
+    ])
+    .expect("data");
+    let options = DesignOptions {
+        weights: Some("w".into()),
+        strata: Some("st".into()),
+        clusters: vec!["psu".into()],
+        nest: true,
+        ..Default::default()
+    };
+    let design = estimate_design(&data, &options);
+    let run = |interval| {
+        let (rule, whole, options) = (
+            QuantileRule::Math,
+            Domains::whole(),
+            EstimateOptions::default(),
+        );
+        estimate::quantiles(
+            &data,
+            &design,
+            "y",
+            &[0.3, 0.5],
+            rule,
+            interval,
+            &whole,
+            &options,
+        )
+        .expect("quantiles")
+    };
+    for (beta, mean) in run(QuantileInterval::Beta)
+        .iter()
+        .zip(run(QuantileInterval::Mean))
+    {
+        assert_eq!(
+            (beta.ci_lower, beta.ci_upper),
+            (mean.ci_lower, mean.ci_upper)
+        );
+        assert_eq!(beta.ci_lower, beta.estimate);
+    }
 }
 
 fn estimate_design(data: &Dataset, options: &DesignOptions) -> EngineDesign {
