@@ -388,7 +388,8 @@ mod tests {
 
     /// `svyciprop(method = "beta")` with an SE of about 0: effective sample sizes of 10³⁵ and
     /// more (R's `qbeta` answers NaN or 1 there), up to overflow; the bounds are the beta
-    /// quantiles, within a few ulps of the estimate, and found at once.
+    /// quantiles, within a few ulps of the estimate (the shapes' own rounding moves their
+    /// mean by an ulp), and found at once.
     #[test]
     fn beta_with_an_se_of_about_zero_is_the_estimate() {
         let level = ConfidenceLevel::default();
@@ -401,9 +402,10 @@ mod tests {
                 .unwrap();
             let ulps = 4.0 * f64::EPSILON * p;
             assert!(
-                p - ulps <= got.0 && got.0 <= p && p <= got.1 && got.1 <= p + ulps,
+                (got.0 - p).abs() <= ulps && (got.1 - p).abs() <= ulps,
                 "{got:?}"
             );
+            assert!(got.0 <= got.1, "{got:?}");
         }
     }
 

@@ -262,8 +262,8 @@ fn tail_gap(a: f64, b: f64, x: f64, y: f64, prob: f64, tail: Tail) -> Result<(f6
     let t = beta_tails(a, b, x, y)?;
     let target = prob.ln();
     Ok(match tail {
-        Tail::Lower => (t.ln_lower - target, (t.ln_prefactor - t.ln_lower).exp()),
-        Tail::Upper => (target - t.ln_upper, (t.ln_prefactor - t.ln_upper).exp()),
+        Tail::Lower => (t.ln_lower - target, t.ln_slope_lower.exp()),
+        Tail::Upper => (target - t.ln_upper, t.ln_slope_upper.exp()),
     })
 }
 
@@ -301,8 +301,12 @@ struct Tails {
     lower: f64,
     ln_lower: f64,
     ln_upper: f64,
-    /// `ln(x^a y^b / B(a, b))`, the derivative of `I` with respect to `logit(x)`.
-    ln_prefactor: f64,
+    /// `ln(p / I)` and `ln(p / (1 − I))` for the prefactor `p = x^a y^b / B(a, b)`, the
+    /// derivative of `I` with respect to `logit(x)`: the slopes of `ln I` and
+    /// `−ln(1 − I)` in `logit(x)`, formed without subtracting two logs of 10¹⁶ and more (the
+    /// far tails of huge shapes), which would leave only their rounding.
+    ln_slope_lower: f64,
+    ln_slope_upper: f64,
 }
 
 /// Regularized incomplete beta function `I_x(a, b)` and its complement, where `y = 1 − x` is
@@ -313,7 +317,8 @@ fn beta_tails(a: f64, b: f64, x: f64, y: f64) -> Result<Tails> {
             lower: 0.0,
             ln_lower: f64::NEG_INFINITY,
             ln_upper: 0.0,
-            ln_prefactor: f64::NEG_INFINITY,
+            ln_slope_lower: f64::NAN,
+            ln_slope_upper: f64::NEG_INFINITY,
         });
     }
     if y <= 0.0 {
@@ -321,7 +326,8 @@ fn beta_tails(a: f64, b: f64, x: f64, y: f64) -> Result<Tails> {
             lower: 1.0,
             ln_lower: 0.0,
             ln_upper: f64::NEG_INFINITY,
-            ln_prefactor: f64::NEG_INFINITY,
+            ln_slope_lower: f64::NEG_INFINITY,
+            ln_slope_upper: f64::NAN,
         });
     }
     let n = a + b;
@@ -331,29 +337,34 @@ fn beta_tails(a: f64, b: f64, x: f64, y: f64) -> Result<Tails> {
     let lambda = if x <= 0.5 { a - n * x } else { n * y - b };
     // The exponent of the prefactor, and Temme's f.
     let deviance = bd0_diff(a, n * x, lambda) + bd0_diff(b, n * y, -lambda);
-    let ln_prefactor = ln_beta_prefactor(a, b, deviance);
-    // The tail on the side λ ≥ 0 (the smaller one, below the mean), in logs.
+    let ln_scaled_prefactor = ln_beta_prefactor(a, b, 0.0);
+    let ln_prefactor = ln_scaled_prefactor - deviance;
+    // The tail on the side λ ≥ 0 (the smaller one, below the mean), in logs, and its slope.
     let (p, q, xs, ys, lam) = if lambda >= 0.0 {
         (a, b, x, y, lambda)
     } else {
         (b, a, y, x, -lambda)
     };
-    let ln_small = if p.min(q) > 100.0 && lam <= 0.03 * p.min(q) {
-        ln_temme(p, q, deviance)?
+    let (ln_small, ln_slope_small) = if p.min(q) > 100.0 && lam <= 0.03 * p.min(q) {
+        let ln_scaled = ln_temme_scaled(p, q, deviance)?;
+        (ln_scaled - deviance, ln_scaled_prefactor - ln_scaled)
     } else {
-        ln_prefactor + beta_frac(p, q, xs, ys, lam)?.ln()
+        let ln_fraction = beta_frac(p, q, xs, ys, lam)?.ln();
+        (ln_prefactor + ln_fraction, -ln_fraction)
     };
     let ln_large = (-ln_small.exp()).ln_1p();
-    let (ln_lower, ln_upper) = if lambda >= 0.0 {
-        (ln_small, ln_large)
+    let ln_slope_large = ln_prefactor - ln_large;
+    let (ln_lower, ln_upper, ln_slope_lower, ln_slope_upper) = if lambda >= 0.0 {
+        (ln_small, ln_large, ln_slope_small, ln_slope_large)
     } else {
-        (ln_large, ln_small)
+        (ln_large, ln_small, ln_slope_large, ln_slope_small)
     };
     Ok(Tails {
         lower: ln_lower.exp(),
         ln_lower,
         ln_upper,
-        ln_prefactor,
+        ln_slope_lower,
+        ln_slope_upper,
     })
 }
 
@@ -421,7 +432,7 @@ fn beta_frac(a: f64, b: f64, x: f64, y: f64, lambda: f64) -> Result<f64> {
     })
 }
 
-/// `ln I_x(a, b)` by Temme's uniform asymptotic expansion, for `a, b > 100` and
+/// `ln I_x(a, b)` (plus `f`) by Temme's uniform asymptotic expansion, for `a, b > 100` and
 /// `λ = a − (a + b)x ≥ 0` (TOMS 708 `basym`, Didonato & Morris 1992 §3; Temme 1987):
 ///
 /// ```text
@@ -434,8 +445,9 @@ fn beta_frac(a: f64, b: f64, x: f64, y: f64, lambda: f64) -> Result<f64> {
 ///
 /// The coefficients `d_n` come from the series of the saddle-point transformation (TOMS 708's
 /// arrays `a0`, `b0`, `c`, `d`); at most 20 terms are summed, stopping when the last two
-/// change the sum by less than an ulp. `deviance` is `f`, which the caller has.
-fn ln_temme(a: f64, b: f64, deviance: f64) -> Result<f64> {
+/// change the sum by less than an ulp. `deviance` is `f`, which the caller has; the result
+/// is `ln I_x(a, b) + f`, so that the caller can form the slope `prefactor/I` without `f`.
+fn ln_temme_scaled(a: f64, b: f64, deviance: f64) -> Result<f64> {
     /// `2/√π`.
     const E0: f64 = std::f64::consts::FRAC_2_SQRT_PI;
     /// `2^(−3/2)`.
@@ -496,7 +508,7 @@ fn ln_temme(a: f64, b: f64, deviance: f64) -> Result<f64> {
         }
     }
     let correction = stirlerr(a) + stirlerr(b) - stirlerr(a + b);
-    Ok(E0.ln() - f - correction + sum.ln())
+    Ok(E0.ln() - correction + sum.ln())
 }
 
 /// The scaled complementary error function `erfcx(z) = e^(z²)·erfc(z)` for `z ≥ 0`, from the
@@ -873,7 +885,7 @@ mod tests {
                 let lambda = a - n * x;
                 assert!(lambda >= 0.0 && lambda <= 0.03 * a.min(b));
                 let deviance = bd0_diff(a, n * x, lambda) + bd0_diff(b, n * y, -lambda);
-                let temme = ln_temme(a, b, deviance).unwrap().exp();
+                let temme = (ln_temme_scaled(a, b, deviance).unwrap() - deviance).exp();
                 let ln_pre = ln_beta_prefactor(a, b, deviance);
                 let fraction = (ln_pre + beta_frac(a, b, x, y, lambda).unwrap().ln()).exp();
                 assert_rel(temme, fraction, 2e-14, &format!("I_{x}({a}, {b})"));
@@ -966,7 +978,8 @@ mod tests {
             let tail = p.min(1.0 - p);
             // Rounding x to a double moves logit(x) by up to eps / min(x, y), and I by the
             // prefactor (dI/dlogit x) times that.
-            let slack = t.ln_prefactor.exp() * 4.0 * f64::EPSILON / x.min(y) + 1e-13 * tail;
+            let prefactor = (t.ln_slope_lower + t.ln_lower).exp();
+            let slack = prefactor * 4.0 * f64::EPSILON / x.min(y) + 1e-13 * tail;
             prop_assert!((t.lower - p).abs() <= slack, "p {p} a {a} b {b} x {x} lower {}", t.lower);
         }
 

@@ -117,10 +117,13 @@ const BISECTIONS: usize = 2200;
 /// lo ← u where h(u) < 0,   hi ← u where h(u) > 0
 /// ```
 ///
-/// `eval(u)` returns `(h(u), h'(u))`. Stops when a step, or the bracket, is at most `tol(u)`.
-/// Where `h` is concave or convex (the log tail probabilities of `super::dist`) Newton
-/// converges from either side; after 100 steps without it (a function that is a step at the
-/// resolution of doubles), the rest are bisections, so the iteration always ends.
+/// `eval(u)` returns `(h(u), h'(u))`. Stops when the bracket is at most `tol(u)` wide, or when
+/// a Newton step is that short and `h` changes sign within `tol(u)` beyond it: a short step
+/// alone proves nothing where `h'` is inaccurate (far from the root, the log tails of
+/// huge-shape betas have slopes good to a factor e⁸), so an unconfirmed one is followed by a
+/// bisection. Where `h` is concave or convex (the log tail probabilities of `super::dist`)
+/// Newton converges from either side; after 100 steps without it (a function that is a step
+/// at the resolution of doubles), the rest are bisections, so the iteration always ends.
 ///
 /// # Errors
 ///
@@ -151,15 +154,29 @@ pub(crate) fn newton_in_bracket(
             return Ok(mid);
         }
         let newton = u - h / dh;
-        let next = if step < NEWTON_STEPS && newton > lo && newton < hi {
-            newton
-        } else {
-            mid
-        };
-        if (next - u).abs() <= tol {
-            return Ok(next);
+        if step >= NEWTON_STEPS || !(newton > lo && newton < hi) {
+            u = mid;
+            continue;
         }
-        u = next;
+        if (newton - u).abs() > tol {
+            u = newton;
+            continue;
+        }
+        // A short step: look just beyond it, towards the root.
+        let probe = newton + if h < 0.0 { tol } else { -tol };
+        if !(probe > lo && probe < hi) {
+            return Ok(newton);
+        }
+        let (h_probe, _) = eval(probe)?;
+        if h_probe == 0.0 || (h_probe > 0.0) == (h < 0.0) {
+            return Ok(newton);
+        }
+        if h_probe < 0.0 {
+            lo = probe;
+        } else {
+            hi = probe;
+        }
+        u = 0.5 * (lo + hi);
     }
     Err(NoConvergence { what })
 }
