@@ -110,7 +110,7 @@ impl Projection {
                 }
             }
         }
-        let inverse = crate::variance::pseudo_inverse(&a, p);
+        let inverse = crate::numerics::linalg::pseudo_inverse(&a, p);
         Projection::Greg {
             p,
             x,

@@ -6,6 +6,7 @@ use super::pass::DomainPass;
 use super::{DfRule, EstimateError, EstimateOptions, IntervalKind};
 use crate::design::Design;
 use crate::interval::{self, ProportionInput, ProportionMethod};
+use crate::numerics;
 use crate::variance::linearized_covariance;
 
 /// The SRS reference for the design effect.
@@ -336,11 +337,11 @@ pub(crate) fn two_sided_p(estimate: f64, std_error: f64, df: f64) -> Option<f64>
         return None;
     }
     let t = (estimate / std_error).abs();
-    let upper = if df.is_finite() {
-        interval::dist::t_cdf(-t, df).ok()?
-    } else {
-        interval::dist::normal_cdf(-t).ok()?
-    };
+    if t.is_nan() || df.is_nan() || df <= 0.0 {
+        return None;
+    }
+    // t_cdf with df = ∞ is the normal cdf.
+    let upper = numerics::dist::t_cdf(-t, df).ok()?;
     Some((2.0 * upper).min(1.0))
 }
 

@@ -37,7 +37,6 @@
 
 mod chisq;
 mod independence;
-mod linalg;
 
 pub use chisq::{ChisqStatistic, ChisqTest, TableMoments, svychisq};
 pub use independence::{IndependenceError, TestRow, independence};

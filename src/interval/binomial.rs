@@ -5,9 +5,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::dist::{Tail, beta_quantile_tail, normal_quantile_unchecked};
 use super::error::{IntervalError, Result};
 use super::level::ConfidenceLevel;
+use crate::numerics::dist::{Tail, beta_quantile_tail, normal_quantile};
 
 /// How a binomial confidence interval is computed.
 ///
@@ -216,7 +216,7 @@ pub(crate) fn bounds(
     method: BinomialMethod,
 ) -> Result<(f64, f64)> {
     let tail = level.tail();
-    let z = -normal_quantile_unchecked(tail);
+    let z = -normal_quantile(tail);
     Ok(match method {
         BinomialMethod::Wald => clip(wald_unclipped(x, n, z)),
         BinomialMethod::Wilson => wilson(x / n, n, z, 0.0),
@@ -299,7 +299,7 @@ mod tests {
             let x = entry["x"].as_f64().unwrap();
             let n = entry["n"].as_f64().unwrap();
             let alpha = entry["alpha"].as_f64().unwrap();
-            let z = -normal_quantile_unchecked(alpha / 2.0);
+            let z = -normal_quantile(alpha / 2.0);
             for (key, got) in [
                 ("normal_unclipped", wald_unclipped(x, n, z)),
                 ("agresti_coull_unclipped", agresti_coull_unclipped(x, n, z)),

@@ -91,5 +91,11 @@ pub enum IntervalError {
     },
 }
 
+impl From<crate::numerics::NoConvergence> for IntervalError {
+    fn from(e: crate::numerics::NoConvergence) -> Self {
+        IntervalError::NoConvergence { what: e.what }
+    }
+}
+
 /// Result alias of the interval layer.
 pub type Result<T> = std::result::Result<T, IntervalError>;

@@ -1,8 +1,8 @@
 //! The symmetric interval of a mean, total, ratio or difference.
 
-use super::dist::t_quantile_unchecked;
 use super::error::{IntervalError, Result};
 use super::level::ConfidenceLevel;
+use crate::numerics::dist::t_quantile;
 
 /// The two-sided interval `estimate ∓ q·std_error`, with `q` the `1 − α/2` quantile of Student's
 /// t with `df` degrees of freedom, or of the standard normal when `df` is `f64::INFINITY`.
@@ -57,7 +57,7 @@ pub fn mean_interval(
 
 /// `qt(1 − α/2, df)` (`qnorm` for `df = ∞`), computed as `−qt(α/2, df)`.
 pub(crate) fn critical_value(df: f64, level: ConfidenceLevel) -> Result<f64> {
-    Ok(-t_quantile_unchecked(level.tail(), df)?)
+    Ok(-t_quantile(level.tail(), df)?)
 }
 
 pub(crate) fn check_std_error(std_error: f64) -> Result<()> {

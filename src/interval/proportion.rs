@@ -6,10 +6,11 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::binomial::{self, BinomialMethod};
-use super::dist::{Tail, beta_quantile_tail, t_quantile_unchecked};
 use super::error::{IntervalError, Result};
 use super::level::ConfidenceLevel;
 use super::mean::{check_df, check_std_error, critical_value};
+use crate::numerics::dist::{Tail, beta_quantile_tail, t_quantile};
+use crate::numerics::roots::bisect;
 
 /// How the confidence interval of an estimated proportion is computed.
 ///
@@ -290,12 +291,17 @@ pub fn proportion_interval(
         }
         ProportionMethod::Beta => {
             let tail = level.tail();
-            let ratio = t_quantile_unchecked(tail, n - 1.0)? / t_quantile_unchecked(tail, df)?;
+            let ratio = t_quantile(tail, n - 1.0)? / t_quantile(tail, df)?;
             let n_eff = p * q / (se * se) * ratio * ratio;
-            (
-                beta_quantile_tail(n_eff * p, n_eff * q + 1.0, tail, Tail::Lower)?,
-                beta_quantile_tail(n_eff * p + 1.0, n_eff * q, tail, Tail::Upper)?,
-            )
+            if n_eff.is_finite() {
+                (
+                    beta_quantile_tail(n_eff * p, n_eff * q + 1.0, tail, Tail::Lower)?,
+                    beta_quantile_tail(n_eff * p + 1.0, n_eff * q, tail, Tail::Upper)?,
+                )
+            } else {
+                // An SE so small that the shapes overflow: the quantiles' limit, the mean.
+                (p, p)
+            }
         }
         ProportionMethod::Wilson => binomial::wilson(p, p * q / (se * se), t, 0.0),
         ProportionMethod::Likelihood => {
@@ -362,18 +368,7 @@ fn likelihood_bounds(p: f64, criterion: f64, scale: f64) -> Result<(f64, f64)> {
                 });
             }
         }
-        let (mut inside, mut outside) = (b_hat, far);
-        loop {
-            let mid = 0.5 * (inside + outside);
-            if mid == inside || mid == outside {
-                return Ok(0.5 * (inside + outside));
-            }
-            if f(mid) <= 0.0 {
-                inside = mid;
-            } else {
-                outside = mid;
-            }
-        }
+        Ok(bisect(|b| f(b) <= 0.0, b_hat, far))
     };
     Ok((expit(root(-1.0)?), expit(root(1.0)?)))
 }
@@ -388,6 +383,29 @@ mod tests {
             std_error,
             df,
             n,
+        }
+    }
+
+    /// `svyciprop(method = "beta")` with an SE of about 0: effective sample sizes of 10³⁵ and
+    /// more (R's `qbeta` answers NaN or 1 there), up to overflow; the bounds are the beta
+    /// quantiles, within a few ulps of the estimate (the shapes' own rounding moves their
+    /// mean by an ulp), and found at once.
+    #[test]
+    fn beta_with_an_se_of_about_zero_is_the_estimate() {
+        let level = ConfidenceLevel::default();
+        for (p, se) in [
+            (0.526_315_789_473_684_2, 3e-18),
+            (0.3, 1e-150),
+            (0.01, 1e-170),
+        ] {
+            let got = proportion_interval(&input(p, se, 3.0, 30.0), ProportionMethod::Beta, level)
+                .unwrap();
+            let ulps = 4.0 * f64::EPSILON * p;
+            assert!(
+                (got.0 - p).abs() <= ulps && (got.1 - p).abs() <= ulps,
+                "{got:?}"
+            );
+            assert!(got.0 <= got.1, "{got:?}");
         }
     }
 

@@ -2,7 +2,7 @@
 
 use super::check;
 use super::error::{Result, WeightingError};
-use crate::linalg::pseudo_solve;
+use crate::numerics::linalg::pseudo_solve;
 use serde::{Deserialize, Serialize};
 
 /// The distance between the calibrated and the original weights, as R `calibrate`'s

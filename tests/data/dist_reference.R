@@ -1,5 +1,5 @@
 # Writes tests/data/dist_reference.txt: reference values of R's distribution functions for the
-# unit tests of src/interval/dist.rs. Run from the crate root with R 4.2.2:
+# unit tests of src/numerics/dist.rs. Run from the crate root with R 4.2.2:
 #   Rscript tests/data/dist_reference.R > tests/data/dist_reference.txt
 # Line format: <function> <arguments...> <value(s)>, numbers with 17 significant digits.
 g <- function(x) sprintf("%.17g", x)

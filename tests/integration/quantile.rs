@@ -18,6 +18,11 @@ use survey_stats::estimate::quantile::{
     quantile_with_interval,
 };
 
+use survey_stats::data::{self as engine_data, Column, CsvOptions, Dataset, NumericColumn};
+use survey_stats::design::{Design as EngineDesign, DesignOptions};
+use survey_stats::estimate::{self, DfRule, Domains, EstimateOptions, IntervalKind};
+use survey_stats::interval::dist;
+
 use crate::common::assert_close;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
@@ -264,27 +269,29 @@ fn score_interval_matches_r_exactly() {
     }
 }
 
-/// Every rule and the remaining settings, against R (`tests/data/quantile_rules_R.json`).
-#[test]
-fn all_rules_and_settings_match_r_survey() {
-    let text = std::fs::read_to_string(format!("{DATA}quantile_rules_R.json")).expect("rules json");
+/// A number of the R scripts' JSON: a string with 17 digits or "Inf", or a JSON number.
+fn number(v: &Value) -> f64 {
+    match v.as_str() {
+        Some("Inf") => f64::INFINITY,
+        Some(s) => s.parse().expect("number"),
+        None => v.as_f64().expect("number"),
+    }
+}
+
+/// Checks every record of `section` in `file` (rule, interval, alpha, df, prob and R's
+/// estimate, bounds and SE) on `strat_fpc`; returns how many values were compared.
+fn check_strat_fpc_records(file: &str, section: &str) -> usize {
+    let text = std::fs::read_to_string(format!("{DATA}{file}")).expect("R reference");
     let reference: Value = serde_json::from_str(&text).expect("json");
     let design = Design::load("strat_fpc");
-    let number = |v: &Value| -> f64 {
-        match v.as_str() {
-            Some("Inf") => f64::INFINITY,
-            Some(s) => s.parse().expect("number"),
-            None => v.as_f64().expect("number"),
-        }
-    };
     let mut checked = 0;
-    for r in reference["records"].as_array().expect("records") {
+    for r in reference[section].as_array().expect("records") {
         let mut settings = QuantileSettings::new(number(&r["df"]))
             .with_rule(parse_rule(r["rule"].as_str().expect("rule")))
             .with_interval(parse_interval(r["interval"].as_str().expect("interval")))
-            .with_level(1.0 - r["alpha"].as_f64().expect("alpha"));
+            .with_level(1.0 - number(&r["alpha"]));
         settings.design_df = design.degf;
-        let p = r["prob"].as_f64().expect("prob");
+        let p = number(&r["prob"]);
         let what = format!("{settings:?} p={p}");
         let got = design
             .estimate(p, &settings)
@@ -306,7 +313,214 @@ fn all_rules_and_settings_match_r_survey() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 59 * 4, "values checked");
+    checked
+}
+
+/// Every rule and the remaining settings, against R (`tests/data/quantile_rules_R.json`).
+#[test]
+fn all_rules_and_settings_match_r_survey() {
+    assert_eq!(
+        check_strat_fpc_records("quantile_rules_R.json", "records"),
+        59 * 4,
+        "values checked"
+    );
+}
+
+/// Degrees of freedom of 10⁷ and 1.5·10⁷ (a simple random sample of 15M rows has the latter;
+/// statrs' t quantile was 7% off at the first and did not return at the second) and ∞, every
+/// interval type, against R (`tests/data/numerics_R.json`).
+#[test]
+fn huge_degrees_of_freedom_match_r_survey() {
+    assert_eq!(
+        check_strat_fpc_records("numerics_R.json", "svyquantile"),
+        30 * 4,
+        "values checked"
+    );
+}
+
+/// A share's SE of about 1e-18 (PSUs that differ only by rounding) gives the `beta` interval
+/// shapes of about 10³⁵, where statrs' `inv_beta_reg` did not return and R's `qbeta` answers
+/// NaN or 1: the interval now ends, and its share bounds are the beta quantiles, which lie
+/// within a few ulps of the share `F̂` (its standard deviation is 1e-18, a fiftieth of an
+/// ulp): the bounds are the rule's values at `F̂` give or take 4 ulps. (At a tie, as here,
+/// `F̂ + 1 ulp` is the next value; the Wald bound `F̂ + 1e-17` rounds to `F̂`.) At an SE of
+/// exactly 0 it is the limit `[F̂, F̂]`, the Wald interval.
+#[test]
+fn beta_interval_with_a_share_se_of_about_zero_is_its_limit() -> Result<(), QuantileError> {
+    let x: Vec<f64> = (0..30).map(|i| f64::from(i % 5 + 1)).collect();
+    let w = vec![1.0; 30];
+    let share = |t: f64| x.iter().filter(|&&v| v <= t).count() as f64 / 30.0;
+    let settings = QuantileSettings::new(3.0);
+    let beta = settings.with_interval(QuantileInterval::Beta);
+    for p in [0.3, 0.5] {
+        let mut tiny = |t: f64| -> Result<(f64, f64), QuantileError> { Ok((share(t), 3e-18)) };
+        let got = quantile_with_interval(&x, &w, p, &beta, &mut tiny)?;
+        let f = share(got.estimate);
+        let rule = |prob: f64| quantile(&x, &w, prob, QuantileRule::Math);
+        let ulps = 4.0 * f64::EPSILON * f;
+        let (lower, upper) = (got.ci_lower.expect("lower"), got.ci_upper.expect("upper"));
+        assert!(
+            rule(f - ulps)? <= lower && lower <= rule(f)?,
+            "p={p}: {got:?}"
+        );
+        assert!(
+            rule(f)? <= upper && upper <= rule(f + ulps)?,
+            "p={p}: {got:?}"
+        );
+        // An SE of exactly 0: the limit, as the Wald interval.
+        let mut flat = |t: f64| -> Result<(f64, f64), QuantileError> { Ok((share(t), 0.0)) };
+        let got = quantile_with_interval(&x, &w, p, &beta, &mut flat)?;
+        let wald = quantile_with_interval(&x, &w, p, &settings, &mut flat)?;
+        assert_eq!((got.ci_lower, got.ci_upper), (wald.ci_lower, wald.ci_upper));
+        assert_eq!(got.ci_lower, Some(got.estimate));
+    }
+    Ok(())
+}
+
+/// Through the design engine (`estimate::quantiles` on `strat_fpc` with R's `df = 1.5e7`):
+/// every interval type ends; the Woodruff `mean` and the score intervals match R; and with
+/// this many degrees of freedom each interval is its normal limit (`IntervalKind::Normal`,
+/// same design degrees of freedom): the same bounds, and SEs in the ratio of the critical
+/// values, `SE_t · qt(0.975, 1.5e7) = SE_z · qnorm(0.975)`.
+#[test]
+fn design_engine_at_huge_degrees_of_freedom_is_the_normal_limit() {
+    let data =
+        engine_data::read_csv(format!("{DATA}apistrat.csv"), &CsvOptions::default()).expect("data");
+    let options = DesignOptions {
+        weights: Some("pw".into()),
+        strata: Some("stype".into()),
+        fpc: vec!["fpc".into()],
+        ..Default::default()
+    };
+    let design = estimate_design(&data, &options);
+    let text = std::fs::read_to_string(format!("{DATA}numerics_R.json")).expect("R reference");
+    let reference: Value = serde_json::from_str(&text).expect("json");
+    let df = 1.5e7;
+    let t = dist::t_quantile(0.975, df).expect("t");
+    let z = dist::normal_quantile(0.975).expect("z");
+    let probs = [0.1, 0.5];
+    let mut checked = 0;
+    for interval in [
+        QuantileInterval::Mean,
+        QuantileInterval::Beta,
+        QuantileInterval::Xlogit,
+        QuantileInterval::Asin,
+        QuantileInterval::Score,
+    ] {
+        let run = |kind: IntervalKind| {
+            let options = EstimateOptions {
+                df: DfRule::Fixed(df),
+                interval: kind,
+                ..Default::default()
+            };
+            let (rule, whole) = (QuantileRule::Math, Domains::whole());
+            estimate::quantiles(
+                &data, &design, "api00", &probs, rule, interval, &whole, &options,
+            )
+            .expect("quantiles")
+        };
+        let (with_t, normal) = (run(IntervalKind::T), run(IntervalKind::Normal));
+        for ((a, b), p) in with_t.iter().zip(&normal).zip(probs) {
+            let what = format!("{interval:?} p={p}");
+            assert_eq!((a.ci_lower, a.ci_upper), (b.ci_lower, b.ci_upper), "{what}");
+            let (se_t, se_z) = (a.std_error.expect("se"), b.std_error.expect("se"));
+            assert_close(se_t * t, se_z * z, 1e-14, 0.0, &what);
+            // R's beta interval takes degf(design) for its effective sample size, not df.
+            if interval == QuantileInterval::Beta {
+                continue;
+            }
+            let name = serde_json::to_value(interval).expect("name");
+            let r = reference["svyquantile"]
+                .as_array()
+                .expect("records")
+                .iter()
+                .find(|r| {
+                    r["interval"] == name && number(&r["df"]) == df && number(&r["prob"]) == p
+                })
+                .expect("R record");
+            for (value, key) in [
+                (a.ci_lower, "ci_lower"),
+                (a.ci_upper, "ci_upper"),
+                (a.std_error, "se"),
+            ] {
+                assert_close(
+                    value.expect("value"),
+                    number(&r[key]),
+                    1e-6,
+                    1e-9,
+                    &format!("{what} {key}"),
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 2 * 3);
+}
+
+/// A stratified cluster design whose PSUs differ only in the order of their rows, so that a
+/// share's SE is about 0 (R: 3e-18, where R's `beta` interval for p = 0.3 is [3, 3] around
+/// the estimate 2): the `beta` interval ends, next to the estimate, as the `mean` interval.
+#[test]
+fn design_engine_beta_interval_with_a_share_se_of_about_zero() {
+    let weights = [0.1, 0.7, 0.2, 0.3, 0.6];
+    let (mut st, mut psu, mut y, mut w) = (vec![], vec![], vec![], vec![]);
+    for unit in 0..6 {
+        for k in 0..5 {
+            let k_in_order = if unit % 2 == 0 { k } else { 4 - k };
+            st.push(f64::from(unit / 2 + 1));
+            psu.push(f64::from(unit + 1));
+            y.push(f64::from(k_in_order as u8 + 1));
+            w.push(weights[k_in_order]);
+        }
+    }
+    let column = |v: Vec<f64>| Column::Numeric(NumericColumn::from_values(v));
+    let data = Dataset::from_columns(vec![
+        ("st".into(), column(st)),
+        ("psu".into(), column(psu)),
+        ("y".into(), column(y)),
+        ("w".into(), column(w)),
+    ])
+    .expect("data");
+    let options = DesignOptions {
+        weights: Some("w".into()),
+        strata: Some("st".into()),
+        clusters: vec!["psu".into()],
+        nest: true,
+        ..Default::default()
+    };
+    let design = estimate_design(&data, &options);
+    let run = |interval| {
+        let (rule, whole, options) = (
+            QuantileRule::Math,
+            Domains::whole(),
+            EstimateOptions::default(),
+        );
+        estimate::quantiles(
+            &data,
+            &design,
+            "y",
+            &[0.3, 0.5],
+            rule,
+            interval,
+            &whole,
+            &options,
+        )
+        .expect("quantiles")
+    };
+    for (beta, mean) in run(QuantileInterval::Beta)
+        .iter()
+        .zip(run(QuantileInterval::Mean))
+    {
+        assert_eq!(
+            (beta.ci_lower, beta.ci_upper),
+            (mean.ci_lower, mean.ci_upper)
+        );
+        assert_eq!(beta.ci_lower, beta.estimate);
+    }
+}
+
+fn estimate_design(data: &Dataset, options: &DesignOptions) -> EngineDesign {
+    EngineDesign::new(data, options).expect("design")
 }
 
 /// A domain (`awards == "Yes"` in `strat_fpc`), against R
@@ -335,7 +549,6 @@ fn domains_match_r_survey() {
         .filter(|(_, inside)| **inside)
         .map(|((x, w), _)| (*x, *w))
         .unzip();
-    let number = |v: &Value| -> f64 { v.as_str().expect("number").parse().expect("number") };
     let mut checked = 0;
     for r in reference["records"].as_array().expect("records") {
         let (x, w) = match r["variant"].as_str().expect("variant") {

@@ -1,15 +1,23 @@
-//! Small dense linear algebra for the tests of hypotheses.
+//! Small dense linear algebra: the tests of hypotheses, calibration and the calibrated
+//! variance.
 //!
 //! The matrices here are tiny (a two-way table with `r` rows and `c` columns gives `r·c` cell
-//! shares and `(r − 1)(c − 1)` interaction contrasts), so plain row-major storage and textbook
-//! algorithms are accurate and fast enough:
+//! shares and `(r − 1)(c − 1)` interaction contrasts; calibration has one row per auxiliary
+//! total), so plain row-major storage and textbook algorithms are accurate and fast enough:
 //!
 //! ```text
 //! solve                 Gaussian elimination with partial pivoting (LAPACK dgesv, as R's solve)
 //! cholesky              A = L·Lᵀ, column by column (Golub & Van Loan, Matrix Computations, 4.2)
-//! symmetric_eigenvalues cyclic Jacobi rotations (Golub & Van Loan, 8.5)
+//! symmetric_eigen       A = V·Λ·Vᵀ by cyclic Jacobi rotations (Golub & Van Loan, 8.5)
 //! generalized_eigenvalues  eig(A⁻¹B) = eig(L⁻¹ B L⁻ᵀ) for A = L·Lᵀ positive definite, B symmetric
+//! pseudo_solve, pseudo_inverse   T⁺ = Σ_{|λ_i| > tol·max|λ|} v_i·v_iᵀ/λ_i  (MASS::ginv)
 //! ```
+//!
+//! A Jacobi rotation is skipped once `|a_pq| ≤ ε·√(|a_pp·a_qq|)`, the relative criterion under
+//! which Jacobi finds the eigenvalues of a positive definite matrix to high relative accuracy
+//! whatever the scaling of its rows and columns (Demmel & Veselić 1992, SIAM J. Matrix
+//! Anal. Appl. 13:1204): the cross-products of an intercept and a variable in the thousands
+//! differ by seven orders of magnitude.
 //!
 //! Dimension mismatches between operands are programming errors inside this crate (callers
 //! build every matrix from validated sizes), so they are checked with `debug_assert!` only.
@@ -217,10 +225,8 @@ fn forward_substitute(l: &Matrix, b: &Matrix) -> Matrix {
     x
 }
 
-/// The eigenvalues of a symmetric matrix, largest first, by cyclic Jacobi rotations.
-///
-/// Uses the upper triangle (the matrix is symmetrised as `(A + Aᵀ)/2` first). Sweeps stop when
-/// the off-diagonal mass is below `ε²` times the Frobenius norm squared, or after 100 sweeps.
+/// The eigenvalues of a symmetric matrix, largest first ([`symmetric_eigen`] of
+/// `(A + Aᵀ)/2`).
 pub(crate) fn symmetric_eigenvalues(a: &Matrix) -> Vec<f64> {
     debug_assert_eq!(a.rows, a.cols);
     let n = a.rows;
@@ -230,42 +236,7 @@ pub(crate) fn symmetric_eigenvalues(a: &Matrix) -> Vec<f64> {
             m.set(i, j, 0.5 * (a.get(i, j) + a.get(j, i)));
         }
     }
-    let norm2: f64 = m.data.iter().map(|v| v * v).sum();
-    for _sweep in 0..100 {
-        let off: f64 = (0..n)
-            .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
-            .map(|(i, j)| m.get(i, j).powi(2))
-            .sum();
-        if off <= f64::EPSILON * f64::EPSILON * norm2 {
-            break;
-        }
-        for p in 0..n {
-            for q in (p + 1)..n {
-                let apq = m.get(p, q);
-                if apq == 0.0 {
-                    continue;
-                }
-                let theta = (m.get(q, q) - m.get(p, p)) / (2.0 * apq);
-                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
-                let t = if theta == 0.0 { 1.0 } else { t };
-                let c = 1.0 / (t * t + 1.0).sqrt();
-                let s = t * c;
-                for k in 0..n {
-                    let akp = m.get(k, p);
-                    let akq = m.get(k, q);
-                    m.set(k, p, c * akp - s * akq);
-                    m.set(k, q, s * akp + c * akq);
-                }
-                for k in 0..n {
-                    let apk = m.get(p, k);
-                    let aqk = m.get(q, k);
-                    m.set(p, k, c * apk - s * aqk);
-                    m.set(q, k, s * apk + c * aqk);
-                }
-            }
-        }
-    }
-    let mut values: Vec<f64> = (0..n).map(|i| m.get(i, i)).collect();
+    let (mut values, _) = symmetric_eigen(&m.data, n);
     values.sort_by(|x, y| y.total_cmp(x));
     values
 }
@@ -278,6 +249,110 @@ pub(crate) fn generalized_eigenvalues(a: &Matrix, b: &Matrix) -> Option<Vec<f64>
     let y = forward_substitute(&l, b);
     let s = forward_substitute(&l, &y.transpose());
     Some(symmetric_eigenvalues(&s))
+}
+
+/// Eigen decomposition of the symmetric `p × p` row-major matrix `a`: the eigenvalues and
+/// the eigenvectors as the columns of a row-major `p × p` matrix.
+pub(crate) fn symmetric_eigen(a: &[f64], p: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut a = a.to_vec();
+    let mut v = vec![0.0; p * p];
+    for i in 0..p {
+        v[i * p + i] = 1.0;
+    }
+    for _sweep in 0..64 {
+        let mut rotated = false;
+        for r in 0..p {
+            for q in r + 1..p {
+                let apq = a[r * p + q];
+                let (arr, aqq) = (a[r * p + r], a[q * p + q]);
+                if apq == 0.0 {
+                    continue;
+                }
+                if apq.abs() <= f64::EPSILON * (arr * aqq).abs().sqrt() {
+                    a[r * p + q] = 0.0;
+                    a[q * p + r] = 0.0;
+                    continue;
+                }
+                rotated = true;
+                let theta = (aqq - arr) / (2.0 * apq);
+                let t = if theta.abs() > 1e150 {
+                    0.5 / theta
+                } else {
+                    theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt())
+                };
+                let c = 1.0 / (t * t + 1.0).sqrt();
+                let s = t * c;
+                for k in 0..p {
+                    let akr = a[k * p + r];
+                    let akq = a[k * p + q];
+                    a[k * p + r] = c * akr - s * akq;
+                    a[k * p + q] = s * akr + c * akq;
+                }
+                for k in 0..p {
+                    let ark = a[r * p + k];
+                    let aqk = a[q * p + k];
+                    a[r * p + k] = c * ark - s * aqk;
+                    a[q * p + k] = s * ark + c * aqk;
+                }
+                a[r * p + q] = 0.0;
+                a[q * p + r] = 0.0;
+                for k in 0..p {
+                    let vkr = v[k * p + r];
+                    let vkq = v[k * p + q];
+                    v[k * p + r] = c * vkr - s * vkq;
+                    v[k * p + q] = s * vkr + c * vkq;
+                }
+            }
+        }
+        if !rotated {
+            break;
+        }
+    }
+    ((0..p).map(|i| a[i * p + i]).collect(), v)
+}
+
+/// The eigen pairs of the symmetric `p × p` matrix `t` that a pseudo-inverse keeps:
+/// eigenvalues with `|λ| > tol·max|λ|` (and not zero), as `MASS::ginv` keeps singular values;
+/// returns the eigenvalues, the eigenvectors (columns) and the indices kept.
+fn kept_eigen(t: &[f64], p: usize, tol: f64) -> (Vec<f64>, Vec<f64>, Vec<usize>) {
+    let (lambda, v) = symmetric_eigen(t, p);
+    let largest = lambda.iter().fold(0.0_f64, |m, l| m.max(l.abs()));
+    let kept = (0..p)
+        .filter(|&i| lambda[i].abs() > tol * largest && lambda[i].abs() > 0.0)
+        .collect();
+    (lambda, v, kept)
+}
+
+/// `T⁺·b` for the symmetric `p × p` matrix `t`, and the number of eigenvalues kept (the
+/// numerical rank): eigenvalues with `|λ| ≤ tol·max|λ|` are dropped, as `MASS::ginv` drops
+/// singular values.
+pub(crate) fn pseudo_solve(t: &[f64], p: usize, b: &[f64], tol: f64) -> (Vec<f64>, usize) {
+    let (lambda, v, kept) = kept_eigen(t, p, tol);
+    let mut x = vec![0.0; p];
+    for &i in &kept {
+        let l = lambda[i];
+        let proj: f64 = (0..p).map(|k| v[k * p + i] * b[k]).sum::<f64>() / l;
+        for (k, xk) in x.iter_mut().enumerate() {
+            *xk += v[k * p + i] * proj;
+        }
+    }
+    (x, kept.len())
+}
+
+/// The Moore–Penrose pseudo-inverse of a symmetric positive semi-definite `p × p` matrix;
+/// eigenvalues below `1e-10` of the largest count as zero (the rank deficiency of raking
+/// margins, which share the intercept).
+pub(crate) fn pseudo_inverse(a: &[f64], p: usize) -> Vec<f64> {
+    let (lambda, v, kept) = kept_eigen(a, p, 1e-10);
+    let mut out = vec![0.0; p * p];
+    for &e in &kept {
+        for i in 0..p {
+            for j in 0..p {
+                out[i * p + j] += v[i * p + e] * v[j * p + e] / lambda[e];
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -357,5 +432,53 @@ mod tests {
         let disc = (tr * tr - 4.0 * det).sqrt();
         let values = generalized_eigenvalues(&a, &b).unwrap();
         close(&values, &[(tr + disc) / 2.0, (tr - disc) / 2.0], 1e-14);
+    }
+
+    #[test]
+    fn solves_a_badly_scaled_system() {
+        // [[1, 1e3], [1e3, 4e6]] (scaled: [[1, 0.5], [0.5, 1]]) · [1, 1] = [1001, 4001000]
+        let t = [1.0, 1e3, 1e3, 4e6];
+        let (x, rank) = pseudo_solve(&t, 2, &[1001.0, 4_001_000.0], 256.0 * f64::EPSILON);
+        assert_eq!(rank, 2);
+        assert!(
+            (x[0] - 1.0).abs() < 1e-12 && (x[1] - 1.0).abs() < 1e-12,
+            "{x:?}"
+        );
+    }
+
+    #[test]
+    fn drops_what_ginv_drops() {
+        // λ_min/λ_max ≈ 1e-16 < 256ε: MASS::ginv keeps one direction
+        let (_, rank) = pseudo_solve(
+            &[1.0, 1e4, 1e4, 1e8 + 1.0],
+            2,
+            &[1.0, 1.0],
+            256.0 * f64::EPSILON,
+        );
+        assert_eq!(rank, 1);
+    }
+
+    #[test]
+    fn drops_a_null_direction() {
+        // ginv([[1, 1], [1, 1]]) · [2, 2] = [1, 1]
+        let (x, rank) = pseudo_solve(&[1.0, 1.0, 1.0, 1.0], 2, &[2.0, 2.0], 256.0 * f64::EPSILON);
+        assert_eq!(rank, 1);
+        assert!((x[0] - 1.0).abs() < 1e-14 && (x[1] - 1.0).abs() < 1e-14);
+    }
+
+    #[test]
+    fn pseudo_inverse_inverts_and_handles_rank_deficiency() {
+        // Full rank: A·A⁺ = I.
+        let a = [4.0, 1.0, 0.5, 1.0, 3.0, 0.2, 0.5, 0.2, 2.0];
+        let inv = pseudo_inverse(&a, 3);
+        for i in 0..3 {
+            for j in 0..3 {
+                let v: f64 = (0..3).map(|k| a[i * 3 + k] * inv[k * 3 + j]).sum();
+                assert!((v - f64::from(u8::from(i == j))).abs() < 1e-12);
+            }
+        }
+        // Rank 1: [[1, 1], [1, 1]]⁺ = [[1/4, 1/4], [1/4, 1/4]].
+        let inv = pseudo_inverse(&[1.0, 1.0, 1.0, 1.0], 2);
+        assert!(inv.iter().all(|x| (x - 0.25).abs() < 1e-12), "{inv:?}");
     }
 }
