@@ -244,9 +244,24 @@ pub(crate) fn degrees_of_freedom(
     }
 }
 
+/// R's `nrow(design)` for the design `svyciprop` is given: `subset` (and `svyby`) drops the
+/// rows outside the domain of an ordinary or replicate design, so that is the domain's rows,
+/// or the base's under `df: base` (the rows missing the variable subset away first); a
+/// calibrated design keeps every row (weight 0 outside), so that is all of them. The `beta`
+/// interval's effective sample size depends on it through `qt(α/2, nrow − 1)`.
+fn subset_rows(design: &Design, pass: &DomainPass, options: &EstimateOptions) -> f64 {
+    if design.is_calibrated() && design.replicates().is_none() {
+        design.n_rows() as f64
+    } else if options.df == DfRule::Base {
+        pass.n as f64
+    } else {
+        (pass.n + pass.n_missing) as f64
+    }
+}
+
 /// Fills a share's row: estimate, SE, design effects and the interval of
 /// `options.method` (Wald by `options.interval` for `mean`), clipped to [0, 1]. `n_rows` is
-/// the rows of the domain (R's `nrow(design)`, used by the `beta` method).
+/// R's `nrow(design)` (used by `beta` and `likelihood`).
 pub(crate) fn fill_share(
     row: &mut Estimate,
     estimate: f64,
@@ -402,14 +417,13 @@ pub(crate) fn quantity_row(
     let p = precision(design, pass, quantity, srs)?;
     let df = degrees_of_freedom(design, pass, options, is_by);
     match interval {
-        RowInterval::Share => fill_share(
-            &mut row,
-            p.estimate,
-            &p,
-            df,
-            (pass.n + pass.n_missing) as f64,
-            options,
-        )?,
+        RowInterval::Share => {
+            let n_rows = match options.method {
+                ProportionMethod::Beta => subset_rows(design, pass, options),
+                _ => (pass.n + pass.n_missing) as f64,
+            };
+            fill_share(&mut row, p.estimate, &p, df, n_rows, options)?
+        }
         _ => fill_symmetric(&mut row, p.estimate, &p, df, options)?,
     }
     match interval {

@@ -1,0 +1,41 @@
+# Generates tests/data/parity_R.json (run in tests/data: Rscript parity_R.R > parity_R.json):
+# R survey 4.1.1 behaviours the crate once missed (the hardening issue's R-parity residuals).
+# R 4.2.2, survey 4.1.1 on x86-64 (R's long double is the x87 80-bit format). Numbers are
+# strings written with %.17g.
+suppressMessages(library(survey)); library(jsonlite)
+options(survey.ultimate.cluster = FALSE, survey.adjust.domain.lonely = FALSE)
+data(api)
+g <- function(x) sprintf("%.17g", x)
+out <- list()
+
+# --- beta: svyciprop(method = "beta") takes nrow(design) of the design it is given. subset()
+# drops the other rows of an ordinary design (so nrow is the domain's, or the base's when
+# the rows missing the variable are subset away: the crate's df "base"), but keeps them with
+# weight 0 in a calibrated one (nrow is every row).
+clus1 <- svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1)
+ps <- postStratify(clus1, ~stype, data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018)))
+beta <- function(design_name, d, variable, category, by, df, ...) {
+  f <- as.formula(sprintf("~I(%s == %s)", variable, deparse(category)))
+  x <- svyciprop(f, d, method = "beta", na.rm = TRUE)
+  list(design = design_name, variable = variable, category = as.character(category),
+       by = by, df = df, nrow = nrow(d), degf = degf(d), estimate = g(coef(x)),
+       ci_lower = g(confint(x)[1]), ci_upper = g(confint(x)[2]))
+}
+cases <- list()
+for (dn in c("clus1", "ps")) {
+  d <- if (dn == "clus1") clus1 else ps
+  cases[[length(cases) + 1]] <- beta(dn, d, "acs.46", 30, NULL, "domain")
+  cases[[length(cases) + 1]] <- beta(dn, subset(d, !is.na(acs.46)), "acs.46", 30, NULL, "base")
+  for (s in c("E", "M")) {
+    cases[[length(cases) + 1]] <- beta(dn, subset(d, stype == s), "acs.46", 30, list(stype = s), "domain")
+    cases[[length(cases) + 1]] <- beta(dn, subset(d, stype == s & !is.na(acs.46)), "acs.46", 30, list(stype = s), "base")
+  }
+  for (s in c("No", "Yes")) {
+    cases[[length(cases) + 1]] <- beta(dn, subset(d, awards == s), "sch.wide", "Yes", list(awards = s), "domain")
+  }
+}
+out$beta <- list(
+  r_call = "svyciprop(~I(variable == category), D, method = 'beta', na.rm = TRUE) with D = the design, subset(design, domain), subset(design, [domain &] !is.na(variable)) (df 'base'); clus1 = svydesign(id=~dnum, weights=~pw, fpc=~fpc, data=apiclus1), ps = postStratify(clus1, ~stype, E 4421, H 755, M 1018)",
+  cases = cases)
+
+cat(toJSON(out, auto_unbox = TRUE, pretty = TRUE, null = "null"))

@@ -1,0 +1,105 @@
+//! R survey 4.1.1 behaviours the crate once missed, each against R's output
+//! (`tests/data/parity_R.R` → `parity_R.json`).
+
+use crate::common::{assert_close, data_path, read_json};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use survey_stats::data::{CsvOptions, Dataset, read_csv};
+use survey_stats::design::{Design, DesignOptions};
+use survey_stats::estimate::{self, CategorySelection, DfRule, Domains, Estimate, EstimateOptions};
+use survey_stats::interval::ProportionMethod;
+use survey_stats::weighting::poststratify_design;
+
+/// A number R wrote as a `%.17g` string.
+fn num(v: &Value) -> f64 {
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .or_else(|| v.as_f64())
+        .unwrap_or_else(|| panic!("a number: {v}"))
+}
+
+fn load(name: &str) -> Dataset {
+    read_csv(data_path(name), &CsvOptions::default()).expect("data")
+}
+
+/// `svydesign(id=~dnum, weights=~pw, fpc=~fpc, data=apiclus1)`.
+fn clus1(data: &Dataset) -> Design {
+    let options = DesignOptions {
+        weights: Some("pw".into()),
+        clusters: vec!["dnum".into()],
+        fpc: vec!["fpc".into()],
+        ..Default::default()
+    };
+    Design::new(data, &options).expect("design")
+}
+
+/// `postStratify(design, ~stype, E 4421, H 755, M 1018)`.
+fn poststratified(data: &Dataset, design: &Design) -> Design {
+    let population: BTreeMap<String, f64> = [("E", 4421.0), ("H", 755.0), ("M", 1018.0)]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    poststratify_design(data, design, "stype", &population).expect("postStratify")
+}
+
+/// The row of `rows` for the domain `by` (`null`: the whole population).
+fn row_of<'a>(rows: &'a [Estimate], by: &Value) -> &'a Estimate {
+    let want: Option<BTreeMap<String, String>> = by.as_object().map(|m| {
+        m.iter()
+            .map(|(k, v)| (k.clone(), v.as_str().expect("label").to_string()))
+            .collect()
+    });
+    rows.iter()
+        .find(|r| r.domain == want)
+        .unwrap_or_else(|| panic!("no row for {by}"))
+}
+
+/// Item 1: `svyciprop(method = "beta")` uses `nrow()` of the design it is given: the domain's
+/// rows (the base's under `df: base`) of an ordinary design, every row of a calibrated one.
+#[test]
+fn beta_interval_counts_the_rows_of_the_subset_design() {
+    let reference = read_json("parity_R.json");
+    let data = load("apiclus1.csv");
+    let plain = clus1(&data);
+    let ps = poststratified(&data, &plain);
+    let mut checked = 0;
+    for case in reference["beta"]["cases"].as_array().expect("cases") {
+        let design = match case["design"].as_str() {
+            Some("clus1") => &plain,
+            _ => &ps,
+        };
+        let domains = match case["by"].as_object() {
+            Some(by) => Domains::by(&data, &by.keys().collect::<Vec<_>>()).expect("by"),
+            None => Domains::whole(),
+        };
+        let options = EstimateOptions {
+            method: ProportionMethod::Beta,
+            df: match case["df"].as_str() {
+                Some("base") => DfRule::Base,
+                _ => DfRule::Domain,
+            },
+            ..Default::default()
+        };
+        let variable = case["variable"].as_str().expect("variable");
+        let category = CategorySelection::One(case["category"].as_str().expect("c").into());
+        let rows = estimate::proportion(&data, design, variable, &category, &domains, &options)
+            .expect("proportion");
+        let row = row_of(&rows, &case["by"]);
+        let what = format!("{case}");
+        assert_eq!(row.df, Some(num(&case["degf"])), "{what} df");
+        for (got, key) in [
+            (row.estimate, "estimate"),
+            (row.ci_lower, "ci_lower"),
+            (row.ci_upper, "ci_upper"),
+        ] {
+            let want = num(&case[key]);
+            if want.is_nan() {
+                assert_eq!(got, None, "{what} {key}: R gives NaN");
+            } else {
+                assert_close(got.expect(key), want, 1e-9, 0.0, &format!("{what} {key}"));
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 3 * 16);
+}
