@@ -38,4 +38,21 @@ out$beta <- list(
   r_call = "svyciprop(~I(variable == category), D, method = 'beta', na.rm = TRUE) with D = the design, subset(design, domain), subset(design, [domain &] !is.na(variable)) (df 'base'); clus1 = svydesign(id=~dnum, weights=~pw, fpc=~fpc, data=apiclus1), ps = postStratify(clus1, ~stype, E 4421, H 755, M 1018)",
   cases = cases)
 
+# --- chisq: svychisq scales the weighted table to N = nrow(model.matrix(...)), every row of
+# the design, also those missing a variable; only the reported X² of Chisq and saddlepoint
+# depends on N.
+k46 <- apiclus1
+k46$k46 <- ifelse(is.na(k46$acs.46), NA, ifelse(k46$acs.46 >= 30, "big", "small"))
+k46des <- svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = k46)
+tests <- list()
+for (s in c("F", "Chisq", "saddlepoint", "Wald", "adjWald")) {
+  x <- svychisq(~sch.wide + k46, k46des, statistic = s)
+  tests[[s]] <- list(statistic = g(unname(x$statistic)), p_value = g(x$p.value))
+}
+complete <- svychisq(~sch.wide + k46, subset(k46des, !is.na(k46)), statistic = "Chisq")
+out$chisq <- list(
+  r_call = "svychisq(~sch.wide + k46, des, statistic = s), des = svydesign(id=~dnum, weights=~pw, fpc=~fpc, data=apiclus1) with k46 = NA where acs.46 is NA, 'big' where acs.46 >= 30, else 'small'",
+  n_rows = nrow(k46), n_complete = sum(!is.na(k46$k46)), tests = tests,
+  chisq_on_complete_rows = g(unname(complete$statistic)))
+
 cat(toJSON(out, auto_unbox = TRUE, pretty = TRUE, null = "null"))

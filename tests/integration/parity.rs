@@ -103,3 +103,45 @@ fn beta_interval_counts_the_rows_of_the_subset_design() {
     }
     assert_eq!(checked, 3 * 16);
 }
+
+/// Item 2: `svychisq` scales the weighted table to every row of the design, also the rows
+/// missing a variable, so the X² that `Chisq` and `saddlepoint` report is R's; the p-values
+/// and the other statistics do not depend on that count.
+#[test]
+fn chisq_scales_the_table_to_every_row_of_the_design() {
+    use survey_stats::data::{CategoricalColumn, Column};
+    use survey_stats::hypothesis::{ChisqStatistic, independence};
+    let reference = &read_json("parity_R.json")["chisq"];
+    let mut data = load("apiclus1.csv");
+    let acs46 = data.numeric("acs.46").expect("acs.46").clone();
+    let k46: Vec<&str> = (0..data.n_rows())
+        .map(|i| match acs46.get(i) {
+            None => "",
+            Some(v) if v >= 30.0 => "big",
+            Some(_) => "small",
+        })
+        .collect();
+    let column = Column::Categorical(CategoricalColumn::from_strings(&k46, &[""]));
+    data.set_column("k46", column).expect("k46");
+    let design = clus1(&data);
+    for (name, statistic) in [
+        ("F", ChisqStatistic::F),
+        ("Chisq", ChisqStatistic::Chisq),
+        ("saddlepoint", ChisqStatistic::Saddlepoint),
+        ("Wald", ChisqStatistic::Wald),
+        ("adjWald", ChisqStatistic::AdjWald),
+    ] {
+        let test = independence(&data, &design, "sch.wide", "k46", statistic).expect(name);
+        let want = &reference["tests"][name];
+        for (got, key) in [(test.statistic, "statistic"), (test.p_value, "p_value")] {
+            assert_close(
+                got.expect(key),
+                num(&want[key]),
+                1e-9,
+                0.0,
+                &format!("{name} {key}"),
+            );
+        }
+        assert_eq!(test.n as f64, num(&reference["n_complete"]), "{name} n");
+    }
+}
