@@ -55,4 +55,27 @@ out$chisq <- list(
   n_rows = nrow(k46), n_complete = sum(!is.na(k46$k46)), tests = tests,
   chisq_on_complete_rows = g(unname(complete$statistic)))
 
+# --- quantile_na_rm: svyquantile(na.rm = TRUE) drops the rows missing the variable from the
+# design before degf(design), so its df (and the beta interval's nrow and degf) are the
+# base's. strat_fpc's acs.k3 is missing in all of strata H and M.
+strat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat)
+quant <- function(design_name, d, variable, by, interval, df = NULL) {
+  f <- as.formula(paste0("~", variable))
+  q <- svyquantile(f, d, c(0.25, 0.5), interval.type = interval, na.rm = TRUE, df = df)[[1]]
+  kept <- d[!is.na(d$variables[[variable]]), ]
+  lapply(1:2, function(i) list(design = design_name, variable = variable, by = by,
+    interval = interval, df_arg = if (is.null(df)) "default" else df, prob = c(0.25, 0.5)[i],
+    df = degf(kept), estimate = g(q[i, 1]), ci_lower = g(q[i, 2]), ci_upper = g(q[i, 3]),
+    se = g(q[i, 4])))
+}
+cases <- list()
+for (interval in c("mean", "beta")) {
+  cases <- c(cases, quant("strat", strat, "acs.k3", NULL, interval))
+  for (s in c("E", "M")) cases <- c(cases, quant("clus1", subset(clus1, stype == s), "acs.46", list(stype = s), interval))
+}
+cases <- c(cases, quant("strat", strat, "acs.k3", NULL, "beta", df = 30))
+out$quantile_na_rm <- list(
+  r_call = "svyquantile(~variable, D, c(0.25, 0.5), interval.type = interval, na.rm = TRUE[, df = 30]); D = strat (svydesign(id=~1, strata=~stype, weights=~pw, fpc=~fpc, data=apistrat)) or subset(clus1, stype == s); df = degf(D[!is.na(variable), ])",
+  cases = cases)
+
 cat(toJSON(out, auto_unbox = TRUE, pretty = TRUE, null = "null"))

@@ -145,3 +145,88 @@ fn chisq_scales_the_table_to_every_row_of_the_design() {
         assert_eq!(test.n as f64, num(&reference["n_complete"]), "{name} n");
     }
 }
+
+/// `svydesign(id=~1, strata=~stype, weights=~pw, fpc=~fpc, data=apistrat)`.
+fn strat(data: &Dataset) -> Design {
+    let options = DesignOptions {
+        weights: Some("pw".into()),
+        strata: Some("stype".into()),
+        fpc: vec!["fpc".into()],
+        ..Default::default()
+    };
+    Design::new(data, &options).expect("design")
+}
+
+/// Checks `got` against R's `%.17g` string (`NaN`: no value) at relative `rel`.
+fn check(got: Option<f64>, want: &Value, rel: f64, what: &str) {
+    let want = num(want);
+    if want.is_nan() {
+        assert_eq!(got, None, "{what}: R gives NaN");
+    } else {
+        assert_close(got.unwrap_or(f64::NAN), want, rel, 0.0, what);
+    }
+}
+
+/// Item 3: `svyquantile(na.rm = TRUE)` drops the rows missing the variable before
+/// `degf(design)`, so its degrees of freedom are the base's (96 where the whole design has
+/// 197), and the beta interval uses them even with a given `df`.
+#[test]
+fn quantile_degrees_of_freedom_are_those_of_the_rows_with_the_variable() {
+    use survey_stats::estimate::quantile::{QuantileInterval, QuantileRule};
+    let reference = read_json("parity_R.json");
+    let strat_data = load("apistrat.csv");
+    let clus1_data = load("apiclus1.csv");
+    let (strat, clus1) = (strat(&strat_data), clus1(&clus1_data));
+    let mut checked = 0;
+    for case in reference["quantile_na_rm"]["cases"]
+        .as_array()
+        .expect("cases")
+    {
+        let (data, design) = match case["design"].as_str() {
+            Some("strat") => (&strat_data, &strat),
+            _ => (&clus1_data, &clus1),
+        };
+        let domains = match case["by"].as_object() {
+            Some(by) => Domains::by(data, &by.keys().collect::<Vec<_>>()).expect("by"),
+            None => Domains::whole(),
+        };
+        let options = EstimateOptions {
+            df: case["df_arg"]
+                .as_f64()
+                .map_or(DfRule::Domain, DfRule::Fixed),
+            ..Default::default()
+        };
+        let interval = match case["interval"].as_str() {
+            Some("beta") => QuantileInterval::Beta,
+            _ => QuantileInterval::Mean,
+        };
+        let prob = case["prob"].as_f64().expect("prob");
+        let variable = case["variable"].as_str().expect("variable");
+        let rows = estimate::quantiles(
+            data,
+            design,
+            variable,
+            &[prob],
+            QuantileRule::Math,
+            interval,
+            &domains,
+            &options,
+        )
+        .expect("quantile");
+        let row = row_of(&rows, &case["by"]);
+        let what = format!("{case}");
+        if case["df_arg"].is_string() {
+            assert_eq!(row.df, Some(num(&case["df"])), "{what} df");
+        }
+        for (got, key) in [
+            (row.estimate, "estimate"),
+            (row.ci_lower, "ci_lower"),
+            (row.ci_upper, "ci_upper"),
+            (row.std_error, "se"),
+        ] {
+            check(got, &case[key], 1e-12, &format!("{what} {key}"));
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 4 * 14);
+}

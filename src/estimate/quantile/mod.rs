@@ -8,10 +8,11 @@ pub use rules::{
     quantile_with_interval,
 };
 
-use super::linear::{Smooth, degrees_of_freedom, precision};
-use super::pass::{RowStatus, run_pass};
+use super::linear::{Smooth, precision};
+use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{
-    Domains, Estimate, EstimateError, EstimateOptions, IntervalKind, Result, Stat, unavailable,
+    DfRule, Domains, Estimate, EstimateError, EstimateOptions, IntervalKind, Result, Stat,
+    unavailable,
 };
 use crate::data::Dataset;
 use crate::design::Design;
@@ -29,7 +30,10 @@ impl From<QuantileError> for EstimateError {
 /// (Woodruff 1952 for `mean`, `beta`, `xlogit`, `asin`; test inversion for `score`) uses
 /// `F̂(t)` = the weighted share of the base with `y ≤ t` and its design SE, computed with the
 /// full design (domain estimation). `std_error` is the interval's width over `2·t`, as R
-/// reports it. Source: R `survey::svyquantile.survey.design` (survey ≥ 4.1).
+/// reports it. Where rows miss the variable, the degrees of freedom are the base's (PSUs with
+/// a row that has it, less their strata) under `df: domain` as under `base`: R's
+/// `na.rm = TRUE` drops those rows from the design before `degf(design)`.
+/// Source: R `survey::svyquantile.survey.design` (survey ≥ 4.1).
 ///
 /// # Errors
 /// As [`super::mean`]; [`EstimateError::Quantile`] for a rule that is undefined on the data.
@@ -87,7 +91,21 @@ pub fn quantiles(
     }
     for ((d, pass), (x, w)) in passes.iter().enumerate().zip(samples) {
         let in_domain = |row: usize| domains.code_of(row) == Some(d);
-        let df = degrees_of_freedom(design, pass, options, domains.is_by());
+        // R's `degf(design)` of the design svyquantile works on: the domain's (`svyby`), less
+        // the rows that `na.rm = TRUE` drops from the design when some miss the variable. The
+        // beta interval uses it whatever `df` says.
+        let r_degf = if pass.n_missing > 0 {
+            DomainPass::degrees_of_freedom(design, &pass.psu_in_base)
+        } else if domains.is_by() {
+            DomainPass::degrees_of_freedom(design, &pass.psu_in_domain)
+        } else {
+            design.degrees_of_freedom()
+        };
+        let df = match options.df {
+            DfRule::Fixed(df) => df,
+            DfRule::Base => DomainPass::degrees_of_freedom(design, &pass.psu_in_base),
+            DfRule::Domain => r_degf,
+        };
         let settings = QuantileSettings {
             rule,
             interval,
@@ -96,7 +114,7 @@ pub fn quantiles(
                 IntervalKind::T => df,
                 IntervalKind::Normal => f64::INFINITY,
             },
-            design_df: df,
+            design_df: r_degf,
         };
         let mut cdf = |t: f64| -> Result<(f64, f64)> {
             let p = run_pass(design, &Domains::whole(), 2, |row, buf| {
