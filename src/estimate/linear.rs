@@ -4,7 +4,7 @@
 use super::Estimate;
 use super::pass::DomainPass;
 use super::{DfRule, EstimateError, EstimateOptions, IntervalKind};
-use crate::design::Design;
+use crate::design::{Design, DesignError};
 use crate::interval::{self, ProportionInput, ProportionMethod};
 use crate::variance::linearized_covariance;
 
@@ -374,10 +374,12 @@ pub(crate) enum RowInterval {
 
 /// One result row of a quantity of a pass: counts, the checks every estimator makes (rows
 /// missing under `na_rm = false`, an empty base, a zero denominator), then estimate, SE,
-/// design effects, degrees of freedom and the interval.
+/// design effects, degrees of freedom and the interval. A domain of `by` whose variance
+/// meets a lonely PSU under `fail` gets the estimate and a note instead of an SE.
 ///
 /// # Errors
-/// A lonely unit at a later stage under `fail`; an interval that cannot be computed.
+/// A lonely PSU under `fail` for the whole population (R fails too); an interval that
+/// cannot be computed.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn quantity_row(
     design: &Design,
@@ -414,7 +416,16 @@ pub(crate) fn quantity_row(
         );
         return Ok(row);
     }
-    let p = precision(design, pass, quantity, srs)?;
+    let p = match precision(design, pass, quantity, srs) {
+        Ok(p) => p,
+        // R's svyby fails as a whole; R's subset of each other domain is estimated.
+        Err(EstimateError::Design(e @ DesignError::LonelyPsu { .. })) if is_by => {
+            row.estimate = Some(quantity.value(&pass.totals));
+            row.note = Some(format!("no standard error: {e}"));
+            return Ok(row);
+        }
+        Err(e) => return Err(e),
+    };
     let df = degrees_of_freedom(design, pass, options, is_by);
     match interval {
         RowInterval::Share => {

@@ -227,6 +227,9 @@ fn covariance_with(
     let mut v = Covariance::zeros(k);
     // Multiplier of each group at the current stage: product of the sampling fractions above.
     let mut group_mult = vec![1.0; stages[0].n_groups()];
+    // Whether each unit of the stage above has rows in the base (its PSU does): R's subset
+    // of the domain has no other rows, so their groups are neither lonely nor counted.
+    let mut present_above: Option<Vec<bool>> = None;
     for s in 0..depth {
         let st = &stages[s];
         let mut stage_v = Covariance::zeros(k);
@@ -246,6 +249,11 @@ fn covariance_with(
             if let (0, Some(p)) = (s, present)
                 && design.calibration().is_none()
                 && !units.iter().any(|&u| p[u as usize])
+            {
+                continue;
+            }
+            if let Some(above) = &present_above
+                && !above[g]
             {
                 continue;
             }
@@ -308,6 +316,19 @@ fn covariance_with(
         v.add_scaled(avg, &stage_v);
         // Multipliers for the next stage's groups (= this stage's units).
         if s + 1 < depth {
+            if let Some(p) = present
+                && design.calibration().is_none()
+            {
+                let above = present_above.as_deref().unwrap_or(p);
+                present_above = Some(if s == 0 {
+                    p.to_vec()
+                } else {
+                    st.group_of_unit
+                        .iter()
+                        .map(|&g| above[g as usize])
+                        .collect()
+                });
+            }
             let pop = st.population.as_ref();
             let mut next = vec![0.0; st.n_units()];
             for (u, &g) in st.group_of_unit.iter().enumerate() {

@@ -78,4 +78,39 @@ out$quantile_na_rm <- list(
   r_call = "svyquantile(~variable, D, c(0.25, 0.5), interval.type = interval, na.rm = TRUE[, df = 30]); D = strat (svydesign(id=~1, strata=~stype, weights=~pw, fpc=~fpc, data=apistrat)) or subset(clus1, stype == s); df = degf(D[!is.na(variable), ])",
   cases = cases)
 
+# --- lonely_fail: under survey.lonely.psu = "fail", svydesign accepts a design with a lonely
+# PSU and svyrecvar fails only for an estimate with rows in its stratum (its sampsize, the
+# PSUs of the whole design, is 1): domains outside it are estimated, as subset() designs.
+# lonely.csv (written by extra_designs_R.R): stratum H has one PSU. lonely_stage2.csv
+# (written here): apiclus2 less schools 4956 and 4957, so district 83 keeps one school (E)
+# of 3 and is lonely at stage 2.
+options(survey.lonely.psu = "fail")
+lonely <- read.csv("lonely.csv")
+ldes <- svydesign(id = ~dnum, strata = ~stype, weights = ~pw, data = lonely, nest = TRUE)
+stage2 <- apiclus2[!(apiclus2$snum %in% c(4956, 4957)), c("cds", "dnum", "snum", "stype", "api00", "fpc1", "fpc2")]
+write.csv(stage2, "lonely_stage2.csv", row.names = FALSE, na = "")
+stage2 <- read.csv("lonely_stage2.csv")
+s2des <- svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = stage2)
+domain_mean <- function(design_name, d, s) {
+  sub <- subset(d, stype == s)
+  m <- try(svymean(~api00, sub), silent = TRUE)
+  if (inherits(m, "try-error")) {
+    return(list(design = design_name, stype = s, r_error = trimws(sub("^Error[^:]*: *", "", as.character(m))),
+      estimate = g(sum(weights(sub) * sub$variables$api00) / sum(weights(sub)))))
+  }
+  ci <- confint(m, df = degf(sub))
+  q <- svyquantile(~api00, sub, 0.5)[[1]]
+  list(design = design_name, stype = s, estimate = g(coef(m)), se = g(SE(m)), df = degf(sub),
+       ci_lower = g(ci[1]), ci_upper = g(ci[2]), median = g(q[1, 1]), median_ci_lower = g(q[1, 2]),
+       median_ci_upper = g(q[1, 3]))
+}
+cases <- list()
+for (s in c("E", "H", "M")) cases[[length(cases) + 1]] <- domain_mean("lonely", ldes, s)
+for (s in c("E", "H", "M")) cases[[length(cases) + 1]] <- domain_mean("lonely_stage2", s2des, s)
+whole <- try(svymean(~api00, ldes), silent = TRUE)
+out$lonely_fail <- list(
+  r_call = "options(survey.lonely.psu='fail'); svymean(~api00, subset(D, stype == s)), confint(m, df = degf(subset)), svyquantile(~api00, subset, 0.5); D = svydesign(id=~dnum, strata=~stype, weights=~pw, data=lonely, nest=TRUE) or svydesign(id=~dnum+snum, fpc=~fpc1+fpc2, data=lonely_stage2); where R fails, its error and the weighted mean",
+  whole_design_error = trimws(sub("^Error[^:]*: *", "", as.character(whole))),
+  cases = cases)
+
 cat(toJSON(out, auto_unbox = TRUE, pretty = TRUE, null = "null"))

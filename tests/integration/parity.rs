@@ -230,3 +230,108 @@ fn quantile_degrees_of_freedom_are_those_of_the_rows_with_the_variable() {
     }
     assert_eq!(checked, 4 * 14);
 }
+
+/// Item 4: under `fail`, R's `svydesign` accepts a lonely PSU and its variance fails only for
+/// an estimate with rows in that stratum (or, at stage 2, in that PSU): the other domains
+/// are estimated as R's `subset` designs are; the domain in it gets its estimate without an
+/// SE, and the whole population fails as in R.
+#[test]
+fn lonely_psu_under_fail_spares_the_domains_outside_it() {
+    use survey_stats::design::DesignError;
+    use survey_stats::estimate::EstimateError;
+    use survey_stats::estimate::quantile::{QuantileInterval, QuantileRule};
+    let reference = &read_json("parity_R.json")["lonely_fail"];
+    let designs = [
+        (
+            "lonely",
+            load("lonely.csv"),
+            DesignOptions {
+                weights: Some("pw".into()),
+                strata: Some("stype".into()),
+                clusters: vec!["dnum".into()],
+                nest: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "lonely_stage2",
+            load("lonely_stage2.csv"),
+            DesignOptions {
+                clusters: vec!["dnum".into(), "snum".into()],
+                fpc: vec!["fpc1".into(), "fpc2".into()],
+                ..Default::default()
+            },
+        ),
+    ];
+    let mut checked = 0;
+    for (name, data, options) in &designs {
+        let design = Design::new(data, options).expect("R's svydesign accepts it");
+        let whole = estimate::mean(
+            data,
+            &design,
+            "api00",
+            &Domains::whole(),
+            &Default::default(),
+        );
+        assert!(
+            matches!(
+                whole,
+                Err(EstimateError::Design(DesignError::LonelyPsu { .. }))
+            ),
+            "{name}: R fails for the whole population: {}",
+            reference["whole_design_error"]
+        );
+        let by = Domains::by(data, &["stype"]).expect("by");
+        let options = EstimateOptions::default();
+        let means = estimate::mean(data, &design, "api00", &by, &options).expect("means");
+        let medians = estimate::quantiles(
+            data,
+            &design,
+            "api00",
+            &[0.5],
+            QuantileRule::Math,
+            QuantileInterval::Mean,
+            &by,
+            &options,
+        )
+        .expect("medians");
+        for case in reference["cases"].as_array().expect("cases") {
+            if case["design"] != *name {
+                continue;
+            }
+            let domain = serde_json::json!({ "stype": case["stype"] });
+            let (mean, median) = (row_of(&means, &domain), row_of(&medians, &domain));
+            let what = format!("{name} {domain}");
+            check(
+                mean.estimate,
+                &case["estimate"],
+                1e-12,
+                &format!("{what} mean"),
+            );
+            if let Some(error) = case["r_error"].as_str() {
+                assert_eq!(mean.std_error, None, "{what}: R fails with {error}");
+                assert!(
+                    mean.note.as_deref().unwrap_or("").contains("only one PSU"),
+                    "{what}"
+                );
+                assert_eq!((median.ci_lower, median.ci_upper), (None, None), "{what}");
+                assert!(median.note.is_some(), "{what}");
+                checked += 1;
+                continue;
+            }
+            assert_eq!(mean.df, Some(num(&case["df"])), "{what} df");
+            for (got, key) in [
+                (mean.std_error, "se"),
+                (mean.ci_lower, "ci_lower"),
+                (mean.ci_upper, "ci_upper"),
+                (median.estimate, "median"),
+                (median.ci_lower, "median_ci_lower"),
+                (median.ci_upper, "median_ci_upper"),
+            ] {
+                check(got, &case[key], 1e-9, &format!("{what} {key}"));
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6);
+}

@@ -15,7 +15,7 @@ use super::{
     unavailable,
 };
 use crate::data::Dataset;
-use crate::design::Design;
+use crate::design::{Design, DesignError};
 
 impl From<QuantileError> for EstimateError {
     fn from(e: QuantileError) -> Self {
@@ -144,7 +144,29 @@ pub fn quantiles(
                 out.push(row);
                 continue;
             }
-            let q = quantile_with_interval(&x, &w, prob, &settings, &mut cdf)?;
+            if settings.df <= 0.0 {
+                // R: qt(·, df = 0) is NaN, so the interval and SE are; the quantile is not.
+                row.estimate = Some(quantile(&x, &w, prob, rule)?);
+                row.note = Some(format!(
+                    "no interval: {} degrees of freedom (a domain with one PSU per stratum)",
+                    settings.df
+                ));
+                out.push(row);
+                continue;
+            }
+            let q = match quantile_with_interval(&x, &w, prob, &settings, &mut cdf) {
+                Ok(q) => q,
+                // R's svyby fails as a whole; R's subset of each other domain is estimated.
+                Err(EstimateError::Design(e @ DesignError::LonelyPsu { .. }))
+                    if domains.is_by() =>
+                {
+                    row.estimate = Some(quantile(&x, &w, prob, rule)?);
+                    row.note = Some(format!("no interval: {e}"));
+                    out.push(row);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             row.estimate = Some(q.estimate);
             row.std_error = q.std_error;
             row.ci_lower = q.ci_lower;
