@@ -196,7 +196,9 @@ pub(crate) fn precision(
             (v, None)
         }
     };
-    let var = var.max(0.0);
+    // NaN stays NaN (no variance: every stratum lonely under `average`), for the caller to
+    // report; `f64::max` would make it 0.
+    let var = if var.is_nan() { var } else { var.max(0.0) };
     let std_error = var.sqrt();
     let (mut deff, mut deff_replace) = (None, None);
     if let Some((j, scale)) = srs {
@@ -372,10 +374,29 @@ pub(crate) enum RowInterval {
     Tested,
 }
 
+/// The note of an estimate whose variance does not exist: R's SE is NaN when every stratum
+/// with rows in the domain has one PSU under `average` (the average of no strata).
+pub(crate) const NO_VARIANCE: &str = "no standard error: every stratum of the domain has one PSU (lonely_psu average has no other stratum to average)";
+
+/// A row with its estimate and degrees of freedom but no SE or interval, and why.
+fn without_se(
+    mut row: Estimate,
+    estimate: f64,
+    df: f64,
+    options: &EstimateOptions,
+    note: String,
+) -> Estimate {
+    row.estimate = Some(estimate);
+    row.df = (options.interval == IntervalKind::T).then_some(df);
+    row.note = Some(note);
+    row
+}
+
 /// One result row of a quantity of a pass: counts, the checks every estimator makes (rows
 /// missing under `na_rm = false`, an empty base, a zero denominator), then estimate, SE,
 /// design effects, degrees of freedom and the interval. A domain of `by` whose variance
-/// meets a lonely PSU under `fail` gets the estimate and a note instead of an SE.
+/// meets a lonely PSU under `fail`, and an estimate without variance (every stratum lonely
+/// under `average`), get the estimate and a note instead of an SE.
 ///
 /// # Errors
 /// A lonely PSU under `fail` for the whole population (R fails too); an interval that
@@ -416,17 +437,17 @@ pub(crate) fn quantity_row(
         );
         return Ok(row);
     }
+    let df = degrees_of_freedom(design, pass, options, is_by);
     let p = match precision(design, pass, quantity, srs) {
-        Ok(p) => p,
+        Ok(p) if !p.std_error.is_nan() => p,
+        Ok(p) => return Ok(without_se(row, p.estimate, df, options, NO_VARIANCE.into())),
         // R's svyby fails as a whole; R's subset of each other domain is estimated.
         Err(EstimateError::Design(e @ DesignError::LonelyPsu { .. })) if is_by => {
-            row.estimate = Some(quantity.value(&pass.totals));
-            row.note = Some(format!("no standard error: {e}"));
-            return Ok(row);
+            let note = format!("no standard error: {e}");
+            return Ok(without_se(row, quantity.value(t), df, options, note));
         }
         Err(e) => return Err(e),
     };
-    let df = degrees_of_freedom(design, pass, options, is_by);
     match interval {
         RowInterval::Share => {
             let n_rows = match options.method {

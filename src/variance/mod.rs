@@ -308,11 +308,19 @@ fn covariance_with(
             n_ok += 1;
             stage_v.add_scaled(group_mult[g], &group_v);
         }
-        let avg = if s == 0 && n_ok > 0 && n_ok < n_groups {
+        // R's `nstrat/nokstrat`: with every stratum lonely under `average` that is 1/0, and
+        // the variance NaN (R gives an SE of NaN; the estimators report none, with a note).
+        let avg = if s == 0 && n_ok < n_groups {
             n_groups as f64 / n_ok as f64
         } else {
             1.0
         };
+        if avg.is_infinite() {
+            return Ok(Covariance {
+                k,
+                data: vec![f64::NAN; k * k],
+            });
+        }
         v.add_scaled(avg, &stage_v);
         // Multipliers for the next stage's groups (= this stage's units).
         if s + 1 < depth {

@@ -113,4 +113,20 @@ out$lonely_fail <- list(
   whole_design_error = trimws(sub("^Error[^:]*: *", "", as.character(whole))),
   cases = cases)
 
+# --- lonely_average: under "average" a domain whose strata are all lonely has nstrat/nokstrat
+# = 1/0 in survey:::onestage, so its variance is NaN (not 0).
+options(survey.lonely.psu = "average")
+cases <- list()
+for (s in c("E", "H", "M")) {
+  sub <- subset(ldes, stype == s)
+  m <- svymean(~api00, sub)
+  q <- svyquantile(~api00, sub, 0.5)[[1]]
+  cases[[length(cases) + 1]] <- list(stype = s, estimate = g(coef(m)), se = g(SE(m)),
+    median = g(q[1, 1]), median_ci_lower = g(q[1, 2]), median_ci_upper = g(q[1, 3]))
+}
+out$lonely_average <- list(
+  r_call = "options(survey.lonely.psu='average'); svymean(~api00, subset(ldes, stype == s)), svyquantile(~api00, subset, 0.5); ldes = svydesign(id=~dnum, strata=~stype, weights=~pw, data=lonely, nest=TRUE)",
+  cases = cases)
+options(survey.lonely.psu = "fail")
+
 cat(toJSON(out, auto_unbox = TRUE, pretty = TRUE, null = "null"))

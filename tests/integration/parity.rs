@@ -335,3 +335,52 @@ fn lonely_psu_under_fail_spares_the_domains_outside_it() {
     }
     assert_eq!(checked, 6);
 }
+
+/// Item 6: under `average`, a domain made only of a lonely stratum has no variance (R's
+/// `nstrat/nokstrat` is 1/0: SE NaN): no SE and a note, not an SE of 0.
+#[test]
+fn lonely_psu_average_of_no_strata_is_no_standard_error() {
+    use survey_stats::design::LonelyPsu;
+    use survey_stats::estimate::quantile::{QuantileInterval, QuantileRule};
+    let reference = &read_json("parity_R.json")["lonely_average"];
+    let data = load("lonely.csv");
+    let options = DesignOptions {
+        weights: Some("pw".into()),
+        strata: Some("stype".into()),
+        clusters: vec!["dnum".into()],
+        nest: true,
+        lonely_psu: LonelyPsu::Average,
+        ..Default::default()
+    };
+    let design = Design::new(&data, &options).expect("design");
+    let by = Domains::by(&data, &["stype"]).expect("by");
+    let options = EstimateOptions::default();
+    let means = estimate::mean(&data, &design, "api00", &by, &options).expect("means");
+    let medians = estimate::quantiles(
+        &data,
+        &design,
+        "api00",
+        &[0.5],
+        QuantileRule::Math,
+        QuantileInterval::Mean,
+        &by,
+        &options,
+    )
+    .expect("medians");
+    for case in reference["cases"].as_array().expect("cases") {
+        let domain = serde_json::json!({ "stype": case["stype"] });
+        let (mean, median) = (row_of(&means, &domain), row_of(&medians, &domain));
+        for (got, key) in [
+            (mean.estimate, "estimate"),
+            (mean.std_error, "se"),
+            (median.estimate, "median"),
+            (median.ci_lower, "median_ci_lower"),
+            (median.ci_upper, "median_ci_upper"),
+        ] {
+            check(got, &case[key], 1e-9, &format!("{domain} {key}"));
+        }
+        if mean.std_error.is_none() {
+            assert!(mean.note.is_some() && mean.ci_lower.is_none(), "{domain}");
+        }
+    }
+}

@@ -8,7 +8,7 @@ pub use rules::{
     quantile_with_interval,
 };
 
-use super::linear::{Smooth, precision};
+use super::linear::{NO_VARIANCE, Smooth, precision};
 use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{
     DfRule, Domains, Estimate, EstimateError, EstimateOptions, IntervalKind, Result, Stat,
@@ -162,6 +162,15 @@ pub fn quantiles(
                 {
                     row.estimate = Some(quantile(&x, &w, prob, rule)?);
                     row.note = Some(format!("no interval: {e}"));
+                    out.push(row);
+                    continue;
+                }
+                // No variance (every stratum lonely under `average`): R's interval is NaN.
+                Err(EstimateError::Quantile(QuantileError::InvalidCdf { std_error, .. }))
+                    if std_error.is_nan() =>
+                {
+                    row.estimate = Some(quantile(&x, &w, prob, rule)?);
+                    row.note = Some(NO_VARIANCE.to_string());
                     out.push(row);
                     continue;
                 }
