@@ -129,4 +129,26 @@ out$lonely_average <- list(
   cases = cases)
 options(survey.lonely.psu = "fail")
 
+# --- saddlepoint: pFsum repeats -x/ddf rep(, ddf) times, truncating ddf = d0*nu. Here (equal
+# weights, one stratum of 7 PSUs) Delta is a multiple of I, so d0 = 2 and ddf = 2*6 = 12
+# exactly: R gets 12 on this file; a few ulps below 12 (as R itself gets with other equal
+# weights) would drop a term and give the p-value of 11 copies.
+tie <- data.frame(a = c("x", "x", "x", "y", "y", "y", "x"), b = c("p", "q", "r", "p", "q", "r", "q"),
+                  w = 75.9639454460703)
+write.csv(tie, "saddlepoint_tie.csv", row.names = FALSE)
+tie <- read.csv("saddlepoint_tie.csv")
+tdes <- svydesign(id = ~1, weights = ~w, data = tie)
+f <- svychisq(~a + b, tdes, statistic = "F")
+sp <- svychisq(~a + b, tdes, statistic = "saddlepoint")
+ch <- svychisq(~a + b, tdes, statistic = "Chisq")
+delta <- unname(f$statistic / sp$statistic)  # 1/tr(Delta)
+out$saddlepoint <- list(
+  r_call = "svychisq(~a + b, svydesign(id=~1, weights=~w, data=saddlepoint_tie), statistic = s)",
+  d0 = g(unname(f$parameter[1])), ddf = g(unname(f$parameter[2])),
+  statistic = g(unname(sp$statistic)), p_value = g(sp$p.value),
+  f_statistic = g(unname(f$statistic)), f_p_value = g(f$p.value),
+  chisq_p_value = g(ch$p.value),
+  p_value_with_11_copies = g(survey:::pFsum(unname(sp$statistic), rep(1, 2), rep(1 / delta / 2, 2),
+    ddf = 11.999999999999998, lower.tail = FALSE, method = "saddlepoint")))
+
 cat(toJSON(out, auto_unbox = TRUE, pretty = TRUE, null = "null"))

@@ -384,3 +384,34 @@ fn lonely_psu_average_of_no_strata_is_no_standard_error() {
         }
     }
 }
+
+/// Item 5: the saddlepoint p-value repeats a term ⌊d₀·ν⌋ times; d₀·ν = 2·6 = 12 here in
+/// exact arithmetic (equal weights: Δ is a multiple of I), R gets 12, and a value a few ulps
+/// below must not drop a term (p 0.92597 instead of R's 0.91960).
+#[test]
+fn saddlepoint_whole_degrees_of_freedom_do_not_depend_on_rounding() {
+    use survey_stats::hypothesis::{ChisqStatistic, independence};
+    let reference = &read_json("parity_R.json")["saddlepoint"];
+    let data = load("saddlepoint_tie.csv");
+    let options = DesignOptions {
+        weights: Some("w".into()),
+        ..Default::default()
+    };
+    let design = Design::new(&data, &options).expect("design");
+    let test = independence(&data, &design, "a", "b", ChisqStatistic::Saddlepoint).expect("test");
+    assert_close(
+        test.ddf.expect("ddf"),
+        num(&reference["ddf"]),
+        1e-12,
+        0.0,
+        "ddf",
+    );
+    let want = [("statistic", test.statistic), ("p_value", test.p_value)];
+    for (key, got) in want {
+        assert_close(got.expect(key), num(&reference[key]), 1e-9, 0.0, key);
+    }
+    let f = independence(&data, &design, "a", "b", ChisqStatistic::F).expect("F");
+    assert_close(f.ndf.expect("ndf"), num(&reference["d0"]), 1e-12, 0.0, "d0");
+    let f_p = f.p_value.expect("p");
+    assert_close(f_p, num(&reference["f_p_value"]), 1e-9, 0.0, "F p");
+}
