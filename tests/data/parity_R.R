@@ -151,4 +151,47 @@ out$saddlepoint <- list(
   p_value_with_11_copies = g(survey:::pFsum(unname(sp$statistic), rep(1, 2), rep(1 / delta / 2, 2),
     ddf = 11.999999999999998, lower.tail = FALSE, method = "saddlepoint")))
 
+# --- school: survey:::qs compares cumsum(w) with p*sum(w), both accumulated in R's long
+# double (x87, 64-bit significand, rounded after each addition) and rounded to double. At p
+# equal to a cumulative share R sees the tie (wlow == 0: school takes the midpoint, math the
+# lower value); correctly rounded sums can be an ulp off and miss it. `found`: the first
+# such case of a search (set.seed(1), 12 weights exp(runif(12, -8, 8)), x = 472, 474, ...),
+# every cumulative share. `many`: 5000 weights k/10000 (k integers, as survey files print
+# weights to 4 decimals) on distinct values x, at the cumulative shares where R's cumsum
+# differs from the correctly rounded one and at 20 others (x and k as space-separated lists).
+neumaier_cumsum <- function(v) {
+  s <- 0; cc <- 0; r <- numeric(length(v))
+  for (i in seq_along(v)) {
+    t <- s + v[i]
+    cc <- cc + if (abs(s) >= abs(v[i])) (s - t) + v[i] else (v[i] - t) + s
+    s <- t; r[i] <- s + cc
+  }
+  r
+}
+rules_at <- function(x, w, at) {
+  cw <- cumsum(w[order(x)])
+  ps <- cw[at] / sum(w)
+  list(at = at, p = g(ps), cumsum = g(cw[at]),
+    differs_from_correctly_rounded = cw[at] != neumaier_cumsum(w[order(x)])[at],
+    school = g(sapply(ps, function(p) survey:::qrule_school(x, w, p))),
+    math = g(sapply(ps, function(p) survey:::qrule_math(x, w, p))),
+    hf7 = g(sapply(ps, function(p) survey:::qrule_hf7(x, w, p))))
+}
+found_w <- c(0.005381612469593235, 0.89703856121643522, 44.479238781435015, 1.1924575721607862,
+  0.67125287916046117, 4.0812325927803785, 3.1918416483030971, 11.925558280570169,
+  344.47065053687896, 0.19196197264732379, 1574.7605230697011, 0.14867925916234667)
+found_x <- 470 + 2 * (1:12)
+set.seed(1)
+many_k <- pmax(1, round(exp(rnorm(5000)) * 10000))
+many_w <- many_k / 10000
+many_x <- sample(5000)
+many_cw <- cumsum(many_w[order(many_x)])
+differ <- which(many_cw != neumaier_cumsum(many_w[order(many_x)]))
+others <- sort(sample(setdiff(1:4999, differ), 20))
+out$school <- list(
+  r_call = "survey:::qrule_school/qrule_math/qrule_hf7(x, w, p) at p = cumsum(w[order(x)])[at]/sum(w)",
+  found = c(list(x = found_x, w = g(found_w), sum = g(sum(found_w))), rules_at(found_x, found_w, 1:12)),
+  many = c(list(x = paste(many_x, collapse = " "), k = paste(many_k, collapse = " "), sum = g(sum(many_w))),
+    rules_at(many_x, many_w, sort(c(differ, others)))))
+
 cat(toJSON(out, auto_unbox = TRUE, pretty = TRUE, null = "null"))

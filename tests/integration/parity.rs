@@ -415,3 +415,50 @@ fn saddlepoint_whole_degrees_of_freedom_do_not_depend_on_rounding() {
     let f_p = f.p_value.expect("p");
     assert_close(f_p, num(&reference["f_p_value"]), 1e-9, 0.0, "F p");
 }
+
+/// Item 7: at a probability equal to a cumulative share R's `qs` sees a tie (`wlow == 0`:
+/// school takes the midpoint, math the lower value) because both `cumsum(w)` and `sum(w)`
+/// are accumulated in R's long double; the correctly rounded sums can miss it by an ulp
+/// (school gave 476, the next value, where R gives 477, the midpoint of 476 and 478).
+#[test]
+fn quantile_rules_see_rs_ties_at_cumulative_shares() {
+    use survey_stats::estimate::quantile::{QuantileRule, quantile};
+    let reference = &read_json("parity_R.json")["school"];
+    let numbers = |v: &Value| -> Vec<f64> {
+        match v {
+            Value::String(list) => list
+                .split(' ')
+                .map(|x| x.parse().expect("number"))
+                .collect(),
+            Value::Array(items) => items.iter().map(num).collect(),
+            _ => panic!("a list: {v}"),
+        }
+    };
+    let found = &reference["found"];
+    let many = &reference["many"];
+    let cases = [
+        ("found", numbers(&found["x"]), numbers(&found["w"]), found),
+        (
+            "many",
+            numbers(&many["x"]),
+            numbers(&many["k"]).iter().map(|k| k / 10000.0).collect(),
+            many,
+        ),
+    ];
+    let mut checked = 0;
+    for (name, x, w, case) in &cases {
+        let p = numbers(&case["p"]);
+        for (rule, key) in [
+            (QuantileRule::School, "school"),
+            (QuantileRule::Math, "math"),
+            (QuantileRule::Hf7, "hf7"),
+        ] {
+            for (&p, want) in p.iter().zip(numbers(&case[key])) {
+                let got = quantile(x, w, p, rule).expect("quantile");
+                assert_eq!(got, want, "{name} {key} at p = {p:e}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 3 * (12 + 31));
+}
