@@ -194,4 +194,31 @@ out$school <- list(
   many = c(list(x = paste(many_x, collapse = " "), k = paste(many_k, collapse = " "), sum = g(sum(many_w))),
     rules_at(many_x, many_w, sort(c(differ, others)))))
 
+# --- rep_quantile: on a replicate design svyquantile(interval.type = "quantile") takes the
+# replicates' quantiles (survey:::repCI): SE^2 = svrVar(qrule(x, w_r, p)), CI = qhat -/+ t*SE
+# with t on degf(design). The designs are read from the replicate weights of
+# replicate_R.R's CSV files (so both sides have the same doubles): JK1 of apiclus1, BRR of
+# pairs.csv; whole and per stype (subset(), whose degf is the rank of its replicates - 1).
+rq <- function(design_name, d, by, rule) {
+  q <- svyquantile(~api00, d, c(0.25, 0.5, 0.75), interval.type = "quantile", qrule = rule)$api00
+  lapply(1:3, function(i) list(design = design_name, by = by, rule = rule,
+    prob = c(0.25, 0.5, 0.75)[i], df = degf(d), estimate = g(q[i, 1]), ci_lower = g(q[i, 2]),
+    ci_upper = g(q[i, 3]), se = g(q[i, 4])))
+}
+cases <- list()
+designs <- list()
+for (nm in c("jk1_clus1", "brr_pairs")) {
+  d <- read.csv(sprintf("rep_%s.csv", nm))
+  des <- svrepdesign(data = d, repweights = "rw[0-9]+", weights = ~fullw,
+    type = if (nm == "jk1_clus1") "JK1" else "BRR", combined.weights = TRUE)
+  designs[[nm]] <- list(type = des$type, scale = g(des$scale), rscales = g(des$rscales), mse = des$mse)
+  for (rule in c("math", "hf7")) {
+    cases <- c(cases, suppressWarnings(rq(nm, des, NULL, rule)))
+    for (s in c("E", "M")) cases <- c(cases, suppressWarnings(rq(nm, subset(des, stype == s), list(stype = s), rule)))
+  }
+}
+out$rep_quantile <- list(
+  r_call = "svyquantile(~api00, D, c(0.25, 0.5, 0.75), interval.type = 'quantile', qrule = rule); D = svrepdesign(data = read.csv('rep_<design>.csv'), repweights = 'rw[0-9]+', weights = ~fullw, type = 'JK1' or 'BRR', combined.weights = TRUE) or subset(D, stype == s)",
+  designs = designs, cases = cases)
+
 cat(toJSON(out, auto_unbox = TRUE, pretty = TRUE, null = "null"))

@@ -462,3 +462,88 @@ fn quantile_rules_see_rs_ties_at_cumulative_shares() {
     }
     assert_eq!(checked, 3 * (12 + 31));
 }
+
+/// Item 8: `svyquantile(interval.type = "quantile")` on a replicate design: the replicates'
+/// quantiles give the SE and `q̂ ∓ t·SE` the interval (R's `repCI`), whole and per domain.
+#[test]
+fn replicate_quantile_interval_is_rs_rep_ci() {
+    use survey_stats::design::{ReplicateOptions, ReplicateType};
+    use survey_stats::estimate::quantile::{QuantileInterval, QuantileRule};
+    let reference = &read_json("parity_R.json")["rep_quantile"];
+    let mut checked = 0;
+    for (name, meta) in reference["designs"].as_object().expect("designs") {
+        let data = load(&format!("rep_{name}.csv"));
+        let options = ReplicateOptions {
+            columns: vec![],
+            prefix: Some("rw".into()),
+            combined_weights: true,
+            kind: match meta["type"].as_str() {
+                Some("JK1") => ReplicateType::JK1,
+                _ => ReplicateType::BRR,
+            },
+            rho: None,
+            scale: Some(num(&meta["scale"])),
+            rscales: Some(
+                meta["rscales"]
+                    .as_array()
+                    .expect("rscales")
+                    .iter()
+                    .map(num)
+                    .collect(),
+            ),
+            mse: meta["mse"].as_bool().expect("mse"),
+        };
+        let design = Design::with_replicate_columns(&data, "fullw", &options).expect("design");
+        for case in reference["cases"].as_array().expect("cases") {
+            if case["design"] != *name {
+                continue;
+            }
+            let domains = match case["by"].as_object() {
+                Some(by) => Domains::by(&data, &by.keys().collect::<Vec<_>>()).expect("by"),
+                None => Domains::whole(),
+            };
+            let rule = match case["rule"].as_str() {
+                Some("hf7") => QuantileRule::Hf7,
+                _ => QuantileRule::Math,
+            };
+            let prob = case["prob"].as_f64().expect("prob");
+            let rows = estimate::quantiles(
+                &data,
+                &design,
+                "api00",
+                &[prob],
+                rule,
+                QuantileInterval::Quantile,
+                &domains,
+                &EstimateOptions::default(),
+            )
+            .expect("quantile");
+            let row = row_of(&rows, &case["by"]);
+            let what = format!("{case}");
+            assert_eq!(row.df, Some(num(&case["df"])), "{what} df");
+            for (got, key) in [
+                (row.estimate, "estimate"),
+                (row.ci_lower, "ci_lower"),
+                (row.ci_upper, "ci_upper"),
+                (row.std_error, "se"),
+            ] {
+                check(got, &case[key], 1e-12, &format!("{what} {key}"));
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 36);
+    // On a design without replicates there are no replicates' quantiles.
+    let strat_data = load("apistrat.csv");
+    let taylor = estimate::quantiles(
+        &strat_data,
+        &strat(&strat_data),
+        "api00",
+        &[0.5],
+        QuantileRule::Math,
+        QuantileInterval::Quantile,
+        &Domains::whole(),
+        &EstimateOptions::default(),
+    );
+    assert!(taylor.is_err());
+}

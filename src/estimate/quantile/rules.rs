@@ -158,7 +158,19 @@ pub enum QuantileRule {
 /// score   Francisco & Fuller (1991) test inversion, see the module documentation
 /// ```
 ///
-/// Source: `survey:::woodruffCI` and `survey:::ffullerCI` (survey 4.1.1).
+/// On a replicate design, `quantile` takes the spread of the replicates' quantiles instead
+/// (R's `interval.type = "quantile"` of `svyquantile.svyrep.design`, `survey:::repCI`):
+///
+/// ```text
+/// quantile  q_r = qrule(x, w_r, p) for each replicate's weights w_r
+///           SE² = scale·Σ_r rscale_r·(q_r − q̄)²  (q̄: the mean of the q_r, or q̂ with mse)
+///           [q̂ − t·SE, q̂ + t·SE]
+/// ```
+///
+/// R warns that jackknife replicates may not give valid SEs for quantiles (a delete-one
+/// jackknife of a quantile is not consistent); bootstrap, BRR and Fay replicates do.
+///
+/// Source: `survey:::woodruffCI`, `survey:::ffullerCI` and `survey:::repCI` (survey 4.1.1).
 ///
 /// # Examples
 ///
@@ -184,6 +196,9 @@ pub enum QuantileInterval {
     Asin,
     /// Francisco–Fuller score interval (test inversion).
     Score,
+    /// From the replicates' quantiles (replicate designs only; see
+    /// [`crate::estimate::quantiles`]); [`quantile_with_interval`] cannot make it.
+    Quantile,
 }
 
 /// Settings of [`quantile_with_interval`]: R's `qrule`, `interval.type`, `alpha` (as
@@ -380,6 +395,9 @@ pub enum QuantileError {
         /// The returned standard error.
         std_error: f64,
     },
+    /// The `quantile` interval needs the replicate weights of a replicate design.
+    #[error("interval type quantile needs a replicate design (its replicates' quantiles)")]
+    NeedsReplicates,
     /// Score interval: the search range `[min + IQR/100, max − IQR/100]` is empty.
     #[error("score interval: empty search range [{lower}, {upper}]")]
     ScoreRangeEmpty {
@@ -460,7 +478,9 @@ pub fn quantile(x: &[f64], w: &[f64], p: f64, rule: QuantileRule) -> Result<f64>
 /// [`QuantileError::InvalidDegreesOfFreedom`] for bad settings;
 /// [`QuantileError::InvalidCdf`] when the callback returns a share outside `[0, 1]` or a
 /// negative or non-finite SE; [`QuantileError::ScoreRangeEmpty`] and
-/// [`QuantileError::ScoreNoRoot`] where R's `uniroot` stops; and any error of the callback.
+/// [`QuantileError::ScoreNoRoot`] where R's `uniroot` stops;
+/// [`QuantileError::NeedsReplicates`] for [`QuantileInterval::Quantile`]; and any error of
+/// the callback.
 ///
 /// # Examples
 ///
@@ -522,6 +542,7 @@ pub fn quantile_with_interval<E: From<QuantileError>>(
     let alpha = 1.0 - settings.level;
     let (ci_lower, ci_upper) = match settings.interval {
         QuantileInterval::Score => score_interval(&sample, p, settings, alpha, cdf)?,
+        QuantileInterval::Quantile => return Err(QuantileError::NeedsReplicates.into()),
         method => woodruff_interval(&sample, estimate, settings, alpha, method, cdf)?,
     };
     let std_error = match (ci_lower, ci_upper) {
