@@ -43,7 +43,10 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LonelyPsu {
-    /// Stop with an error naming the stratum (R's default).
+    /// Stop with an error naming the stratum (R's default) when an estimate has rows in it.
+    /// As in R, where `svydesign` accepts the design and `svyrecvar` fails, a domain without
+    /// rows in the stratum is estimated; a domain of [`crate::estimate::Domains::by`] with
+    /// rows in it gets its estimate without a standard error, and a note.
     #[default]
     Fail,
     /// The stratum contributes nothing to the variance.
@@ -150,11 +153,13 @@ impl Design {
     /// # Errors
     /// [`DesignError`]: a named column missing, a weight missing, negative or not finite,
     /// a stratum or cluster id missing, clusters crossing strata without `nest`, an fpc
-    /// smaller than the number of sampled units or varying within a stratum, a stratum with
-    /// one PSU under [`LonelyPsu::Fail`]. For a PPS design ([`DesignOptions::pps`]): options
-    /// that do not fit ([`DesignError::PpsOptions`]), an inclusion probability outside
-    /// (0, 1] or varying within a PSU, joint probabilities of another size than the PSUs or
-    /// whose diagonal is not the fpc.
+    /// smaller than the number of sampled units or varying within a stratum. A stratum with
+    /// one PSU is accepted under every policy, as R's `svydesign` accepts it: under
+    /// [`LonelyPsu::Fail`] the variance of an estimate with rows in it fails. For a PPS
+    /// design ([`DesignOptions::pps`]): options that do not fit
+    /// ([`DesignError::PpsOptions`]), an inclusion probability outside (0, 1] or varying
+    /// within a PSU, joint probabilities of another size than the PSUs or whose diagonal is
+    /// not the fpc.
     #[doc(alias = "svydesign")]
     pub fn new(data: &Dataset, options: &DesignOptions) -> Result<Design> {
         let n = data.n_rows();
@@ -284,26 +289,7 @@ impl Design {
             data_id: data.id(),
             pps: pps.map(std::sync::Arc::new),
         };
-        // PPS designs check their own (`pps::build`): only Brewer's variance has lonely PSUs.
-        if options.lonely_psu == LonelyPsu::Fail && design.pps.is_none() {
-            design.check_lonely()?;
-        }
         Ok(design)
-    }
-
-    fn check_lonely(&self) -> Result<()> {
-        let st = &self.stages[0];
-        for g in 0..st.n_groups() {
-            let n = st.units_of_group(g).len();
-            let certain = st.population.as_ref().is_some_and(|p| p[g] <= n as f64);
-            if n == 1 && !certain {
-                return Err(DesignError::LonelyPsu {
-                    stratum: self.stratum_labels[g].clone(),
-                    stage: 1,
-                });
-            }
-        }
-        Ok(())
     }
 
     /// Number of rows.

@@ -4,7 +4,7 @@
 use super::Estimate;
 use super::pass::DomainPass;
 use super::{DfRule, EstimateError, EstimateOptions, IntervalKind};
-use crate::design::Design;
+use crate::design::{Design, DesignError};
 use crate::interval::{self, ProportionInput, ProportionMethod};
 use crate::numerics;
 use crate::variance::linearized_covariance;
@@ -197,7 +197,9 @@ pub(crate) fn precision(
             (v, None)
         }
     };
-    let var = var.max(0.0);
+    // NaN stays NaN (no variance: every stratum lonely under `average`), for the caller to
+    // report; `f64::max` would make it 0.
+    let var = if var.is_nan() { var } else { var.max(0.0) };
     let std_error = var.sqrt();
     let (mut deff, mut deff_replace) = (None, None);
     if let Some((j, scale)) = srs {
@@ -245,9 +247,24 @@ pub(crate) fn degrees_of_freedom(
     }
 }
 
+/// R's `nrow(design)` for the design `svyciprop` is given: `subset` (and `svyby`) drops the
+/// rows outside the domain of an ordinary or replicate design, so that is the domain's rows,
+/// or the base's under `df: base` (the rows missing the variable subset away first); a
+/// calibrated design keeps every row (weight 0 outside), so that is all of them. The `beta`
+/// interval's effective sample size depends on it through `qt(α/2, nrow − 1)`.
+fn subset_rows(design: &Design, pass: &DomainPass, options: &EstimateOptions) -> f64 {
+    if design.is_calibrated() && design.replicates().is_none() {
+        design.n_rows() as f64
+    } else if options.df == DfRule::Base {
+        pass.n as f64
+    } else {
+        (pass.n + pass.n_missing) as f64
+    }
+}
+
 /// Fills a share's row: estimate, SE, design effects and the interval of
 /// `options.method` (Wald by `options.interval` for `mean`), clipped to [0, 1]. `n_rows` is
-/// the rows of the domain (R's `nrow(design)`, used by the `beta` method).
+/// R's `nrow(design)` (used by `beta` and `likelihood`).
 pub(crate) fn fill_share(
     row: &mut Estimate,
     estimate: f64,
@@ -358,12 +375,33 @@ pub(crate) enum RowInterval {
     Tested,
 }
 
+/// The note of an estimate whose variance does not exist: R's SE is NaN when every stratum
+/// with rows in the domain has one PSU under `average` (the average of no strata).
+pub(crate) const NO_VARIANCE: &str = "no standard error: every stratum of the domain has one PSU (lonely_psu average has no other stratum to average)";
+
+/// A row with its estimate and degrees of freedom but no SE or interval, and why.
+fn without_se(
+    mut row: Estimate,
+    estimate: f64,
+    df: f64,
+    options: &EstimateOptions,
+    note: String,
+) -> Estimate {
+    row.estimate = Some(estimate);
+    row.df = (options.interval == IntervalKind::T).then_some(df);
+    row.note = Some(note);
+    row
+}
+
 /// One result row of a quantity of a pass: counts, the checks every estimator makes (rows
 /// missing under `na_rm = false`, an empty base, a zero denominator), then estimate, SE,
-/// design effects, degrees of freedom and the interval.
+/// design effects, degrees of freedom and the interval. A domain of `by` whose variance
+/// meets a lonely PSU under `fail`, and an estimate without variance (every stratum lonely
+/// under `average`), get the estimate and a note instead of an SE.
 ///
 /// # Errors
-/// A lonely unit at a later stage under `fail`; an interval that cannot be computed.
+/// A lonely PSU under `fail` for the whole population (R fails too); an interval that
+/// cannot be computed.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn quantity_row(
     design: &Design,
@@ -400,17 +438,25 @@ pub(crate) fn quantity_row(
         );
         return Ok(row);
     }
-    let p = precision(design, pass, quantity, srs)?;
     let df = degrees_of_freedom(design, pass, options, is_by);
+    let p = match precision(design, pass, quantity, srs) {
+        Ok(p) if !p.std_error.is_nan() => p,
+        Ok(p) => return Ok(without_se(row, p.estimate, df, options, NO_VARIANCE.into())),
+        // R's svyby fails as a whole; R's subset of each other domain is estimated.
+        Err(EstimateError::Design(e @ DesignError::LonelyPsu { .. })) if is_by => {
+            let note = format!("no standard error: {e}");
+            return Ok(without_se(row, quantity.value(t), df, options, note));
+        }
+        Err(e) => return Err(e),
+    };
     match interval {
-        RowInterval::Share => fill_share(
-            &mut row,
-            p.estimate,
-            &p,
-            df,
-            (pass.n + pass.n_missing) as f64,
-            options,
-        )?,
+        RowInterval::Share => {
+            let n_rows = match options.method {
+                ProportionMethod::Beta => subset_rows(design, pass, options),
+                _ => (pass.n + pass.n_missing) as f64,
+            };
+            fill_share(&mut row, p.estimate, &p, df, n_rows, options)?
+        }
         _ => fill_symmetric(&mut row, p.estimate, &p, df, options)?,
     }
     match interval {

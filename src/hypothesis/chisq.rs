@@ -565,7 +565,8 @@ fn chisq_upper(x: f64, df: f64) -> Result<f64> {
 /// fallback (Satterthwaite): t = mean(a), t₂ = mean(a²)/t², ndf = k/t₂,
 ///     p = P(F(ndf, ddf) > x / (ndf·t·t₂))
 /// saddlepoint: p = saddle(0, λ) with λ = (a_1, …, a_k, −x/ddf repeated m times),
-///     m = ⌊ddf⌋ when ddf > 1 (R's rep() truncates), else 1; fallback where saddle is NA
+///     m = ⌊ddf⌋ when ddf > 1 (R's rep() truncates), else 1; fallback where saddle is NA;
+///     a ddf within 1e-9 (relative) of a whole number is that number
 /// ```
 fn pfsum_saddlepoint_upper(x: f64, a: &[f64], ddf: f64) -> Result<f64> {
     let kf = a.len() as f64;
@@ -574,7 +575,16 @@ fn pfsum_saddlepoint_upper(x: f64, a: &[f64], ddf: f64) -> Result<f64> {
     let scale = t * t2;
     let ndf = kf / t2;
     let fallback = f_upper(x / ndf / scale, ndf, ddf)?;
-    let repeats = if ddf > 1.0 { ddf.trunc() } else { 1.0 };
+    // ddf = d0·ν is often a whole number in exact arithmetic (Δ = c·I gives d0 = k) that
+    // rounding leaves a few ulps below it, where truncating would drop a term (R itself
+    // does, on such noise); within 1e-9 of a whole number it counts as that number.
+    let whole = ddf.round();
+    let copies = if (ddf - whole).abs() <= 1e-9 * whole.max(1.0) {
+        whole
+    } else {
+        ddf
+    };
+    let repeats = if copies > 1.0 { copies.trunc() } else { 1.0 };
     let mut terms: Vec<(f64, f64)> = a.iter().map(|&v| (v, 1.0)).collect();
     terms.push((-x / ddf, repeats));
     Ok(saddle(0.0, &terms).unwrap_or(fallback))

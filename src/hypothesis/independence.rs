@@ -52,7 +52,9 @@ pub enum IndependenceError {
 
 /// Tests independence of `row_var` and `col_var` under the design, as R's
 /// `svychisq(~row_var + col_var, design, statistic = …)`. Rows missing either variable
-/// leave the table but stay in the design.
+/// leave the table but stay in the design, and count in the `n` that R scales the table to
+/// (`nrow(design)`, every row): the X² that `Chisq` and `saddlepoint` report is R's, and the
+/// p-values do not depend on `n` (X² and the design effects both scale with it).
 ///
 /// # Errors
 /// [`IndependenceError`]: a column is missing, a variable has fewer than two categories.
@@ -106,7 +108,7 @@ pub fn independence(
         cell_proportions: &p,
         vcov: &vcov,
         cell_total_vcov: Some(&vtot),
-        n_obs: pass.n as f64,
+        n_obs: design.n_rows() as f64,
         design_df: design.degrees_of_freedom(),
         total_weight: w,
     };

@@ -233,6 +233,9 @@ fn covariance_with(
     let mut v = Covariance::zeros(k);
     // Multiplier of each group at the current stage: product of the sampling fractions above.
     let mut group_mult = vec![1.0; stages[0].n_groups()];
+    // Whether each unit of the stage above has rows in the base (its PSU does): R's subset
+    // of the domain has no other rows, so their groups are neither lonely nor counted.
+    let mut present_above: Option<Vec<bool>> = None;
     for s in 0..depth {
         let st = &stages[s];
         let mut stage_v = Covariance::zeros(k);
@@ -252,6 +255,11 @@ fn covariance_with(
             if let (0, Some(p)) = (s, present)
                 && design.calibration().is_none()
                 && !units.iter().any(|&u| p[u as usize])
+            {
+                continue;
+            }
+            if let Some(above) = &present_above
+                && !above[g]
             {
                 continue;
             }
@@ -306,14 +314,35 @@ fn covariance_with(
             n_ok += 1;
             stage_v.add_scaled(group_mult[g], &group_v);
         }
-        let avg = if s == 0 && n_ok > 0 && n_ok < n_groups {
+        // R's `nstrat/nokstrat`: with every stratum lonely under `average` that is 1/0, and
+        // the variance NaN (R gives an SE of NaN; the estimators report none, with a note).
+        let avg = if s == 0 && n_ok < n_groups {
             n_groups as f64 / n_ok as f64
         } else {
             1.0
         };
+        if avg.is_infinite() {
+            return Ok(Covariance {
+                k,
+                data: vec![f64::NAN; k * k],
+            });
+        }
         v.add_scaled(avg, &stage_v);
         // Multipliers for the next stage's groups (= this stage's units).
         if s + 1 < depth {
+            if let Some(p) = present
+                && design.calibration().is_none()
+            {
+                let above = present_above.as_deref().unwrap_or(p);
+                present_above = Some(if s == 0 {
+                    p.to_vec()
+                } else {
+                    st.group_of_unit
+                        .iter()
+                        .map(|&g| above[g as usize])
+                        .collect()
+                });
+            }
             let pop = st.population.as_ref();
             let mut next = vec![0.0; st.n_units()];
             for (u, &g) in st.group_of_unit.iter().enumerate() {

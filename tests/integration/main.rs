@@ -13,6 +13,7 @@ mod invariants;
 mod library_face;
 mod misuse;
 mod oracle;
+mod parity;
 mod pps;
 mod quantile;
 mod questionnaire;

@@ -8,13 +8,15 @@ pub use rules::{
     quantile_with_interval,
 };
 
-use super::linear::{Smooth, degrees_of_freedom, precision};
-use super::pass::{RowStatus, run_pass};
+use super::linear::{NO_VARIANCE, Smooth, precision};
+use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{
-    Domains, Estimate, EstimateError, EstimateOptions, IntervalKind, Result, Stat, unavailable,
+    DfRule, Domains, Estimate, EstimateError, EstimateOptions, IntervalKind, Result, Stat,
+    unavailable,
 };
 use crate::data::Dataset;
-use crate::design::Design;
+use crate::design::{Design, DesignError};
+use crate::interval::ConfidenceLevel;
 
 impl From<QuantileError> for EstimateError {
     fn from(e: QuantileError) -> Self {
@@ -28,11 +30,17 @@ impl From<QuantileError> for EstimateError {
 /// The estimate is the rule applied to the base's values and weights; the interval
 /// (Woodruff 1952 for `mean`, `beta`, `xlogit`, `asin`; test inversion for `score`) uses
 /// `F̂(t)` = the weighted share of the base with `y ≤ t` and its design SE, computed with the
-/// full design (domain estimation). `std_error` is the interval's width over `2·t`, as R
-/// reports it. Source: R `survey::svyquantile.survey.design` (survey ≥ 4.1).
+/// full design (domain estimation). On a replicate design, `quantile` instead takes the
+/// spread of the quantiles under each replicate's weights (R's `interval.type =
+/// "quantile"`, see [`QuantileInterval`]). `std_error` is the interval's width over `2·t`, as R
+/// reports it. Where rows miss the variable, the degrees of freedom are the base's (PSUs with
+/// a row that has it, less their strata) under `df: domain` as under `base`: R's
+/// `na.rm = TRUE` drops those rows from the design before `degf(design)`.
+/// Source: R `survey::svyquantile.survey.design` (survey ≥ 4.1).
 ///
 /// # Errors
-/// As [`super::mean`]; [`EstimateError::Quantile`] for a rule that is undefined on the data.
+/// As [`super::mean`]; [`EstimateError::Quantile`] for a rule that is undefined on the data,
+/// and for the `quantile` interval on a design without replicate weights.
 ///
 /// ```
 /// use survey_stats::data::{Column, Dataset, NumericColumn};
@@ -68,6 +76,10 @@ pub fn quantiles(
     let excluded = options.excluded_values();
     let in_base = |row: usize| col.get(row).filter(|v| !excluded.contains(*v));
     let weights = design.weights().as_slice();
+    let replicated = interval == QuantileInterval::Quantile;
+    if replicated && design.replicates().is_none() {
+        return Err(QuantileError::NeedsReplicates.into());
+    }
     // One pass for the counts and degrees of freedom of every domain.
     let passes = run_pass(design, domains, 1, |row, buf| match in_base(row) {
         Some(_) => {
@@ -79,15 +91,35 @@ pub fn quantiles(
     let mut out = Vec::with_capacity(passes.len() * probs.len());
     // Each domain's base values and weights, gathered in one pass over the rows.
     let mut samples: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); passes.len()];
+    // For the `quantile` interval, also the rows (to read their replicate weights).
+    let mut rows: Vec<Vec<u32>> = vec![Vec::new(); passes.len()];
     for (row, &weight) in weights.iter().enumerate() {
         if let (Some(d), Some(v)) = (domains.code_of(row), in_base(row)) {
             samples[d].0.push(v);
             samples[d].1.push(weight);
+            if replicated {
+                rows[d].push(row as u32);
+            }
         }
     }
-    for ((d, pass), (x, w)) in passes.iter().enumerate().zip(samples) {
+    let domain_samples = samples.into_iter().zip(rows);
+    for ((d, pass), ((x, w), rows)) in passes.iter().enumerate().zip(domain_samples) {
         let in_domain = |row: usize| domains.code_of(row) == Some(d);
-        let df = degrees_of_freedom(design, pass, options, domains.is_by());
+        // R's `degf(design)` of the design svyquantile works on: the domain's (`svyby`), less
+        // the rows that `na.rm = TRUE` drops from the design when some miss the variable. The
+        // beta interval uses it whatever `df` says.
+        let r_degf = if pass.n_missing > 0 {
+            DomainPass::degrees_of_freedom(design, &pass.psu_in_base)
+        } else if domains.is_by() {
+            DomainPass::degrees_of_freedom(design, &pass.psu_in_domain)
+        } else {
+            design.degrees_of_freedom()
+        };
+        let df = match options.df {
+            DfRule::Fixed(df) => df,
+            DfRule::Base => DomainPass::degrees_of_freedom(design, &pass.psu_in_base),
+            DfRule::Domain => r_degf,
+        };
         let settings = QuantileSettings {
             rule,
             interval,
@@ -96,7 +128,7 @@ pub fn quantiles(
                 IntervalKind::T => df,
                 IntervalKind::Normal => f64::INFINITY,
             },
-            design_df: df,
+            design_df: r_degf,
         };
         let mut cdf = |t: f64| -> Result<(f64, f64)> {
             let p = run_pass(design, &Domains::whole(), 2, |row, buf| {
@@ -126,7 +158,44 @@ pub fn quantiles(
                 out.push(row);
                 continue;
             }
-            let q = quantile_with_interval(&x, &w, prob, &settings, &mut cdf)?;
+            if settings.df <= 0.0 {
+                // R: qt(·, df = 0) is NaN, so the interval and SE are; the quantile is not.
+                row.estimate = Some(quantile(&x, &w, prob, rule)?);
+                row.note = Some(format!(
+                    "no interval: {} degrees of freedom (a domain with one PSU per stratum)",
+                    settings.df
+                ));
+                out.push(row);
+                continue;
+            }
+            let q = match interval {
+                QuantileInterval::Quantile => {
+                    replicate_interval(design, &x, &w, &rows, prob, &settings, options.level)
+                }
+                _ => quantile_with_interval(&x, &w, prob, &settings, &mut cdf),
+            };
+            let q = match q {
+                Ok(q) => q,
+                // R's svyby fails as a whole; R's subset of each other domain is estimated.
+                Err(EstimateError::Design(e @ DesignError::LonelyPsu { .. }))
+                    if domains.is_by() =>
+                {
+                    row.estimate = Some(quantile(&x, &w, prob, rule)?);
+                    row.note = Some(format!("no interval: {e}"));
+                    out.push(row);
+                    continue;
+                }
+                // No variance (every stratum lonely under `average`): R's interval is NaN.
+                Err(EstimateError::Quantile(QuantileError::InvalidCdf { std_error, .. }))
+                    if std_error.is_nan() =>
+                {
+                    row.estimate = Some(quantile(&x, &w, prob, rule)?);
+                    row.note = Some(NO_VARIANCE.to_string());
+                    out.push(row);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             row.estimate = Some(q.estimate);
             row.std_error = q.std_error;
             row.ci_lower = q.ci_lower;
@@ -139,4 +208,68 @@ pub fn quantiles(
         }
     }
     Ok(out)
+}
+
+/// R's `repCI` (`svyquantile(interval.type = "quantile")` on a replicate design): the
+/// quantile `q_r` under each replicate's analysis weights (the domain's base rows `rows`,
+/// values `x`), then
+///
+/// ```text
+/// SE² = scale·Σ_r rscale_r·(q_r − q̄)²,  q̄ = mean of the q_r with rscale_r > 0 (q̂ with mse)
+/// [q̂ − t·SE, q̂ + t·SE],  t = qt(1 − α/2, df)
+/// ```
+/// A replicate with no weight left in the base (R's quantile is NA) is left out, as R's
+/// `svrVar` leaves out NA replicates.
+fn replicate_interval(
+    design: &Design,
+    x: &[f64],
+    w: &[f64],
+    rows: &[u32],
+    p: f64,
+    settings: &QuantileSettings,
+    level: ConfidenceLevel,
+) -> Result<QuantileEstimate> {
+    let estimate = quantile(x, w, p, settings.rule)?;
+    let Some(reps) = design.replicates() else {
+        return Err(QuantileError::NeedsReplicates.into());
+    };
+    let all = design.replicate_weights();
+    let mut w_r = vec![0.0; x.len()];
+    let mut thetas: Vec<(f64, f64)> = Vec::with_capacity(reps.r);
+    for (r, &rscale) in reps.rscales.iter().enumerate() {
+        for (wi, &row) in w_r.iter_mut().zip(rows) {
+            *wi = all[row as usize * reps.r + r];
+        }
+        match quantile(x, &w_r, p, settings.rule) {
+            Ok(q) => thetas.push((q, rscale)),
+            Err(QuantileError::NoPositiveWeight | QuantileError::Undefined { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let counted: Vec<f64> = thetas.iter().filter(|t| t.1 > 0.0).map(|t| t.0).collect();
+    let centre = match reps.mse {
+        true => estimate,
+        false => counted.iter().sum::<f64>() / counted.len() as f64,
+    };
+    let var = reps.scale
+        * thetas
+            .iter()
+            .map(|(q, c)| c * (q - centre).powi(2))
+            .sum::<f64>();
+    if !var.is_finite() {
+        return Ok(QuantileEstimate {
+            estimate,
+            ci_lower: None,
+            ci_upper: None,
+            std_error: None,
+        });
+    }
+    let std_error = var.sqrt();
+    let (lower, upper) = crate::interval::mean_interval(estimate, std_error, settings.df, level)?;
+    Ok(QuantileEstimate {
+        estimate,
+        ci_lower: Some(lower),
+        ci_upper: Some(upper),
+        std_error: Some(std_error),
+    })
 }

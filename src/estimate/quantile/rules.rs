@@ -61,8 +61,13 @@
 //! cumulative weight of the k-th row is the correctly rounded `k·w` and, e.g., the 50th of
 //! 200 equal weights is *exactly* `0.25·Σw`: the `math` rule then sees an exact tie. Plain
 //! `f64` summation gives `1548.5000000000011` instead of `1548.5` for 50 × 30.97 and breaks
-//! that tie. This module sums with Neumaier's compensated algorithm, which returns the
-//! correctly rounded sum in these cases, and compares with `<=` and `== 0` exactly as R does.
+//! that tie. Nor is the correctly rounded sum always R's: the long double rounds every
+//! partial sum to 64 bits, and rounding that again to a double can land an ulp away (11 of
+//! 5000 cumulative weights of 4-decimal weights; at such a share R's `school` takes a
+//! midpoint that a correctly rounded sum misses). So this module reproduces R's accumulator
+//! bit for bit (the x87 80-bit format of x86-64, where R's reference outputs were made) for
+//! `cumsum(w)` and `sum(w)`, and compares with `<=` and `== 0` exactly as R does. R's
+//! two-pass `mean` (Shah–Vaish, `approx` ties) is approximated by a compensated sum.
 
 use crate::numerics::{dist, roots::zeroin};
 use serde::{Deserialize, Serialize};
@@ -160,7 +165,19 @@ pub enum QuantileRule {
 /// score   Francisco & Fuller (1991) test inversion, see the module documentation
 /// ```
 ///
-/// Source: `survey:::woodruffCI` and `survey:::ffullerCI` (survey 4.1.1).
+/// On a replicate design, `quantile` takes the spread of the replicates' quantiles instead
+/// (R's `interval.type = "quantile"` of `svyquantile.svyrep.design`, `survey:::repCI`):
+///
+/// ```text
+/// quantile  q_r = qrule(x, w_r, p) for each replicate's weights w_r
+///           SE² = scale·Σ_r rscale_r·(q_r − q̄)²  (q̄: the mean of the q_r, or q̂ with mse)
+///           [q̂ − t·SE, q̂ + t·SE]
+/// ```
+///
+/// R warns that jackknife replicates may not give valid SEs for quantiles (a delete-one
+/// jackknife of a quantile is not consistent); bootstrap, BRR and Fay replicates do.
+///
+/// Source: `survey:::woodruffCI`, `survey:::ffullerCI` and `survey:::repCI` (survey 4.1.1).
 ///
 /// # Examples
 ///
@@ -186,6 +203,9 @@ pub enum QuantileInterval {
     Asin,
     /// Francisco–Fuller score interval (test inversion).
     Score,
+    /// From the replicates' quantiles (replicate designs only; see
+    /// [`crate::estimate::quantiles`]); [`quantile_with_interval`] cannot make it.
+    Quantile,
 }
 
 /// Settings of [`quantile_with_interval`]: R's `qrule`, `interval.type`, `alpha` (as
@@ -382,6 +402,9 @@ pub enum QuantileError {
         /// The returned standard error.
         std_error: f64,
     },
+    /// The `quantile` interval needs the replicate weights of a replicate design.
+    #[error("interval type quantile needs a replicate design (its replicates' quantiles)")]
+    NeedsReplicates,
     /// Score interval: the search range `[min + IQR/100, max − IQR/100]` is empty.
     #[error("score interval: empty search range [{lower}, {upper}]")]
     ScoreRangeEmpty {
@@ -462,7 +485,9 @@ pub fn quantile(x: &[f64], w: &[f64], p: f64, rule: QuantileRule) -> Result<f64>
 /// [`QuantileError::InvalidDegreesOfFreedom`] for bad settings;
 /// [`QuantileError::InvalidCdf`] when the callback returns a share outside `[0, 1]` or a
 /// negative or non-finite SE; [`QuantileError::ScoreRangeEmpty`] and
-/// [`QuantileError::ScoreNoRoot`] where R's `uniroot` stops; and any error of the callback.
+/// [`QuantileError::ScoreNoRoot`] where R's `uniroot` stops;
+/// [`QuantileError::NeedsReplicates`] for [`QuantileInterval::Quantile`]; and any error of
+/// the callback.
 ///
 /// # Examples
 ///
@@ -524,6 +549,7 @@ pub fn quantile_with_interval<E: From<QuantileError>>(
     let alpha = 1.0 - settings.level;
     let (ci_lower, ci_upper) = match settings.interval {
         QuantileInterval::Score => score_interval(&sample, p, settings, alpha, cdf)?,
+        QuantileInterval::Quantile => return Err(QuantileError::NeedsReplicates.into()),
         method => woodruff_interval(&sample, estimate, settings, alpha, method, cdf)?,
     };
     let std_error = match (ci_lower, ci_upper) {
@@ -573,12 +599,12 @@ impl<'a> Sample<'a> {
             return Err(QuantileError::NoPositiveWeight);
         }
         // R's sum(w) runs over the kept rows in their original order.
-        let total = compensated_sum(kept.iter().map(|&i| w[i]));
+        let total = long_double_sum(kept.iter().map(|&i| w[i]));
         let mut order = kept;
         order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
         let xs: Vec<f64> = order.iter().map(|&i| x[i]).collect();
         let ws: Vec<f64> = order.iter().map(|&i| w[i]).collect();
-        let cumw = compensated_cumsum(&ws);
+        let cumw = long_double_cumsum(&ws);
         Ok(Self {
             all: x,
             xs,
@@ -609,8 +635,8 @@ impl<'a> Sample<'a> {
             }
             QuantileRule::Hf3 => {
                 let (ux, uw) = self.distinct_values();
-                let cumw = compensated_cumsum(&uw);
-                let total = compensated_sum(uw.iter().copied());
+                let cumw = long_double_cumsum(&uw);
+                let total = long_double_sum(uw.iter().copied());
                 let q = qs(&ux, &cumw, total, p);
                 // R: ilow %% 2 == 0 with a 1-based ilow.
                 if q.w_lo == 0.0 && (q.k + 1).is_multiple_of(2) {
@@ -627,7 +653,7 @@ impl<'a> Sample<'a> {
             QuantileRule::ShahVaish => {
                 let mean_w = compensated_sum(self.ws.iter().copied()) / n as f64;
                 let wbar: Vec<f64> = self.ws.iter().map(|w| w / mean_w).collect();
-                let s = compensated_cumsum(&wbar);
+                let s = long_double_cumsum(&wbar);
                 let pk: Vec<f64> = s
                     .iter()
                     .zip(&self.ws)
@@ -718,7 +744,7 @@ fn check_probability(p: f64) -> Result<()> {
 }
 
 /// Neumaier's compensated sum: the correctly rounded sum in all but pathological cases,
-/// standing in for R's long-double accumulator.
+/// standing in for R's two-pass long-double `mean` (Shah–Vaish weights, `approx` ties).
 fn compensated_sum(values: impl Iterator<Item = f64>) -> f64 {
     let (mut s, mut c) = (0.0_f64, 0.0_f64);
     for v in values {
@@ -733,22 +759,105 @@ fn compensated_sum(values: impl Iterator<Item = f64>) -> f64 {
     s + c
 }
 
-/// Running compensated sums (R's `cumsum`, accumulated in long double).
-fn compensated_cumsum(values: &[f64]) -> Vec<f64> {
-    let (mut s, mut c) = (0.0_f64, 0.0_f64);
+/// R's `sum(w)` of non-negative weights: accumulated in R's long double, then rounded to
+/// double.
+fn long_double_sum(values: impl Iterator<Item = f64>) -> f64 {
+    let mut s = LongDouble::default();
+    values.for_each(|v| s.add(v));
+    s.to_f64()
+}
+
+/// R's `cumsum(w)` of non-negative weights: each running long-double sum rounded to double.
+fn long_double_cumsum(values: &[f64]) -> Vec<f64> {
+    let mut s = LongDouble::default();
     values
         .iter()
         .map(|&v| {
-            let t = s + v;
-            c += if s.abs() >= v.abs() {
-                (s - t) + v
-            } else {
-                (v - t) + s
-            };
-            s = t;
-            s + c
+            s.add(v);
+            s.to_f64()
         })
         .collect()
+}
+
+/// R's `LDOUBLE` accumulator on x86-64, where R's reference outputs were made: the x87
+/// 80-bit format, a 64-bit significand rounded to nearest (ties to even) after every
+/// addition. Only for non-negative finite addends (weights). The value is `m·2^e`, `m`
+/// with its top bit set (or 0).
+#[derive(Debug, Clone, Copy, Default)]
+struct LongDouble {
+    m: u64,
+    e: i32,
+}
+
+impl LongDouble {
+    /// `self += v`, rounded to 64 significant bits.
+    fn add(&mut self, v: f64) {
+        debug_assert!(v >= 0.0 && v.is_finite(), "weights are non-negative");
+        let (mv, ev) = significand_exponent(v);
+        if mv == 0 {
+            return;
+        }
+        if self.m == 0 {
+            let shift = mv.leading_zeros();
+            (self.m, self.e) = (mv << shift, ev - shift as i32);
+            return;
+        }
+        // Both operands in 128 bits, the larger one's top bit at bit 126; bits of the smaller
+        // one below bit 0 only matter as "sticky" (they lie below the rounding bit).
+        let top = |m: u64, e: i32| e + 63 - m.leading_zeros() as i32;
+        let base = top(self.m, self.e).max(top(mv, ev)) - 126;
+        let place = |m: u64, e: i32| -> (u128, bool) {
+            let shift = e - base;
+            if shift >= 0 {
+                ((m as u128) << shift, false)
+            } else if shift <= -128 {
+                (0, m != 0)
+            } else {
+                let s = shift.unsigned_abs();
+                ((m as u128) >> s, (m as u128) & ((1u128 << s) - 1) != 0)
+            }
+        };
+        let ((a, lost_a), (b, lost_b)) = (place(self.m, self.e), place(mv, ev));
+        let sum = a + b;
+        let low = 64 - sum.leading_zeros() as i32; // the sum's top bit is at low + 63
+        let mut m = (sum >> low) as u64;
+        let round = (sum >> (low - 1)) & 1 == 1;
+        let sticky = lost_a || lost_b || sum & ((1u128 << (low - 1)) - 1) != 0;
+        let mut e = base + low;
+        if round && (sticky || m & 1 == 1) {
+            m = m.wrapping_add(1);
+            if m == 0 {
+                (m, e) = (1 << 63, e + 1);
+            }
+        }
+        (self.m, self.e) = (m, e);
+    }
+
+    /// `(double) s`: rounded to 53 significant bits, ties to even.
+    fn to_f64(self) -> f64 {
+        let mut m = self.m >> 11;
+        if (self.m >> 10) & 1 == 1 && (self.m & 0x3ff != 0 || m & 1 == 1) {
+            m += 1;
+        }
+        // 2^k itself must not underflow (a subnormal result rounds once, at the end).
+        let k = self.e + 11;
+        if k < -1000 {
+            m as f64 * 2f64.powi(k + 600) * 2f64.powi(-600)
+        } else {
+            m as f64 * 2f64.powi(k)
+        }
+    }
+}
+
+/// `v = m·2^e` with `m` the integer significand of a finite non-negative double.
+fn significand_exponent(v: f64) -> (u64, i32) {
+    let bits = v.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    match exponent {
+        0 => (fraction, -1074),
+        _ => (fraction | 1 << 52, exponent - 1075),
+    }
 }
 
 /// R's `approx(x, y, v, method, rule = 2, f = 0, ties = mean)` at one point: the knots are
@@ -985,9 +1094,61 @@ mod tests {
     #[test]
     fn equal_weight_sums_are_exact_ties() {
         let w = vec![6194.0 / 200.0; 200];
-        let c = compensated_cumsum(&w);
+        let c = long_double_cumsum(&w);
         assert_eq!(c[49], 1548.5);
-        assert_eq!(compensated_sum(w.iter().copied()) * 0.25, c[49]);
+        assert_eq!(long_double_sum(w.iter().copied()) * 0.25, c[49]);
+    }
+
+    #[test]
+    fn long_double_sums_are_rs() {
+        // R 4.2.2 on x86-64: cumsum(c(2^60, 1 + 2^-52, 127)) - 2^60 is 0 0 0, and so is
+        // sum(...) - 2^60: the long double drops the 2^-52 (below its 64 bits), leaving
+        // 2^60 + 128, a tie that rounds to even; the exact sum rounds to 2^60 + 256.
+        let w = [2f64.powi(60), 1.0 + f64::EPSILON, 127.0];
+        assert_eq!(long_double_cumsum(&w), vec![2f64.powi(60); 3]);
+        assert_eq!(long_double_sum(w.into_iter()), 2f64.powi(60));
+        // Exactly representable sums stay exact; zero and subnormals are fine.
+        assert_eq!(long_double_sum([0.5, 0.25, 0.0, 0.125].into_iter()), 0.875);
+        assert_eq!(
+            long_double_sum([f64::from_bits(1); 2].into_iter()),
+            f64::from_bits(2)
+        );
+    }
+
+    #[test]
+    fn long_double_cumsum_matches_r_where_correct_rounding_does_not() {
+        // tests/data/parity_R.json, `school.many`: 5000 weights k/10000; R's cumsum at
+        // positions `at` (1-based), 11 of which differ from the correctly rounded sums.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/parity_R.json");
+        let text = std::fs::read_to_string(path).expect("parity_R.json");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let many = &json["school"]["many"];
+        let ints = |key: &str| -> Vec<f64> {
+            let list = many[key].as_str().expect("list");
+            list.split(' ')
+                .map(|v| v.parse().expect("integer"))
+                .collect()
+        };
+        let (x, k) = (ints("x"), ints("k"));
+        let w: Vec<f64> = k.iter().map(|k| k / 10000.0).collect();
+        let mut order: Vec<usize> = (0..x.len()).collect();
+        order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+        let sorted: Vec<f64> = order.iter().map(|&i| w[i]).collect();
+        let c = long_double_cumsum(&sorted);
+        let r = |v: &serde_json::Value| v.as_str().expect("number").parse::<f64>().expect("f64");
+        assert_eq!(long_double_sum(w.iter().copied()), r(&many["sum"]));
+        let at = many["at"].as_array().expect("at");
+        let differ = many["differs_from_correctly_rounded"]
+            .as_array()
+            .expect("flags");
+        assert_eq!(
+            differ.iter().filter(|d| d.as_bool() == Some(true)).count(),
+            11
+        );
+        for (j, want) in at.iter().zip(many["cumsum"].as_array().expect("cumsum")) {
+            let j = j.as_u64().expect("index") as usize - 1;
+            assert_eq!(c[j], r(want), "cumsum[{}]", j + 1);
+        }
     }
 
     #[test]
