@@ -1,0 +1,138 @@
+//! Hostile and careless input, end to end: each case is a clear error in the user's terms
+//! (file, row, column, value or JSON path) or a correct answer; never a panic, a hang, a
+//! NaN in the output or a silent change of the data. Cases of the hardening issue, in its
+//! order: panics, hangs, silent wrong answers, unclear errors, then replicates created from
+//! the spec (against R).
+
+use crate::common::{assert_close, data_path, read_json};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use survey_stats::data::{CsvOptions, DataError, read_csv_from_reader};
+use survey_stats::design::{Design, DesignOptions};
+use survey_stats::estimate::{self, DfRule, Domains, EstimateError, EstimateOptions};
+use survey_stats::hypothesis::{ChisqStatistic, IndependenceError, independence};
+use survey_stats::spec::{AnalysisSpec, SpecError};
+
+/// A fresh folder holding `files`.
+fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "survey-stats-hardening-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).expect("write file");
+    }
+    dir
+}
+
+/// Runs the command line; (exit code, stdout, stderr).
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_survey-stats"))
+        .args(args)
+        .output()
+        .expect("run survey-stats");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Writes `data.csv` (and other `files`) and `spec.json`, runs `estimate` with `--format
+/// json`; (exit code, stdout, stderr).
+fn estimate(name: &str, csv: &str, spec: &str, files: &[(&str, &str)]) -> (i32, String, String) {
+    let mut all = vec![("data.csv", csv), ("spec.json", spec)];
+    all.extend_from_slice(files);
+    let dir = folder(name, &all);
+    let spec = dir.join("spec.json");
+    run(&["estimate", spec.to_str().unwrap(), "--format", "json"])
+}
+
+/// Asserts exit status 2, no panic, no result on stdout, and each needle in the message.
+fn fails((code, out, err): &(i32, String, String), needles: &[&str]) {
+    assert_eq!(*code, 2, "exit status; stderr: {err}");
+    assert!(!err.contains("panicked"), "panic: {err}");
+    assert!(out.is_empty(), "results printed: {out}");
+    for n in needles {
+        assert!(err.contains(n), "stderr lacks {n:?}: {err}");
+    }
+}
+
+/// The JSON rows of a successful run.
+fn rows((code, out, err): &(i32, String, String)) -> Vec<serde_json::Value> {
+    assert_eq!(*code, 0, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let rows: serde_json::Value = serde_json::from_str(out).expect("stdout is JSON");
+    rows.as_array().expect("an array").clone()
+}
+
+fn read(text: &str) -> Result<survey_stats::data::Dataset, DataError> {
+    read_csv_from_reader(text.as_bytes(), "t.csv", &CsvOptions::default())
+}
+
+fn spec_error(json: &str) -> (String, String) {
+    match AnalysisSpec::from_json(json) {
+        Err(SpecError::Invalid { path, message }) => (path, message),
+        other => panic!("expected an invalid spec, got {other:?}"),
+    }
+}
+
+
+#[test]
+fn a_reader_that_leaves_early_ends_the_output_quietly() {
+    use std::io::{BufRead, BufReader};
+    // A thousand domains: some 400 kB of output, far beyond a pipe's buffer.
+    let mut csv = String::from("g,y\n");
+    for i in 0..3000 {
+        csv.push_str(&format!("{},{}\n", i % 1000, i % 7));
+    }
+    let spec = r#"{"data": "data.csv", "estimates": [{"id": "m", "stat": "mean", "variable": "y", "by": ["g"]}]}"#;
+    let dir = folder("pipe", &[("data.csv", &csv), ("spec.json", spec)]);
+    for format in ["json", "table"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_survey-stats"))
+            .args(["estimate", dir.join("spec.json").to_str().unwrap()])
+            .args(["--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start survey-stats");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // The reader leaves after one line (as `| head -1`); megabytes are left to write.
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!first.is_empty());
+        assert_eq!(out.status.code(), Some(0), "{format}: {err}");
+        assert!(err.is_empty(), "{format}: {err}");
+    }
+}
+
+#[test]
+fn binom_with_trial_counts_near_2_to_the_64() {
+    let (code, _, err) = run(&["binom", "9223372036854775807", "18446744073709551615"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("2^53") && !err.contains("panicked"), "{err}");
+    let (code, _, err) = run(&[
+        "binom",
+        "4503599627370496",
+        "9007199254740992",
+        "--method",
+        "clopper_pearson",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("clopper_pearson interval cannot be computed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("wilson") && !err.contains("continued fraction"),
+        "{err}"
+    );
+    let (code, out, err) = run(&["binom", "4503599627370496", "9007199254740992"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"estimate\":0.5"), "{out}");
+}
