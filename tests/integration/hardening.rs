@@ -112,6 +112,75 @@ fn a_reader_that_leaves_early_ends_the_output_quietly() {
 }
 
 #[test]
+fn an_unclosed_quote_names_the_row_where_it_opens() {
+    let mean_y =
+        r#"{"data": "data.csv", "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#;
+    // The quote swallows rows 4 and 5; so far the run succeeded on two rows.
+    for (name, csv) in [
+        ("tail", "w,y\n1,2\n1,\"3\n1,4\n1,5\n"),
+        ("last", "w,y\n1,2\n1,\"3\n"),
+        ("ragged", "w,y,z\n1,2,a\n1,\"3,b\n1,4,c\n"),
+    ] {
+        fails(
+            &estimate(&format!("quote-{name}"), csv, mean_y, &[]),
+            &["data.csv", "row 3", "column \"y\"", "never closed"],
+        );
+        assert!(
+            matches!(read(csv), Err(DataError::UnclosedQuote { row: 3, .. })),
+            "{name}"
+        );
+    }
+    // A quote closed at the very end of the file is fine.
+    let ds = read("w,y\n1,2\n1,\"3\"").unwrap();
+    assert_eq!(ds.numeric("y").unwrap().get(1), Some(3.0));
+}
+
+#[test]
+fn numbers_that_are_not_finite_are_errors_unless_missing() {
+    let spec =
+        r#"{"data": "data.csv", "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#;
+    for (name, text) in [
+        ("nan", "NaN"),
+        ("inf", "inf"),
+        ("big", "1e400"),
+        ("neg", "-Infinity"),
+    ] {
+        let csv = format!("w,y\n1,1\n1,{text}\n1,5\n");
+        fails(
+            &estimate(&format!("finite-{name}"), &csv, spec, &[]),
+            &[
+                "data.csv",
+                "row 3",
+                "column \"y\"",
+                text,
+                "not a finite number",
+                "missing",
+            ],
+        );
+        assert!(matches!(
+            read(&csv),
+            Err(DataError::NotFinite { row: 3, .. })
+        ));
+    }
+    let spec = r#"{"data": "data.csv", "missing": ["", "NA", "NaN", "1e400"],
+        "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#;
+    let rows = rows(&estimate(
+        "finite-missing",
+        "y\n1\nNaN\n1e400\n5\n",
+        spec,
+        &[],
+    ));
+    assert_eq!(
+        (rows[0]["n"].as_u64(), rows[0]["n_missing"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(rows[0]["estimate"], 3.0);
+    // In a text column such texts are text, not missing values.
+    let ds = read("name\nNan\nBob\n").unwrap();
+    assert_eq!(ds.factor("name").unwrap().labels(), ["Bob", "NaN"]);
+}
+
+#[test]
 fn binom_with_trial_counts_near_2_to_the_64() {
     let (code, _, err) = run(&["binom", "9223372036854775807", "18446744073709551615"]);
     assert_eq!(code, 2);
