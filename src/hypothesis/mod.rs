@@ -40,7 +40,7 @@ mod independence;
 mod linalg;
 
 pub use chisq::{ChisqStatistic, ChisqTest, TableMoments, svychisq};
-pub use independence::{IndependenceError, TestRow, independence};
+pub use independence::{IndependenceError, MAX_CONTRASTS, TestRow, independence};
 
 /// Errors of the tests of hypotheses.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

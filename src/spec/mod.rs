@@ -91,6 +91,16 @@ impl AnalysisSpec {
                 Stat::Difference | Stat::Chisq if e.variables.len() != 2 => {
                     return Err(invalid(at("variables"), "must name exactly two variables"));
                 }
+                Stat::Chisq if e.variables[0] == e.variables[1] => {
+                    return Err(invalid(
+                        at("variables"),
+                        &format!(
+                            "names {:?} twice: a test of independence needs two different \
+                             variables",
+                            e.variables[0]
+                        ),
+                    ));
+                }
                 Stat::MultipleResponse if e.variables.is_empty() => {
                     return Err(invalid(at("variables"), "must name the option columns"));
                 }

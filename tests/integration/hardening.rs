@@ -81,6 +81,23 @@ fn spec_error(json: &str) -> (String, String) {
 
 
 #[test]
+fn chisq_with_a_variable_missing_on_every_row_is_an_error() {
+    let csv = "w,a,b\n1,1,NA\n1,2,NA\n1,1,NA\n1,2,NA\n";
+    let spec = r#"{"data": "data.csv", "design": {"weights": "w"},
+        "estimates": [{"id": "x", "stat": "chisq", "variables": ["a", "b"]}]}"#;
+    fails(
+        &estimate("chisq-missing", csv, spec, &[]),
+        &["\"x\"", "\"b\" has no value", "at least 2 categories"],
+    );
+    let ds = read(csv).unwrap();
+    let d = Design::new(&ds, &DesignOptions::default()).unwrap();
+    assert!(matches!(
+        independence(&ds, &d, "a", "b", ChisqStatistic::F),
+        Err(IndependenceError::TooFewCategories { variable, categories: 0, .. }) if variable == "b"
+    ));
+}
+
+#[test]
 fn a_reader_that_leaves_early_ends_the_output_quietly() {
     use std::io::{BufRead, BufReader};
     // A thousand domains: some 400 kB of output, far beyond a pipe's buffer.
@@ -109,6 +126,26 @@ fn a_reader_that_leaves_early_ends_the_output_quietly() {
         assert_eq!(out.status.code(), Some(0), "{format}: {err}");
         assert!(err.is_empty(), "{format}: {err}");
     }
+}
+
+#[test]
+fn a_chisq_of_many_categories_is_refused_at_once() {
+    let mut csv = String::from("a,b\n");
+    for i in 0..400 {
+        csv.push_str(&format!("{},{}\n", i % 60, (i * 7 + i / 60) % 60));
+    }
+    let spec = r#"{"data": "data.csv", "estimates": [{"id": "x", "stat": "chisq", "variables": ["a", "b"]}]}"#;
+    let start = std::time::Instant::now();
+    fails(
+        &estimate("chisq-large", &csv, spec, &[]),
+        &[
+            "\"a\" (60 categories)",
+            "\"b\" (60 categories)",
+            "3481 interaction contrasts",
+            "merge categories",
+        ],
+    );
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
 }
 
 #[test]
@@ -178,6 +215,31 @@ fn numbers_that_are_not_finite_are_errors_unless_missing() {
     // In a text column such texts are text, not missing values.
     let ds = read("name\nNan\nBob\n").unwrap();
     assert_eq!(ds.factor("name").unwrap().labels(), ["Bob", "NaN"]);
+}
+
+#[test]
+fn a_chisq_of_a_variable_with_itself_says_so() {
+    let (path, message) = spec_error(
+        r#"{"data": "d.csv", "estimates": [{"id": "x", "stat": "chisq", "variables": ["a", "a"]}]}"#,
+    );
+    assert_eq!(path, "estimates[0].variables");
+    assert!(message.contains("\"a\" twice"), "{message}");
+    let ds = read("a,b\n1,x\n2,y\n1,y\n2,x\n").unwrap();
+    let d = Design::new(&ds, &DesignOptions::default()).unwrap();
+    assert!(matches!(
+        independence(&ds, &d, "a", "a", ChisqStatistic::F),
+        Err(IndependenceError::SameVariable { .. })
+    ));
+    // A copy of a variable: the covariance is singular, and the message says what that
+    // means for the table.
+    let ds = read("a,c\n1,1\n2,2\n3,3\n1,1\n2,2\n3,3\n1,1\n").unwrap();
+    let d = Design::new(&ds, &DesignOptions::default()).unwrap();
+    let err = independence(&ds, &d, "a", "c", ChisqStatistic::F).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("\"a\" by \"c\"") && text.contains("determine"),
+        "{text}"
+    );
 }
 
 #[test]
