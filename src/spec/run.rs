@@ -117,7 +117,19 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
             },
         )?,
     };
-    let mut design = design;
+    let mut design = match &d.create_replicates {
+        Some(create) => {
+            let method = create.method().ok_or_else(|| SpecError::Invalid {
+                path: "design.create_replicates".into(),
+                message: "cannot create these replicates".into(),
+            })?;
+            design.replicate(method).map_err(|e| SpecError::Invalid {
+                path: "design.create_replicates".into(),
+                message: e.to_string(),
+            })?
+        }
+        None => design,
+    };
     let mut step_seconds = vec![("design".to_string(), start.elapsed().as_secs_f64())];
     let mut lap = Instant::now();
     let mut time_step = |name: String| {

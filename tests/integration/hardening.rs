@@ -218,6 +218,114 @@ fn numbers_that_are_not_finite_are_errors_unless_missing() {
 }
 
 #[test]
+fn replicate_options_that_cannot_hold_are_errors_naming_their_path() {
+    let reps = |fields: &str| {
+        format!(
+            r#"{{"data": "d.csv", "design": {{"weights": "w", {fields}}},
+               "estimates": [{{"id": "m", "stat": "mean", "variable": "y"}}]}}"#
+        )
+    };
+    for (fields, path, needle) in [
+        (
+            r#""replicates": {"prefix": "rw", "type": "JK1", "scale": 0}"#,
+            "design.replicates.scale",
+            "positive",
+        ),
+        (
+            r#""replicates": {"prefix": "rw", "type": "BRR", "scale": -1}"#,
+            "design.replicates.scale",
+            "positive",
+        ),
+        (
+            r#""replicates": {"prefix": "rw", "type": "Fay", "rho": 1}"#,
+            "design.replicates.rho",
+            "strictly between 0 and 1",
+        ),
+        (
+            r#""replicates": {"prefix": "rw", "type": "Fay", "rho": -0.5}"#,
+            "design.replicates.rho",
+            "strictly between 0 and 1",
+        ),
+        (
+            r#""replicates": {"prefix": "rw", "type": "Fay"}"#,
+            "design.replicates.rho",
+            "required",
+        ),
+        (
+            r#""replicates": {"prefix": "rw", "type": "BRR", "rho": 0.3}"#,
+            "design.replicates.rho",
+            "only to type \"Fay\"",
+        ),
+        (
+            r#""replicates": {"prefix": "rw", "type": "JKn", "rscales": [1, -1]}"#,
+            "design.replicates.rscales[1]",
+            "not negative",
+        ),
+        (
+            r#""strata": "h", "replicates": {"prefix": "rw", "type": "JK1"}"#,
+            "design.strata",
+            "not used by a replicate-weight design",
+        ),
+        (
+            r#""clusters": ["psu"], "replicates": {"prefix": "rw", "type": "JK1"}"#,
+            "design.clusters",
+            "not used",
+        ),
+        (
+            r#""fpc": ["f"], "replicates": {"prefix": "rw", "type": "JK1"}"#,
+            "design.fpc",
+            "not used",
+        ),
+        (
+            r#""replicates": {"prefix": "rw", "type": "JK1"}, "create_replicates": {"type": "JK1"}"#,
+            "design.create_replicates",
+            "not both",
+        ),
+        (
+            r#""create_replicates": {"type": "Fay", "rho": 1.5}"#,
+            "design.create_replicates.rho",
+            "strictly between 0 and 1",
+        ),
+        (
+            r#""create_replicates": {"type": "Fay"}"#,
+            "design.create_replicates.rho",
+            "required",
+        ),
+        (
+            r#""create_replicates": {"type": "other"}"#,
+            "design.create_replicates.type",
+            "JK1, JKn, BRR, Fay or bootstrap",
+        ),
+        (
+            r#""create_replicates": {"type": "bootstrap", "replicates": 1}"#,
+            "design.create_replicates.replicates",
+            "at least 2",
+        ),
+        (
+            r#""create_replicates": {"type": "JKn", "seed": 3}"#,
+            "design.create_replicates.seed",
+            "only to type \"bootstrap\"",
+        ),
+    ] {
+        let (got_path, message) = spec_error(&reps(fields));
+        assert_eq!(got_path, path, "{fields}: {message}");
+        assert!(message.contains(needle), "{fields}: {message}");
+    }
+    // The command line says the same, with the path.
+    let csv = "w,y,h,rw1,rw2\n1,2,a,1,1\n1,3,b,1,1\n";
+    fails(
+        &estimate(
+            "rep-strata",
+            csv,
+            r#"{"data": "data.csv", "design": {"weights": "w", "strata": "h", "replicates": {"prefix": "rw", "type": "JK1"}},
+               "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#,
+            &[],
+        ),
+        &["design.strata", "not used"],
+    );
+}
+
+#[test]
 fn a_chisq_of_a_variable_with_itself_says_so() {
     let (path, message) = spec_error(
         r#"{"data": "d.csv", "estimates": [{"id": "x", "stat": "chisq", "variables": ["a", "a"]}]}"#,
@@ -266,4 +374,85 @@ fn binom_with_trial_counts_near_2_to_the_64() {
     let (code, out, err) = run(&["binom", "4503599627370496", "9007199254740992"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\"estimate\":0.5"), "{out}");
+}
+
+/// `design.create_replicates` gives R's replicate SEs and degrees of freedom
+/// (`tests/data/replicate_R.R`): JKn on apistrat (with fpc), JK1 on apiclus1, BRR and Fay
+/// (ρ = 0.3) on the paired districts.
+#[test]
+fn replicates_created_by_the_spec_match_r() {
+    let reference = read_json("replicate_R.json");
+    let num = |v: &serde_json::Value| v.as_str().unwrap().parse::<f64>().unwrap();
+    for (case, file, design) in [
+        (
+            "jkn_strat",
+            "apistrat.csv",
+            r#"{"weights": "pw", "strata": "stype", "fpc": ["fpc"], "create_replicates": {"type": "JKn"}}"#,
+        ),
+        (
+            "jk1_clus1",
+            "apiclus1.csv",
+            r#"{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"], "create_replicates": {"type": "JK1"}}"#,
+        ),
+        (
+            "brr_pairs",
+            "pairs.csv",
+            r#"{"weights": "pw", "strata": "pair", "clusters": ["dnum"], "create_replicates": {"type": "BRR"}}"#,
+        ),
+        (
+            "fay_pairs",
+            "pairs.csv",
+            r#"{"weights": "pw", "strata": "pair", "clusters": ["dnum"], "create_replicates": {"type": "Fay", "rho": 0.3}}"#,
+        ),
+    ] {
+        let r = &reference["cases"][case];
+        let spec = format!(
+            r#"{{"data": {:?}, "design": {design}, "estimates": [
+                {{"id": "m", "stat": "mean", "variable": "api00"}},
+                {{"id": "t", "stat": "total", "variable": "enroll"}},
+                {{"id": "p", "stat": "proportion", "variable": "sch.wide", "category": "Yes"}}]}}"#,
+            data_path(file)
+        );
+        let dir = folder(&format!("create-{case}"), &[("spec.json", &spec)]);
+        let got = rows(&run(&[
+            "estimate",
+            dir.join("spec.json").to_str().unwrap(),
+            "--format",
+            "json",
+        ]));
+        for (row, estimate, se) in [
+            (0, "mean_api00", "mean_api00_se"),
+            (1, "total_enroll", "total_enroll_se"),
+            (2, "p_schwide_yes", "p_schwide_yes_se"),
+        ] {
+            let g = &got[row];
+            let what = format!("{case} {estimate}");
+            assert_close(
+                g["estimate"].as_f64().unwrap(),
+                num(&r[estimate]),
+                1e-9,
+                0.0,
+                &what,
+            );
+            assert_close(
+                g["std_error"].as_f64().unwrap(),
+                num(&r[se]),
+                1e-8,
+                0.0,
+                &what,
+            );
+            assert_eq!(g["df"], r["degf"], "{what}");
+        }
+    }
+    // A design the method does not suit is an error at the field's path.
+    let spec = format!(
+        r#"{{"data": {:?}, "design": {{"weights": "pw", "strata": "stype", "create_replicates": {{"type": "JK1"}}}},
+           "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}}]}}"#,
+        data_path("apistrat.csv")
+    );
+    let dir = folder("create-jk1-strata", &[("spec.json", &spec)]);
+    fails(
+        &run(&["estimate", dir.join("spec.json").to_str().unwrap()]),
+        &["design.create_replicates", "JKn"],
+    );
 }
