@@ -6,6 +6,7 @@ use super::pass::DomainPass;
 use super::{DfRule, EstimateError, EstimateOptions, IntervalKind};
 use crate::design::Design;
 use crate::interval::{self, ProportionInput, ProportionMethod};
+use crate::linalg::{scale_exponent, times_pow2};
 use crate::variance::linearized_covariance;
 
 /// The SRS reference for the design effect.
@@ -65,18 +66,21 @@ impl Smooth {
         let dot = |a: &[f64]| a.iter().zip(t).map(|(x, y)| x * y).sum::<f64>();
         match self {
             Smooth::Linear(a) => a.clone(),
+            // (a − r·b)/den rather than a/den − num·b/den²: den² underflows to 0 (or
+            // overflows) for weights of 1e-200 (or 1e200) where the ratio is fine.
             Smooth::Ratio(a, b) => {
                 let (num, den) = (dot(a), dot(b));
+                let r = num / den;
                 a.iter()
                     .zip(b)
-                    .map(|(ai, bi)| ai / den - num * bi / (den * den))
+                    .map(|(ai, bi)| (ai - r * bi) / den)
                     .collect()
             }
             Smooth::RatioSum(terms) => {
                 let mut g = vec![0.0; t.len()];
                 for (c, i, j) in terms {
                     g[*i] += c / t[*j];
-                    g[*j] -= c * t[*i] / (t[*j] * t[*j]);
+                    g[*j] -= c * (t[*i] / t[*j]) / t[*j];
                 }
                 g
             }
@@ -133,11 +137,7 @@ pub(crate) fn covariance_of(
         None => {
             let grads: Vec<Vec<f64>> = quantities.iter().map(|g| g.gradient(t)).collect();
             let refs: Vec<&[f64]> = grads.iter().map(Vec::as_slice).collect();
-            Ok(
-                linearized_covariance(design, &pass.sums, &refs, Some(&pass.psu_in_base))?
-                    .as_slice()
-                    .to_vec(),
-            )
+            Ok(linearized_covariance(design, &pass.sums, &refs, Some(&pass.psu_in_base))?.to_vec())
         }
     }
 }
@@ -173,7 +173,7 @@ pub(crate) fn precision(
 ) -> Result<Precision, EstimateError> {
     let t = &pass.totals;
     let estimate = quantity.value(t);
-    let (var, logit_std_error) = match design.replicates() {
+    let (std_error, logit_std_error) = match design.replicates() {
         Some(reps) => {
             let k = t.len();
             let thetas: Vec<f64> = pass
@@ -187,17 +187,14 @@ pub(crate) fn precision(
                 let l: Vec<f64> = thetas.iter().map(|p| logit(*p)).collect();
                 reps.variance(logit(estimate), &l).max(0.0).sqrt()
             });
-            (reps.variance(estimate, &thetas), logit_se)
+            (replicate_std_error(reps, estimate, &thetas), logit_se)
         }
         None => {
             let grad = quantity.gradient(t);
-            let v = linearized_covariance(design, &pass.sums, &[&grad], Some(&pass.psu_in_base))?
-                .get(0, 0);
-            (v, None)
+            let v = linearized_covariance(design, &pass.sums, &[&grad], Some(&pass.psu_in_base))?;
+            (v.std_error(0), None)
         }
     };
-    let var = var.max(0.0);
-    let std_error = var.sqrt();
     let (mut deff, mut deff_replace) = (None, None);
     if let Some((j, scale)) = srs {
         let n = pass.n_positive as f64;
@@ -205,12 +202,15 @@ pub(crate) fn precision(
         if n > 1.0 && big_n > 0.0 {
             let mean = t[j] / big_n;
             let s2 = ((pass.sum_sq[j] - big_n * mean * mean) / big_n).max(0.0) * n / (n - 1.0);
-            let factor = match scale {
-                SrsScale::Mean => 1.0,
-                SrsScale::Total => big_n * big_n,
+            // The variance on the scale of a mean (a total's over N²), from the SE: weights
+            // far from 1 would take N² out of the range of f64.
+            let se = match scale {
+                SrsScale::Mean => std_error,
+                SrsScale::Total => std_error / big_n,
             };
-            let v_wr = s2 / n * factor;
-            let v_wor = s2 * (big_n - n) / (big_n * n) * factor;
+            let var = se * se;
+            let v_wr = s2 / n;
+            let v_wor = s2 * (big_n - n) / (big_n * n);
             if v_wor > 0.0 {
                 deff = Some(var / v_wor);
             }
@@ -226,6 +226,20 @@ pub(crate) fn precision(
         deff_replace,
         logit_std_error,
     })
+}
+
+/// The replicates' SE `sqrt(scale·Σ_r rscale_r·(θ_r − θ̄)²)`, with the deviations scaled
+/// by a power of two first when they are so small or large that their squares would leave
+/// the range of `f64` (weights of 1e-200). NaN when a replicate's estimate is undefined.
+fn replicate_std_error(reps: &crate::design::Replicates, estimate: f64, thetas: &[f64]) -> f64 {
+    let e = scale_exponent(thetas.iter().fold(estimate.abs(), |m, t| m.max(t.abs())));
+    if e == 0 {
+        let v = reps.variance(estimate, thetas);
+        return if v < 0.0 { 0.0 } else { v.sqrt() };
+    }
+    let scaled: Vec<f64> = thetas.iter().map(|&t| times_pow2(t, -e)).collect();
+    let v = reps.variance(times_pow2(estimate, -e), &scaled);
+    times_pow2(if v < 0.0 { 0.0 } else { v.sqrt() }, e)
 }
 
 /// Degrees of freedom for a domain by the options' rule (for a replicate design: the rank

@@ -217,6 +217,72 @@ fn numbers_that_are_not_finite_are_errors_unless_missing() {
     assert_eq!(ds.factor("name").unwrap().labels(), ["Bob", "NaN"]);
 }
 
+/// The same design with weights multiplied by 1e-200 and 1e200: shares, means, ratios and
+/// their SEs are those of the unit-scale weights, totals and their SEs scale with the
+/// weights (before, the squares of the small weights underflowed and every SE was 0).
+#[test]
+fn tiny_and_huge_weights_give_the_answers_of_ordinary_weights() {
+    let mut lines = vec!["w,y,x,psu".to_string()];
+    let mut state = 7u64;
+    let mut next = |k: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % k
+    };
+    for i in 0..60 {
+        let (w, y, x) = (1 + next(3), 1 + next(9), 1 + next(5));
+        lines.push(format!("{w},{y},{x},{}", i % 6));
+    }
+    let scaled = |factor: f64| -> String {
+        let mut out = lines[0].clone() + "\n";
+        for line in &lines[1..] {
+            let (w, rest) = line.split_once(',').unwrap();
+            out.push_str(&format!(
+                "{:e},{rest}\n",
+                w.parse::<f64>().unwrap() * factor
+            ));
+        }
+        out
+    };
+    let estimates = r#"[
+        {"id": "m", "stat": "mean", "variable": "y"},
+        {"id": "t", "stat": "total", "variable": "y"},
+        {"id": "p", "stat": "proportion", "variable": "x", "category": 2},
+        {"id": "r", "stat": "ratio", "numerator": "y", "denominator": "x"},
+        {"id": "d", "stat": "difference", "variables": ["y", "x"]},
+        {"id": "a", "stat": "mean", "variable": "y", "by": ["x"], "average_domains": true}]"#;
+    for (name, design) in [
+        ("taylor", r#"{"weights": "w", "clusters": ["psu"]}"#),
+        (
+            "jk1",
+            r#"{"weights": "w", "clusters": ["psu"], "create_replicates": {"type": "JK1"}}"#,
+        ),
+    ] {
+        let spec =
+            format!(r#"{{"data": "data.csv", "design": {design}, "estimates": {estimates}}}"#);
+        let unit = rows(&estimate(&format!("w1-{name}"), &scaled(1.0), &spec, &[]));
+        for factor in [1e-200, 1e200] {
+            let got = rows(&estimate(
+                &format!("w{factor:e}-{name}"),
+                &scaled(factor),
+                &spec,
+                &[],
+            ));
+            assert_eq!(got.len(), unit.len());
+            for (g, u) in got.iter().zip(&unit) {
+                let scale = if g["id"] == "t" { factor } else { 1.0 };
+                for field in ["estimate", "std_error", "ci_lower", "ci_upper"] {
+                    let want = u[field].as_f64().unwrap() * scale;
+                    let what = format!("{name} ×{factor:e} {} {field}", g["id"]);
+                    assert_close(g[field].as_f64().unwrap(), want, 1e-9, 0.0, &what);
+                }
+                assert_eq!(g["df"], u["df"], "{name} {}", g["id"]);
+            }
+        }
+    }
+}
+
 #[test]
 fn replicate_options_that_cannot_hold_are_errors_naming_their_path() {
     let reps = |fields: &str| {
