@@ -413,7 +413,31 @@ pub(crate) fn quantity_row(
         );
         return Ok(row);
     }
+    if t.iter().any(|x| !x.is_finite()) {
+        return Err(EstimateError::Overflow {
+            variable: row.variable.clone(),
+            detail: String::new(),
+        });
+    }
     let p = precision(design, pass, quantity, srs)?;
+    if !p.estimate.is_finite() {
+        return Err(EstimateError::Overflow {
+            variable: row.variable.clone(),
+            detail: String::new(),
+        });
+    }
+    if !p.std_error.is_finite() {
+        // A replicate's estimate that is undefined (a replicate without rows of the
+        // domain), or a variance beyond the range of f64.
+        set_point(&mut row, p.estimate, &p);
+        (row.std_error, row.deff, row.deff_replace) = (None, None, None);
+        row.note = Some(
+            "no standard error: the variance is not a finite number (e.g. a replicate \
+             without rows in this domain)"
+                .to_string(),
+        );
+        return Ok(row);
+    }
     let df = degrees_of_freedom(design, pass, options, is_by);
     match interval {
         RowInterval::Share => fill_share(

@@ -38,6 +38,31 @@ pub struct TestRow {
     pub note: Option<String>,
 }
 
+impl TestRow {
+    /// Makes every value that is not finite `None` and names them in the note.
+    pub(crate) fn null_non_finite(&mut self) {
+        let mut dropped = Vec::new();
+        for (name, value) in [
+            ("statistic", &mut self.statistic),
+            ("p_value", &mut self.p_value),
+            ("ndf", &mut self.ndf),
+            ("ddf", &mut self.ddf),
+        ] {
+            if let Some(v) = value.filter(|v| !v.is_finite()) {
+                dropped.push(format!("{name} = {v}"));
+                *value = None;
+            }
+        }
+        if !dropped.is_empty() {
+            let note = format!("not finite, left empty: {}", dropped.join(", "));
+            self.note = Some(match self.note.take() {
+                Some(old) => format!("{old}; {note}"),
+                None => note,
+            });
+        }
+    }
+}
+
 /// What went wrong testing independence.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

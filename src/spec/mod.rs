@@ -72,9 +72,16 @@ impl AnalysisSpec {
                 return Err(invalid(at("probs"), &format!("{p} is not a probability")));
             }
             if let Some(DfSpec::Number(d)) = e.df
-                && (d.is_nan() || d <= 0.0)
+                && !(d.is_finite() && d >= 1.0)
             {
-                return Err(invalid(at("df"), "must be positive"));
+                return Err(invalid(
+                    at("df"),
+                    &format!(
+                        "{} degrees of freedom: give at least 1 (a design's degrees of \
+                         freedom are PSUs minus strata), or \"domain\" or \"base\"",
+                        crate::data::show_number(d)
+                    ),
+                ));
             }
             let needs_variable = matches!(
                 e.stat,

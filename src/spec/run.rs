@@ -2,7 +2,7 @@
 
 use super::SpecError;
 use super::types::{AdjustStep, AnalysisSpec, CodeOrLabel, DfRuleName, DfSpec, EstimateSpec};
-use crate::data::{CsvOptions, Dataset, read_csv};
+use crate::data::{CsvOptions, Dataset, read_csv, show_number};
 use crate::design::{Design, DesignOptions};
 use crate::estimate::{
     self, CategorySelection, DfRule, Domains, EstimateError, EstimateOptions, Stat,
@@ -156,9 +156,24 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
     }
     let mut rows = Vec::new();
     for (i, e) in spec.estimates.iter().enumerate() {
-        let new = run_estimate(&dataset, &design, questionnaire.as_ref(), e, i)?;
+        let new =
+            run_estimate(&dataset, &design, questionnaire.as_ref(), e, i).map_err(
+                |err| match err {
+                    SpecError::Estimate { id, source } => SpecError::Estimate {
+                        source: Box::new(locate_overflow(*source, &dataset, &design, e)),
+                        id,
+                    },
+                    other => other,
+                },
+            )?;
         rows.extend(new);
         time_step(format!("estimates[{i}]"));
+    }
+    for row in &mut rows {
+        match row {
+            ResultRow::Estimate(e) => e.null_non_finite(),
+            ResultRow::Test(t) => t.null_non_finite(),
+        }
     }
     if let Some(q) = &questionnaire {
         label_rows(&mut rows, q, spec.lang.as_deref().unwrap_or("en"));
@@ -237,6 +252,70 @@ fn adjust(
     })
 }
 
+/// The numeric columns an estimate reads.
+fn columns_of(e: &EstimateSpec) -> Vec<&str> {
+    match e.stat {
+        Stat::Ratio => [&e.numerator, &e.denominator]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect(),
+        Stat::Difference | Stat::MultipleResponse | Stat::Chisq => {
+            e.variables.iter().map(String::as_str).collect()
+        }
+        _ => e.variable.iter().map(String::as_str).collect(),
+    }
+}
+
+/// An overflow error with the row whose weighted value is the largest in size among the
+/// estimate's columns (or the largest weight, for shares and counts).
+fn locate_overflow(
+    err: EstimateError,
+    data: &Dataset,
+    design: &Design,
+    e: &EstimateSpec,
+) -> EstimateError {
+    let EstimateError::Overflow { variable, detail } = err else {
+        return err;
+    };
+    let weights = design.weights().as_slice();
+    // (|w·y|, row, "y = value", w) of the largest contribution.
+    let mut worst: Option<(f64, usize, String, f64)> = None;
+    for name in columns_of(e) {
+        let Ok(col) = data.numeric(name) else {
+            continue;
+        };
+        for (i, &w) in weights.iter().enumerate() {
+            if let Some(v) = col.get(i)
+                && worst.as_ref().is_none_or(|(s, ..)| (w * v).abs() > *s)
+            {
+                worst = Some(((w * v).abs(), i, format!("{name} = {}", show_number(v)), w));
+            }
+        }
+    }
+    if worst.is_none() {
+        worst = weights
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, &w)| (w, i, String::new(), w));
+    }
+    let detail = match worst {
+        Some((_, i, what, w)) => {
+            let row = design.source_row(i) + 1;
+            let w = show_number(w);
+            let value = if what.is_empty() {
+                format!("weight {w}")
+            } else {
+                format!("{what} with weight {w}")
+            };
+            format!(": data row {row} (CSV row {}) has {value}", row + 1)
+        }
+        None => detail,
+    };
+    EstimateError::Overflow { variable, detail }
+}
+
 /// The estimate's options, with the questionnaire's non-substantive codes as the default
 /// exclusion.
 fn options_of(
@@ -278,6 +357,20 @@ fn run_estimate(
         source: Box::new(source),
     };
     let domains = Domains::by(data, &e.by).map_err(|x| fail(x.into()))?;
+    if !e.by.is_empty() && domains.is_empty() {
+        let empty =
+            e.by.iter()
+                .find(|b| data.factor(b.as_str()).is_ok_and(|f| f.levels().is_empty()));
+        return Err(fail(EstimateError::NoDomains {
+            reason: match empty {
+                Some(b) => format!("by column {b:?} has no value on any row"),
+                None => format!(
+                    "no row has a value in every by column ({})",
+                    e.by.join(", ")
+                ),
+            },
+        }));
+    }
     let var = e.variable.as_deref().unwrap_or_default();
     let options = options_of(e, questionnaire, e.variable.as_deref());
     let selection = if !e.categories.is_empty() {

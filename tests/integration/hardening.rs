@@ -98,6 +98,31 @@ fn chisq_with_a_variable_missing_on_every_row_is_an_error() {
 }
 
 #[test]
+fn a_by_column_missing_on_every_row_is_an_error() {
+    let csv = "w,y,g\n1,1,NA\n1,2,NA\n1,3,NA\n";
+    for (name, extra) in [("avg", r#", "average_domains": true"#), ("plain", "")] {
+        let spec = format!(
+            r#"{{"data": "data.csv", "design": {{"weights": "w"}},
+               "estimates": [{{"id": "m", "stat": "mean", "variable": "y", "by": ["g"]{extra}}}]}}"#
+        );
+        fails(
+            &estimate(&format!("by-missing-{name}"), csv, &spec, &[]),
+            &["\"m\"", "by column \"g\" has no value on any row"],
+        );
+    }
+    // The library's contrast of no domains is an error, not a panic.
+    let ds = read(csv).unwrap();
+    let d = Design::new(&ds, &DesignOptions::default()).unwrap();
+    let by = Domains::by(&ds, &["g"]).unwrap();
+    assert!(by.is_empty());
+    let avg = estimate::domain_contrast(&ds, &d, "y", None, &by, &[], &EstimateOptions::default());
+    assert!(
+        matches!(avg, Err(EstimateError::NoDomains { .. })),
+        "{avg:?}"
+    );
+}
+
+#[test]
 fn a_reader_that_leaves_early_ends_the_output_quietly() {
     use std::io::{BufRead, BufReader};
     // A thousand domains: some 400 kB of output, far beyond a pipe's buffer.
@@ -170,6 +195,29 @@ fn an_unclosed_quote_names_the_row_where_it_opens() {
     // A quote closed at the very end of the file is fine.
     let ds = read("w,y\n1,2\n1,\"3\"").unwrap();
     assert_eq!(ds.numeric("y").unwrap().get(1), Some(3.0));
+}
+
+#[test]
+fn multiple_response_values_other_than_0_or_1_are_errors() {
+    let spec = r#"{"data": "data.csv", "estimates": [{"id": "mr", "stat": "multiple_response", "variables": ["a", "b"]}]}"#;
+    for value in ["2", "5", "99"] {
+        let csv = format!("a,b\n1,0\n0,1\n1,{value}\n,1\n");
+        fails(
+            &estimate(&format!("mr-{value}"), &csv, spec, &[]),
+            &[
+                "\"mr\"",
+                "column \"b\"",
+                "CSV row 4",
+                &format!("value {value} is not 0 or 1"),
+            ],
+        );
+    }
+    // Listed among the missing strings, the code is no answer.
+    let spec = r#"{"data": "data.csv", "missing": ["", "NA", "99"],
+        "estimates": [{"id": "mr", "stat": "multiple_response", "variables": ["a", "b"]}]}"#;
+    let rows = rows(&estimate("mr-missing", "a,b\n1,0\n0,1\n1,99\n", spec, &[]));
+    assert_eq!(rows[1]["category"], "b");
+    assert_eq!(rows[1]["n"], 3);
 }
 
 #[test]
@@ -392,6 +440,48 @@ fn replicate_options_that_cannot_hold_are_errors_naming_their_path() {
 }
 
 #[test]
+fn a_df_near_zero_is_refused_and_values_that_are_not_finite_are_null() {
+    let (path, message) = spec_error(
+        r#"{"data": "d.csv", "estimates": [{"id": "m", "stat": "mean", "variable": "y", "df": 1e-300}]}"#,
+    );
+    assert_eq!(path, "estimates[0].df");
+    assert!(
+        message.contains("1e-300") && message.contains("at least 1"),
+        "{message}"
+    );
+    // From Rust a df may still be tiny: the infinite bounds become null with a note, in
+    // every output format.
+    use survey_stats::table::{Format, ResultRow, render_results};
+    let ds = read("y\n1\n2\n4\n").unwrap();
+    let d = Design::new(&ds, &DesignOptions::default()).unwrap();
+    let options = EstimateOptions {
+        df: DfRule::Fixed(1e-300),
+        ..Default::default()
+    };
+    let row = estimate::mean(&ds, &d, "y", &Domains::whole(), &options)
+        .unwrap()
+        .remove(0);
+    assert!(row.estimate.is_some() && row.ci_lower.is_none() && row.ci_upper.is_none());
+    let note = row.note.clone().unwrap();
+    assert!(
+        note.contains("ci_lower = -inf") && note.contains("ci_upper = inf"),
+        "{note}"
+    );
+    let rows = [ResultRow::Estimate(Box::new(row))];
+    for format in [Format::Table, Format::Markdown, Format::Csv] {
+        let text = render_results(&rows, format);
+        assert!(
+            text.contains("not finite") && text.contains('—'),
+            "{format:?}: {text}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&render_results(&rows, Format::Json)).unwrap();
+    assert!(json[0]["ci_lower"].is_null() && json[0]["ci_upper"].is_null());
+    assert!(json[0]["note"].as_str().unwrap().contains("not finite"));
+}
+
+#[test]
 fn a_chisq_of_a_variable_with_itself_says_so() {
     let (path, message) = spec_error(
         r#"{"data": "d.csv", "estimates": [{"id": "x", "stat": "chisq", "variables": ["a", "a"]}]}"#,
@@ -440,6 +530,25 @@ fn binom_with_trial_counts_near_2_to_the_64() {
     let (code, out, err) = run(&["binom", "4503599627370496", "9007199254740992"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\"estimate\":0.5"), "{out}");
+}
+
+#[test]
+fn a_score_interval_without_a_root_leaves_the_other_estimates_alone() {
+    let spec = r#"{"data": "data.csv", "estimates": [
+        {"id": "m", "stat": "mean", "variable": "y"},
+        {"id": "q", "stat": "quantile", "variable": "y", "probs": [0.5], "quantile_interval": "score"}]}"#;
+    let got = rows(&estimate("score", "y\n1\n2\n3\n4\n5\n", spec, &[]));
+    assert_eq!(got[0]["estimate"], 3.0);
+    let q = &got[1];
+    assert_eq!(q["estimate"], 3.0);
+    assert!(q["ci_lower"].is_null() && q["ci_upper"].is_null() && q["std_error"].is_null());
+    assert!(
+        q["note"]
+            .as_str()
+            .unwrap()
+            .contains("no interval: the score test"),
+        "{q}"
+    );
 }
 
 /// `design.create_replicates` gives R's replicate SEs and degrees of freedom

@@ -126,15 +126,43 @@ pub fn quantiles(
                 out.push(row);
                 continue;
             }
-            let q = quantile_with_interval(&x, &w, prob, &settings, &mut cdf)?;
+            let q = match quantile_with_interval(&x, &w, prob, &settings, &mut cdf) {
+                // The score interval's search found no root: this row has no interval, the
+                // estimate stands, and the other estimates go on.
+                Err(EstimateError::Quantile(
+                    e @ (QuantileError::ScoreNoRoot { .. } | QuantileError::ScoreRangeEmpty { .. }),
+                )) => {
+                    row.note = Some(match e {
+                        QuantileError::ScoreNoRoot { lower, upper, .. } => format!(
+                            "no interval: the score test does not cross its critical value \
+                             between {lower} and {upper} (too few rows or distinct values for \
+                             a score interval; quantile_interval \"mean\" gives one)"
+                        ),
+                        _ => "no interval: the values' range is too narrow for a score \
+                              interval (quantile_interval \"mean\" gives one)"
+                            .to_string(),
+                    });
+                    QuantileEstimate {
+                        estimate: quantile(&x, &w, prob, rule)?,
+                        ci_lower: None,
+                        ci_upper: None,
+                        std_error: None,
+                    }
+                }
+                other => {
+                    let q = other?;
+                    row.note = (q.ci_lower.is_none() || q.ci_upper.is_none())
+                        .then(|| "interval bound outside the data's range".to_string());
+                    q
+                }
+            };
             row.estimate = Some(q.estimate);
             row.std_error = q.std_error;
             row.ci_lower = q.ci_lower;
             row.ci_upper = q.ci_upper;
             row.df = settings.df.is_finite().then_some(settings.df);
             row.method = format!("{rule:?}/{interval:?}").to_lowercase();
-            row.note = (q.ci_lower.is_none() || q.ci_upper.is_none())
-                .then(|| "interval bound outside the data's range".to_string());
+            row.null_non_finite();
             out.push(row);
         }
     }
