@@ -174,6 +174,33 @@ fn a_chisq_of_many_categories_is_refused_at_once() {
 }
 
 #[test]
+fn calibration_to_too_many_columns_is_refused_at_once() {
+    let mut csv = String::from("w,g,y\n");
+    for i in 0..4000 {
+        csv.push_str(&format!("1,{},{}\n", i % 2000, i % 7));
+    }
+    let population: Vec<String> = (0..2000).map(|k| format!("\"{k}\": 20")).collect();
+    let spec = format!(
+        r#"{{"data": "data.csv", "design": {{"weights": "w"}},
+           "adjust": [{{"calibrate": {{"categorical": {{"g": {{{}}}}}}}}}],
+           "estimates": [{{"id": "m", "stat": "mean", "variable": "y"}}]}}"#,
+        population.join(", ")
+    );
+    let start = std::time::Instant::now();
+    fails(
+        &estimate("calibrate-large", &csv, &spec, &[]),
+        &[
+            "adjust[0]",
+            "2000 auxiliary columns",
+            "\"g\": 1999 category indicators",
+            "poststratify",
+            "rake",
+        ],
+    );
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+}
+
+#[test]
 fn an_unclosed_quote_names_the_row_where_it_opens() {
     let mean_y =
         r#"{"data": "data.csv", "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#;
@@ -479,6 +506,103 @@ fn a_df_near_zero_is_refused_and_values_that_are_not_finite_are_null() {
         serde_json::from_str(&render_results(&rows, Format::Json)).unwrap();
     assert!(json[0]["ci_lower"].is_null() && json[0]["ci_upper"].is_null());
     assert!(json[0]["note"].as_str().unwrap().contains("not finite"));
+}
+
+#[test]
+fn negative_calibrated_weights_say_calibration_and_which_bound_to_set() {
+    let spec = format!(
+        r#"{{"data": {:?}, "design": {{"weights": "pw", "strata": "stype"}},
+           "adjust": [{{"calibrate": {{"method": "linear",
+               "categorical": {{"stype": {{"E": 100, "H": 6000, "M": 94}}}},
+               "numeric": {{"api99": 3914069}}}}}}],
+           "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}}]}}"#,
+        data_path("apistrat.csv")
+    );
+    let out = estimate("calibrate-negative", "", &spec, &[]);
+    fails(
+        &out,
+        &[
+            "adjust[0]",
+            "linear calibration",
+            "negative weight",
+            "bounds",
+            "raking",
+        ],
+    );
+    assert!(!out.2.contains("weight column \"\""), "{}", out.2);
+}
+
+#[test]
+fn values_and_margins_that_overflow_are_named() {
+    let csv = "w,y,g\n1,1e308,a\n1,1e308,b\n1,5,a\n1,1,b\n";
+    let spec = r#"{"data": "data.csv", "design": {"weights": "w"},
+        "estimates": [{"id": "t", "stat": "mean", "variable": "y"}]}"#;
+    fails(
+        &estimate("overflow-values", csv, spec, &[]),
+        &[
+            "\"t\"",
+            "\"y\" overflow",
+            "CSV row 2",
+            "y = 1e308",
+            "divide",
+        ],
+    );
+    for (name, step) in [
+        (
+            "poststratify",
+            r#"{"poststratify": {"variable": "g", "population": {"a": 1e308, "b": 1e308}}}"#,
+        ),
+        (
+            "rake",
+            r#"{"rake": {"margins": {"g": {"a": 1e308, "b": 1e308}}}}"#,
+        ),
+        (
+            "calibrate",
+            r#"{"calibrate": {"categorical": {"g": {"a": 1e308, "b": 1e308}}}}"#,
+        ),
+    ] {
+        let spec = format!(
+            r#"{{"data": "data.csv", "design": {{"weights": "w"}}, "adjust": [{step}],
+               "estimates": [{{"id": "m", "stat": "mean", "variable": "w"}}]}}"#
+        );
+        let out = estimate(&format!("overflow-{name}"), csv, &spec, &[]);
+        fails(
+            &out,
+            &["adjust[0]", "g: the population figures add up to more than"],
+        );
+        assert!(!out.2.contains("NaN"), "{}", out.2);
+    }
+}
+
+#[test]
+fn a_zero_population_figure_says_it_must_be_positive() {
+    let csv = "w,g,y\n1,a,1\n1,a,2\n1,b,3\n1,b,5\n";
+    for (name, step) in [
+        (
+            "poststratify",
+            r#"{"poststratify": {"variable": "g", "population": {"a": 10, "b": 0}}}"#,
+        ),
+        ("rake", r#"{"rake": {"margins": {"g": {"a": 10, "b": 0}}}}"#),
+        (
+            "calibrate",
+            r#"{"calibrate": {"categorical": {"g": {"a": 10, "b": 0}}}}"#,
+        ),
+    ] {
+        let spec = format!(
+            r#"{{"data": "data.csv", "design": {{"weights": "w"}}, "adjust": [{step}],
+               "estimates": [{{"id": "m", "stat": "mean", "variable": "y"}}]}}"#
+        );
+        let out = estimate(&format!("zero-{name}"), csv, &spec, &[]);
+        fails(
+            &out,
+            &[
+                "adjust[0]",
+                "population figure of category \"b\" is 0",
+                "positive",
+            ],
+        );
+        assert!(!out.2.contains("no population figure"), "{}", out.2);
+    }
 }
 
 #[test]
