@@ -156,6 +156,7 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
     }
     let mut rows = Vec::new();
     for (i, e) in spec.estimates.iter().enumerate() {
+        check_exclude(&dataset, questionnaire.as_ref(), e, i)?;
         let new =
             run_estimate(&dataset, &design, questionnaire.as_ref(), e, i).map_err(
                 |err| match err {
@@ -265,6 +266,73 @@ fn columns_of(e: &EstimateSpec) -> Vec<&str> {
         }
         _ => e.variable.iter().map(String::as_str).collect(),
     }
+}
+
+/// Each code of a spec's `exclude` occurs in the estimate's variable (for a ratio or a
+/// difference, in either), unless the questionnaire lists it among the question's
+/// non-substantive codes: a code that matches nothing is most likely a typo, and would
+/// silently exclude nothing.
+fn check_exclude(
+    data: &Dataset,
+    questionnaire: Option<&Questionnaire>,
+    e: &EstimateSpec,
+    index: usize,
+) -> Result<(), SpecError> {
+    use crate::data::Column;
+    let Some(codes) = &e.exclude else {
+        return Ok(());
+    };
+    if matches!(e.stat, Stat::MultipleResponse | Stat::Chisq) {
+        return Ok(());
+    }
+    let columns = columns_of(e);
+    for code in codes {
+        let text = code.to_string();
+        let number = text.trim().parse::<f64>().ok();
+        let occurs = |name: &&str| match data.column(name) {
+            Ok(Column::Numeric(c)) => {
+                number.is_some_and(|x| (0..c.len()).any(|i| c.get(i) == Some(x)))
+            }
+            Ok(Column::Categorical(_)) => data.factor(name).is_ok_and(|f| f.find(&text).is_some()),
+            // A column that is not there is the estimate's error to report.
+            Err(_) => true,
+        };
+        let non_substantive = |name: &&str| {
+            questionnaire
+                .and_then(|q| q.question_for_column(name))
+                .is_some_and(|q| {
+                    q.missing_codes
+                        .iter()
+                        .any(|m| Some(m.code.to_string()) == number.map(|x| x.to_string()))
+                })
+        };
+        if columns.iter().any(|c| occurs(c) || non_substantive(c)) {
+            continue;
+        }
+        let known = match data.factor(columns[0]) {
+            Ok(f) => {
+                let mut known: Vec<&str> = f.labels().into_iter().take(30).collect();
+                if f.levels().len() > 30 {
+                    known.push("…");
+                }
+                known.join(", ")
+            }
+            Err(_) => String::new(),
+        };
+        return Err(SpecError::Invalid {
+            path: format!("estimates[{index}].exclude"),
+            message: format!(
+                "{text:?} does not occur in {} (its values: {known}): exclude lists values \
+                 that rows hold",
+                columns
+                    .iter()
+                    .map(|c| format!("{c:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// An overflow error with the row whose weighted value is the largest in size among the

@@ -79,6 +79,7 @@ fn spec_error(json: &str) -> (String, String) {
     }
 }
 
+// Panics.
 
 #[test]
 fn chisq_with_a_variable_missing_on_every_row_is_an_error() {
@@ -153,6 +154,8 @@ fn a_reader_that_leaves_early_ends_the_output_quietly() {
     }
 }
 
+// Hangs.
+
 #[test]
 fn a_chisq_of_many_categories_is_refused_at_once() {
     let mut csv = String::from("a,b\n");
@@ -199,6 +202,8 @@ fn calibration_to_too_many_columns_is_refused_at_once() {
     );
     assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
 }
+
+// Silent wrong answers.
 
 #[test]
 fn an_unclosed_quote_names_the_row_where_it_opens() {
@@ -509,6 +514,47 @@ fn a_df_near_zero_is_refused_and_values_that_are_not_finite_are_null() {
 }
 
 #[test]
+fn an_exclude_code_that_no_row_holds_is_an_error() {
+    let spec = |variable: &str, exclude: &str| {
+        format!(
+            r#"{{"data": "data.csv", "questionnaire": "q.json", "estimates": [
+                {{"id": "e", "stat": "proportion", "variable": "{variable}", "exclude": {exclude}}}]}}"#
+        )
+    };
+    let q = r#"{"questions": [{"id": "q1", "kind": "single_choice",
+        "options": [{"code": 1, "label": {"en": "Yes"}}, {"code": 2, "label": {"en": "No"}},
+                    {"code": 9, "label": {"en": "Hard to answer"}}],
+        "missing_codes": [{"code": 9, "kind": "dont_know"}]}]}"#;
+    let csv = "q1,region\n1,North\n2,South\n1,South\n";
+    let files = [("q.json", q)];
+    fails(
+        &estimate("exclude-typo", csv, &spec("q1", "[7]"), &files),
+        &[
+            "estimates[0].exclude",
+            "\"7\" does not occur in \"q1\"",
+            "its values: 1, 2",
+        ],
+    );
+    fails(
+        &estimate("exclude-text", csv, &spec("region", r#"["Nort"]"#), &files),
+        &["\"Nort\" does not occur in \"region\"", "North, South"],
+    );
+    // A non-substantive code that nobody chose: excluded by default, and may be listed.
+    for exclude in ["[9]", "[]"] {
+        let got = rows(&estimate("exclude-dk", csv, &spec("q1", exclude), &files));
+        assert_eq!(got.len(), 2);
+    }
+    let no_exclude = r#"{"data": "data.csv", "questionnaire": "q.json",
+        "estimates": [{"id": "e", "stat": "mean", "variable": "q1"}]}"#;
+    assert_eq!(
+        rows(&estimate("exclude-default", csv, no_exclude, &files)).len(),
+        1
+    );
+}
+
+// Unclear errors.
+
+#[test]
 fn negative_calibrated_weights_say_calibration_and_which_bound_to_set() {
     let spec = format!(
         r#"{{"data": {:?}, "design": {{"weights": "pw", "strata": "stype"}},
@@ -674,6 +720,8 @@ fn a_score_interval_without_a_root_leaves_the_other_estimates_alone() {
         "{q}"
     );
 }
+
+// Replicates created from the spec's design (R's as.svrepdesign).
 
 /// `design.create_replicates` gives R's replicate SEs and degrees of freedom
 /// (`tests/data/replicate_R.R`): JKn on apistrat (with fpc), JK1 on apiclus1, BRR and Fay
