@@ -125,15 +125,33 @@ pub fn read_csv_reference_from_reader<R: Read>(
     file: &str,
     options: &CsvOptions<'_>,
 ) -> Result<Dataset> {
+    // The whole text in memory: a quote left open runs to its end, which the `csv` crate
+    // accepts silently, so the last record is checked on the text itself.
+    let mut text = Vec::new();
+    let mut reader = reader;
+    reader
+        .read_to_end(&mut text)
+        .map_err(|e| DataError::Malformed {
+            file: file.to_string(),
+            row: 1,
+            message: ::csv::Error::from(e).to_string(),
+        })?;
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(reader);
+        .from_reader(&text[..]);
     let mut record = ::csv::ByteRecord::new();
     let malformed = |row: u64, e: ::csv::Error| DataError::Malformed {
         file: file.to_string(),
         row,
         message: e.to_string(),
+    };
+    // The record just read, when it is the last and a quote in it is never closed.
+    let unclosed = |rdr: &::csv::Reader<&[u8]>, record: &::csv::ByteRecord| {
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        (rdr.position().byte() as usize >= text.len())
+            .then(|| unclosed_quote(&text, start))
+            .flatten()
     };
     if !rdr
         .read_byte_record(&mut record)
@@ -143,8 +161,13 @@ pub fn read_csv_reference_from_reader<R: Read>(
             file: file.to_string(),
         });
     }
+    if let Some((field, quote)) = unclosed(&rdr, &record) {
+        let names: Vec<String> = Vec::new();
+        return Err(unclosed_error(file, &names, 1, field, &text, quote));
+    }
     let fields: Vec<&[u8]> = record.iter().collect();
     let names = header_names(&fields, file)?;
+    let mut not_finite: Vec<Option<(u64, String)>> = vec![None; names.len()];
     let mut builders: Vec<Builder<'_>> = names
         .iter()
         .map(|n| {
@@ -164,6 +187,9 @@ pub fn read_csv_reference_from_reader<R: Read>(
         .map_err(|e| malformed(row + 1, e))?
     {
         row += 1;
+        if let Some((field, quote)) = unclosed(&rdr, &record) {
+            return Err(unclosed_error(file, &names, row, field, &text, quote));
+        }
         if record.len() != names.len() {
             // A blank line at the end of a file is not a row.
             if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
@@ -185,6 +211,9 @@ pub fn read_csv_reference_from_reader<R: Read>(
                     if is_missing {
                         col.push(None);
                     } else if let Some(v) = parse_number(field) {
+                        if !v.is_finite() && not_finite[j].is_none() {
+                            not_finite[j] = Some((row, text()));
+                        }
                         col.push(Some(v));
                     } else {
                         let t = std::str::from_utf8(field).map_err(|_| DataError::Malformed {
@@ -193,8 +222,10 @@ pub fn read_csv_reference_from_reader<R: Read>(
                             message: format!("column {:?} is not UTF-8", names[j]),
                         })?;
                         let mut b = CategoricalBuilder::default();
+                        not_finite[j] = None;
                         for i in 0..col.len() {
-                            match col.get(i) {
+                            // A number that is not finite (`NaN`) becomes its text too.
+                            match col.raw(i) {
                                 Some(v) => b.push(&format!("{v}")),
                                 None => b.push_missing(),
                             }
@@ -220,14 +251,7 @@ pub fn read_csv_reference_from_reader<R: Read>(
                         col.push(None);
                         continue;
                     }
-                    let v = parse_number(field)
-                        .filter(|v| v.is_finite())
-                        .ok_or_else(|| DataError::NotANumber {
-                            file: file.to_string(),
-                            row,
-                            column: names[j].clone(),
-                            value: text(),
-                        })?;
+                    let v = question_number(parse_number(field), file, row, &names[j], field)?;
                     if let Err(problem) = q.check_value(&names[j], v) {
                         return Err(value_error(file, row, &names[j], q, v, problem));
                     }
@@ -241,6 +265,7 @@ pub fn read_csv_reference_from_reader<R: Read>(
             file: file.to_string(),
         });
     }
+    first_not_finite(file, &names, not_finite)?;
     let columns = names
         .into_iter()
         .zip(builders)
@@ -332,6 +357,118 @@ pub(super) fn value_error(
             value,
             reason: other.to_string(),
         },
+    }
+}
+
+/// Where the last record of a CSV text, starting at `start`, opens a quoted field that is
+/// never closed: the field's index and the position of its quote. A quote opens a field
+/// only as its first byte; inside, `""` is a quote and any other quote closes the field.
+pub(super) fn unclosed_quote(text: &[u8], start: usize) -> Option<(usize, usize)> {
+    let n = text.len();
+    let mut p = start;
+    while p < n && matches!(text[p], b'\n' | b'\r') {
+        p += 1;
+    }
+    let mut field = 0;
+    loop {
+        if p < n && text[p] == b'"' {
+            let open = p;
+            p += 1;
+            loop {
+                match memchr::memchr(b'"', &text[p..]) {
+                    None => return Some((field, open)),
+                    Some(i) if text.get(p + i + 1) == Some(&b'"') => p += i + 2,
+                    Some(i) => {
+                        p += i + 1;
+                        break;
+                    }
+                }
+            }
+        }
+        while p < n && !matches!(text[p], b',' | b'\n' | b'\r') {
+            p += 1;
+        }
+        if p < n && text[p] == b',' {
+            p += 1;
+            field += 1;
+        } else {
+            return None;
+        }
+    }
+}
+
+/// The error of a quote opened at `text[quote]` in field `field` of row `row`, never closed.
+pub(super) fn unclosed_error(
+    file: &str,
+    names: &[String],
+    row: u64,
+    field: usize,
+    text: &[u8],
+    quote: usize,
+) -> DataError {
+    let rest = &text[quote..];
+    let lines = match memchr::memchr_iter(b'\n', rest).count() {
+        0 => memchr::memchr_iter(b'\r', rest).count(),
+        n => n,
+    };
+    DataError::UnclosedQuote {
+        file: file.to_string(),
+        row,
+        column: names.get(field).map_or_else(
+            || format!("field {}", field + 1),
+            |name| format!("column {name:?}"),
+        ),
+        lines,
+    }
+}
+
+/// The number in a question's column: an error unless the field reads as a finite number.
+pub(super) fn question_number(
+    parsed: Option<f64>,
+    file: &str,
+    row: u64,
+    column: &str,
+    field: &[u8],
+) -> Result<f64> {
+    let value = || String::from_utf8_lossy(field).into_owned();
+    match parsed {
+        Some(v) if v.is_finite() => Ok(v),
+        Some(_) => Err(DataError::NotFinite {
+            file: file.to_string(),
+            row,
+            column: column.to_string(),
+            value: value(),
+        }),
+        None => Err(DataError::NotANumber {
+            file: file.to_string(),
+            row,
+            column: column.to_string(),
+            value: value(),
+        }),
+    }
+}
+
+/// The first non-finite number (earliest row, then leftmost column) among columns that
+/// stayed numeric: `firsts[j]` is column `j`'s first, `None` when it has none or became
+/// text.
+pub(super) fn first_not_finite(
+    file: &str,
+    names: &[String],
+    firsts: impl IntoIterator<Item = Option<(u64, String)>>,
+) -> Result<()> {
+    let first = firsts
+        .into_iter()
+        .enumerate()
+        .filter_map(|(j, f)| f.map(|(row, value)| (row, j, value)))
+        .min_by_key(|(row, j, _)| (*row, *j));
+    match first {
+        Some((row, j, value)) => Err(DataError::NotFinite {
+            file: file.to_string(),
+            row,
+            column: names[j].clone(),
+            value,
+        }),
+        None => Ok(()),
     }
 }
 

@@ -38,7 +38,10 @@
 
 use super::Dataset;
 use super::column::{CategoricalColumn, Column, MISSING_CODE, NumericColumn, Validity};
-use super::csv::{CsvOptions, dataset_of, header_names, parse_number, value_error};
+use super::csv::{
+    CsvOptions, dataset_of, first_not_finite, header_names, parse_number, question_number,
+    unclosed_error, value_error,
+};
 use super::error::{DataError, Result};
 use crate::questionnaire::Question;
 use memchr::{memchr, memchr_iter, memchr2, memchr2_iter, memrchr2};
@@ -121,6 +124,16 @@ pub(crate) fn read<R: Read>(
         if tok.start_record() {
             let mut spans = Vec::new();
             tok.read_record(&mut spans);
+            if let Some(quote) = tok.unclosed {
+                return Err(unclosed_error(
+                    file,
+                    &[],
+                    1,
+                    spans.len() - 1,
+                    &buf[..cut],
+                    quote,
+                ));
+            }
             let fields: Vec<&[u8]> = spans.iter().map(|s| tok.field(s)).collect();
             let names = header_names(&fields, file)?;
             pos = tok.pos;
@@ -275,6 +288,9 @@ struct Tok<'b> {
     buf: &'b [u8],
     pos: usize,
     scratch: Vec<u8>,
+    /// Where a quoted field opened that the text ends inside (only ever in the last
+    /// record of the file: chunks end after records).
+    unclosed: Option<usize>,
 }
 
 impl<'b> Tok<'b> {
@@ -283,6 +299,7 @@ impl<'b> Tok<'b> {
             buf,
             pos,
             scratch: Vec::new(),
+            unclosed: None,
         }
     }
 
@@ -379,6 +396,7 @@ impl<'b> Tok<'b> {
                 if COPY {
                     self.scratch.extend_from_slice(&buf[p..]);
                 }
+                self.unclosed = Some(self.pos);
                 self.pos = n;
                 return false;
             };
@@ -584,6 +602,9 @@ enum Store {
         values: Vec<f64>,
         bits: Vec<u64>,
         missing: usize,
+        /// The first number that is not finite (row, text), reported if the column stays
+        /// numeric.
+        not_finite: Option<(u64, String)>,
     },
     Text(TextStore),
 }
@@ -739,6 +760,8 @@ struct LocalText {
 #[derive(Default)]
 struct ColDone {
     missing: usize,
+    /// The chunk's first number that is not finite (row, text) while the column held numbers.
+    not_finite: Option<(u64, String)>,
     /// The validity word the chunk shares with the previous chunk (index, bits).
     head: Option<(usize, u64)>,
     /// In a number column, its rows from the first that holds text, as text.
@@ -795,6 +818,7 @@ impl<'a, 'q> Loader<'a, 'q> {
                     values: Vec::new(),
                     bits: Vec::new(),
                     missing: 0,
+                    not_finite: None,
                 },
             })
             .collect();
@@ -888,12 +912,20 @@ impl<'a, 'q> Loader<'a, 'q> {
         let mut conversions = Vec::new();
         for (j, store) in self.stores.iter_mut().enumerate() {
             match store {
-                Store::Num { bits, missing, .. } => {
-                    for d in &done {
-                        let col = &d[j];
+                Store::Num {
+                    bits,
+                    missing,
+                    not_finite,
+                    ..
+                } => {
+                    for d in &mut done {
+                        let col = &mut d[j];
                         *missing += col.missing;
                         if let Some((w, word)) = col.head {
                             bits[w] |= word;
+                        }
+                        if not_finite.is_none() {
+                            *not_finite = col.not_finite.take();
                         }
                     }
                     if let Some(c) = done.iter().position(|d| d[j].text.is_some()) {
@@ -975,8 +1007,10 @@ impl<'a, 'q> Loader<'a, 'q> {
         let mut dict = LocalDict::default();
         let mut seen: HashMap<u64, u32> = HashMap::new();
         for (i, code) in store.codes.iter_mut().enumerate().take(at) {
-            *code = if bits[i / 64] >> (i % 64) & 1 != 0 {
-                let v = values[i];
+            // A number that is not finite (`NaN`) becomes its text too; missing tokens
+            // left their value at 0.
+            let v = values[i];
+            *code = if bits[i / 64] >> (i % 64) & 1 != 0 || !v.is_finite() {
                 *seen
                     .entry(v.to_bits())
                     .or_insert_with(|| dict.code(format!("{v}").as_bytes()).unwrap_or(MISSING_CODE))
@@ -1035,6 +1069,14 @@ impl<'a, 'q> Loader<'a, 'q> {
                 file: file.to_string(),
             });
         }
+        first_not_finite(
+            file,
+            &self.ctx.names,
+            self.stores.iter().map(|s| match s {
+                Store::Num { not_finite, .. } => not_finite.clone(),
+                Store::Text(_) => None,
+            }),
+        )?;
         let columns = self
             .ctx
             .names
@@ -1046,6 +1088,7 @@ impl<'a, 'q> Loader<'a, 'q> {
                         mut values,
                         mut bits,
                         missing,
+                        ..
                     } => {
                         values.truncate(n);
                         values.shrink_to_fit();
@@ -1241,6 +1284,9 @@ fn parse_records<const QUOTES: bool>(
                 break;
             }
         }
+        if QUOTES && let Some(quote) = tok.unclosed {
+            return Err(unclosed_error(ctx.file, &ctx.names, row, j - 1, buf, quote));
+        }
         if j != n_cols {
             return Err(ragged(ctx, row, j));
         }
@@ -1292,6 +1338,9 @@ fn put_field(
                     return Ok(true);
                 }
                 col.missing += 1;
+                if col.not_finite.is_none() {
+                    col.not_finite = Some((row, String::from_utf8_lossy(f).into_owned()));
+                }
             } else if std::str::from_utf8(f).is_err() {
                 return Err(not_utf8(ctx, row, j));
             } else {
@@ -1312,14 +1361,7 @@ fn put_field(
                 return Ok(false);
             }
             let name = &ctx.names[j];
-            let v = parse()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| DataError::NotANumber {
-                    file: ctx.file.to_string(),
-                    row,
-                    column: name.clone(),
-                    value: String::from_utf8_lossy(f).into_owned(),
-                })?;
+            let v = question_number(parse(), ctx.file, row, name, f)?;
             if let Err(problem) = q.check_value(name, v) {
                 return Err(value_error(ctx.file, row, name, q, v, problem));
             }

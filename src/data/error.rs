@@ -60,6 +60,36 @@ pub enum DataError {
         /// What the parser said.
         message: String,
     },
+    /// A quoted field whose closing quote never comes: the rest of the file would be one
+    /// value.
+    #[error(
+        "{file}: row {row}, {column}: the quote that opens this field is never closed, so the rest of the file ({lines} more line(s)) would be read as one value; close the quote (a quote inside a quoted field is written twice: \"\")"
+    )]
+    UnclosedQuote {
+        /// File name.
+        file: String,
+        /// Row number (header = 1) where the quote opens.
+        row: u64,
+        /// The field: `column "name"`, or `field 4` beyond the header's columns.
+        column: String,
+        /// Line ends after the quote.
+        lines: usize,
+    },
+    /// A numeric column holds a number that is not finite (`NaN`, `inf`, or beyond the
+    /// range of `f64`, such as `1e400`).
+    #[error(
+        "{file}: row {row}, column {column:?}: {value:?} is not a finite number; to read it as a missing value, list it among the missing values (the spec's \"missing\")"
+    )]
+    NotFinite {
+        /// File name.
+        file: String,
+        /// Row number (header = 1).
+        row: u64,
+        /// Column name.
+        column: String,
+        /// The text as written.
+        value: String,
+    },
     /// A numeric column holds text that is not a number.
     #[error("{file}: row {row}, column {column:?}: {value:?} is not a number")]
     NotANumber {

@@ -260,3 +260,11 @@ impl Dataset {
         Ok(())
     }
 }
+
+/// A number as messages show it: `2`, `0.25`, `1e308` (the shortest text that reads back as
+/// the same `f64`, without a trailing `.0`).
+pub(crate) fn show_number(x: f64) -> String {
+    let s = format!("{x:?}");
+    s.strip_suffix(".0")
+        .map_or_else(|| s.clone(), str::to_string)
+}

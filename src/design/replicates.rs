@@ -137,6 +137,19 @@ impl Replicates {
 /// `qr(…, tol = 1e-5)$rank`): pivoted Cholesky of the smaller Gram matrix, counting pivots
 /// above `1e-10` of the largest diagonal.
 fn rank(w: &[f64], r: usize, rows: &[bool]) -> usize {
+    // Weights far from 1 (1e-200) are scaled by a power of two first: the rank does not
+    // change, and their squares in the Gram matrix stay within the range of f64.
+    let e = crate::numerics::linalg::scale_exponent(w.iter().fold(0.0f64, |m, x| m.max(x.abs())));
+    let scaled: Vec<f64>;
+    let w = if e == 0 {
+        w
+    } else {
+        scaled = w
+            .iter()
+            .map(|&x| crate::numerics::linalg::times_pow2(x, -e))
+            .collect();
+        &scaled[..]
+    };
     let kept: Vec<&[f64]> = w
         .chunks_exact(r)
         .zip(rows)

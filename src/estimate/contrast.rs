@@ -46,6 +46,11 @@ pub fn domain_contrast(
 ) -> Result<Estimate> {
     design.check_data(data)?;
     domains.check_data(data)?;
+    if domains.is_empty() {
+        return Err(EstimateError::NoDomains {
+            reason: "no row has a value in every by column".to_string(),
+        });
+    }
     if coefficients.len() != domains.len() {
         return Err(EstimateError::UnknownCategory {
             variable: variable.to_string(),
@@ -109,5 +114,7 @@ pub fn domain_contrast(
         RowInterval::Symmetric
     };
     let quantity = Smooth::RatioSum(terms);
-    quantity_row(design, pass, options, row, &quantity, None, interval, false)
+    let mut row = quantity_row(design, pass, options, row, &quantity, None, interval, false)?;
+    row.null_non_finite();
+    Ok(row)
 }

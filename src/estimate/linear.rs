@@ -7,6 +7,7 @@ use super::{DfRule, EstimateError, EstimateOptions, IntervalKind};
 use crate::design::{Design, DesignError};
 use crate::interval::{self, ProportionInput, ProportionMethod};
 use crate::numerics;
+use crate::numerics::linalg::{scale_exponent, times_pow2};
 use crate::variance::linearized_covariance;
 
 /// The SRS reference for the design effect.
@@ -66,18 +67,21 @@ impl Smooth {
         let dot = |a: &[f64]| a.iter().zip(t).map(|(x, y)| x * y).sum::<f64>();
         match self {
             Smooth::Linear(a) => a.clone(),
+            // (a − r·b)/den rather than a/den − num·b/den²: den² underflows to 0 (or
+            // overflows) for weights of 1e-200 (or 1e200) where the ratio is fine.
             Smooth::Ratio(a, b) => {
                 let (num, den) = (dot(a), dot(b));
+                let r = num / den;
                 a.iter()
                     .zip(b)
-                    .map(|(ai, bi)| ai / den - num * bi / (den * den))
+                    .map(|(ai, bi)| (ai - r * bi) / den)
                     .collect()
             }
             Smooth::RatioSum(terms) => {
                 let mut g = vec![0.0; t.len()];
                 for (c, i, j) in terms {
                     g[*i] += c / t[*j];
-                    g[*j] -= c * t[*i] / (t[*j] * t[*j]);
+                    g[*j] -= c * (t[*i] / t[*j]) / t[*j];
                 }
                 g
             }
@@ -134,11 +138,7 @@ pub(crate) fn covariance_of(
         None => {
             let grads: Vec<Vec<f64>> = quantities.iter().map(|g| g.gradient(t)).collect();
             let refs: Vec<&[f64]> = grads.iter().map(Vec::as_slice).collect();
-            Ok(
-                linearized_covariance(design, &pass.sums, &refs, Some(&pass.psu_in_base))?
-                    .as_slice()
-                    .to_vec(),
-            )
+            Ok(linearized_covariance(design, &pass.sums, &refs, Some(&pass.psu_in_base))?.to_vec())
         }
     }
 }
@@ -174,7 +174,7 @@ pub(crate) fn precision(
 ) -> Result<Precision, EstimateError> {
     let t = &pass.totals;
     let estimate = quantity.value(t);
-    let (var, logit_std_error) = match design.replicates() {
+    let (std_error, logit_std_error) = match design.replicates() {
         Some(reps) => {
             let k = t.len();
             let thetas: Vec<f64> = pass
@@ -188,19 +188,14 @@ pub(crate) fn precision(
                 let l: Vec<f64> = thetas.iter().map(|p| logit(*p)).collect();
                 reps.variance(logit(estimate), &l).max(0.0).sqrt()
             });
-            (reps.variance(estimate, &thetas), logit_se)
+            (replicate_std_error(reps, estimate, &thetas), logit_se)
         }
         None => {
             let grad = quantity.gradient(t);
-            let v = linearized_covariance(design, &pass.sums, &[&grad], Some(&pass.psu_in_base))?
-                .get(0, 0);
-            (v, None)
+            let v = linearized_covariance(design, &pass.sums, &[&grad], Some(&pass.psu_in_base))?;
+            (v.std_error(0), None)
         }
     };
-    // NaN stays NaN (no variance: every stratum lonely under `average`), for the caller to
-    // report; `f64::max` would make it 0.
-    let var = if var.is_nan() { var } else { var.max(0.0) };
-    let std_error = var.sqrt();
     let (mut deff, mut deff_replace) = (None, None);
     if let Some((j, scale)) = srs {
         let n = pass.n_positive as f64;
@@ -208,12 +203,15 @@ pub(crate) fn precision(
         if n > 1.0 && big_n > 0.0 {
             let mean = t[j] / big_n;
             let s2 = ((pass.sum_sq[j] - big_n * mean * mean) / big_n).max(0.0) * n / (n - 1.0);
-            let factor = match scale {
-                SrsScale::Mean => 1.0,
-                SrsScale::Total => big_n * big_n,
+            // The variance on the scale of a mean (a total's over N²), from the SE: weights
+            // far from 1 would take N² out of the range of f64.
+            let se = match scale {
+                SrsScale::Mean => std_error,
+                SrsScale::Total => std_error / big_n,
             };
-            let v_wr = s2 / n * factor;
-            let v_wor = s2 * (big_n - n) / (big_n * n) * factor;
+            let var = se * se;
+            let v_wr = s2 / n;
+            let v_wor = s2 * (big_n - n) / (big_n * n);
             if v_wor > 0.0 {
                 deff = Some(var / v_wor);
             }
@@ -229,6 +227,20 @@ pub(crate) fn precision(
         deff_replace,
         logit_std_error,
     })
+}
+
+/// The replicates' SE `sqrt(scale·Σ_r rscale_r·(θ_r − θ̄)²)`, with the deviations scaled
+/// by a power of two first when they are so small or large that their squares would leave
+/// the range of `f64` (weights of 1e-200). NaN when a replicate's estimate is undefined.
+fn replicate_std_error(reps: &crate::design::Replicates, estimate: f64, thetas: &[f64]) -> f64 {
+    let e = scale_exponent(thetas.iter().fold(estimate.abs(), |m, t| m.max(t.abs())));
+    if e == 0 {
+        let v = reps.variance(estimate, thetas);
+        return if v < 0.0 { 0.0 } else { v.sqrt() };
+    }
+    let scaled: Vec<f64> = thetas.iter().map(|&t| times_pow2(t, -e)).collect();
+    let v = reps.variance(times_pow2(estimate, -e), &scaled);
+    times_pow2(if v < 0.0 { 0.0 } else { v.sqrt() }, e)
 }
 
 /// Degrees of freedom for a domain by the options' rule (for a replicate design: the rank
@@ -438,10 +450,15 @@ pub(crate) fn quantity_row(
         );
         return Ok(row);
     }
+    if t.iter().any(|x| !x.is_finite()) {
+        return Err(EstimateError::Overflow {
+            variable: row.variable.clone(),
+            detail: String::new(),
+        });
+    }
     let df = degrees_of_freedom(design, pass, options, is_by);
     let p = match precision(design, pass, quantity, srs) {
-        Ok(p) if !p.std_error.is_nan() => p,
-        Ok(p) => return Ok(without_se(row, p.estimate, df, options, NO_VARIANCE.into())),
+        Ok(p) => p,
         // R's svyby fails as a whole; R's subset of each other domain is estimated.
         Err(EstimateError::Design(e @ DesignError::LonelyPsu { .. })) if is_by => {
             let note = format!("no standard error: {e}");
@@ -449,6 +466,24 @@ pub(crate) fn quantity_row(
         }
         Err(e) => return Err(e),
     };
+    if !p.estimate.is_finite() {
+        return Err(EstimateError::Overflow {
+            variable: row.variable.clone(),
+            detail: String::new(),
+        });
+    }
+    if !p.std_error.is_finite() {
+        let note = if p.std_error.is_nan() && design.replicates().is_none() {
+            NO_VARIANCE.to_string()
+        } else {
+            // A replicate's estimate that is undefined (a replicate without rows of the
+            // domain), or a variance beyond the range of f64.
+            "no standard error: the variance is not a finite number (e.g. a replicate \
+             without rows in this domain)"
+                .to_string()
+        };
+        return Ok(without_se(row, p.estimate, df, options, note));
+    }
     match interval {
         RowInterval::Share => {
             let n_rows = match options.method {

@@ -77,6 +77,36 @@ pub enum EstimateError {
         /// The categories present.
         known: String,
     },
+    /// A value an estimator cannot take (a multiple-response column holding 2).
+    #[error(
+        "column {column:?}, data row {row} (CSV row {}): value {} {reason}", row + 1, crate::data::show_number(*value)
+    )]
+    InvalidValue {
+        /// Column name.
+        column: String,
+        /// Data row, from 1, in the order the data were loaded.
+        row: usize,
+        /// The value.
+        value: f64,
+        /// What is wrong and what is expected.
+        reason: String,
+    },
+    /// `by` columns that leave no domain: no row has a value in all of them.
+    #[error("{reason}: there is no domain to estimate")]
+    NoDomains {
+        /// Which column is empty, or that no row has all of them.
+        reason: String,
+    },
+    /// The weighted sums of a variable exceed the range of `f64` (about 1.8e308).
+    #[error(
+        "the weighted sums of {variable:?} overflow (exceed 1.8e308){detail}; divide the variable (or the weights) by a power of ten"
+    )]
+    Overflow {
+        /// The variable (or variables) of the estimate.
+        variable: String,
+        /// The largest contribution found, `: data row 2 (CSV row 3) has y = 1e308 with weight 1`.
+        detail: String,
+    },
     /// A quantile rule or interval failed.
     #[error(transparent)]
     Quantile(QuantileError),

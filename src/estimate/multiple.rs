@@ -36,11 +36,12 @@ struct Options<'a> {
 const ANSWERED: u16 = 1 << 15;
 
 impl<'a> Options<'a> {
+    /// The columns, each checked to hold only 0, 1 or missing values.
     fn new(
         data: &'a Dataset,
+        design: &Design,
         names: &'a [String],
         base: MultipleBase,
-        threads: usize,
     ) -> Result<Self> {
         let cols: Vec<_> = names
             .iter()
@@ -51,6 +52,22 @@ impl<'a> Options<'a> {
                 })
             })
             .collect::<crate::data::Result<_>>()?;
+        for (name, (values, validity)) in names.iter().zip(&cols) {
+            let bad = values.iter().enumerate().find(|&(i, &v)| {
+                v != 0.0 && v != 1.0 && validity.is_none_or(|valid| valid.is_valid(i))
+            });
+            if let Some((i, &value)) = bad {
+                return Err(super::EstimateError::InvalidValue {
+                    column: name.clone(),
+                    row: design.source_row(i) + 1,
+                    value,
+                    reason: "is not 0 or 1: a multiple-response option column holds 1 \
+                             (chosen), 0 (not chosen) or a missing value"
+                        .to_string(),
+                });
+            }
+        }
+        let threads = design.threads();
         let choices = (cols.len() < 16 && base != MultipleBase::Responses)
             .then(|| choice_bits(&cols, data.n_rows(), threads));
         Ok(Self {
@@ -155,7 +172,7 @@ pub fn multiple_response(
 ) -> Result<Vec<Estimate>> {
     design.check_data(data)?;
     domains.check_data(data)?;
-    let opts = Options::new(data, columns, base, design.threads())?;
+    let opts = Options::new(data, design, columns, base)?;
     let m = columns.len();
     let passes = run_pass(design, domains, m + 2, |row, buf| opts.row(row, base, buf));
     domains.rows(&passes, |pass| {
@@ -230,7 +247,7 @@ pub fn option_difference(
     } else {
         base
     };
-    let opts = Options::new(data, columns, base, design.threads())?;
+    let opts = Options::new(data, design, columns, base)?;
     let m = columns.len();
     let passes = run_pass(design, domains, m + 2, |row, buf| opts.row(row, base, buf));
     let mut diff = unit(m + 2, a);

@@ -334,6 +334,7 @@ impl Domains {
                 if self.is_by() {
                     row.domain = Some(self.label(d).clone());
                 }
+                row.null_non_finite();
                 out.push(row);
             }
         }

@@ -95,6 +95,36 @@ pub struct Estimate {
     pub note: Option<String>,
 }
 
+impl Estimate {
+    /// Makes every value that is not finite `None` and names them in the note, so that no
+    /// result holds NaN or an infinity (an interval from a `df` near 0 has infinite bounds).
+    pub(crate) fn null_non_finite(&mut self) {
+        let mut dropped = Vec::new();
+        for (name, value) in [
+            ("estimate", &mut self.estimate),
+            ("std_error", &mut self.std_error),
+            ("ci_lower", &mut self.ci_lower),
+            ("ci_upper", &mut self.ci_upper),
+            ("df", &mut self.df),
+            ("p_value", &mut self.p_value),
+            ("deff", &mut self.deff),
+            ("deff_replace", &mut self.deff_replace),
+        ] {
+            if let Some(v) = value.filter(|v| !v.is_finite()) {
+                dropped.push(format!("{name} = {v}"));
+                *value = None;
+            }
+        }
+        if !dropped.is_empty() {
+            let note = format!("not finite, left empty: {}", dropped.join(", "));
+            self.note = Some(match self.note.take() {
+                Some(old) => format!("{old}; {note}"),
+                None => note,
+            });
+        }
+    }
+}
+
 /// Writes whole numbers without a fraction (`197`, not `197.0`), as the spec shows `df`.
 fn integral_if_whole<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     match v {

@@ -38,6 +38,31 @@ pub struct TestRow {
     pub note: Option<String>,
 }
 
+impl TestRow {
+    /// Makes every value that is not finite `None` and names them in the note.
+    pub(crate) fn null_non_finite(&mut self) {
+        let mut dropped = Vec::new();
+        for (name, value) in [
+            ("statistic", &mut self.statistic),
+            ("p_value", &mut self.p_value),
+            ("ndf", &mut self.ndf),
+            ("ddf", &mut self.ddf),
+        ] {
+            if let Some(v) = value.filter(|v| !v.is_finite()) {
+                dropped.push(format!("{name} = {v}"));
+                *value = None;
+            }
+        }
+        if !dropped.is_empty() {
+            let note = format!("not finite, left empty: {}", dropped.join(", "));
+            self.note = Some(match self.note.take() {
+                Some(old) => format!("{old}; {note}"),
+                None => note,
+            });
+        }
+    }
+}
+
 /// What went wrong testing independence.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -48,7 +73,59 @@ pub enum IndependenceError {
     /// The test itself failed.
     #[error(transparent)]
     Test(#[from] TestError),
+    /// The same column as row and column variable.
+    #[error(
+        "{variable:?} is tested against itself: a test of independence needs two different variables"
+    )]
+    SameVariable {
+        /// The column.
+        variable: String,
+    },
+    /// A variable with fewer than two categories among the rows that have both values.
+    #[error("{variable:?} has {} among the rows with a value of {other:?}: a test of independence needs at least 2 categories", match categories { 0 => "no value".to_string(), 1 => "1 category".to_string(), k => format!("{k} categories") })]
+    TooFewCategories {
+        /// The variable.
+        variable: String,
+        /// Its categories.
+        categories: usize,
+        /// The other variable.
+        other: String,
+    },
+    /// A table too large to test in reasonable time and memory.
+    #[error(
+        "a test of {row_var:?} ({rows} categories) against {col_var:?} ({cols} categories) has {contrasts} interaction contrasts, more than the {limit} tested here (the work grows with the cube of that number); merge categories of either variable first"
+    )]
+    TooLarge {
+        /// Row variable.
+        row_var: String,
+        /// Its categories.
+        rows: usize,
+        /// Column variable.
+        col_var: String,
+        /// Its categories.
+        cols: usize,
+        /// `(rows − 1)(cols − 1)`.
+        contrasts: usize,
+        /// [`MAX_CONTRASTS`].
+        limit: usize,
+    },
+    /// The table's covariance matrix cannot be inverted.
+    #[error(
+        "the design covariance of the table of {row_var:?} by {col_var:?} is singular ({detail}): one variable may determine the other, or categories be too sparse; merge sparse categories"
+    )]
+    Singular {
+        /// Row variable.
+        row_var: String,
+        /// Column variable.
+        col_var: String,
+        /// Which matrix.
+        detail: String,
+    },
 }
+
+/// Most interaction contrasts, `(r − 1)(c − 1)`, that [`independence`] tests: the tests
+/// decompose matrices of that order (a 20 × 20 table takes seconds, 60 × 60 hours).
+pub const MAX_CONTRASTS: usize = 300;
 
 /// Tests independence of `row_var` and `col_var` under the design, as R's
 /// `svychisq(~row_var + col_var, design, statistic = …)`. Rows missing either variable
@@ -79,11 +156,50 @@ pub fn independence(
     statistic: ChisqStatistic,
 ) -> Result<TestRow, IndependenceError> {
     design.check_data(data).map_err(EstimateError::from)?;
+    if row_var == col_var {
+        return Err(IndependenceError::SameVariable {
+            variable: row_var.to_string(),
+        });
+    }
     let rows = data.factor(row_var).map_err(EstimateError::from)?;
     let cols = data.factor(col_var).map_err(EstimateError::from)?;
     let (r, c) = (rows.levels().len(), cols.levels().len());
-    let cells = r * c;
+    let contrasts = r.saturating_sub(1) * c.saturating_sub(1);
+    if contrasts > MAX_CONTRASTS {
+        return Err(IndependenceError::TooLarge {
+            row_var: row_var.to_string(),
+            rows: r,
+            col_var: col_var.to_string(),
+            cols: c,
+            contrasts,
+            limit: MAX_CONTRASTS,
+        });
+    }
+    // Categories among the rows with both values.
     let (rc, cc) = (rows.codes(), cols.codes());
+    let mut seen = (vec![false; r], vec![false; c]);
+    for (&a, &b) in rc.iter().zip(cc) {
+        if a != MISSING_CODE && b != MISSING_CODE {
+            seen.0[a as usize] = true;
+            seen.1[b as usize] = true;
+        }
+    }
+    let mut checks = [(row_var, col_var, &seen.0), (col_var, row_var, &seen.1)];
+    if c == 0 {
+        // A variable missing on every row is the one to name.
+        checks.swap(0, 1);
+    }
+    for (variable, other, seen) in checks {
+        let categories = seen.iter().filter(|s| **s).count();
+        if categories < 2 {
+            return Err(IndependenceError::TooFewCategories {
+                variable: variable.to_string(),
+                categories,
+                other: other.to_string(),
+            });
+        }
+    }
+    let cells = r * c;
     let passes = run_pass(design, &Domains::whole(), cells + 1, |i, buf| {
         if rc[i] == MISSING_CODE || cc[i] == MISSING_CODE {
             return RowStatus::Missing;
@@ -112,7 +228,29 @@ pub fn independence(
         design_df: design.degrees_of_freedom(),
         total_weight: w,
     };
-    let test = svychisq(&moments, statistic)?;
+    let test = svychisq(&moments, statistic).map_err(|e| match e {
+        TestError::SingularMatrix { what } => IndependenceError::Singular {
+            row_var: row_var.to_string(),
+            col_var: col_var.to_string(),
+            detail: what.to_string(),
+        },
+        TestError::EmptyMargin { margin, index } => {
+            let (variable, other, factor) = match margin {
+                "row" => (row_var, col_var, &rows),
+                _ => (col_var, row_var, &cols),
+            };
+            IndependenceError::Singular {
+                row_var: row_var.to_string(),
+                col_var: col_var.to_string(),
+                detail: format!(
+                    "category {:?} of {variable:?} has no weight among the rows with a value \
+                     of {other:?}",
+                    factor.labels().get(index).copied().unwrap_or("?")
+                ),
+            }
+        }
+        other => other.into(),
+    })?;
     Ok(TestRow {
         id: String::new(),
         stat: Stat::Chisq,

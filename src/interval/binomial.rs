@@ -166,7 +166,9 @@ pub struct Interval {
 /// # Errors
 ///
 /// [`IntervalError::NoTrials`] if `trials == 0`; [`IntervalError::SuccessesExceedTrials`] if
-/// `successes > trials`; [`IntervalError::NoConvergence`] (not expected) from the beta quantile.
+/// `successes > trials`; [`IntervalError::TooManyTrials`] above 2^53 trials;
+/// [`IntervalError::TooLargeForExact`] when the beta quantiles of `clopper_pearson` or
+/// `jeffreys` do not converge (from about 10^15 trials).
 ///
 /// # Example
 ///
@@ -194,9 +196,19 @@ pub fn binomial_interval(
     if successes > trials {
         return Err(IntervalError::SuccessesExceedTrials { successes, trials });
     }
+    if trials > 1 << 53 {
+        return Err(IntervalError::TooManyTrials { trials });
+    }
     let x = successes as f64;
     let n = trials as f64;
-    let (lower, upper) = bounds(x, n, level, method)?;
+    let (lower, upper) = bounds(x, n, level, method).map_err(|e| match e {
+        IntervalError::NoConvergence { .. } => IntervalError::TooLargeForExact {
+            method: method.name(),
+            successes,
+            trials,
+        },
+        other => other,
+    })?;
     Ok(Interval {
         estimate: x / n,
         lower,

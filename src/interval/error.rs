@@ -56,6 +56,26 @@ pub enum IntervalError {
         /// Number of trials given.
         trials: u64,
     },
+    /// More trials than floating point counts exactly (2^53).
+    #[error(
+        "{trials} trials are more than 2^53 = 9007199254740992, beyond which counts are not exact in floating point"
+    )]
+    TooManyTrials {
+        /// Number of trials given.
+        trials: u64,
+    },
+    /// An exact (beta quantile) method that does not converge for so many trials.
+    #[error(
+        "the {method} interval cannot be computed for {successes} successes in {trials} trials (its beta quantiles do not converge at this size); with so many trials the wilson interval is practically the same: use it"
+    )]
+    TooLargeForExact {
+        /// The method's name, `clopper_pearson` or `jeffreys`.
+        method: &'static str,
+        /// Number of successes given.
+        successes: u64,
+        /// Number of trials given.
+        trials: u64,
+    },
     /// A method name that is not one of the known (snake case) names.
     #[error("unknown interval method `{name}`")]
     UnknownMethod {

@@ -355,6 +355,27 @@ pub(crate) fn pseudo_inverse(a: &[f64], p: usize) -> Vec<f64> {
     out
 }
 
+/// `x·2^e`, in steps so that no factor leaves the range of `f64` (exact unless the result
+/// does): the scaling that keeps squares of tiny or huge values in range.
+pub(crate) fn times_pow2(x: f64, e: i32) -> f64 {
+    let (a, b) = (e / 2, e - e / 2);
+    x * 2f64.powi(a / 2) * 2f64.powi(a - a / 2) * 2f64.powi(b / 2) * 2f64.powi(b - b / 2)
+}
+
+/// The power of two `e` near `largest` (the largest size among values about to be squared)
+/// when `largest` lies outside `[2^-200, 2^200]`, else 0: values scaled by `2^-e` square
+/// without underflow or overflow (weights of 1e-200 or 1e200).
+pub(crate) fn scale_exponent(largest: f64) -> i32 {
+    if largest.is_finite()
+        && largest > 0.0
+        && !(2f64.powi(-200)..=2f64.powi(200)).contains(&largest)
+    {
+        largest.log2().round() as i32
+    } else {
+        0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,7 +27,8 @@ mod types;
 pub use error::SpecError;
 pub use run::{RunOutput, WeightingReport, label_rows, run, run_file};
 pub use types::{
-    AdjustStep, AnalysisSpec, CodeOrLabel, DesignSpec, DfRuleName, DfSpec, EstimateSpec, Ordered,
+    AdjustStep, AnalysisSpec, CodeOrLabel, CreateReplicates, DesignSpec, DfRuleName, DfSpec,
+    EstimateSpec, Ordered,
 };
 
 impl AnalysisSpec {
@@ -57,6 +58,7 @@ impl AnalysisSpec {
             path,
             message: message.to_string(),
         };
+        self.design.validate()?;
         if self.estimates.is_empty() {
             return Err(invalid("estimates".into(), "lists no estimate"));
         }
@@ -70,9 +72,16 @@ impl AnalysisSpec {
                 return Err(invalid(at("probs"), &format!("{p} is not a probability")));
             }
             if let Some(DfSpec::Number(d)) = e.df
-                && (d.is_nan() || d <= 0.0)
+                && !(d.is_finite() && d >= 1.0)
             {
-                return Err(invalid(at("df"), "must be positive"));
+                return Err(invalid(
+                    at("df"),
+                    &format!(
+                        "{} degrees of freedom: give at least 1 (a design's degrees of \
+                         freedom are PSUs minus strata), or \"domain\" or \"base\"",
+                        crate::data::show_number(d)
+                    ),
+                ));
             }
             let needs_variable = matches!(
                 e.stat,
@@ -91,6 +100,16 @@ impl AnalysisSpec {
                 Stat::Difference | Stat::Chisq if e.variables.len() != 2 => {
                     return Err(invalid(at("variables"), "must name exactly two variables"));
                 }
+                Stat::Chisq if e.variables[0] == e.variables[1] => {
+                    return Err(invalid(
+                        at("variables"),
+                        &format!(
+                            "names {:?} twice: a test of independence needs two different \
+                             variables",
+                            e.variables[0]
+                        ),
+                    ));
+                }
                 Stat::MultipleResponse if e.variables.is_empty() => {
                     return Err(invalid(at("variables"), "must name the option columns"));
                 }
@@ -104,6 +123,135 @@ impl AnalysisSpec {
                     at("categories"),
                     "give category or categories, not both",
                 ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl DesignSpec {
+    /// Checks the design's fields against each other: a replicate design takes no strata,
+    /// clusters or fpc (its replicate weights carry them), scales are positive, Fay's ρ lies
+    /// in (0, 1), and a design is given replicate columns or creates replicates, not both.
+    ///
+    /// # Errors
+    /// [`SpecError::Invalid`] naming the JSON path (`design.replicates.scale`).
+    pub fn validate(&self) -> Result<(), SpecError> {
+        use crate::design::ReplicateType;
+        let invalid = |path: &str, message: String| SpecError::Invalid {
+            path: format!("design.{path}"),
+            message,
+        };
+        let check_rho = |path: &str, kind: ReplicateType, rho: Option<f64>| match rho {
+            Some(_) if kind != ReplicateType::Fay => Err(invalid(
+                path,
+                "is Fay's ρ: it applies only to type \"Fay\"".to_string(),
+            )),
+            Some(r) if !(r > 0.0 && r < 1.0) => Err(invalid(
+                path,
+                format!("Fay's ρ must lie strictly between 0 and 1, not {r}"),
+            )),
+            _ => Ok(()),
+        };
+        if let Some(reps) = &self.replicates {
+            if self.create_replicates.is_some() {
+                return Err(invalid(
+                    "create_replicates",
+                    "give replicate weight columns (design.replicates) or create replicates \
+                     from the design, not both"
+                        .to_string(),
+                ));
+            }
+            let unused = [
+                ("strata", self.strata.is_some()),
+                ("clusters", !self.clusters.is_empty()),
+                ("fpc", !self.fpc.is_empty()),
+                ("nest", self.nest),
+                (
+                    "lonely_psu",
+                    self.lonely_psu != crate::design::LonelyPsu::default(),
+                ),
+            ];
+            if let Some((field, _)) = unused.iter().find(|(_, given)| *given) {
+                return Err(invalid(
+                    field,
+                    "is not used by a replicate-weight design (design.replicates): the \
+                     replicate weights carry the strata, clusters and fpc. Remove it, or \
+                     remove design.replicates (or use design.create_replicates to make \
+                     replicates from this design)"
+                        .to_string(),
+                ));
+            }
+            if let Some(scale) = reps.scale
+                && !(scale.is_finite() && scale > 0.0)
+            {
+                return Err(invalid(
+                    "replicates.scale",
+                    format!("the variance's scale must be positive and finite, not {scale}"),
+                ));
+            }
+            if let Some(i) = reps
+                .rscales
+                .iter()
+                .flatten()
+                .position(|s| !(s.is_finite() && *s >= 0.0))
+            {
+                let s = reps.rscales.as_deref().unwrap_or_default()[i];
+                return Err(invalid(
+                    &format!("replicates.rscales[{i}]"),
+                    format!("a replicate's scale must be finite and not negative, not {s}"),
+                ));
+            }
+            check_rho("replicates.rho", reps.kind, reps.rho)?;
+            if reps.kind == ReplicateType::Fay && reps.rho.is_none() && reps.scale.is_none() {
+                return Err(invalid(
+                    "replicates.rho",
+                    "is required for Fay replicates (Fay's ρ, strictly between 0 and 1), \
+                     unless scale is given"
+                        .to_string(),
+                ));
+            }
+        }
+        if let Some(create) = &self.create_replicates {
+            let at = |f: &str| format!("create_replicates.{f}");
+            check_rho(&at("rho"), create.kind, create.rho)?;
+            match create.kind {
+                ReplicateType::SuccessiveDifference | ReplicateType::Other => {
+                    return Err(invalid(
+                        &at("type"),
+                        "replicates can be created as JK1, JKn, BRR, Fay or bootstrap".to_string(),
+                    ));
+                }
+                ReplicateType::Fay if create.rho.is_none() => {
+                    return Err(invalid(
+                        &at("rho"),
+                        "is required for Fay replicates (Fay's ρ, strictly between 0 and 1)"
+                            .to_string(),
+                    ));
+                }
+                ReplicateType::Bootstrap => {
+                    if let Some(r) = create.replicates
+                        && r < 2
+                    {
+                        return Err(invalid(
+                            &at("replicates"),
+                            format!("a bootstrap needs at least 2 replicates, not {r}"),
+                        ));
+                    }
+                }
+                _ => {
+                    for (field, given) in [
+                        ("replicates", create.replicates.is_some()),
+                        ("seed", create.seed.is_some()),
+                    ] {
+                        if given {
+                            return Err(invalid(
+                                &at(field),
+                                "applies only to type \"bootstrap\"".to_string(),
+                            ));
+                        }
+                    }
+                }
             }
         }
         Ok(())

@@ -2,7 +2,7 @@
 
 use super::SpecError;
 use super::types::{AdjustStep, AnalysisSpec, CodeOrLabel, DfRuleName, DfSpec, EstimateSpec};
-use crate::data::{CsvOptions, Dataset, read_csv};
+use crate::data::{CsvOptions, Dataset, read_csv, show_number};
 use crate::design::{Design, DesignOptions, JointProbabilities};
 use crate::estimate::{
     self, CategorySelection, DfRule, Domains, EstimateError, EstimateOptions, Stat,
@@ -127,7 +127,19 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
             )?
         }
     };
-    let mut design = design;
+    let mut design = match &d.create_replicates {
+        Some(create) => {
+            let method = create.method().ok_or_else(|| SpecError::Invalid {
+                path: "design.create_replicates".into(),
+                message: "cannot create these replicates".into(),
+            })?;
+            design.replicate(method).map_err(|e| SpecError::Invalid {
+                path: "design.create_replicates".into(),
+                message: e.to_string(),
+            })?
+        }
+        None => design,
+    };
     let mut step_seconds = vec![("design".to_string(), start.elapsed().as_secs_f64())];
     let mut lap = Instant::now();
     let mut time_step = |name: String| {
@@ -154,9 +166,25 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
     }
     let mut rows = Vec::new();
     for (i, e) in spec.estimates.iter().enumerate() {
-        let new = run_estimate(&dataset, &design, questionnaire.as_ref(), e, i)?;
+        check_exclude(&dataset, questionnaire.as_ref(), e, i)?;
+        let new =
+            run_estimate(&dataset, &design, questionnaire.as_ref(), e, i).map_err(
+                |err| match err {
+                    SpecError::Estimate { id, source } => SpecError::Estimate {
+                        source: Box::new(locate_overflow(*source, &dataset, &design, e)),
+                        id,
+                    },
+                    other => other,
+                },
+            )?;
         rows.extend(new);
         time_step(format!("estimates[{i}]"));
+    }
+    for row in &mut rows {
+        match row {
+            ResultRow::Estimate(e) => e.null_non_finite(),
+            ResultRow::Test(t) => t.null_non_finite(),
+        }
     }
     if let Some(q) = &questionnaire {
         label_rows(&mut rows, q, spec.lang.as_deref().unwrap_or("en"));
@@ -235,6 +263,137 @@ fn adjust(
     })
 }
 
+/// The numeric columns an estimate reads.
+fn columns_of(e: &EstimateSpec) -> Vec<&str> {
+    match e.stat {
+        Stat::Ratio => [&e.numerator, &e.denominator]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect(),
+        Stat::Difference | Stat::MultipleResponse | Stat::Chisq => {
+            e.variables.iter().map(String::as_str).collect()
+        }
+        _ => e.variable.iter().map(String::as_str).collect(),
+    }
+}
+
+/// Each code of a spec's `exclude` occurs in the estimate's variable (for a ratio or a
+/// difference, in either), unless the questionnaire lists it among the question's
+/// non-substantive codes: a code that matches nothing is most likely a typo, and would
+/// silently exclude nothing.
+fn check_exclude(
+    data: &Dataset,
+    questionnaire: Option<&Questionnaire>,
+    e: &EstimateSpec,
+    index: usize,
+) -> Result<(), SpecError> {
+    use crate::data::Column;
+    let Some(codes) = &e.exclude else {
+        return Ok(());
+    };
+    if matches!(e.stat, Stat::MultipleResponse | Stat::Chisq) {
+        return Ok(());
+    }
+    let columns = columns_of(e);
+    for code in codes {
+        let text = code.to_string();
+        let number = text.trim().parse::<f64>().ok();
+        let occurs = |name: &&str| match data.column(name) {
+            Ok(Column::Numeric(c)) => {
+                number.is_some_and(|x| (0..c.len()).any(|i| c.get(i) == Some(x)))
+            }
+            Ok(Column::Categorical(_)) => data.factor(name).is_ok_and(|f| f.find(&text).is_some()),
+            // A column that is not there is the estimate's error to report.
+            Err(_) => true,
+        };
+        let non_substantive = |name: &&str| {
+            questionnaire
+                .and_then(|q| q.question_for_column(name))
+                .is_some_and(|q| {
+                    q.missing_codes
+                        .iter()
+                        .any(|m| Some(m.code.to_string()) == number.map(|x| x.to_string()))
+                })
+        };
+        if columns.iter().any(|c| occurs(c) || non_substantive(c)) {
+            continue;
+        }
+        let known = match data.factor(columns[0]) {
+            Ok(f) => {
+                let mut known: Vec<&str> = f.labels().into_iter().take(30).collect();
+                if f.levels().len() > 30 {
+                    known.push("…");
+                }
+                known.join(", ")
+            }
+            Err(_) => String::new(),
+        };
+        return Err(SpecError::Invalid {
+            path: format!("estimates[{index}].exclude"),
+            message: format!(
+                "{text:?} does not occur in {} (its values: {known}): exclude lists values \
+                 that rows hold",
+                columns
+                    .iter()
+                    .map(|c| format!("{c:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// An overflow error with the row whose weighted value is the largest in size among the
+/// estimate's columns (or the largest weight, for shares and counts).
+fn locate_overflow(
+    err: EstimateError,
+    data: &Dataset,
+    design: &Design,
+    e: &EstimateSpec,
+) -> EstimateError {
+    let EstimateError::Overflow { variable, detail } = err else {
+        return err;
+    };
+    let weights = design.weights().as_slice();
+    // (|w·y|, row, "y = value", w) of the largest contribution.
+    let mut worst: Option<(f64, usize, String, f64)> = None;
+    for name in columns_of(e) {
+        let Ok(col) = data.numeric(name) else {
+            continue;
+        };
+        for (i, &w) in weights.iter().enumerate() {
+            if let Some(v) = col.get(i)
+                && worst.as_ref().is_none_or(|(s, ..)| (w * v).abs() > *s)
+            {
+                worst = Some(((w * v).abs(), i, format!("{name} = {}", show_number(v)), w));
+            }
+        }
+    }
+    if worst.is_none() {
+        worst = weights
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, &w)| (w, i, String::new(), w));
+    }
+    let detail = match worst {
+        Some((_, i, what, w)) => {
+            let row = design.source_row(i) + 1;
+            let w = show_number(w);
+            let value = if what.is_empty() {
+                format!("weight {w}")
+            } else {
+                format!("{what} with weight {w}")
+            };
+            format!(": data row {row} (CSV row {}) has {value}", row + 1)
+        }
+        None => detail,
+    };
+    EstimateError::Overflow { variable, detail }
+}
+
 /// The estimate's options, with the questionnaire's non-substantive codes as the default
 /// exclusion.
 fn options_of(
@@ -276,6 +435,20 @@ fn run_estimate(
         source: Box::new(source),
     };
     let domains = Domains::by(data, &e.by).map_err(|x| fail(x.into()))?;
+    if !e.by.is_empty() && domains.is_empty() {
+        let empty =
+            e.by.iter()
+                .find(|b| data.factor(b.as_str()).is_ok_and(|f| f.levels().is_empty()));
+        return Err(fail(EstimateError::NoDomains {
+            reason: match empty {
+                Some(b) => format!("by column {b:?} has no value on any row"),
+                None => format!(
+                    "no row has a value in every by column ({})",
+                    e.by.join(", ")
+                ),
+            },
+        }));
+    }
     let var = e.variable.as_deref().unwrap_or_default();
     let options = options_of(e, questionnaire, e.variable.as_deref());
     let selection = if !e.categories.is_empty() {

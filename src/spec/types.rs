@@ -1,6 +1,8 @@
 //! The serde types of the analysis spec (documented for users in `docs/analysis-spec.md`).
 
-use crate::design::{LonelyPsu, Pps, PpsVariance, ReplicateOptions};
+use crate::design::{
+    LonelyPsu, Pps, PpsVariance, ReplicateMethod, ReplicateOptions, ReplicateType,
+};
 use crate::estimate::quantile::{QuantileInterval, QuantileRule};
 use crate::estimate::{IntervalKind, MultipleBase, Stat};
 use crate::hypothesis::ChisqStatistic;
@@ -81,10 +83,60 @@ pub struct DesignSpec {
     /// A PPS design's variance form: `ht` (default) or `yg` (R's `variance`).
     #[serde(default, skip_serializing_if = "is_ht")]
     pub variance: PpsVariance,
+    /// Replicate weights made from this design (strata, clusters, fpc), as R's
+    /// `as.svrepdesign`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_replicates: Option<CreateReplicates>,
 }
 
 fn is_ht(v: &PpsVariance) -> bool {
     *v == PpsVariance::Ht
+}
+
+/// The spec's `design.create_replicates`: replicate weights created from the design, as R's
+/// `as.svrepdesign(design, type, fay.rho, replicates)`.
+///
+/// ```
+/// use survey_stats::design::ReplicateMethod;
+/// use survey_stats::spec::CreateReplicates;
+/// let c: CreateReplicates = serde_json::from_str(r#"{"type": "Fay", "rho": 0.3}"#)?;
+/// assert_eq!(c.method(), Some(ReplicateMethod::Fay { rho: 0.3 }));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateReplicates {
+    /// `JK1`, `JKn`, `BRR`, `Fay` or `bootstrap`.
+    #[serde(rename = "type")]
+    pub kind: ReplicateType,
+    /// Fay's ρ, strictly between 0 and 1 (`Fay` only, required there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rho: Option<f64>,
+    /// Number of bootstrap replicates (`bootstrap` only; default 50, as R).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicates: Option<usize>,
+    /// Seed of the bootstrap draws (`bootstrap` only; default 0): the same seed gives the
+    /// same replicates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
+impl CreateReplicates {
+    /// The library's method, `None` for a type that cannot be created from a design
+    /// (`successive_difference`, `other`) or a Fay without `rho`.
+    pub fn method(&self) -> Option<ReplicateMethod> {
+        Some(match self.kind {
+            ReplicateType::JK1 => ReplicateMethod::JK1,
+            ReplicateType::JKn => ReplicateMethod::JKn,
+            ReplicateType::BRR => ReplicateMethod::BRR,
+            ReplicateType::Fay => ReplicateMethod::Fay { rho: self.rho? },
+            ReplicateType::Bootstrap => ReplicateMethod::Bootstrap {
+                replicates: self.replicates.unwrap_or(50),
+                seed: self.seed.unwrap_or(0),
+            },
+            ReplicateType::SuccessiveDifference | ReplicateType::Other => return None,
+        })
+    }
 }
 
 /// One weighting step of `adjust`.

@@ -207,6 +207,7 @@ pub fn fmt_number(x: Option<f64>) -> String {
     match x {
         None => "—".to_string(),
         Some(v) if v == v.trunc() && v.abs() < 1e9 => format!("{v:.0}"),
+        Some(v) if v.abs() >= 1e15 => format!("{v:.3e}"),
         Some(v) if v.abs() >= 1000.0 => format!("{v:.1}"),
         Some(v) if v.abs() >= 10.0 => format!("{v:.2}"),
         Some(v) if v.abs() >= 0.001 || v == 0.0 => format!("{v:.4}"),

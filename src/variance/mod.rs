@@ -25,12 +25,16 @@
 mod pps;
 
 use crate::design::{Design, DesignError, LonelyPsu};
+use crate::numerics::linalg::{scale_exponent, times_pow2};
 
-/// A dense symmetric `k × k` matrix (row-major).
+/// A dense symmetric `k × k` matrix (row-major), held as `data · 4^scale_log2`: values
+/// whose squares would leave the range of `f64` (weights of 1e-200, totals of 1e200) are
+/// scaled by a power of two before they are squared, so that standard errors stay exact.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Covariance {
     k: usize,
     data: Vec<f64>,
+    scale_log2: i32,
 }
 
 impl Covariance {
@@ -39,17 +43,22 @@ impl Covariance {
         Self {
             k,
             data: vec![0.0; k * k],
+            scale_log2: 0,
         }
     }
 
-    /// Element `(i, j)`.
-    pub fn get(&self, i: usize, j: usize) -> f64 {
-        self.data[i * self.k + j]
+    /// The square root of element `(i, i)`, a standard error: exact where the variance
+    /// itself is beyond the range of `f64`. A negative rounding residue counts as 0.
+    pub fn std_error(&self, i: usize) -> f64 {
+        let v = self.data[i * self.k + i];
+        let v = if v < 0.0 { 0.0 } else { v };
+        times_pow2(v.sqrt(), self.scale_log2)
     }
 
-    /// The matrix as a row-major slice.
-    pub fn as_slice(&self) -> &[f64] {
-        &self.data
+    /// The matrix, row-major.
+    pub fn to_vec(&self) -> Vec<f64> {
+        let e = 2 * self.scale_log2;
+        self.data.iter().map(|&x| times_pow2(x, e)).collect()
     }
 
     fn add_outer(&mut self, scale: f64, x: &[f64]) {
@@ -192,7 +201,13 @@ pub fn linearized_covariance(
             }
         }
     }
-    covariance_with(
+    // Linearized values far from 1 in size (tiny or huge weights) are scaled by a power of
+    // two, exactly, so that their squares neither underflow to 0 nor overflow.
+    let scale_log2 = scale_exponent(z.iter().fold(0.0f64, |m, x| m.max(x.abs())));
+    if scale_log2 != 0 {
+        z.iter_mut().for_each(|x| *x = times_pow2(*x, -scale_log2));
+    }
+    let mut cov = covariance_with(
         design,
         &UnitSums {
             k: q,
@@ -200,7 +215,9 @@ pub fn linearized_covariance(
             calibration: Vec::new(),
         },
         present,
-    )
+    )?;
+    cov.scale_log2 = scale_log2;
+    Ok(cov)
 }
 
 fn covariance_with(
@@ -325,6 +342,7 @@ fn covariance_with(
             return Ok(Covariance {
                 k,
                 data: vec![f64::NAN; k * k],
+                scale_log2: 0,
             });
         }
         v.add_scaled(avg, &stage_v);

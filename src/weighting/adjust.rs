@@ -58,7 +58,45 @@ pub enum AdjustError {
         /// Data row, from 1.
         row: usize,
     },
+    /// A population figure that cannot be met: zero or negative for a category that the
+    /// sample holds, not finite, or figures whose sum overflows.
+    #[error("{variable}: {problem}")]
+    BadPopulation {
+        /// Variable.
+        variable: String,
+        /// What is wrong, naming the category and the figure.
+        problem: String,
+    },
+    /// Linear calibration gave a row a negative weight (its `g` below 0).
+    #[error(
+        "linear calibration gives data row {row} (CSV row {}) a negative weight ({}, g = {}): set bounds with a lower bound of at least 0 (e.g. \"bounds\": [0.1, 10]), or use method \"raking\" or \"logit\", whose weights stay positive", row + 1, crate::data::show_number(*weight), crate::data::show_number(*g)
+    )]
+    NegativeWeight {
+        /// Data row, from 1.
+        row: usize,
+        /// The calibrated weight.
+        weight: f64,
+        /// Its ratio to the weight before calibration.
+        g: f64,
+    },
+    /// Calibration would need more auxiliary columns than dense calibration handles.
+    #[error(
+        "calibration needs {columns} auxiliary columns ({detail}), more than the {limit} it handles (its work grows with the rows times the square of the columns); for a margin with many categories use poststratify (one margin) or rake (several), which take any number of categories, or merge categories"
+    )]
+    TooManyColumns {
+        /// Columns needed.
+        columns: usize,
+        /// The largest.
+        limit: usize,
+        /// Where they come from (`g: 1999 category indicators`).
+        detail: String,
+    },
 }
+
+/// Most auxiliary columns [`calibrate_design`] takes: the Newton steps form and solve a
+/// `p × p` system from every row (`n·p²` work), which at 300 columns and a million rows is
+/// minutes already.
+pub const MAX_CALIBRATION_COLUMNS: usize = 300;
 
 /// Applies a weighting to the full-sample weights and to every replicate's weights, as R
 /// does for replicate designs (`postStratify`, `rake`, `calibrate` on a `svyrep.design`):
@@ -126,6 +164,33 @@ fn margin<'a>(
             variable: variable.to_string(),
             category: levels[level].label.clone(),
         });
+    }
+    let bad = |problem: String| AdjustError::BadPopulation {
+        variable: variable.to_string(),
+        problem,
+    };
+    for (level, &count) in levels.iter().zip(&pop) {
+        let show = crate::data::show_number(count);
+        if !count.is_finite() {
+            return Err(bad(format!(
+                "the population figure of category {:?} is {show}, not a finite number",
+                level.label
+            )));
+        }
+        if count <= 0.0 {
+            return Err(bad(format!(
+                "the population figure of category {:?} is {show}: it must be positive, \
+                 since the sample holds that category",
+                level.label
+            )));
+        }
+    }
+    if !pop.iter().sum::<f64>().is_finite() {
+        return Err(bad(
+            "the population figures add up to more than 1.8e308 (the range of f64): give \
+             them in smaller units"
+                .to_string(),
+        ));
     }
     Ok((codes, pop))
 }
@@ -334,6 +399,7 @@ pub fn calibrate_design(
 ) -> Result<(Design, CalibrationOutcome), AdjustError> {
     design.check_data(data)?;
     let n = design.n_rows();
+    check_calibration_size(data, population, categorical, numeric)?;
     let mut columns: Vec<Vec<f64>> = Vec::new();
     let mut totals = Vec::new();
     if let Some(size) = population {
@@ -350,6 +416,12 @@ pub fn calibrate_design(
         totals.extend_from_slice(&pop[1..]);
     }
     for (variable, total) in numeric {
+        if !total.is_finite() {
+            return Err(AdjustError::BadPopulation {
+                variable: variable.clone(),
+                problem: format!("the population total {total} is not a finite number"),
+            });
+        }
         let col = data.numeric(variable)?;
         let values = (0..n)
             .map(|row| {
@@ -365,7 +437,17 @@ pub fn calibrate_design(
     let p = columns.len();
     let x = row_major(&columns, n);
     let old = design.weights().as_slice();
+    if let Some(t) = totals.iter().find(|t| !t.is_finite()) {
+        return Err(AdjustError::BadPopulation {
+            variable: "calibrate".to_string(),
+            problem: format!(
+                "the population size (the total of the intercept) is {t}: give the figures in \
+                 smaller units"
+            ),
+        });
+    }
     let outcome = calibrate(old, &x, p, &totals, options).map_err(loaded_rows(design))?;
+    check_positive(&outcome.weights, old, design)?;
     if design.n_replicates() > 0 {
         let cal = reweight_replicates(design, |w| {
             Ok(calibrate(w, &x, p, &totals, options)?.weights)
@@ -377,6 +459,53 @@ pub fn calibrate_design(
         Projection::greg(x, p, old.to_vec(), outcome.weights.clone()),
     );
     Ok((cal, outcome))
+}
+
+/// The number of auxiliary columns of a calibration, checked against
+/// [`MAX_CALIBRATION_COLUMNS`] before any column is made.
+fn check_calibration_size(
+    data: &Dataset,
+    population: Option<f64>,
+    categorical: &BTreeMap<String, BTreeMap<String, f64>>,
+    numeric: &BTreeMap<String, f64>,
+) -> Result<(), AdjustError> {
+    let mut parts = Vec::new();
+    for variable in categorical.keys() {
+        let (_, levels) = RowCodes::of(data.column(variable)?);
+        parts.push((levels.len().saturating_sub(1), variable.as_str()));
+    }
+    let intercept = usize::from(population.is_some() || !categorical.is_empty());
+    let columns = intercept + parts.iter().map(|p| p.0).sum::<usize>() + numeric.len();
+    if columns <= MAX_CALIBRATION_COLUMNS {
+        return Ok(());
+    }
+    parts.sort_by_key(|p| std::cmp::Reverse(p.0));
+    let mut detail: Vec<String> = parts
+        .iter()
+        .take(3)
+        .map(|(k, v)| format!("{v:?}: {k} category indicators"))
+        .collect();
+    if !numeric.is_empty() {
+        detail.push(format!("{} numeric", numeric.len()));
+    }
+    Err(AdjustError::TooManyColumns {
+        columns,
+        limit: MAX_CALIBRATION_COLUMNS,
+        detail: detail.join(", "),
+    })
+}
+
+/// Calibrated weights must not be negative: linear calibration without bounds can give
+/// them (R's `calibrate` returns them silently); `before` are the weights calibrated.
+fn check_positive(weights: &[f64], before: &[f64], design: &Design) -> Result<(), AdjustError> {
+    match weights.iter().position(|w| *w < 0.0) {
+        Some(k) => Err(AdjustError::NegativeWeight {
+            row: design.source_row(k) + 1,
+            weight: weights[k],
+            g: weights[k] / before[k],
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Trims weights to `[lower, upper]`, redistributing the trimmed amount to the other

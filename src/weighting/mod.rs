@@ -38,7 +38,10 @@ mod rake;
 mod summary;
 mod trim;
 
-pub use adjust::{AdjustError, calibrate_design, poststratify_design, rake_design, trim_design};
+pub use adjust::{
+    AdjustError, MAX_CALIBRATION_COLUMNS, calibrate_design, poststratify_design, rake_design,
+    trim_design,
+};
 pub use calibrate::{CalibrateOptions, CalibrationOutcome, Distance, calibrate};
 pub use error::{Result, WeightingError};
 pub use model::{dummies, row_major};

@@ -155,25 +155,35 @@ fn malformed_spec_json() {
 
 #[test]
 fn bad_weights() {
-    for (name, value, shown) in [
-        ("neg", "-1", "-1"),
-        ("nan", "NaN", "NaN"),
-        ("inf", "inf", "inf"),
-    ] {
-        let csv = format!("w,y\n1,2\n{value},3\n");
-        let ds = read(&csv).expect("data");
-        let opts = DesignOptions {
-            weights: Some("w".into()),
-            ..Default::default()
-        };
-        match Design::new(&ds, &opts) {
-            Err(DesignError::BadWeight { column, row, value }) => {
-                assert_eq!((column.as_str(), row, value.as_str()), ("w", 2, shown));
-            }
-            other => panic!("{name}: expected BadWeight, got {other:?}"),
+    let csv = "w,y\n1,2\n-1,3\n";
+    let ds = read(csv).expect("data");
+    let opts = DesignOptions {
+        weights: Some("w".into()),
+        ..Default::default()
+    };
+    match Design::new(&ds, &opts) {
+        Err(DesignError::BadWeight { column, row, value }) => {
+            assert_eq!((column.as_str(), row, value.as_str()), ("w", 2, "-1"));
         }
+        other => panic!("expected BadWeight, got {other:?}"),
+    }
+    let (code, err) = cli("neg", csv, None);
+    assert_exit_2(code, &err, &["weight column \"w\"", "CSV row 3", "-1"]);
+    // A weight that is not a finite number stops the reading of the file.
+    for (name, value) in [("nan", "NaN"), ("inf", "inf")] {
+        let csv = format!("w,y\n1,2\n{value},3\n");
         let (code, err) = cli(name, &csv, None);
-        assert_exit_2(code, &err, &["weight column \"w\"", "CSV row 3", shown]);
+        assert_exit_2(
+            code,
+            &err,
+            &[
+                "data.csv",
+                "row 3",
+                "column \"w\"",
+                value,
+                "not a finite number",
+            ],
+        );
     }
 }
 

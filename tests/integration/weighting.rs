@@ -1121,7 +1121,7 @@ fn weighting_errors_name_rows_as_loaded_after_grouping() {
     use survey_stats::data::read_csv_from_reader;
     use survey_stats::design::{Design, DesignOptions};
     use survey_stats::weighting::{AdjustError, rake_design};
-    let csv = "psu,a,b\n2,x,u\n1,y,u\n2,x,v\n1,x,v\n";
+    let csv = "psu,a,b\n2,x,u\n1,,u\n2,x,v\n1,x,v\n";
     let mut data = read_csv_from_reader(csv.as_bytes(), "t.csv", &CsvOptions::default()).unwrap();
     let options = DesignOptions {
         clusters: vec!["psu".into()],
@@ -1131,19 +1131,17 @@ fn weighting_errors_name_rows_as_loaded_after_grouping() {
     assert_eq!(
         design.source_row(2),
         1,
-        "the y row moved from row 2 to row 3"
+        "the row missing a moved from row 2 to row 3"
     );
     let margin = |pairs: [(&str, f64); 2]| -> BTreeMap<String, f64> {
         pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
     };
     let margins = [
-        ("a".to_string(), margin([("x", 4.0), ("y", 0.0)])),
+        ("a".to_string(), margin([("x", 3.0), ("y", 1.0)])),
         ("b".to_string(), margin([("u", 2.0), ("v", 2.0)])),
     ];
     match rake_design(&data, &design, &margins, RakeControl::default()) {
-        Err(AdjustError::Weighting(WeightingError::CategoryWithoutPopulation {
-            row: 2, ..
-        })) => {}
+        Err(AdjustError::MissingValue { row: 2, .. }) => {}
         other => panic!("{other:?}"),
     }
 }

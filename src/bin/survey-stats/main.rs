@@ -8,6 +8,7 @@
 
 mod runtime;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use survey_stats::interval::{BinomialMethod, ConfidenceLevel, binomial_interval};
@@ -43,7 +44,7 @@ fn run(args: &[String]) -> Result<(), String> {
         Some("estimate") => estimate(&args[1..]),
         Some("binom") => binom(&args[1..]),
         Some("--help" | "-h" | "help") => {
-            println!("{USAGE}");
+            print(USAGE)?;
             Ok(())
         }
         _ => Err(USAGE.to_string()),
@@ -95,7 +96,9 @@ fn estimate(args: &[String]) -> Result<(), String> {
             eprintln!("{}: {note}", w.step);
         }
     }
-    println!("{}", render_results(&out.rows, format).trim_end());
+    if !print(render_results(&out.rows, format).trim_end())? {
+        return Ok(());
+    }
     if timings {
         eprintln!("load_seconds={:.6}", out.load_seconds);
         eprintln!("estimate_seconds={:.6}", out.estimate_seconds);
@@ -137,6 +140,18 @@ fn binom(args: &[String]) -> Result<(), String> {
     let level = ConfidenceLevel::new(level).map_err(|e| e.to_string())?;
     let ci = binomial_interval(x, n, level, method).map_err(|e| e.to_string())?;
     let json = serde_json::to_string(&ci).map_err(|e| e.to_string())?;
-    println!("{json}");
+    print(&json)?;
     Ok(())
+}
+
+/// Writes `text` and a line end to standard output; false when the reader has gone (a
+/// closed pipe, as in `survey-stats … | head -1`): the program then ends quietly with
+/// status 0, since the reader took what it wanted.
+fn print(text: &str) -> Result<bool, String> {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(format!("cannot write the results: {e}")),
+    }
 }

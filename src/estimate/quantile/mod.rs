@@ -175,7 +175,33 @@ pub fn quantiles(
                 _ => quantile_with_interval(&x, &w, prob, &settings, &mut cdf),
             };
             let q = match q {
-                Ok(q) => q,
+                Ok(q) => {
+                    row.note = (q.ci_lower.is_none() || q.ci_upper.is_none())
+                        .then(|| "interval bound outside the data's range".to_string());
+                    q
+                }
+                // The score interval's search found no root: this row has no interval, the
+                // estimate stands, and the other estimates go on.
+                Err(EstimateError::Quantile(
+                    e @ (QuantileError::ScoreNoRoot { .. } | QuantileError::ScoreRangeEmpty { .. }),
+                )) => {
+                    row.note = Some(match e {
+                        QuantileError::ScoreNoRoot { lower, upper, .. } => format!(
+                            "no interval: the score test does not cross its critical value \
+                             between {lower} and {upper} (too few rows or distinct values for \
+                             a score interval; quantile_interval \"mean\" gives one)"
+                        ),
+                        _ => "no interval: the values' range is too narrow for a score \
+                              interval (quantile_interval \"mean\" gives one)"
+                            .to_string(),
+                    });
+                    QuantileEstimate {
+                        estimate: quantile(&x, &w, prob, rule)?,
+                        ci_lower: None,
+                        ci_upper: None,
+                        std_error: None,
+                    }
+                }
                 // R's svyby fails as a whole; R's subset of each other domain is estimated.
                 Err(EstimateError::Design(e @ DesignError::LonelyPsu { .. }))
                     if domains.is_by() =>
@@ -202,8 +228,7 @@ pub fn quantiles(
             row.ci_upper = q.ci_upper;
             row.df = settings.df.is_finite().then_some(settings.df);
             row.method = format!("{rule:?}/{interval:?}").to_lowercase();
-            row.note = (q.ci_lower.is_none() || q.ci_upper.is_none())
-                .then(|| "interval bound outside the data's range".to_string());
+            row.null_non_finite();
             out.push(row);
         }
     }
