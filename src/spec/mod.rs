@@ -39,10 +39,15 @@ impl AnalysisSpec {
     pub fn from_json(text: &str) -> Result<Self, SpecError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         let spec: AnalysisSpec =
-            serde_path_to_error::deserialize(de).map_err(|e| SpecError::Json {
+            serde_path_to_error::deserialize(&mut *de).map_err(|e| SpecError::Json {
                 path: e.path().to_string(),
                 message: e.inner().to_string(),
             })?;
+        // Text after the spec (a second object, a stray bracket) is an error, not ignored.
+        de.end().map_err(|e| SpecError::Json {
+            path: String::new(),
+            message: e.to_string(),
+        })?;
         spec.validate()?;
         Ok(spec)
     }

@@ -9,6 +9,7 @@ mod common;
 #[cfg(feature = "internals")]
 mod csv_parallel;
 mod csv_reading;
+mod fuzz;
 mod hardening;
 mod invariants;
 mod library_face;

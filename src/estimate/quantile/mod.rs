@@ -153,6 +153,12 @@ pub fn quantiles(
             if domains.is_by() {
                 row.domain = Some(domains.label(d).clone());
             }
+            if !pass.weighted_n.is_finite() {
+                return Err(EstimateError::Overflow {
+                    variable: variable.to_string(),
+                    detail: String::new(),
+                });
+            }
             if x.is_empty() || pass.weighted_n <= 0.0 {
                 row.note = Some("no rows in the base (empty domain)".to_string());
                 out.push(row);
