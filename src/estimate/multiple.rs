@@ -52,24 +52,40 @@ impl<'a> Options<'a> {
                 })
             })
             .collect::<crate::data::Result<_>>()?;
-        for (name, (values, validity)) in names.iter().zip(&cols) {
-            let bad = values.iter().enumerate().find(|&(i, &v)| {
-                v != 0.0 && v != 1.0 && validity.is_none_or(|valid| valid.is_valid(i))
-            });
-            if let Some((i, &value)) = bad {
-                return Err(super::EstimateError::InvalidValue {
-                    column: name.clone(),
-                    row: design.source_row(i) + 1,
-                    value,
-                    reason: "is not 0 or 1: a multiple-response option column holds 1 \
-                             (chosen), 0 (not chosen) or a missing value"
-                        .to_string(),
+        let threads = design.threads();
+        // The choice bits' pass also counts slots that are neither 0 nor 1; only then (or
+        // without choice bits) is each column searched for the row to report.
+        let (choices, odd) = if cols.len() < 16 && base != MultipleBase::Responses {
+            let (bits, odd) = choice_bits(&cols, data.n_rows(), threads);
+            (Some(bits), odd)
+        } else {
+            (None, true)
+        };
+        if odd {
+            for (name, (values, validity)) in names.iter().zip(&cols) {
+                // A count without branches first (it vectorizes); the row is looked for only
+                // when some slot is neither 0 nor 1 (a missing row's slot may be).
+                let odd = values
+                    .iter()
+                    .fold(0usize, |n, &v| n + usize::from(v != 0.0 && v != 1.0));
+                if odd == 0 {
+                    continue;
+                }
+                let bad = values.iter().enumerate().find(|&(i, &v)| {
+                    v != 0.0 && v != 1.0 && validity.is_none_or(|valid| valid.is_valid(i))
                 });
+                if let Some((i, &value)) = bad {
+                    return Err(super::EstimateError::InvalidValue {
+                        column: name.clone(),
+                        row: design.source_row(i) + 1,
+                        value,
+                        reason: "is not 0 or 1: a multiple-response option column holds 1 \
+                                 (chosen), 0 (not chosen) or a missing value"
+                            .to_string(),
+                    });
+                }
             }
         }
-        let threads = design.threads();
-        let choices = (cols.len() < 16 && base != MultipleBase::Responses)
-            .then(|| choice_bits(&cols, data.n_rows(), threads));
         Ok(Self {
             names,
             cols,
@@ -110,27 +126,34 @@ impl<'a> Options<'a> {
 
 /// Each row's choices among (at most 15) 0/1 columns as bits, with [`ANSWERED`] when any
 /// column has a value: one column at a time over contiguous blocks of rows, on `threads`.
-fn choice_bits(cols: &[(&[f64], Option<&Validity>)], n: usize, threads: usize) -> Vec<u16> {
+fn choice_bits(cols: &[(&[f64], Option<&Validity>)], n: usize, threads: usize) -> (Vec<u16>, bool) {
     let mut bits = vec![0u16; n];
+    let odd = std::sync::atomic::AtomicBool::new(false);
     crate::parallel::map_chunks(&mut bits, threads, 100_000, |start, chunk| {
+        let mut odd_here = 0usize;
         for (j, (values, validity)) in cols.iter().enumerate() {
             let values = &values[start..start + chunk.len()];
             match validity {
                 None => {
                     for (x, &v) in chunk.iter_mut().zip(values) {
                         *x |= u16::from(v == 1.0) << j | ANSWERED;
+                        odd_here += usize::from(v != 0.0 && v != 1.0);
                     }
                 }
                 Some(valid) => {
                     for (i, (x, &v)) in chunk.iter_mut().zip(values).enumerate() {
                         let present = valid.is_valid(start + i);
                         *x |= u16::from(present & (v == 1.0)) << j | u16::from(present) << 15;
+                        odd_here += usize::from(v != 0.0 && v != 1.0);
                     }
                 }
             }
         }
+        if odd_here > 0 {
+            odd.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
     });
-    bits
+    (bits, odd.into_inner())
 }
 
 /// Shares of the options of a multiple-response question stored as 0/1 columns, per domain.
