@@ -71,6 +71,39 @@ fn yes() -> bool {
     true
 }
 
+impl ReplicateOptions {
+    /// The checks every caller gets (the spec's add the JSON path): a positive finite
+    /// `scale`, finite non-negative `rscales`, Fay's ρ strictly between 0 and 1.
+    fn check(&self) -> Result<()> {
+        let bad = |message: String| Err(DesignError::Replicates { message });
+        if let Some(scale) = self.scale
+            && !(scale.is_finite() && scale > 0.0)
+        {
+            return bad(format!(
+                "the variance's scale must be positive and finite, not {scale}"
+            ));
+        }
+        if let Some(s) = self
+            .rscales
+            .iter()
+            .flatten()
+            .find(|s| !(s.is_finite() && **s >= 0.0))
+        {
+            return bad(format!(
+                "a replicate's scale (rscales) must be finite and not negative, not {s}"
+            ));
+        }
+        if let Some(r) = self.rho
+            && !(r > 0.0 && r < 1.0)
+        {
+            return bad(format!(
+                "Fay's rho must lie strictly between 0 and 1, not {r}"
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// How to create replicate weights from a design (R's `as.svrepdesign`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ReplicateMethod {
@@ -244,6 +277,7 @@ impl Design {
         full_weights: &str,
         options: &ReplicateOptions,
     ) -> Result<Design> {
+        options.check()?;
         let base = Design::new(
             data,
             &DesignOptions {

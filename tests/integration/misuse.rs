@@ -546,3 +546,62 @@ fn from_rows_keeps_field_order() {
         &["region", "psu", "w", "repw1", "repw2", "repw10"]
     );
 }
+
+/// Replicate options a library caller gives are checked as the spec's are: a scale that
+/// is not positive, a negative rscale, Fay's rho outside (0, 1).
+#[test]
+fn replicate_options_out_of_range_are_errors() {
+    use survey_stats::design::{Design, ReplicateOptions, ReplicateType};
+    let data = Dataset::builder()
+        .column("w", vec![1.0, 1.0, 1.0])
+        .column("r1", vec![0.0, 1.5, 1.5])
+        .column("r2", vec![1.5, 0.0, 1.5])
+        .column("r3", vec![1.5, 1.5, 0.0])
+        .build()
+        .unwrap();
+    let base = ReplicateOptions {
+        columns: vec![],
+        prefix: Some("r".into()),
+        combined_weights: true,
+        kind: ReplicateType::JK1,
+        rho: None,
+        scale: None,
+        rscales: None,
+        mse: false,
+    };
+    assert!(Design::with_replicate_columns(&data, "w", &base).is_ok());
+    for (opts, needle) in [
+        (
+            ReplicateOptions {
+                scale: Some(0.0),
+                ..base.clone()
+            },
+            "scale",
+        ),
+        (
+            ReplicateOptions {
+                scale: Some(-1.0),
+                ..base.clone()
+            },
+            "scale",
+        ),
+        (
+            ReplicateOptions {
+                rscales: Some(vec![1.0, -1.0, 1.0]),
+                ..base.clone()
+            },
+            "rscales",
+        ),
+        (
+            ReplicateOptions {
+                kind: ReplicateType::Fay,
+                rho: Some(1.5),
+                ..base.clone()
+            },
+            "rho",
+        ),
+    ] {
+        let err = Design::with_replicate_columns(&data, "w", &opts).unwrap_err();
+        assert!(err.to_string().contains(needle), "{err}");
+    }
+}
