@@ -8,6 +8,15 @@
 
 mod runtime;
 
+/// `eprintln!` that ignores a closed stderr (a reader that left): messages are a courtesy,
+/// and a panic there would hide the exit status.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,7 +34,7 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("survey-stats: {message}");
+            note!("survey-stats: {message}");
             ExitCode::from(2)
         }
     }
@@ -86,24 +95,24 @@ fn estimate(args: &[String]) -> Result<(), String> {
                 )
             })
         };
-        eprintln!(
+        note!(
             "{}: weights before: {}; after: {}",
             w.step,
             kish(&w.before),
             kish(&w.after)
         );
         if let Some(note) = &w.note {
-            eprintln!("{}: {note}", w.step);
+            note!("{}: {note}", w.step);
         }
     }
     if !print(render_results(&out.rows, format).trim_end())? {
         return Ok(());
     }
     if timings {
-        eprintln!("load_seconds={:.6}", out.load_seconds);
-        eprintln!("estimate_seconds={:.6}", out.estimate_seconds);
+        note!("load_seconds={:.6}", out.load_seconds);
+        note!("estimate_seconds={:.6}", out.estimate_seconds);
         for (step, secs) in &out.step_seconds {
-            eprintln!("  {step}_seconds={secs:.6}");
+            note!("  {step}_seconds={secs:.6}");
         }
     }
     Ok(())
