@@ -1,0 +1,118 @@
+//! The proportional-odds model against R's `svyolr` (`tests/data/olr_R.R`, refitted there
+//! with `reltol = 1e-15` so that R's optimum is converged).
+
+use crate::common::{assert_close, data_path};
+use survey_stats::data::{Column, CsvOptions, NumericColumn, read_csv};
+use survey_stats::{Dataset, Olr, Survey};
+
+/// `(parameter, estimate, std_error)` of one case of `olr_R.txt`.
+fn reference(case: &str) -> Vec<(String, f64, f64)> {
+    let text = std::fs::read_to_string(data_path("olr_R.txt")).expect("olr_R.txt");
+    text.lines()
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|f| f[0] == case)
+        .map(|f| {
+            (
+                f[1].to_string(),
+                f[2].parse().unwrap(),
+                f[3].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn check(case: &str, fit: &Olr) {
+    let want = reference(case);
+    assert_eq!(
+        want.len(),
+        fit.coefficients.len() + fit.thresholds.len(),
+        "{case}: parameters"
+    );
+    for (name, est, se) in want {
+        let got = fit
+            .get(&name)
+            .unwrap_or_else(|| panic!("{case}: no {name}"));
+        assert_close(got.estimate, est, 1e-6, 1e-12, &format!("{case} {name}"));
+        assert_close(got.std_error, se, 1e-6, 1e-12, &format!("{case} SE {name}"));
+        assert_close(got.t, est / se, 1e-6, 1e-12, &format!("{case} t {name}"));
+    }
+}
+
+fn face() -> Survey {
+    let data = read_csv(data_path("library_face.csv"), &CsvOptions::default()).expect("csv");
+    Survey::builder(data)
+        .weights("w")
+        .strata("region")
+        .clusters(["psu"])
+        .build()
+        .expect("design")
+}
+
+const TERMS: [&str; 3] = ["factor(sex)", "factor(agegrp)", "x"];
+
+/// R: `svyolr(factor(q1) ~ factor(sex) + factor(agegrp) + x, svydesign(id=~psu,
+/// strata=~region, weights=~w))` with 9 ("hard to answer") set to NA.
+#[test]
+fn likert_item_with_hard_to_answer_left_out() {
+    let fit = face().exclude([9]).olr("q1", TERMS).expect("fit");
+    check("face", &fit);
+    assert_eq!(fit.n_missing, 52);
+    assert_eq!(fit.thresholds.len(), 4);
+    assert_eq!(fit.df, 24.0 - 4.0 - 4.0);
+}
+
+/// The same model after post-stratification on sex (R: `postStratify`, then `subset(q1 !=
+/// 9)`): calibration residuals in the variance.
+#[test]
+fn likert_item_post_stratified() {
+    let ps = face()
+        .poststratify("sex", [(1, 120000.0), (2, 130000.0)])
+        .expect("poststratify");
+    check("face_ps", &ps.exclude([9]).olr("q1", TERMS).expect("fit"));
+}
+
+/// R: `svyolr(factor(apicat) ~ ell + meals + stype, svydesign(id=~1, strata=~stype,
+/// weights=~pw, fpc=~fpc, data=apistrat))`, `apicat` the cut of api00 at 550, 650, 750.
+#[test]
+fn apistrat_ordered_cut_of_api00() {
+    let mut data = read_csv(data_path("apistrat.csv"), &CsvOptions::default()).expect("csv");
+    let api = data.numeric("api00").expect("api00").values().to_vec();
+    let cut = api
+        .iter()
+        .map(|&a| match a {
+            a if a <= 550.0 => 1.0,
+            a if a <= 650.0 => 2.0,
+            a if a <= 750.0 => 3.0,
+            _ => 4.0,
+        })
+        .collect();
+    data.set_column("apicat", Column::Numeric(NumericColumn::from_values(cut)))
+        .expect("column");
+    let survey = Survey::builder(data)
+        .weights("pw")
+        .strata("stype")
+        .fpc(["fpc"])
+        .build()
+        .expect("design");
+    let fit = survey
+        .olr("apicat", ["ell", "meals", "stype"])
+        .expect("fit");
+    check("apistrat", &fit);
+    assert_eq!(fit.thresholds[2].name, "3|4");
+    assert!(fit.to_string().contains("stypeH"));
+}
+
+/// Fewer than three categories, a replicate design, and domains are errors, not answers.
+#[test]
+fn what_cannot_be_fitted_is_an_error() {
+    let data = Dataset::builder()
+        .column("y", vec![1u8, 2, 1, 2, 9])
+        .column("x", vec![1.0, 2.0, 3.0, 4.0, 5.0])
+        .build()
+        .unwrap();
+    let survey = Survey::srs(data).unwrap();
+    let err = survey.exclude([9]).olr("y", ["x"]).unwrap_err();
+    assert!(err.to_string().contains("3 or more"), "{err}");
+    assert!(survey.by(["x"]).olr("y", ["x"]).is_err());
+    assert!(survey.olr("y", ["nope"]).is_err());
+}
