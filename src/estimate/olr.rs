@@ -18,8 +18,8 @@
 
 use crate::data::{Column, Dataset, Factor, MISSING_CODE};
 use crate::design::Design;
-use crate::error::{ErrorKind, Result};
 use crate::estimate::pass::{DomainPass, Domains, RowStatus, run_pass};
+use crate::estimate::{Estimate, EstimateError, EstimateOptions, IntervalKind, Result, Stat};
 use crate::numerics::linalg::{Matrix, pseudo_inverse, solve};
 use crate::variance::linearized_covariance;
 use std::fmt;
@@ -134,13 +134,12 @@ pub fn olr(
     design: &Design,
     response: &str,
     terms: &[String],
-    exclude: &[f64],
+    exclude: &[String],
 ) -> Result<Olr> {
     if design.replicates().is_some() {
-        return Err(not_fitted(
-            response,
-            "svyolr on a replicate-weight design is not implemented yet: use the design it was made from",
-        ));
+        return Err(EstimateError::NotImplemented {
+            what: "the proportional-odds model on a replicate-weight design (fit it on the design the replicates were made from)".into(),
+        });
     }
     let y_factor = data.factor(response)?;
     let terms_cols: Vec<(String, Term<'_>)> =
@@ -154,7 +153,9 @@ pub fn olr(
             .levels()
             .iter()
             .map(|l| {
-                let out = l.code.is_some_and(|c| exclude.contains(&c));
+                let out = exclude.iter().any(|e| {
+                    *e == l.label || (l.code.is_some() && e.trim().parse::<f64>().ok() == l.code)
+                });
                 (!out).then(|| {
                     next += 1;
                     next - 1
@@ -294,12 +295,11 @@ pub fn olr(
     })
 }
 
-fn not_fitted(response: &str, why: &str) -> crate::Error {
-    ErrorKind::Unavailable {
-        what: format!("proportional-odds model of {response}"),
-        why: why.to_string(),
+fn not_fitted(response: &str, why: &str) -> EstimateError {
+    EstimateError::NoFit {
+        model: format!("proportional-odds model of {response}"),
+        reason: why.to_string(),
     }
-    .into()
 }
 
 fn term<'a>(data: &'a Dataset, name: &str) -> Result<(String, Term<'a>)> {
@@ -578,4 +578,60 @@ impl Model {
         }
         Some(vm)
     }
+}
+
+/// The model's result rows for the analysis spec: one per slope, then one per threshold,
+/// each naming its parameter in `term`, with a Wald interval (t with the residual degrees
+/// of freedom, or normal as R's `confint`) and the two-sided p-value of `t`.
+///
+/// # Errors
+/// As [`olr`].
+pub(crate) fn olr_rows(
+    data: &Dataset,
+    design: &Design,
+    response: &str,
+    terms: &[String],
+    options: &EstimateOptions,
+) -> Result<Vec<Estimate>> {
+    let fit = olr(data, design, response, terms, &options.exclude)?;
+    let df = match options.interval {
+        IntervalKind::T => match options.df {
+            crate::estimate::DfRule::Fixed(d) => d,
+            _ => fit.df,
+        },
+        IntervalKind::Normal => f64::INFINITY,
+    };
+    let z = if df.is_finite() {
+        crate::numerics::dist::t_quantile(options.level.tail(), df)
+    } else {
+        Ok(crate::numerics::dist::normal_quantile(options.level.tail()))
+    }
+    .map_err(|e| EstimateError::NoFit {
+        model: format!("proportional-odds model of {response}"),
+        reason: format!("no interval: {e}"),
+    })?;
+    let rows = fit
+        .coefficients
+        .iter()
+        .chain(&fit.thresholds)
+        .map(|p| {
+            let mut row =
+                crate::estimate::unavailable(Stat::Olr, response, options.level.value(), "");
+            row.note = None;
+            row.term = Some(p.name.clone());
+            row.estimate = Some(p.estimate);
+            row.std_error = Some(p.std_error);
+            row.ci_lower = Some(p.estimate - z.abs() * p.std_error);
+            row.ci_upper = Some(p.estimate + z.abs() * p.std_error);
+            row.df = df.is_finite().then_some(df);
+            row.p_value = crate::estimate::linear::two_sided_p(p.estimate, p.std_error, df);
+            row.n = fit.n;
+            row.n_missing = fit.n_missing;
+            row.weighted_n = fit.weighted_n;
+            row.method = if df.is_finite() { "t" } else { "normal" }.to_string();
+            row.null_non_finite();
+            row
+        })
+        .collect();
+    Ok(rows)
 }

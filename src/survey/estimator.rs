@@ -617,7 +617,10 @@ impl<'s, S: Scope> Estimator<'s, S> {
         self.check_codes(response, &self.exclude)?;
         let terms: Vec<String> = terms.into_iter().map(|t| t.as_ref().to_string()).collect();
         let s = self.survey;
-        estimate::olr(&s.data, &s.design, response, &terms, &self.exclude)
+        let exclude: Vec<String> = self.exclude.iter().map(|c| c.to_string()).collect();
+        Ok(estimate::olr(
+            &s.data, &s.design, response, &terms, &exclude,
+        )?)
     }
 
     fn custom(

@@ -116,3 +116,38 @@ fn what_cannot_be_fitted_is_an_error() {
     assert!(survey.by(["x"]).olr("y", ["x"]).is_err());
     assert!(survey.olr("y", ["nope"]).is_err());
 }
+
+/// The spec's `olr`: one row per slope and threshold, named in `term`, matching R.
+#[test]
+fn the_spec_runs_olr_with_terms_named() {
+    use survey_stats::spec::{AnalysisSpec, run};
+    use survey_stats::table::ResultRow;
+    let spec = AnalysisSpec::from_json(
+        r#"{"data": "library_face.csv",
+            "design": {"weights": "w", "strata": "region", "clusters": ["psu"]},
+            "estimates": [{"id": "m", "stat": "olr", "response": "q1", "exclude": [9],
+                           "terms": ["factor(sex)", "factor(agegrp)", "x"]}]}"#,
+    )
+    .expect("spec");
+    let out = run(&spec, &data_path(""), None).expect("run");
+    let want = reference("face");
+    assert_eq!(out.rows.len(), want.len());
+    for (row, (name, est, se)) in out.rows.iter().zip(&want) {
+        let ResultRow::Estimate(e) = row else {
+            panic!("an estimate row")
+        };
+        assert_eq!(e.term.as_deref(), Some(name.as_str()));
+        assert_close(e.estimate.unwrap(), *est, 1e-6, 1e-12, name);
+        assert_close(e.std_error.unwrap(), *se, 1e-6, 1e-12, name);
+        assert_eq!(e.df, Some(16.0));
+        assert_eq!(e.n_missing, 52);
+    }
+    let json = serde_json::to_value(&out.rows).unwrap();
+    assert_eq!(json[0]["term"], "factor(sex)2");
+    assert_eq!(json[4]["term"], "1|2");
+    assert_eq!(json[0]["stat"], "olr");
+    let missing = AnalysisSpec::from_json(
+        r#"{"data": "x.csv", "estimates": [{"id": "m", "stat": "olr", "terms": ["x"]}]}"#,
+    );
+    assert!(missing.is_err_and(|e| e.to_string().contains("response")));
+}
