@@ -128,7 +128,11 @@ enum Term<'a> {
 ///
 /// # Errors
 /// A column absent; fewer than three categories; a model that cannot be fitted (no rows,
-/// categories not ordered by the data, collinear terms); a replicate-weight design.
+/// collinear terms, categories the terms separate), also under a replicate's weights.
+///
+/// On a replicate-weight design the model is refitted under each replicate's weights,
+/// from the full-sample estimate, and the variance is the replicates' spread (R's
+/// `svyolr.svyrep.design`, `svrVar`).
 pub fn olr(
     data: &Dataset,
     design: &Design,
@@ -136,11 +140,6 @@ pub fn olr(
     terms: &[String],
     exclude: &[String],
 ) -> Result<Olr> {
-    if design.replicates().is_some() {
-        return Err(EstimateError::NotImplemented {
-            what: "the proportional-odds model on a replicate-weight design (fit it on the design the replicates were made from)".into(),
-        });
-    }
     let y_factor = data.factor(response)?;
     let terms_cols: Vec<(String, Term<'_>)> =
         terms.iter().map(|t| term(data, t)).collect::<Result<_>>()?;
@@ -192,7 +191,7 @@ pub fn olr(
     let p = names.len();
     // The rows of the fit: category, weight, model-matrix row.
     let mut fit_of_row = vec![u32::MAX; n_rows];
-    let (mut ys, mut ws, mut xs) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut ys, mut ws, mut xs, mut rows) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut xrow = vec![0.0; p];
     'rows: for row in 0..n_rows {
         let code = y_factor.codes()[row];
@@ -227,46 +226,58 @@ pub fn olr(
             }
         }
         fit_of_row[row] = ys.len() as u32;
+        rows.push(row);
         ys.push(y);
         ws.push(weights[row]);
         xs.extend_from_slice(&xrow);
     }
-    let model = Model {
+    let mut model = Model {
         p,
         q,
         x: xs,
         y: ys,
         w: ws,
     };
-    let (par, loglik) = model.maximise().ok_or_else(|| {
+    let (par, loglik) = model.maximise(None).ok_or_else(|| {
         not_fitted(
             response,
             "the likelihood has no maximum (collinear terms, or categories the terms separate)",
         )
     })?;
-    let vm = model
-        .bread(&par)
-        .ok_or_else(|| not_fitted(response, "the Hessian at the maximum is singular"))?;
-    // Scores per row (unweighted: the pass weights them), summed per unit.
+    let n = model.y.len() as u64;
+    let weighted_n: f64 = model.w.iter().sum();
     let k = p + q;
-    let mut scores = vec![0.0; model.y.len() * k];
-    for (i, s) in scores.chunks_exact_mut(k).enumerate() {
-        model.row_score(&par, i, s);
-    }
-    let domains = Domains::whole();
-    let pass = run_pass(design, &domains, k, |row, buf| match fit_of_row[row] {
-        u32::MAX => RowStatus::Missing,
-        i => {
-            buf.copy_from_slice(&scores[i as usize * k..(i as usize + 1) * k]);
-            RowStatus::In
+    let (std_errors, df) = match design.replicates() {
+        Some(reps) => {
+            // R's svyolr.svyrep.design: the model refitted under each replicate's weights
+            // from the full-sample estimate, the spread of the refits as in `svrVar`.
+            let mut refits = vec![Vec::with_capacity(reps.r); k];
+            for r in 0..reps.r {
+                for (w, &row) in model.w.iter_mut().zip(&rows) {
+                    *w = reps.weights[row * reps.r + r];
+                }
+                let (b, _) = model.maximise(Some(&par)).ok_or_else(|| {
+                    not_fitted(
+                        response,
+                        &format!("the likelihood has no maximum under replicate {}", r + 1),
+                    )
+                })?;
+                for (t, b) in refits.iter_mut().zip(b) {
+                    t.push(b);
+                }
+            }
+            let se = refits
+                .iter()
+                .zip(&par)
+                .map(|(t, &full)| reps.variance(full, t).sqrt())
+                .collect();
+            (se, reps.df - p as f64)
         }
-    })
-    .remove(0);
-    let combos: Vec<&[f64]> = vm.chunks_exact(k).collect();
-    let cov = linearized_covariance(design, &pass.sums, &combos, Some(&pass.psu_in_base))?;
-    let df = DomainPass::degrees_of_freedom(design, &pass.psu_in_base) - p as f64;
+        None => linearized_std_errors(design, &model, &par, &fit_of_row)?
+            .ok_or_else(|| not_fitted(response, "the Hessian at the maximum is singular"))?,
+    };
     let param = |a: usize, name: String| {
-        let se = cov.std_error(a);
+        let se = std_errors[a];
         OlrParameter {
             name,
             estimate: par[a],
@@ -282,17 +293,50 @@ pub fn olr(
     let thresholds = (0..q)
         .map(|j| param(p + j, format!("{}|{}", levels[j], levels[j + 1])))
         .collect();
-    let mean_w = pass.weighted_n / pass.n as f64;
+    let mean_w = weighted_n / n as f64;
     Ok(Olr {
         response: response.to_string(),
         coefficients,
         thresholds,
-        n: pass.n,
-        n_missing: n_rows as u64 - pass.n,
-        weighted_n: pass.weighted_n,
+        n,
+        n_missing: n_rows as u64 - n,
+        weighted_n,
         df,
         deviance: -2.0 * loglik / mean_w,
     })
+}
+
+/// The linearized standard errors and the residual degrees of freedom: the rows' scores,
+/// weighted and summed per unit in one pass, through R's bread (`None`: a singular
+/// Hessian).
+fn linearized_std_errors(
+    design: &Design,
+    model: &Model,
+    par: &[f64],
+    fit_of_row: &[u32],
+) -> Result<Option<(Vec<f64>, f64)>> {
+    let k = model.p + model.q;
+    let Some(vm) = model.bread(par) else {
+        return Ok(None);
+    };
+    // Scores per row (unweighted: the pass weights them), summed per unit.
+    let mut scores = vec![0.0; model.y.len() * k];
+    for (i, s) in scores.chunks_exact_mut(k).enumerate() {
+        model.row_score(par, i, s);
+    }
+    let domains = Domains::whole();
+    let pass = run_pass(design, &domains, k, |row, buf| match fit_of_row[row] {
+        u32::MAX => RowStatus::Missing,
+        i => {
+            buf.copy_from_slice(&scores[i as usize * k..(i as usize + 1) * k]);
+            RowStatus::In
+        }
+    })
+    .remove(0);
+    let combos: Vec<&[f64]> = vm.chunks_exact(k).collect();
+    let cov = linearized_covariance(design, &pass.sums, &combos, Some(&pass.psu_in_base))?;
+    let df = DomainPass::degrees_of_freedom(design, &pass.psu_in_base) - model.p as f64;
+    Ok(Some(((0..k).map(|a| cov.std_error(a)).collect(), df)))
 }
 
 fn not_fitted(response: &str, why: &str) -> EstimateError {
@@ -446,8 +490,9 @@ impl Model {
         Some((ll, g, h))
     }
 
-    /// Newton's method from `β = 0` and the thresholds of the weighted cumulative shares.
-    fn maximise(&self) -> Option<(Vec<f64>, f64)> {
+    /// Newton's method from `start`, else from `β = 0` and the thresholds of the weighted
+    /// cumulative shares.
+    fn maximise(&self, start: Option<&[f64]>) -> Option<(Vec<f64>, f64)> {
         let (p, q) = (self.p, self.q);
         let k = p + q;
         let mut counts = vec![0.0; q + 1];
@@ -466,6 +511,9 @@ impl Model {
             if par[p + j] <= par[p + j - 1] {
                 par[p + j] = par[p + j - 1] + 0.1;
             }
+        }
+        if let Some(start) = start {
+            par = start.to_vec();
         }
         let (mut ll, mut g, mut h) = self.newton_terms(&par)?;
         for _ in 0..200 {

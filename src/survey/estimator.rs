@@ -600,7 +600,7 @@ impl<'s, S: Scope> Estimator<'s, S> {
     /// # Errors
     /// A column absent; an excluded code that does not occur in the response; fewer than
     /// three categories; a model that cannot be fitted (collinear terms, categories the
-    /// terms separate); a replicate-weight design (not implemented yet).
+    /// terms separate). On a replicate-weight design the model is refitted per replicate.
     #[doc(alias = "svyolr")]
     pub fn olr<T: AsRef<str>>(
         &self,

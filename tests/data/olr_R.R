@@ -35,6 +35,34 @@ fit <- svyolr(f1, ps9, control = tight)
 emit("face_ps", fit)
 print(summary(fit))
 
+# The JKn replicate version of the design: svyolr.svyrep.design refits MASS::polr under
+# each replicate's weights (from the full-sample estimate) and takes svrVar of the refits.
+# Its refits use optim's default reltol; the same computation is done here with every fit
+# converged (reltol 1e-15), which is the reference.
+# (svyolr.svyrep.design passes `weights = w` to polr, which finds a data column named `w`
+# first: every refit would use the sampling weights and the SEs come out 0. The weight
+# column is renamed here so that R's own svyolr works.)
+d2 <- d
+names(d2)[names(d2) == "w"] <- "wt0"
+rep <- as.svrepdesign(svydesign(id = ~psu, strata = ~region, weights = ~wt0, data = d2),
+                      type = "JKn")
+print(summary(svyolr(f1, rep)))
+mf <- model.frame(rep)
+pwt <- weights(rep, "sampling")
+full <- MASS::polr(f1, data = mf, weights = pwt, Hess = FALSE, model = FALSE, control = tight)
+start <- c(full$coefficients, full$zeta)
+rw <- weights(rep, "analysis")
+betas <- apply(rw, 2, function(wr) {
+  f <- f1
+  environment(f) <- environment()
+  m <- MASS::polr(f, data = mf, weights = wr, start = start, Hess = FALSE, model = FALSE,
+                  control = tight)
+  c(m$coefficients, m$zeta)
+})
+v <- svrVar(t(betas), rep$scale, rep$rscales, mse = rep$mse, coef = start)
+se <- sqrt(diag(as.matrix(v)))
+lines <- c(lines, sprintf("%s\t%s\t%.17g\t%.17g", "face_jkn", names(start), start, se))
+
 data(api)
 apistrat$apicat <- as.integer(cut(apistrat$api00, c(-Inf, 550, 650, 750, Inf)))
 dstr <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat)

@@ -3,7 +3,7 @@
 
 use crate::common::{assert_close, data_path};
 use survey_stats::data::{Column, CsvOptions, NumericColumn, read_csv};
-use survey_stats::{Dataset, Olr, Survey};
+use survey_stats::{Dataset, Olr, ReplicateMethod, Survey};
 
 /// `(parameter, estimate, std_error)` of one case of `olr_R.txt`.
 fn reference(case: &str) -> Vec<(String, f64, f64)> {
@@ -71,6 +71,17 @@ fn likert_item_post_stratified() {
     check("face_ps", &ps.exclude([9]).olr("q1", TERMS).expect("fit"));
 }
 
+/// The JKn replicate version of the face design (R: `as.svrepdesign(des, type = "JKn")`):
+/// the model refitted under each replicate's weights, the spread as `svrVar` (R's
+/// `svyolr.svyrep.design`, its refits converged in `olr_R.R`).
+#[test]
+fn likert_item_on_replicate_weights() {
+    let jkn = face().replicate(ReplicateMethod::JKn).expect("JKn");
+    let fit = jkn.exclude([9]).olr("q1", TERMS).expect("fit");
+    check("face_jkn", &fit);
+    assert_eq!(fit.df, 20.0 - 4.0);
+}
+
 /// R: `svyolr(factor(apicat) ~ ell + meals + stype, svydesign(id=~1, strata=~stype,
 /// weights=~pw, fpc=~fpc, data=apistrat))`, `apicat` the cut of api00 at 550, 650, 750.
 #[test]
@@ -102,7 +113,7 @@ fn apistrat_ordered_cut_of_api00() {
     assert!(fit.to_string().contains("stypeH"));
 }
 
-/// Fewer than three categories, a replicate design, and domains are errors, not answers.
+/// Fewer than three categories, domains and absent columns are errors, not answers.
 #[test]
 fn what_cannot_be_fitted_is_an_error() {
     let data = Dataset::builder()
