@@ -162,3 +162,38 @@ fn the_spec_runs_olr_with_terms_named() {
     );
     assert!(missing.is_err_and(|e| e.to_string().contains("response")));
 }
+
+/// Invariant: scaling every weight by a constant changes neither the estimates nor the
+/// standard errors (R's `svyolr` too: the likelihood, the Hessian and the scores scale
+/// alike).
+#[test]
+fn scaling_the_weights_changes_nothing() {
+    let mut data = read_csv(data_path("library_face.csv"), &CsvOptions::default()).expect("csv");
+    let w: Vec<f64> = data
+        .numeric("w")
+        .unwrap()
+        .values()
+        .iter()
+        .map(|w| w * 1e3)
+        .collect();
+    data.set_column("w", Column::Numeric(NumericColumn::from_values(w)))
+        .unwrap();
+    let scaled = Survey::builder(data)
+        .weights("w")
+        .strata("region")
+        .clusters(["psu"])
+        .build()
+        .unwrap();
+    let a = face().exclude([9]).olr("q1", TERMS).unwrap();
+    let b = scaled.exclude([9]).olr("q1", TERMS).unwrap();
+    for (x, y) in a
+        .coefficients
+        .iter()
+        .chain(&a.thresholds)
+        .zip(b.coefficients.iter().chain(&b.thresholds))
+    {
+        assert_close(y.estimate, x.estimate, 1e-9, 1e-12, &x.name);
+        assert_close(y.std_error, x.std_error, 1e-7, 0.0, &x.name);
+    }
+    assert_close(b.deviance, a.deviance, 1e-9, 0.0, "deviance");
+}
