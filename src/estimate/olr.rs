@@ -162,21 +162,13 @@ pub fn olr(
             })
             .collect()
     };
-    let levels: Vec<&str> = y_factor
+    let mut levels: Vec<&str> = y_factor
         .levels()
         .iter()
         .zip(&kept)
         .filter(|(_, k)| k.is_some())
         .map(|(l, _)| l.label.as_str())
         .collect();
-    let q1 = levels.len();
-    if q1 < 3 {
-        return Err(not_fitted(
-            response,
-            &format!("the response needs 3 or more categories, it has {q1} (after those left out)"),
-        ));
-    }
-    let q = q1 - 1;
     let mut names = Vec::new();
     for (name, t) in &terms_cols {
         match t {
@@ -231,6 +223,33 @@ pub fn olr(
         ws.push(weights[row]);
         xs.extend_from_slice(&xrow);
     }
+    // The categories are those the fit's rows hold (R would keep a level held only by
+    // rows left out, and fail on its empty category).
+    let mut held = vec![false; levels.len()];
+    for (&y, &w) in ys.iter().zip(&ws) {
+        held[y] |= w > 0.0;
+    }
+    if held.iter().any(|h| !h) {
+        let mut new_index = vec![0usize; levels.len()];
+        let mut next = 0;
+        for (n, &h) in new_index.iter_mut().zip(&held) {
+            *n = next;
+            next += usize::from(h);
+        }
+        ys.iter_mut().for_each(|y| *y = new_index[*y]);
+        let mut h = held.iter();
+        levels.retain(|_| *h.next().unwrap_or(&false));
+    }
+    let q1 = levels.len();
+    if q1 < 3 {
+        return Err(not_fitted(
+            response,
+            &format!(
+                "the response needs 3 or more categories, it has {q1} among the rows of the fit"
+            ),
+        ));
+    }
+    let q = q1 - 1;
     let mut model = Model {
         p,
         q,
@@ -422,11 +441,15 @@ impl Model {
     }
 
     /// The row's score `∂log pr/∂(β, ζ)`, unweighted (R's `gmini` divided by `−w`).
+    /// A row of weight 0 scores 0 (R's `gmini` multiplies by the weight).
     fn row_score(&self, par: &[f64], i: usize, out: &mut [f64]) {
         let (p, y) = (self.p, self.y[i]);
+        out.iter_mut().for_each(|o| *o = 0.0);
+        if self.w[i] == 0.0 {
+            return;
+        }
         let c = self.cuts(par, i);
         let x = &self.x[i * p..(i + 1) * p];
-        out.iter_mut().for_each(|o| *o = 0.0);
         for (o, x) in out.iter_mut().zip(x) {
             *o = -x * (c.fa - c.fb) / c.pr;
         }

@@ -197,3 +197,36 @@ fn scaling_the_weights_changes_nothing() {
     }
     assert_close(b.deviance, a.deviance, 1e-9, 0.0, "deviance");
 }
+
+/// A category held only by rows left out (here, missing the term) is no category of the
+/// fit: the thresholds run over the categories the fit's rows hold.
+#[test]
+fn categories_only_of_rows_left_out_are_dropped() {
+    let data = Dataset::builder()
+        .column("y", vec![1u8, 1, 2, 1, 2, 3, 2, 3, 3, 1, 2, 3, 4])
+        .column(
+            "x",
+            vec![
+                Some(1.0),
+                Some(2.0),
+                Some(2.5),
+                Some(3.0),
+                Some(1.5),
+                Some(4.0),
+                Some(5.0),
+                Some(3.5),
+                Some(6.0),
+                Some(4.5),
+                Some(2.0),
+                Some(5.5),
+                None,
+            ],
+        )
+        .build()
+        .unwrap();
+    let fit = Survey::srs(data).unwrap().olr("y", ["x"]).unwrap();
+    let names: Vec<&str> = fit.thresholds.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["1|2", "2|3"]);
+    assert_eq!((fit.n, fit.n_missing), (12, 1));
+    assert!(fit.coefficients[0].estimate > 0.0);
+}
