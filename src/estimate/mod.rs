@@ -27,6 +27,7 @@ mod likert;
 pub(crate) mod linear;
 mod mean;
 mod multiple;
+mod olr;
 pub(crate) mod pass;
 pub(crate) mod proportion;
 pub mod quantile;
@@ -38,6 +39,8 @@ pub use custom::Total;
 pub use likert::{LikertScale, likert_summary};
 pub use mean::{MeanPartial, mean, total};
 pub use multiple::{MultipleBase, multiple_response, option_difference};
+pub(crate) use olr::olr_rows;
+pub use olr::{Olr, OlrParameter, olr};
 pub use pass::Domains;
 pub use proportion::{CategorySelection, count, proportion};
 pub use quantile::quantiles;
@@ -110,6 +113,15 @@ pub enum EstimateError {
     /// A quantile rule or interval failed.
     #[error(transparent)]
     Quantile(QuantileError),
+    /// A model that cannot be fitted (too few categories, collinear terms, a likelihood
+    /// without a maximum).
+    #[error("the {model} cannot be fitted: {reason}")]
+    NoFit {
+        /// The model, `proportional-odds model of q1`.
+        model: String,
+        /// Why, and what to do.
+        reason: String,
+    },
     /// A feature that a later version will bring.
     #[error("not implemented yet: {what}")]
     NotImplemented {
@@ -218,6 +230,7 @@ pub(crate) fn unavailable(stat: Stat, variable: &str, level: f64, note: &str) ->
         domain_label: None,
         category: None,
         category_label: None,
+        term: None,
         prob: None,
         estimate: None,
         std_error: None,

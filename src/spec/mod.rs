@@ -118,6 +118,9 @@ impl AnalysisSpec {
                 Stat::MultipleResponse if e.variables.is_empty() => {
                     return Err(invalid(at("variables"), "must name the option columns"));
                 }
+                Stat::Olr if e.response.is_none() => {
+                    return Err(invalid(at("response"), "is required for olr"));
+                }
                 Stat::Quantile if e.probs.is_empty() => {
                     return Err(invalid(at("probs"), "is required for a quantile"));
                 }

@@ -274,6 +274,7 @@ fn columns_of(e: &EstimateSpec) -> Vec<&str> {
         Stat::Difference | Stat::MultipleResponse | Stat::Chisq => {
             e.variables.iter().map(String::as_str).collect()
         }
+        Stat::Olr => e.response.iter().map(String::as_str).collect(),
         _ => e.variable.iter().map(String::as_str).collect(),
     }
 }
@@ -513,6 +514,17 @@ fn run_estimate(
             &domains,
             &options,
         ),
+        Stat::Olr => {
+            if !e.by.is_empty() {
+                return Err(SpecError::NotImplemented {
+                    path: format!("estimates[{index}].by"),
+                    what: "olr by domain".into(),
+                });
+            }
+            let response = e.response.as_deref().unwrap_or_default();
+            let options = options_of(e, questionnaire, Some(response));
+            estimate::olr_rows(data, design, response, &e.terms, &options)
+        }
         Stat::Chisq => {
             if !e.by.is_empty() {
                 return Err(SpecError::NotImplemented {

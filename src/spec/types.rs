@@ -301,6 +301,13 @@ pub struct EstimateSpec {
     /// Treat a numeric column as categorical.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categorical: Option<bool>,
+    /// The ordered answer a model explains (`olr`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
+    /// A model's explanatory terms (`olr`): numeric columns, text columns and
+    /// `factor(col)` are categorical with treatment contrasts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<String>,
 }
 
 /// A JSON object read in document order (a `BTreeMap` would sort its keys).

@@ -575,6 +575,54 @@ impl<'s, S: Scope> Estimator<'s, S> {
         )
     }
 
+    /// The proportional-odds model of an ordered answer on explanatory terms (R's
+    /// `svyolr`, logit link): slopes and thresholds with design-based standard errors.
+    /// The excluded codes (e.g. 9 "hard to answer") and rows missing the response or a
+    /// term are left out of the fit; their PSUs still count in the variance. A term
+    /// written `factor(col)`, or a text column, is categorical (treatment contrasts against
+    /// its first level in sort order); other terms are numeric. See
+    /// [`crate::estimate::olr`] for the formulas.
+    ///
+    /// ```
+    /// use survey_stats::Survey;
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/library_face.csv");
+    /// let survey = Survey::builder(survey_stats::data::read_csv(path, &Default::default())?)
+    ///     .weights("w").strata("region").clusters(["psu"]).build()?;
+    /// let m = survey.exclude([9]).olr("q1", ["factor(sex)", "factor(agegrp)", "x"])?;
+    /// // R: svyolr(factor(q1) ~ factor(sex) + factor(agegrp) + x, design), 9 set to NA
+    /// let sex = m.get("factor(sex)2").unwrap();
+    /// assert!((sex.estimate - 0.61948357881080773).abs() < 1e-8);
+    /// assert!((sex.std_error - 0.1310313418746247).abs() < 1e-8);
+    /// assert_eq!(m.thresholds[0].name, "1|2");
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A column absent; an excluded code that does not occur in the response; fewer than
+    /// three categories; a model that cannot be fitted (collinear terms, categories the
+    /// terms separate). On a replicate-weight design the model is refitted per replicate.
+    #[doc(alias = "svyolr")]
+    pub fn olr<T: AsRef<str>>(
+        &self,
+        response: impl AsRef<str>,
+        terms: impl IntoIterator<Item = T>,
+    ) -> Result<estimate::Olr> {
+        let response = response.as_ref();
+        if !self.scope.columns().is_empty() {
+            return Err(unavailable(
+                "proportional-odds model",
+                "by domain is not implemented: fit on the whole population",
+            ));
+        }
+        self.check_codes(response, &self.exclude)?;
+        let terms: Vec<String> = terms.into_iter().map(|t| t.as_ref().to_string()).collect();
+        let s = self.survey;
+        let exclude: Vec<String> = self.exclude.iter().map(|c| c.to_string()).collect();
+        Ok(estimate::olr(
+            &s.data, &s.design, response, &terms, &exclude,
+        )?)
+    }
+
     fn custom(
         &self,
         totals: impl IntoIterator<Item = Total>,

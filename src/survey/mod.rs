@@ -427,6 +427,19 @@ impl Survey {
         self.estimates().mean(variable)
     }
 
+    /// The proportional-odds model (R's `svyolr`). See [`Estimator::olr`].
+    ///
+    /// # Errors
+    /// As [`Estimator::olr`].
+    #[doc(alias = "svyolr")]
+    pub fn olr<T: AsRef<str>>(
+        &self,
+        response: impl AsRef<str>,
+        terms: impl IntoIterator<Item = T>,
+    ) -> Result<crate::Olr> {
+        self.estimates().olr(response, terms)
+    }
+
     /// Weighted total (R's `svytotal`). See [`Estimator::total`].
     ///
     /// # Errors

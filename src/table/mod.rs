@@ -269,7 +269,7 @@ pub fn results_table(rows: &[ResultRow]) -> Table {
                     match (&e.category, e.prob) {
                         (Some(c), _) => e.category_label.clone().unwrap_or_else(|| c.clone()),
                         (None, Some(p)) => format!("p={p}"),
-                        _ => String::new(),
+                        _ => e.term.clone().unwrap_or_default(),
                     },
                 ];
                 let values = [e.estimate, e.std_error, e.ci_lower, e.ci_upper];

@@ -14,6 +14,7 @@ mod hardening;
 mod invariants;
 mod library_face;
 mod misuse;
+mod olr;
 mod oracle;
 mod parity;
 mod pps;
