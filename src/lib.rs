@@ -94,7 +94,7 @@ pub use design::{
     ReplicateOptions, ReplicateType,
 };
 pub use error::{Error, ErrorKind, Result};
-pub use estimate::Total;
+pub use estimate::{Coefficient, Family, GlmFit, Model, Total};
 pub use interval::ProportionMethod;
 pub use survey::{
     By, ByDomain, Category, Domain, Estimate, Estimator, Frequencies, Interval, Key, LikertSummary,

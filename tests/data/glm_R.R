@@ -1,0 +1,38 @@
+# svyglm reference values for tests/integration/glm.rs.
+# Run in this folder: Rscript glm_R.R > glm_R.json  (R 4.2.2, survey 4.1.1)
+# Every fit uses control = glm.control(epsilon = 1e-15): R's default epsilon 1e-8 can
+# stop IRLS a step before the converged answer, which the crate reaches; even 1e-12 stops
+# the binomial fit on clus2 one step early (its interval's upper end for stypeM is then
+# off by 1e-6 relative: -0.11569645879232571 at 1e-12, -0.11569634081990632 at 1e-15).
+suppressMessages(library(survey))
+apistrat <- read.csv("apistrat.csv")
+apiclus1 <- read.csv("apiclus1.csv")
+apiclus2 <- read.csv("apiclus2.csv")
+dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat)
+dclus2 <- svydesign(id = ~dnum + snum, weights = ~pw, fpc = ~fpc1 + fpc2, data = apiclus2)
+dclus1 <- svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1)
+dpost <- postStratify(dclus1, ~stype, data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018)))
+djk1 <- as.svrepdesign(dclus1, type = "JK1")
+designs <- list(strat = dstrat, clus2 = dclus2, post = dpost, jk1 = djk1)
+models <- list(
+  gaussian = list(f = api00 ~ ell + meals + stype, family = gaussian()),
+  interaction = list(f = api00 ~ ell + stype + ell:stype, family = gaussian()),
+  binomial = list(f = I(sch.wide == "Yes") ~ ell + meals + stype, family = quasibinomial()),
+  poisson = list(f = enroll ~ ell + stype, family = quasipoisson()),
+  missing = list(f = api00 ~ acs.k3 + meals, family = gaussian())
+)
+num <- function(x) sprintf("%.17g", x)
+arr <- function(x) paste0("[", paste0('"', num(x), '"', collapse = ", "), "]")
+out <- c()
+for (d in names(designs)) for (m in names(models)) {
+  spec <- models[[m]]
+  fit <- svyglm(spec$f, designs[[d]], family = spec$family,
+                control = glm.control(epsilon = 1e-15, maxit = 100))
+  s <- summary(fit)$coefficients
+  ci <- confint(fit, ddf = fit$df.residual)
+  out <- c(out, sprintf(
+    '{"design": "%s", "model": "%s", "terms": [%s], "estimate": %s, "std_error": %s, "statistic": %s, "p_value": %s, "lower": %s, "upper": %s, "df": "%s"}',
+    d, m, paste0('"', rownames(s), '"', collapse = ", "), arr(s[, 1]), arr(s[, 2]), arr(s[, 3]),
+    arr(s[, 4]), arr(ci[, 1]), arr(ci[, 2]), num(fit$df.residual)))
+}
+cat("[\n", paste(out, collapse = ",\n"), "\n]\n", sep = "")
