@@ -303,8 +303,12 @@ enum Var {
 /// `glm.fit` QR tolerance, `1e-7`).
 const ALIAS_TOLERANCE: f64 = 1e-7;
 /// IRLS stops when the relative change of the deviance is below this (R's `epsilon`, set
-/// tighter than R's default `1e-8`, which can stop a step early).
-const EPSILON: f64 = 1e-14;
+/// tighter than R's default `1e-8`, which can stop a step early; the tests compare with R
+/// at this same `epsilon`, so that both take the same steps).
+const EPSILON: f64 = 1e-15;
+/// A fit whose deviance still moves by rounding after [`MAX_ITERATIONS`] is converged if its
+/// last relative change is below this.
+const EPSILON_FLOOR: f64 = 1e-10;
 const MAX_ITERATIONS: usize = 100;
 
 struct Matrix {
@@ -496,7 +500,9 @@ pub(crate) fn fit(data: &Dataset, design: &Design, model: &Model) -> Result<GlmF
     }
     let weights = design.weights().as_slice();
     let w: Vec<f64> = m.rows.iter().map(|&r| weights[r]).collect();
-    let full = irls(&m, &w, model.family, None)?;
+    let mean_w = weights.iter().sum::<f64>() / n_rows as f64;
+    let mean_w = if mean_w > 0.0 { mean_w } else { 1.0 };
+    let full = irls(&m, &w, mean_w, model.family, None)?;
     let kept = &full.kept;
     let q = kept.len();
     // The design variance of the coefficients.
@@ -509,7 +515,7 @@ pub(crate) fn fit(data: &Dataset, design: &Design, model: &Model) -> Result<GlmF
                     .iter()
                     .map(|&row| reps.weights[row * reps.r + r])
                     .collect();
-                let fit_r = irls(&m, &wr, model.family, Some(&full))?;
+                let fit_r = irls(&m, &wr, mean_w, model.family, Some(&full))?;
                 for (j, t) in thetas.iter_mut().enumerate() {
                     t.push(fit_r.beta[j]);
                 }
@@ -520,13 +526,17 @@ pub(crate) fn fit(data: &Dataset, design: &Design, model: &Model) -> Result<GlmF
             (var, design.degrees_of_freedom())
         }
         None => {
-            // Per-row influence values before the weight: x·(y − μ)·μ'(η)/V(μ); the pass
-            // multiplies by the weight and sums per unit.
+            // Per-row influence values before the weight, as R's `estfun`: x times the
+            // working residual (y − μ)/μ'(η) at the coefficients times the working weight
+            // μ'(η₀)²/V(μ₀) of the last iteration (η₀ before its step; at convergence this
+            // is x·(y − μ)·μ'(η)/V(μ)). The pass multiplies by the weight and sums per unit.
             let mut z = vec![0.0; n_rows * q];
             for (i, &row) in m.rows.iter().enumerate() {
                 let eta = full.eta[i];
                 let mu = model.family.inverse_link(eta);
-                let r = (m.y[i] - mu) * model.family.mu_eta(eta) / model.family.variance(mu);
+                let (f, eta0) = (model.family, full.working_eta[i]);
+                let d0 = f.mu_eta(eta0);
+                let r = (m.y[i] - mu) / f.mu_eta(eta) * d0 * d0 / f.variance(f.inverse_link(eta0));
                 for (a, &j) in kept.iter().enumerate() {
                     z[row * q + a] = m.x[i * p + j] * r;
                 }
@@ -612,20 +622,18 @@ struct Irls {
     beta: Vec<f64>,
     /// `A⁻¹` over the kept columns, `q × q`.
     ainv: Vec<f64>,
+    /// The linear predictor at the coefficients.
     eta: Vec<f64>,
+    /// The linear predictor the last iteration's working weights were computed at.
+    working_eta: Vec<f64>,
     iterations: usize,
 }
 
 /// Weighted IRLS from R's `mustart` (or from `start`'s coefficients), to a relative
-/// deviance change of [`EPSILON`].
-fn irls(m: &Matrix, w: &[f64], family: Family, start: Option<&Irls>) -> Result<Irls> {
+/// deviance change of [`EPSILON`]. `mean_w` rescales the weights in R's `mustart` (R's
+/// `svyglm` fits with the weights over their mean across the design's rows).
+fn irls(m: &Matrix, w: &[f64], mean_w: f64, family: Family, start: Option<&Irls>) -> Result<Irls> {
     let (n, p) = (m.n, m.p);
-    let total_w: f64 = w.iter().sum();
-    let mean_w = if total_w > 0.0 {
-        total_w / n as f64
-    } else {
-        1.0
-    };
     let mut eta: Vec<f64> = match start {
         Some(s) => (0..n)
             .map(|i| {
@@ -691,11 +699,13 @@ fn irls(m: &Matrix, w: &[f64], family: Family, start: Option<&Irls>) -> Result<I
             .map(|i| k.iter().zip(&beta).map(|(&j, b)| m.x[i * p + j] * b).sum())
             .collect();
         let dev = deviance(&new_eta);
+        let working_eta = std::mem::replace(&mut eta, new_eta);
         if !dev.is_finite() || beta.iter().any(|b| !b.is_finite()) {
             return Err(unavailable("the fit diverged (non-finite deviance)"));
         }
-        let converged = (dev - dev_old).abs() / (dev.abs() + 0.1) < EPSILON;
-        eta = new_eta;
+        let change = (dev - dev_old).abs() / (dev.abs() + 0.1);
+        let converged =
+            change < EPSILON || (iterations >= MAX_ITERATIONS && change < EPSILON_FLOOR);
         dev_old = dev;
         if converged || iterations >= MAX_ITERATIONS {
             if family == Family::Binomial {
@@ -713,27 +723,14 @@ fn irls(m: &Matrix, w: &[f64], family: Family, start: Option<&Irls>) -> Result<I
             if !converged {
                 return Err(unavailable("IRLS did not converge in 100 iterations"));
             }
-            // A⁻¹ at the final coefficients.
-            let mut xtwx = vec![0.0; q * q];
-            for i in 0..n {
-                let mu = family.inverse_link(eta[i]);
-                let d = family.mu_eta(eta[i]);
-                let ww = w[i] * d * d / family.variance(mu);
-                for (a, &ja) in k.iter().enumerate() {
-                    let wa = ww * m.x[i * p + ja];
-                    for (c, &jc) in k.iter().enumerate() {
-                        xtwx[a * q + c] += wa * m.x[i * p + jc];
-                    }
-                }
-            }
-            let Some(ainv) = invert(&xtwx, q) else {
-                return Err(unavailable("the weighted information matrix is singular"));
-            };
+            // As R's `glm.fit`: the information (its QR) and the working weights are those
+            // of the last iteration, computed at the coefficients before its step.
             return Ok(Irls {
                 kept: k,
                 beta,
                 ainv,
                 eta,
+                working_eta,
                 iterations,
             });
         }

@@ -1,9 +1,11 @@
 # svyglm reference values for tests/integration/glm.rs.
 # Run in this folder: Rscript glm_R.R > glm_R.json  (R 4.2.2, survey 4.1.1)
 # Every fit uses control = glm.control(epsilon = 1e-15): R's default epsilon 1e-8 can
-# stop IRLS a step before the converged answer, which the crate reaches; even 1e-12 stops
-# the binomial fit on clus2 one step early (its interval's upper end for stypeM is then
-# off by 1e-6 relative: -0.11569645879232571 at 1e-12, -0.11569634081990632 at 1e-15).
+# stop IRLS a step before the converged answer; even 1e-12 stops the binomial fit on
+# clus2 one step early (its interval's upper end for stypeM is then off by 1e-6 relative:
+# -0.11569645879232571 at 1e-12, -0.11569634081990632 at 1e-15), and its intercept's SE
+# still moves by 6e-8 relative between 1e-14 and 1e-15 (R's sandwich uses the working
+# weights of the last step). The crate stops at the same 1e-15.
 suppressMessages(library(survey))
 apistrat <- read.csv("apistrat.csv")
 apiclus1 <- read.csv("apiclus1.csv")
