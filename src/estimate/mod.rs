@@ -220,6 +220,7 @@ pub(crate) fn unavailable(stat: Stat, variable: &str, level: f64, note: &str) ->
         domain_label: None,
         category: None,
         category_label: None,
+        term: None,
         prob: None,
         estimate: None,
         std_error: None,

@@ -25,6 +25,8 @@ pub enum Stat {
     MultipleResponse,
     /// Test of independence of a two-way table.
     Chisq,
+    /// A coefficient of a design-based generalised linear model (R's `svyglm`).
+    Glm,
 }
 
 impl std::fmt::Display for Stat {
@@ -59,6 +61,9 @@ pub struct Estimate {
     /// The category's label from the questionnaire, in the analysis's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_label: Option<String>,
+    /// The model term, for a `glm` coefficient (`(Intercept)`, `ell`, `stypeH`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
     /// The probability, for quantiles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prob: Option<f64>,

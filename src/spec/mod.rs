@@ -27,8 +27,8 @@ mod types;
 pub use error::SpecError;
 pub use run::{RunOutput, WeightingReport, label_rows, run, run_file};
 pub use types::{
-    AdjustStep, AnalysisSpec, CodeOrLabel, CreateReplicates, DesignSpec, DfRuleName, DfSpec,
-    EstimateSpec, Ordered,
+    AdjustStep, AnalysisSpec, CategoricalField, CodeOrLabel, CreateReplicates, DesignSpec,
+    DfRuleName, DfSpec, EstimateSpec, Ordered,
 };
 
 impl AnalysisSpec {
@@ -117,6 +117,9 @@ impl AnalysisSpec {
                 }
                 Stat::MultipleResponse if e.variables.is_empty() => {
                     return Err(invalid(at("variables"), "must name the option columns"));
+                }
+                Stat::Glm if e.response.is_none() => {
+                    return Err(invalid(at("response"), "is required for a glm"));
                 }
                 Stat::Quantile if e.probs.is_empty() => {
                     return Err(invalid(at("probs"), "is required for a quantile"));

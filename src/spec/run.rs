@@ -513,6 +513,7 @@ fn run_estimate(
             &domains,
             &options,
         ),
+        Stat::Glm => return run_glm(data, design, e, index),
         Stat::Chisq => {
             if !e.by.is_empty() {
                 return Err(SpecError::NotImplemented {
@@ -602,4 +603,56 @@ pub fn label_rows(rows: &mut [ResultRow], questionnaire: &Questionnaire, lang: &
         };
         e.category_label = label.map(String::from);
     }
+}
+
+/// A `glm` estimate: one row per coefficient, carrying its `term`.
+fn run_glm(
+    data: &Dataset,
+    design: &Design,
+    e: &EstimateSpec,
+    index: usize,
+) -> Result<Vec<ResultRow>, SpecError> {
+    use super::types::CategoricalField;
+    use crate::estimate::{Model, glm};
+    if !e.by.is_empty() {
+        return Err(SpecError::NotImplemented {
+            path: format!("estimates[{index}].by"),
+            what: "glm by domain".into(),
+        });
+    }
+    let response = e.response.clone().unwrap_or_default();
+    let mut model = Model::new(e.family.unwrap_or_default(), &response).terms(&e.terms);
+    if let Some(CategoricalField::Columns(c)) = &e.categorical {
+        model = model.categorical(c);
+    }
+    if let Some(c) = &e.category {
+        model = model.success(c.to_string());
+    }
+    if let Some(level) = e.level {
+        model = model.level(level.value());
+    }
+    let fit = glm::fit(data, design, &model).map_err(|err| SpecError::Invalid {
+        path: format!("estimates[{index}]"),
+        message: err.to_string(),
+    })?;
+    Ok(fit
+        .coefficients
+        .iter()
+        .map(|c| {
+            let mut row = crate::estimate::unavailable(Stat::Glm, &response, fit.level, "");
+            row.id = e.id.clone();
+            row.term = Some(c.term.clone());
+            row.estimate = c.estimate;
+            row.std_error = c.std_error;
+            row.ci_lower = c.interval.map(|i| i.0);
+            row.ci_upper = c.interval.map(|i| i.1);
+            row.df = Some(c.df);
+            row.p_value = c.p_value;
+            row.n = fit.n;
+            row.n_missing = fit.n_missing;
+            row.method = "t".to_string();
+            row.note = c.note.clone();
+            ResultRow::Estimate(Box::new(row))
+        })
+        .collect())
 }

@@ -270,3 +270,66 @@ proptest! {
         assert_close(1.0 / (1.0 + (-eta).exp()), p.value, 1e-9, 1e-12, "proportion");
     }
 }
+
+#[test]
+fn spec_glm_rows_carry_terms_and_match_r() {
+    use survey_stats::spec::{self, AnalysisSpec};
+    use survey_stats::table::ResultRow;
+    let text = r#"{
+        "data": "apistrat.csv",
+        "design": {"weights": "pw", "strata": "stype", "fpc": ["fpc"]},
+        "estimates": [
+            {"id": "m", "stat": "glm", "response": "sch.wide", "category": "Yes",
+             "family": "binomial", "terms": ["ell", "meals", "stype"]},
+            {"id": "g", "stat": "glm", "response": "api00", "terms": ["ell", "meals", "stype"]}
+        ]
+    }"#;
+    let out = spec::run(
+        &AnalysisSpec::from_json(text).unwrap(),
+        &data_path(""),
+        None,
+    )
+    .unwrap();
+    let cases = read_json("glm_R.json");
+    for (id, model) in [("m", "binomial"), ("g", "gaussian")] {
+        let case = cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["design"] == "strat" && c["model"] == model)
+            .unwrap();
+        let rows: Vec<_> = out
+            .rows
+            .iter()
+            .filter_map(|r| match r {
+                ResultRow::Estimate(e) if e.id == id => Some(e),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(rows.len(), case["terms"].as_array().unwrap().len());
+        for (i, row) in rows.iter().enumerate() {
+            assert_eq!(row.term.as_deref(), case["terms"][i].as_str());
+            let w = |k: &str| num(&case[k][i]);
+            assert_close(row.estimate.unwrap(), w("estimate"), 1e-9, 0.0, "estimate");
+            assert_close(
+                row.std_error.unwrap(),
+                w("std_error"),
+                1e-9,
+                0.0,
+                "std_error",
+            );
+            assert_close(
+                row.ci_upper.unwrap(),
+                w("upper"),
+                1e-9,
+                1e-9 * w("std_error"),
+                "upper",
+            );
+            assert_close(row.p_value.unwrap(), w("p_value"), 1e-6, 0.0, "p");
+            assert_eq!(row.df, Some(num(&case["df"])));
+        }
+        let json = serde_json::to_value(rows[0]).unwrap();
+        assert_eq!(json["term"], "(Intercept)");
+        assert_eq!(json["stat"], "glm");
+    }
+}
