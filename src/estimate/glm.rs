@@ -319,14 +319,25 @@ struct Matrix {
     rows: Vec<usize>,
 }
 
-/// Fits `model` under `design` (R's `svyglm`).
+/// Fits `model` under `design` (R's `svyglm`), on the rows of domain `d` of `domains` only
+/// when given (R's `svyby(…, svyglm)`: the design subset to the domain, its PSUs and strata
+/// as in the domain's rows for the degrees of freedom).
 ///
 /// # Errors
 /// A column missing; a text response without [`Model::success`]; a binomial response
 /// outside `[0, 1]` or a negative Poisson response; no complete row; separation (fitted
 /// probabilities of 0 or 1, coefficients diverging); the design's variance errors.
-pub(crate) fn fit(data: &Dataset, design: &Design, model: &Model) -> Result<GlmFit> {
+pub(crate) fn fit(
+    data: &Dataset,
+    design: &Design,
+    model: &Model,
+    domain: Option<(&Domains, usize)>,
+) -> Result<GlmFit> {
     design.check_data(data)?;
+    if let Some((domains, _)) = domain {
+        domains.check_data(data)?;
+    }
+    let in_domain = |row: usize| domain.is_none_or(|(ds, d)| ds.code_of(row) == Some(d));
     let invalid = |value: &str, reason: String| -> crate::Error {
         ErrorKind::InvalidSetting {
             setting: "glm".to_string(),
@@ -443,7 +454,12 @@ pub(crate) fn fit(data: &Dataset, design: &Design, model: &Model) -> Result<GlmF
         rows: Vec::new(),
     };
     let mut complete = vec![false; n_rows];
+    let mut n_domain = 0usize;
     'rows: for row in 0..n_rows {
+        if !in_domain(row) {
+            continue;
+        }
+        n_domain += 1;
         let Some(y) = response[row] else { continue };
         for v in &vars {
             let missing = match v {
@@ -500,7 +516,11 @@ pub(crate) fn fit(data: &Dataset, design: &Design, model: &Model) -> Result<GlmF
     }
     let weights = design.weights().as_slice();
     let w: Vec<f64> = m.rows.iter().map(|&r| weights[r]).collect();
-    let mean_w = weights.iter().sum::<f64>() / n_rows as f64;
+    let mean_w = (0..n_rows)
+        .filter(|&r| in_domain(r))
+        .map(|r| weights[r])
+        .sum::<f64>()
+        / n_domain as f64;
     let mean_w = if mean_w > 0.0 { mean_w } else { 1.0 };
     let full = irls(&m, &w, mean_w, model.family, None)?;
     let kept = &full.kept;
@@ -523,7 +543,16 @@ pub(crate) fn fit(data: &Dataset, design: &Design, model: &Model) -> Result<GlmF
             let var: Vec<f64> = (0..q)
                 .map(|j| reps.variance(full.beta[j], &thetas[j]))
                 .collect();
-            (var, design.degrees_of_freedom())
+            // R subsets a replicate design to the domain: the rank of its rows' replicate
+            // weights, less one; rows missing a value stay in it.
+            let df = match domain {
+                None => design.degrees_of_freedom(),
+                Some(_) => {
+                    let rows: Vec<bool> = (0..n_rows).map(in_domain).collect();
+                    reps.rank_df(&rows)
+                }
+            };
+            (var, df)
         }
         None => {
             // Per-row influence values before the weight, as R's `estfun`: x times the
@@ -553,7 +582,7 @@ pub(crate) fn fit(data: &Dataset, design: &Design, model: &Model) -> Result<GlmF
             let combos: Vec<&[f64]> = full.ainv.chunks_exact(q).collect();
             let cov = linearized_covariance(design, &pass.sums, &combos, Some(&pass.psu_in_base))?;
             let var = (0..q).map(|j| cov.std_error(j).powi(2)).collect();
-            let df = if m.n as usize == n_rows {
+            let df = if domain.is_none() && m.n == n_rows {
                 design.degrees_of_freedom()
             } else {
                 DomainPass::degrees_of_freedom(design, &pass.psu_in_base)
@@ -609,7 +638,7 @@ pub(crate) fn fit(data: &Dataset, design: &Design, model: &Model) -> Result<GlmF
         coefficients,
         df,
         n: m.n as u64,
-        n_missing: (n_rows - m.n) as u64,
+        n_missing: (n_domain - m.n) as u64,
         iterations: full.iterations,
         level: model.level,
     })

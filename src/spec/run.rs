@@ -614,12 +614,6 @@ fn run_glm(
 ) -> Result<Vec<ResultRow>, SpecError> {
     use super::types::CategoricalField;
     use crate::estimate::{Model, glm};
-    if !e.by.is_empty() {
-        return Err(SpecError::NotImplemented {
-            path: format!("estimates[{index}].by"),
-            what: "glm by domain".into(),
-        });
-    }
     let response = e.response.clone().unwrap_or_default();
     let mut model = Model::new(e.family.unwrap_or_default(), &response).terms(&e.terms);
     if let Some(CategoricalField::Columns(c)) = &e.categorical {
@@ -631,16 +625,38 @@ fn run_glm(
     if let Some(level) = e.level {
         model = model.level(level.value());
     }
-    let fit = glm::fit(data, design, &model).map_err(|err| SpecError::Invalid {
-        path: format!("estimates[{index}]"),
-        message: err.to_string(),
+    let domains = Domains::by(data, &e.by).map_err(|x| SpecError::Invalid {
+        path: format!("estimates[{index}].by"),
+        message: x.to_string(),
     })?;
-    Ok(fit
-        .coefficients
-        .iter()
-        .map(|c| {
-            let mut row = crate::estimate::unavailable(Stat::Glm, &response, fit.level, "");
+    let mut rows = Vec::new();
+    for d in 0..domains.len() {
+        let within = domains.is_by().then_some((&domains, d));
+        let label = domains.is_by().then(|| domains.label(d).clone());
+        let fit = match glm::fit(data, design, &model, within) {
+            Ok(fit) => fit,
+            // A domain whose model cannot be fitted: one row saying why.
+            Err(err)
+                if domains.is_by()
+                    && matches!(err.kind(), crate::error::ErrorKind::Unavailable { .. }) =>
+            {
+                let mut row = estimate::unavailable(Stat::Glm, &response, 0.95, &err.to_string());
+                row.id = e.id.clone();
+                row.domain = label;
+                rows.push(ResultRow::Estimate(Box::new(row)));
+                continue;
+            }
+            Err(err) => {
+                return Err(SpecError::Invalid {
+                    path: format!("estimates[{index}]"),
+                    message: err.to_string(),
+                });
+            }
+        };
+        rows.extend(fit.coefficients.iter().map(|c| {
+            let mut row = estimate::unavailable(Stat::Glm, &response, fit.level, "");
             row.id = e.id.clone();
+            row.domain = label.clone();
             row.term = Some(c.term.clone());
             row.estimate = c.estimate;
             row.std_error = c.std_error;
@@ -653,6 +669,7 @@ fn run_glm(
             row.method = "t".to_string();
             row.note = c.note.clone();
             ResultRow::Estimate(Box::new(row))
-        })
-        .collect())
+        }));
+    }
+    Ok(rows)
 }

@@ -252,7 +252,7 @@ impl Survey {
     /// take, no complete row, separation, the design's variance errors.
     #[doc(alias = "svyglm")]
     pub fn glm(&self, model: &crate::estimate::Model) -> Result<crate::estimate::GlmFit> {
-        crate::estimate::glm::fit(&self.data, &self.design, model)
+        crate::estimate::glm::fit(&self.data, &self.design, model, None)
     }
 
     /// The data, as the survey holds them (rows of large designs grouped by unit).

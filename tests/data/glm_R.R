@@ -37,4 +37,19 @@ for (d in names(designs)) for (m in names(models)) {
     d, m, paste0('"', rownames(s), '"', collapse = ", "), arr(s[, 1]), arr(s[, 2]), arr(s[, 3]),
     arr(s[, 4]), arr(ci[, 1]), arr(ci[, 2]), num(fit$df.residual)))
 }
+# Domains: the model on subset(D, stype == s), which is what svyby(f, ~stype, D, svyglm)
+# fits (svyby reports only coefficients and SEs).
+for (d in c("clus2", "jk1", "post")) for (m in c("gaussian", "poisson")) for (dom in c("E", "M")) {
+  spec <- models[[m]]
+  spec$f <- update(spec$f, . ~ . - stype)
+  D <- designs[[d]]
+  fit <- svyglm(spec$f, subset(D, stype == dom), family = spec$family,
+                control = glm.control(epsilon = 1e-15, maxit = 100))
+  s <- summary(fit)$coefficients
+  ci <- confint(fit, ddf = fit$df.residual)
+  out <- c(out, sprintf(
+    '{"design": "%s", "model": "%s", "domain": "%s", "terms": [%s], "estimate": %s, "std_error": %s, "statistic": %s, "p_value": %s, "lower": %s, "upper": %s, "df": "%s"}',
+    d, m, dom, paste0('"', rownames(s), '"', collapse = ", "), arr(s[, 1]), arr(s[, 2]), arr(s[, 3]),
+    arr(s[, 4]), arr(ci[, 1]), arr(ci[, 2]), num(fit$df.residual)))
+}
 cat("[\n", paste(out, collapse = ",\n"), "\n]\n", sep = "")

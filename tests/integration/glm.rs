@@ -10,7 +10,7 @@ use crate::common::{assert_close, data_path, read_json};
 use proptest::prelude::*;
 use survey_stats::data::{CsvOptions, read_csv};
 use survey_stats::design::ReplicateMethod;
-use survey_stats::{Dataset, Model, Survey};
+use survey_stats::{Dataset, Family, Model, Survey};
 
 fn csv(name: &str) -> Dataset {
     read_csv(data_path(name), &CsvOptions::default()).unwrap()
@@ -75,8 +75,32 @@ fn svyglm_matches_r() {
             case["design"].as_str().unwrap(),
             case["model"].as_str().unwrap(),
         );
-        let fit = design(d).glm(&model(m)).unwrap();
-        let what = format!("{d}/{m}");
+        let survey = design(d);
+        let (fit, what) = match case["domain"].as_str() {
+            None => (survey.glm(&model(m)).unwrap(), format!("{d}/{m}")),
+            // R: the model without stype on subset(D, stype == s), as svyby fits it.
+            Some(dom) => {
+                let terms: &[&str] = if m == "poisson" {
+                    &["ell"]
+                } else {
+                    &["ell", "meals"]
+                };
+                let reduced = Model::new(
+                    if m == "poisson" {
+                        Family::Poisson
+                    } else {
+                        Family::Gaussian
+                    },
+                    if m == "poisson" { "enroll" } else { "api00" },
+                )
+                .terms(terms);
+                let fits = survey.by(["stype"]).glm(&reduced).unwrap();
+                (
+                    fits.get(dom).unwrap().clone(),
+                    format!("{d}/{m}/stype={dom}"),
+                )
+            }
+        };
         assert_close(fit.df, num(&case["df"]), 0.0, 0.0, &format!("{what} df"));
         let terms = case["terms"].as_array().unwrap();
         assert_eq!(fit.coefficients.len(), terms.len(), "{what}: terms");
@@ -110,7 +134,7 @@ fn svyglm_matches_r() {
             checked += 1;
         }
     }
-    assert!(checked >= 80, "{checked} coefficients checked");
+    assert!(checked >= 110, "{checked} coefficients checked");
 }
 
 #[test]
@@ -281,7 +305,8 @@ fn spec_glm_rows_carry_terms_and_match_r() {
         "estimates": [
             {"id": "m", "stat": "glm", "response": "sch.wide", "category": "Yes",
              "family": "binomial", "terms": ["ell", "meals", "stype"]},
-            {"id": "g", "stat": "glm", "response": "api00", "terms": ["ell", "meals", "stype"]}
+            {"id": "g", "stat": "glm", "response": "api00", "terms": ["ell", "meals", "stype"]},
+            {"id": "b", "stat": "glm", "response": "api00", "terms": ["ell"], "by": ["stype"]}
         ]
     }"#;
     let out = spec::run(
@@ -290,6 +315,31 @@ fn spec_glm_rows_carry_terms_and_match_r() {
         None,
     )
     .unwrap();
+    // By domain: as the library's `by`, two rows (intercept, ell) per stratum.
+    let by: Vec<_> = out
+        .rows
+        .iter()
+        .filter_map(|r| match r {
+            ResultRow::Estimate(e) if e.id == "b" => Some(e),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(by.len(), 6);
+    let lib = design("strat")
+        .by(["stype"])
+        .glm(&Model::gaussian("api00").terms(["ell"]))
+        .unwrap();
+    for row in &by {
+        let dom = row.domain.as_ref().unwrap()["stype"].as_str();
+        let c = lib
+            .get(dom)
+            .unwrap()
+            .get(row.term.as_deref().unwrap())
+            .unwrap();
+        assert_eq!(row.estimate, c.estimate);
+        assert_eq!(row.std_error, c.std_error);
+        assert_eq!(row.df, Some(c.df));
+    }
     let cases = read_json("glm_R.json");
     for (id, model) in [("m", "binomial"), ("g", "gaussian")] {
         let case = cases
