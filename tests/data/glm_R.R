@@ -21,17 +21,23 @@ models <- list(
   interaction = list(f = api00 ~ ell + stype + ell:stype, family = gaussian()),
   binomial = list(f = I(sch.wide == "Yes") ~ ell + meals + stype, family = quasibinomial()),
   poisson = list(f = enroll ~ ell + stype, family = quasipoisson()),
-  missing = list(f = api00 ~ acs.k3 + meals, family = gaussian())
+  missing = list(f = api00 ~ acs.k3 + meals, family = gaussian()),
+  # Two categorical terms and their interaction: cells without a year-round school make
+  # aliased coefficients, which R's summary table leaves out (NA).
+  factors = list(f = api00 ~ stype + yr.rnd + stype:yr.rnd, family = gaussian())
 )
 num <- function(x) sprintf("%.17g", x)
 arr <- function(x) paste0("[", paste0('"', num(x), '"', collapse = ", "), "]")
 out <- c()
 for (d in names(designs)) for (m in names(models)) {
+  # R's replicate svyglm stops on aliased coefficients ("Infinite/NA values in estimate"):
+  # apiclus1 has no year-round high or middle school.
+  if (d == "jk1" && m == "factors") next
   spec <- models[[m]]
   fit <- svyglm(spec$f, designs[[d]], family = spec$family,
                 control = glm.control(epsilon = 1e-15, maxit = 100))
   s <- summary(fit)$coefficients
-  ci <- confint(fit, ddf = fit$df.residual)
+  ci <- confint(fit, ddf = fit$df.residual)[rownames(s), , drop = FALSE]
   out <- c(out, sprintf(
     '{"design": "%s", "model": "%s", "terms": [%s], "estimate": %s, "std_error": %s, "statistic": %s, "p_value": %s, "lower": %s, "upper": %s, "df": "%s"}',
     d, m, paste0('"', rownames(s), '"', collapse = ", "), arr(s[, 1]), arr(s[, 2]), arr(s[, 3]),
@@ -46,7 +52,7 @@ for (d in c("clus2", "jk1", "post")) for (m in c("gaussian", "poisson")) for (do
   fit <- svyglm(spec$f, subset(D, stype == dom), family = spec$family,
                 control = glm.control(epsilon = 1e-15, maxit = 100))
   s <- summary(fit)$coefficients
-  ci <- confint(fit, ddf = fit$df.residual)
+  ci <- confint(fit, ddf = fit$df.residual)[rownames(s), , drop = FALSE]
   out <- c(out, sprintf(
     '{"design": "%s", "model": "%s", "domain": "%s", "terms": [%s], "estimate": %s, "std_error": %s, "statistic": %s, "p_value": %s, "lower": %s, "upper": %s, "df": "%s"}',
     d, m, dom, paste0('"', rownames(s), '"', collapse = ", "), arr(s[, 1]), arr(s[, 2]), arr(s[, 3]),
