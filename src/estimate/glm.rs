@@ -310,6 +310,8 @@ const EPSILON: f64 = 1e-15;
 /// last relative change is below this.
 const EPSILON_FLOOR: f64 = 1e-10;
 const MAX_ITERATIONS: usize = 100;
+/// A binomial fit with a fitted probability within this of 0 or 1 is separated.
+const SEPARATION: f64 = 1e-10;
 
 struct Matrix {
     n: usize,
@@ -738,14 +740,16 @@ fn irls(m: &Matrix, w: &[f64], mean_w: f64, family: Family, start: Option<&Irls>
         dev_old = dev;
         if converged || iterations >= MAX_ITERATIONS {
             if family == Family::Binomial {
-                let eps = 10.0 * f64::EPSILON;
+                // R warns below 10ε; a fit that runs off to ±∞ (quasi-complete separation)
+                // stops anywhere from there to 1e-13, and no other fit comes near 1e-10.
+                let eps = SEPARATION;
                 let separated = (0..n).any(|i| {
                     let mu = family.inverse_link(eta[i]);
                     w[i] > 0.0 && (mu < eps || mu > 1.0 - eps)
                 });
                 if separated || !converged {
                     return Err(unavailable(
-                        "fitted probabilities of 0 or 1: the terms separate the response (perfect separation); no finite coefficients",
+                        "fitted probabilities of 0 or 1 (within 1e-10): the terms separate the response (complete or quasi-complete separation); no finite coefficients",
                     ));
                 }
             }

@@ -43,6 +43,27 @@ for (d in names(designs)) for (m in names(models)) {
     d, m, paste0('"', rownames(s), '"', collapse = ", "), arr(s[, 1]), arr(s[, 2]), arr(s[, 3]),
     arr(s[, 4]), arr(ci[, 1]), arr(ci[, 2]), num(fit$df.residual)))
 }
+# A lonely PSU (lonely.csv, written by extra_designs_R.R: stratum H has one PSU) under
+# survey.lonely.psu "adjust" and "average".
+lonely <- read.csv("lonely.csv")
+ldes <- svydesign(id = ~dnum, strata = ~stype, weights = ~pw, data = lonely, nest = TRUE)
+# The binomial model leaves stype out: the lonely H school is not sch.wide, so its
+# coefficient runs off to -Inf (R stops anywhere near -34 without a warning; the crate
+# reports separation).
+models$binomial2 <- list(f = I(sch.wide == "Yes") ~ ell + meals, family = quasibinomial())
+for (policy in c("adjust", "average")) for (m in c("gaussian", "binomial2")) {
+  options(survey.lonely.psu = policy)
+  spec <- models[[m]]
+  fit <- svyglm(spec$f, ldes, family = spec$family,
+                control = glm.control(epsilon = 1e-15, maxit = 100))
+  s <- summary(fit)$coefficients
+  ci <- confint(fit, ddf = fit$df.residual)[rownames(s), , drop = FALSE]
+  out <- c(out, sprintf(
+    '{"design": "lonely_%s", "model": "%s", "terms": [%s], "estimate": %s, "std_error": %s, "statistic": %s, "p_value": %s, "lower": %s, "upper": %s, "df": "%s"}',
+    policy, m, paste0('"', rownames(s), '"', collapse = ", "), arr(s[, 1]), arr(s[, 2]), arr(s[, 3]),
+    arr(s[, 4]), arr(ci[, 1]), arr(ci[, 2]), num(fit$df.residual)))
+}
+options(survey.lonely.psu = "fail")
 # Domains: the model on subset(D, stype == s), which is what svyby(f, ~stype, D, svyglm)
 # fits (svyby reports only coefficients and SEs).
 for (d in c("clus2", "jk1", "post")) for (m in c("gaussian", "poisson")) for (dom in c("E", "M")) {

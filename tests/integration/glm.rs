@@ -9,7 +9,7 @@
 use crate::common::{assert_close, data_path, read_json};
 use proptest::prelude::*;
 use survey_stats::data::{CsvOptions, read_csv};
-use survey_stats::design::ReplicateMethod;
+use survey_stats::design::{LonelyPsu, ReplicateMethod};
 use survey_stats::{Dataset, Family, Model, Survey};
 
 fn csv(name: &str) -> Dataset {
@@ -45,6 +45,18 @@ fn design(name: &str) -> Survey {
                 clus1.replicate(ReplicateMethod::JK1).unwrap()
             }
         }
+        "lonely_adjust" | "lonely_average" => Survey::builder(csv("lonely.csv"))
+            .weights("pw")
+            .strata("stype")
+            .clusters(["dnum"])
+            .nest(true)
+            .lonely_psu(if name == "lonely_adjust" {
+                LonelyPsu::Adjust
+            } else {
+                LonelyPsu::Average
+            })
+            .build()
+            .unwrap(),
         other => panic!("unknown design {other}"),
     }
 }
@@ -57,6 +69,9 @@ fn model(name: &str) -> Model {
             .success("Yes")
             .terms(["ell", "meals", "stype"]),
         "poisson" => Model::poisson("enroll").terms(["ell", "stype"]),
+        "binomial2" => Model::binomial("sch.wide")
+            .success("Yes")
+            .terms(["ell", "meals"]),
         "missing" => Model::gaussian("api00").terms(["acs.k3", "meals"]),
         "factors" => Model::gaussian("api00").terms(["stype", "yr.rnd", "stype:yr.rnd"]),
         other => panic!("unknown model {other}"),
@@ -216,6 +231,14 @@ fn separation_is_an_error() {
         .unwrap()
         .glm(&Model::binomial("y").terms(["x"]))
         .unwrap_err();
+    assert!(err.to_string().contains("separat"), "{err}");
+}
+
+#[test]
+fn quasi_separation_is_an_error() {
+    // lonely.csv has one high school, not sch.wide: its coefficient runs off to -∞, and R
+    // stops anywhere near -34 without a warning.
+    let err = design("lonely_adjust").glm(&model("binomial")).unwrap_err();
     assert!(err.to_string().contains("separat"), "{err}");
 }
 
