@@ -477,7 +477,8 @@ pub(crate) fn fit(
                 return Err(invalid(
                     &model.response,
                     format!(
-                        "a binomial response must lie in [0, 1]; row {} holds {y}",
+                        "a binomial response must lie in [0, 1] (or name its success category: \
+                         Model::success, the spec's `category`); data row {} holds {y}",
                         row + 1
                     ),
                 ));
@@ -486,7 +487,7 @@ pub(crate) fn fit(
                 return Err(invalid(
                     &model.response,
                     format!(
-                        "a Poisson response must not be negative; row {} holds {y}",
+                        "a Poisson response must not be negative; data row {} holds {y}",
                         row + 1
                     ),
                 ));

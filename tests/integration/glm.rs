@@ -235,6 +235,23 @@ fn separation_is_an_error() {
 }
 
 #[test]
+fn responses_the_family_cannot_take_are_errors() {
+    let survey = design("strat");
+    let err = survey.glm(&Model::binomial("stype")).unwrap_err();
+    assert!(err.to_string().contains("success category"), "{err}");
+    let err = survey.glm(&Model::binomial("api00")).unwrap_err();
+    assert!(err.to_string().contains("[0, 1]"), "{err}");
+    let err = survey
+        .glm(&Model::binomial("sch.wide").success("Maybe"))
+        .unwrap_err();
+    assert!(err.to_string().contains("does not occur"), "{err}");
+    let err = survey
+        .glm(&Model::gaussian("api00").terms(["nope"]))
+        .unwrap_err();
+    assert!(err.to_string().contains("nope"), "{err}");
+}
+
+#[test]
 fn quasi_separation_is_an_error() {
     // lonely.csv has one high school, not sch.wide: its coefficient runs off to -∞, and R
     // stops anywhere near -34 without a warning.
