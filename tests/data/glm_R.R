@@ -43,6 +43,21 @@ for (d in names(designs)) for (m in names(models)) {
     d, m, paste0('"', rownames(s), '"', collapse = ", "), arr(s[, 1]), arr(s[, 2]), arr(s[, 3]),
     arr(s[, 4]), arr(ci[, 1]), arr(ci[, 2]), num(fit$df.residual)))
 }
+# A numeric column as categorical (the crate's Model::categorical(["acs.k3"])), with rows
+# missing it left out; R names the columns acs.k3<level> once the column is a factor.
+for (d in names(designs)) {
+  D <- update(designs[[d]], acs.k3 = factor(acs.k3))
+  fit <- tryCatch(svyglm(api00 ~ acs.k3 + meals, D,
+                         control = glm.control(epsilon = 1e-15, maxit = 100)),
+                  error = function(e) NULL)
+  if (is.null(fit)) next
+  s <- summary(fit)$coefficients
+  ci <- confint(fit, ddf = fit$df.residual)[rownames(s), , drop = FALSE]
+  out <- c(out, sprintf(
+    '{"design": "%s", "model": "numfactor", "terms": [%s], "estimate": %s, "std_error": %s, "statistic": %s, "p_value": %s, "lower": %s, "upper": %s, "df": "%s"}',
+    d, paste0('"', rownames(s), '"', collapse = ", "), arr(s[, 1]), arr(s[, 2]), arr(s[, 3]),
+    arr(s[, 4]), arr(ci[, 1]), arr(ci[, 2]), num(fit$df.residual)))
+}
 # A lonely PSU (lonely.csv, written by extra_designs_R.R: stratum H has one PSU) under
 # survey.lonely.psu "adjust" and "average".
 lonely <- read.csv("lonely.csv")

@@ -69,6 +69,9 @@ fn model(name: &str) -> Model {
             .success("Yes")
             .terms(["ell", "meals", "stype"]),
         "poisson" => Model::poisson("enroll").terms(["ell", "stype"]),
+        "numfactor" => Model::gaussian("api00")
+            .terms(["acs.k3", "meals"])
+            .categorical(["acs.k3"]),
         "binomial2" => Model::binomial("sch.wide")
             .success("Yes")
             .terms(["ell", "meals"]),
