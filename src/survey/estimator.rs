@@ -296,6 +296,9 @@ impl<'s, S: Scope> Estimator<'s, S> {
     /// # Ok::<(), survey_stats::Error>(())
     /// ```
     ///
+    /// The estimator's [`level`](Estimator::level), when set, is the intervals' level;
+    /// `exclude` does not apply (rows missing a value leave the fit).
+    ///
     /// # Errors
     /// For the whole population, as [`Survey::glm`](crate::Survey::glm); by domain, only
     /// errors of the columns (a domain whose model cannot be fitted has its reason instead).
@@ -303,6 +306,15 @@ impl<'s, S: Scope> Estimator<'s, S> {
     pub fn glm(&self, model: &estimate::Model) -> Result<S::Out<estimate::GlmFit>> {
         let (_, domains) = self.settings(None)?;
         let s = self.survey;
+        // The estimator's level, when set, overrides the model's.
+        let with_level;
+        let model = match self.level {
+            Some(level) => {
+                with_level = model.clone().level(level);
+                &with_level
+            }
+            None => model,
+        };
         if !domains.is_by() {
             let fit = estimate::glm::fit(&s.data, &s.design, model, None)?;
             return S::collect(vec![(Domain { values: Vec::new() }, Ok(fit))], "glm");
