@@ -235,6 +235,8 @@ pub struct GlmFit {
     pub n: u64,
     /// Rows left out for a missing response or term (R's `na.omit`).
     pub n_missing: u64,
+    /// The sum of the weights of the rows in the fit.
+    pub weighted_n: f64,
     /// IRLS iterations.
     pub iterations: usize,
     /// The confidence level of the intervals.
@@ -642,6 +644,7 @@ pub(crate) fn fit(
         df,
         n: m.n as u64,
         n_missing: (n_domain - m.n) as u64,
+        weighted_n: w.iter().sum(),
         iterations: full.iterations,
         level: model.level,
     })

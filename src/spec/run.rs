@@ -666,6 +666,7 @@ fn run_glm(
             row.p_value = c.p_value;
             row.n = fit.n;
             row.n_missing = fit.n_missing;
+            row.weighted_n = fit.weighted_n;
             row.method = "t".to_string();
             row.note = c.note.clone();
             ResultRow::Estimate(Box::new(row))
