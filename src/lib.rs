@@ -61,13 +61,15 @@
 //! Supported: Taylor-linearization variance for stratified multistage designs with fpc
 //! (R's full multistage formula), lonely-PSU policies, domains, design effects, every
 //! `svyciprop` and `svyquantile` method, `svychisq`'s statistics, multiple-response and
-//! Likert summaries, paired differences and domain contrasts; post-stratification, raking
+//! Likert summaries, paired differences and domain contrasts; generalised linear models
+//! (R's `svyglm`: gaussian, binomial, poisson, with [`Survey::glm`]); post-stratification, raking
 //! and GREG calibration with their calibrated variance, trimming; replicate-weight designs
 //! (JK1, JKn, BRR, Fay, bootstrap, successive difference, other), given or created; PPS
 //! sampling without replacement (Brewer, Overton, Hartley–Rao, the full joint-probability
 //! matrix; Horvitz–Thompson and Yates–Grundy forms).
 //!
-//! Not yet: `svychisq`'s `lincom`; `svychisq` by domain in the spec.
+//! Not yet: `svychisq`'s `lincom`; `svychisq` by domain in the spec; models other than
+//! `svyglm`'s three families (`svyolr`, other links, offsets).
 
 #![warn(missing_docs)]
 
@@ -94,7 +96,7 @@ pub use design::{
     ReplicateOptions, ReplicateType,
 };
 pub use error::{Error, ErrorKind, Result};
-pub use estimate::{Olr, OlrParameter, Total};
+pub use estimate::{Coefficient, Family, GlmFit, Model, Olr, OlrParameter, Total};
 pub use interval::ProportionMethod;
 pub use survey::{
     By, ByDomain, Category, Domain, Estimate, Estimator, Frequencies, Interval, Key, LikertSummary,

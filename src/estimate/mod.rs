@@ -23,6 +23,7 @@
 
 mod contrast;
 pub(crate) mod custom;
+pub(crate) mod glm;
 mod likert;
 pub(crate) mod linear;
 mod mean;
@@ -36,6 +37,7 @@ mod result;
 
 pub use contrast::domain_contrast;
 pub use custom::Total;
+pub use glm::{Coefficient, Family, GlmFit, Model};
 pub use likert::{LikertScale, likert_summary};
 pub use mean::{MeanPartial, mean, total};
 pub use multiple::{MultipleBase, multiple_response, option_difference};

@@ -27,6 +27,8 @@ pub enum Stat {
     Chisq,
     /// A parameter of a proportional-odds model (R's `svyolr`), named in `term`.
     Olr,
+    /// A coefficient of a design-based generalised linear model (R's `svyglm`).
+    Glm,
 }
 
 impl std::fmt::Display for Stat {
@@ -61,7 +63,8 @@ pub struct Estimate {
     /// The category's label from the questionnaire, in the analysis's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_label: Option<String>,
-    /// The model parameter, for models: a slope (`sex2`) or a threshold (`1|2`).
+    /// The model term: a `glm` coefficient (`(Intercept)`, `ell`, `stypeH`) or an `olr`
+    /// parameter, a slope (`sex2`) or a threshold (`1|2`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term: Option<String>,
     /// The probability, for quantiles.

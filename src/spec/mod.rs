@@ -27,8 +27,8 @@ mod types;
 pub use error::SpecError;
 pub use run::{RunOutput, WeightingReport, label_rows, run, run_file};
 pub use types::{
-    AdjustStep, AnalysisSpec, CodeOrLabel, CreateReplicates, DesignSpec, DfRuleName, DfSpec,
-    EstimateSpec, Ordered,
+    AdjustStep, AnalysisSpec, CategoricalField, CodeOrLabel, CreateReplicates, DesignSpec,
+    DfRuleName, DfSpec, EstimateSpec, Ordered,
 };
 
 impl AnalysisSpec {
@@ -120,6 +120,9 @@ impl AnalysisSpec {
                 }
                 Stat::Olr if e.response.is_none() => {
                     return Err(invalid(at("response"), "is required for olr"));
+                }
+                Stat::Glm if e.response.is_none() => {
+                    return Err(invalid(at("response"), "is required for a glm"));
                 }
                 Stat::Quantile if e.probs.is_empty() => {
                     return Err(invalid(at("probs"), "is required for a quantile"));

@@ -525,6 +525,7 @@ fn run_estimate(
             let options = options_of(e, questionnaire, Some(response));
             estimate::olr_rows(data, design, response, &e.terms, &options)
         }
+        Stat::Glm => return run_glm(data, design, e, index),
         Stat::Chisq => {
             if !e.by.is_empty() {
                 return Err(SpecError::NotImplemented {
@@ -614,4 +615,74 @@ pub fn label_rows(rows: &mut [ResultRow], questionnaire: &Questionnaire, lang: &
         };
         e.category_label = label.map(String::from);
     }
+}
+
+/// A `glm` estimate: one row per coefficient, carrying its `term`.
+fn run_glm(
+    data: &Dataset,
+    design: &Design,
+    e: &EstimateSpec,
+    index: usize,
+) -> Result<Vec<ResultRow>, SpecError> {
+    use super::types::CategoricalField;
+    use crate::estimate::{Model, glm};
+    let response = e.response.clone().unwrap_or_default();
+    let mut model = Model::new(e.family.unwrap_or_default(), &response).terms(&e.terms);
+    if let Some(CategoricalField::Columns(c)) = &e.categorical {
+        model = model.categorical(c);
+    }
+    if let Some(c) = &e.category {
+        model = model.success(c.to_string());
+    }
+    if let Some(level) = e.level {
+        model = model.level(level.value());
+    }
+    let domains = Domains::by(data, &e.by).map_err(|x| SpecError::Invalid {
+        path: format!("estimates[{index}].by"),
+        message: x.to_string(),
+    })?;
+    let mut rows = Vec::new();
+    for d in 0..domains.len() {
+        let within = domains.is_by().then_some((&domains, d));
+        let label = domains.is_by().then(|| domains.label(d).clone());
+        let fit = match glm::fit(data, design, &model, within) {
+            Ok(fit) => fit,
+            // A domain whose model cannot be fitted: one row saying why.
+            Err(err)
+                if domains.is_by()
+                    && matches!(err.kind(), crate::error::ErrorKind::Unavailable { .. }) =>
+            {
+                let mut row = estimate::unavailable(Stat::Glm, &response, 0.95, &err.to_string());
+                row.id = e.id.clone();
+                row.domain = label;
+                rows.push(ResultRow::Estimate(Box::new(row)));
+                continue;
+            }
+            Err(err) => {
+                return Err(SpecError::Invalid {
+                    path: format!("estimates[{index}]"),
+                    message: err.to_string(),
+                });
+            }
+        };
+        rows.extend(fit.coefficients.iter().map(|c| {
+            let mut row = estimate::unavailable(Stat::Glm, &response, fit.level, "");
+            row.id = e.id.clone();
+            row.domain = label.clone();
+            row.term = Some(c.term.clone());
+            row.estimate = c.estimate;
+            row.std_error = c.std_error;
+            row.ci_lower = c.interval.map(|i| i.0);
+            row.ci_upper = c.interval.map(|i| i.1);
+            row.df = Some(c.df);
+            row.p_value = c.p_value;
+            row.n = fit.n;
+            row.n_missing = fit.n_missing;
+            row.weighted_n = fit.weighted_n;
+            row.method = "t".to_string();
+            row.note = c.note.clone();
+            ResultRow::Estimate(Box::new(row))
+        }));
+    }
+    Ok(rows)
 }

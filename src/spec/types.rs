@@ -298,16 +298,30 @@ pub struct EstimateSpec {
     /// average across regions"), with its SE, beside the domains (`mean` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_domains: Option<bool>,
-    /// Treat a numeric column as categorical.
+    /// Treat a numeric column as categorical (`true`; accepted, no effect), or, for `glm`,
+    /// the numeric columns among the terms to treat as categories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub categorical: Option<bool>,
-    /// The ordered answer a model explains (`olr`).
+    pub categorical: Option<CategoricalField>,
+    /// The response a model explains: a `glm`'s, or the ordered answer of an `olr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
-    /// A model's explanatory terms (`olr`): numeric columns, text columns and
-    /// `factor(col)` are categorical with treatment contrasts.
+    /// A model's explanatory terms: columns (text columns and, for `olr`, `factor(col)`
+    /// are categorical with treatment contrasts), or `"a:b"` for a `glm` interaction.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub terms: Vec<String>,
+    /// The family of a `glm` (default `gaussian`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<crate::estimate::Family>,
+}
+
+/// The spec's `categorical`: a flag, or (for `glm`) a list of columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CategoricalField {
+    /// `true` or `false`: accepted, changes nothing.
+    Flag(bool),
+    /// Columns to treat as categorical.
+    Columns(Vec<String>),
 }
 
 /// A JSON object read in document order (a `BTreeMap` would sort its keys).

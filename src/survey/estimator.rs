@@ -277,6 +277,63 @@ impl<'s, S: Scope> Estimator<'s, S> {
         self.answer(&rows, 1, what, |r| Estimate::from_row(&r[0]))
     }
 
+    /// A generalised linear model under the design (R's `svyglm`; by domain, R's
+    /// `svyby(formula, by, design, svyglm)`: the model fitted on each domain's rows, the
+    /// variance of the full design). See [`Survey::glm`](crate::Survey::glm).
+    ///
+    /// ```
+    /// use survey_stats::{DesignOptions, Model, Survey};
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/apistrat.csv");
+    /// let survey = Survey::from_csv(path, &DesignOptions {
+    ///     weights: Some("pw".into()),
+    ///     strata: Some("stype".into()),
+    ///     fpc: vec!["fpc".into()],
+    ///     ..Default::default()
+    /// })?;
+    /// let fits = survey.by(["stype"]).glm(&Model::gaussian("api00").terms(["ell"]))?;
+    /// // 100 schools of type E: 100 PSUs in 1 stratum, 2 coefficients.
+    /// assert_eq!(fits.get("E").unwrap().df, 98.0);
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    ///
+    /// The estimator's [`level`](Estimator::level), when set, is the intervals' level;
+    /// `exclude` does not apply (rows missing a value leave the fit).
+    ///
+    /// # Errors
+    /// For the whole population, as [`Survey::glm`](crate::Survey::glm); by domain, only
+    /// errors of the columns (a domain whose model cannot be fitted has its reason instead).
+    #[doc(alias = "svyglm")]
+    pub fn glm(&self, model: &estimate::Model) -> Result<S::Out<estimate::GlmFit>> {
+        let (_, domains) = self.settings(None)?;
+        let s = self.survey;
+        // The estimator's level, when set, overrides the model's.
+        let with_level;
+        let model = match self.level {
+            Some(level) => {
+                with_level = model.clone().level(level);
+                &with_level
+            }
+            None => model,
+        };
+        if !domains.is_by() {
+            let fit = estimate::glm::fit(&s.data, &s.design, model, None)?;
+            return S::collect(vec![(Domain { values: Vec::new() }, Ok(fit))], "glm");
+        }
+        let mut entries = Vec::with_capacity(domains.len());
+        for d in 0..domains.len() {
+            let mut row = estimate::unavailable(estimate::Stat::Glm, "", 0.95, "");
+            row.domain = Some(domains.label(d).clone());
+            let fit = estimate::glm::fit(&s.data, &s.design, model, Some((&domains, d)));
+            let fit = match fit {
+                Ok(f) => Ok(f),
+                Err(e) if matches!(e.kind(), ErrorKind::Unavailable { .. }) => Err(e.to_string()),
+                Err(e) => return Err(e),
+            };
+            entries.push((self.domain(&row), fit));
+        }
+        S::collect(entries, "glm")
+    }
+
     /// Weighted mean of a numeric variable, as R's `svymean(~y, design, na.rm = TRUE)`
     /// (`svyby` for domains).
     ///

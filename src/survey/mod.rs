@@ -243,6 +243,18 @@ impl Survey {
         Survey::new(data, options)
     }
 
+    /// A generalised linear model fitted under the design (R's `svyglm`): coefficients by
+    /// weighted IRLS, design-based standard errors (the sandwich through the design's own
+    /// variance, or refits per replicate), t statistics on the model's residual df.
+    ///
+    /// # Errors
+    /// As [`crate::estimate::Model`]'s fit: a column missing, a response the family cannot
+    /// take, no complete row, separation, the design's variance errors.
+    #[doc(alias = "svyglm")]
+    pub fn glm(&self, model: &crate::estimate::Model) -> Result<crate::estimate::GlmFit> {
+        crate::estimate::glm::fit(&self.data, &self.design, model, None)
+    }
+
     /// The data, as the survey holds them (rows of large designs grouped by unit).
     pub fn data(&self) -> &Dataset {
         &self.data

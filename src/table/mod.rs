@@ -266,10 +266,11 @@ pub fn results_table(rows: &[ResultRow]) -> Table {
                     e.id.clone(),
                     dom(e.domain_label.as_ref().or(e.domain.as_ref())),
                     e.variable.clone(),
-                    match (&e.category, e.prob) {
-                        (Some(c), _) => e.category_label.clone().unwrap_or_else(|| c.clone()),
-                        (None, Some(p)) => format!("p={p}"),
-                        _ => e.term.clone().unwrap_or_default(),
+                    match (&e.category, e.prob, &e.term) {
+                        (Some(c), _, _) => e.category_label.clone().unwrap_or_else(|| c.clone()),
+                        (None, Some(p), _) => format!("p={p}"),
+                        (None, None, Some(term)) => term.clone(),
+                        _ => String::new(),
                     },
                 ];
                 let values = [e.estimate, e.std_error, e.ci_lower, e.ci_upper];

@@ -10,6 +10,7 @@ mod common;
 mod csv_parallel;
 mod csv_reading;
 mod fuzz;
+mod glm;
 mod hardening;
 mod invariants;
 mod library_face;
