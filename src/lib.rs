@@ -98,7 +98,7 @@ pub use estimate::Total;
 pub use interval::ProportionMethod;
 pub use survey::{
     By, ByDomain, Category, Domain, Estimate, Estimator, Frequencies, Interval, Key, LikertSummary,
-    MultipleResponse, OptionShare, PopulationKey, Survey, SurveyBuilder, Value, Whole,
+    MultipleResponse, OptionShare, PopulationKey, Survey, SurveyBuilder, TTest, Value, Whole,
 };
 
 /// The README's examples, run as doc tests.

@@ -118,3 +118,84 @@ pub fn domain_contrast(
     row.null_non_finite();
     Ok(row)
 }
+
+/// The design-based two-sample t-test of R's `svyttest(y ~ g, design)`: the difference of
+/// the mean of `variable` between the two categories of `group` (the second minus the
+/// first, in sort order), its SE from one pass over the full design, and the t-test of a
+/// zero difference with the degrees of freedom of R's `svyglm` residuals.
+///
+/// ```text
+/// θ = ȳ_2 − ȳ_1,  ȳ_g = Σ w·y·1[g] / Σ w·1[g]          (as domain_contrast, c = (−1, 1))
+/// t = θ / SE(θ);  df = degf(design) − 1;  p = 2·P(T_df > |t|);  CI = θ ∓ t_{df,1−α/2}·SE
+/// ```
+/// Source: R `survey:::svyttest.default`, which fits `svyglm(y ~ g, family = gaussian())`:
+/// its group coefficient is `ȳ_2 − ȳ_1`, with the same linearization (calibration
+/// residuals, replicates) as the domain contrast; `parameter = m$df.resid`, which is the
+/// design's degrees of freedom less one (two coefficients), and `confint(m, parm = 2)`
+/// uses it too. Rows missing the variable or the group leave the base, as `svyglm`'s
+/// `na.omit` does. With [`super::IntervalKind::Normal`] the test and interval are normal.
+///
+/// # Errors
+/// As [`domain_contrast`]; [`EstimateError::NotTwoGroups`] when `group` does not have
+/// exactly two categories.
+///
+/// ```
+/// use survey_stats::data::{read_csv_from_reader, CsvOptions};
+/// use survey_stats::design::{Design, DesignOptions};
+/// use survey_stats::estimate::{ttest, EstimateOptions};
+/// let csv = "g,y\na,1\na,3\nb,4\nb,6\nb,8\n";
+/// let ds = read_csv_from_reader(csv.as_bytes(), "t.csv", &CsvOptions::default())?;
+/// let d = Design::new(&ds, &DesignOptions::default())?;
+/// let t = ttest(&ds, &d, "y", "g", &EstimateOptions::default())?;
+/// assert_eq!(t.estimate, Some(4.0)); // 6 − 2
+/// assert_eq!(t.df, Some(3.0)); // 5 rows − 1 − 1
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn ttest(
+    data: &Dataset,
+    design: &Design,
+    variable: &str,
+    group: &str,
+    options: &EstimateOptions,
+) -> Result<Estimate> {
+    let groups = Domains::by(data, &[group])?;
+    if groups.len() != 2 {
+        let levels: Vec<String> = (0..groups.len())
+            .take(10)
+            .filter_map(|d| groups.label(d).get(group).cloned())
+            .collect();
+        return Err(EstimateError::NotTwoGroups {
+            group: group.to_string(),
+            levels: if levels.is_empty() {
+                "none".to_string()
+            } else {
+                format!("{} ({})", groups.len(), levels.join(", "))
+            },
+        });
+    }
+    let mut row = domain_contrast(data, design, variable, None, &groups, &[-1.0, 1.0], options)?;
+    row.stat = Stat::Ttest;
+    row.category = Some(format!(
+        "{group}: {} − {}",
+        groups.label(1)[group],
+        groups.label(0)[group]
+    ));
+    if let (Some(df), Some(estimate), Some(se)) = (row.df, row.estimate, row.std_error) {
+        let df = df - 1.0;
+        row.df = Some(df);
+        row.p_value = None;
+        row.ci_lower = None;
+        row.ci_upper = None;
+        if df > 0.0 {
+            row.p_value = super::linear::two_sided_p(estimate, se, df);
+            let (lo, hi) = crate::interval::mean_interval(estimate, se, df, options.level)?;
+            row.ci_lower = Some(lo);
+            row.ci_upper = Some(hi);
+        } else {
+            row.note = Some(format!(
+                "no test: {df} degrees of freedom (the design's degrees of freedom less one)"
+            ));
+        }
+    }
+    Ok(row)
+}

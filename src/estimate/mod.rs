@@ -33,7 +33,7 @@ pub mod quantile;
 mod ratio;
 mod result;
 
-pub use contrast::domain_contrast;
+pub use contrast::{domain_contrast, ttest};
 pub use custom::Total;
 pub use likert::{LikertScale, likert_summary};
 pub use mean::{MeanPartial, mean, total};
@@ -110,6 +110,15 @@ pub enum EstimateError {
     /// A quantile rule or interval failed.
     #[error(transparent)]
     Quantile(QuantileError),
+    /// A t-test's group that does not have exactly two categories among the rows with a
+    /// value of the variable.
+    #[error("group {group:?} must have exactly two categories for a t-test; it has {levels}")]
+    NotTwoGroups {
+        /// The group column.
+        group: String,
+        /// The categories present.
+        levels: String,
+    },
     /// A feature that a later version will bring.
     #[error("not implemented yet: {what}")]
     NotImplemented {

@@ -25,6 +25,8 @@ pub enum Stat {
     MultipleResponse,
     /// Test of independence of a two-way table.
     Chisq,
+    /// Difference of a mean between the two categories of a group, with its t-test.
+    Ttest,
 }
 
 impl std::fmt::Display for Stat {

@@ -513,6 +513,16 @@ fn run_estimate(
             &domains,
             &options,
         ),
+        Stat::Ttest => {
+            if !e.by.is_empty() {
+                return Err(SpecError::NotImplemented {
+                    path: format!("estimates[{index}].by"),
+                    what: "ttest by domain".into(),
+                });
+            }
+            let group = e.group.as_deref().unwrap_or_default();
+            estimate::ttest(data, design, var, group, &options).map(|r| vec![r])
+        }
         Stat::Chisq => {
             if !e.by.is_empty() {
                 return Err(SpecError::NotImplemented {

@@ -3,7 +3,7 @@
 use super::Survey;
 use super::answer::{
     ByDomain, Category, Domain, Estimate, Frequencies, LikertSummary, MultipleResponse,
-    OptionShare, Value,
+    OptionShare, TTest, Value,
 };
 use crate::data::Column;
 use crate::error::{ErrorKind, Result};
@@ -129,6 +129,54 @@ impl<'s> Estimator<'s, Whole> {
             options: self.options,
             level: self.level,
         }
+    }
+}
+
+impl Estimator<'_, Whole> {
+    /// The design-based two-sample t-test (R's `svyttest(variable ~ group, design)`): the
+    /// difference of the mean of `variable` between the two categories of `group`, the
+    /// second minus the first in sort order, tested against zero with the design's degrees
+    /// of freedom less one (R's `svyglm` residual degrees of freedom).
+    ///
+    /// ```text
+    /// θ = ȳ_2 − ȳ_1;  t = θ/SE(θ);  df = degf − 1;  p = 2·P(T_df > |t|);  CI = θ ∓ t_df·SE
+    /// ```
+    ///
+    /// ```
+    /// use survey_stats::{Dataset, Survey};
+    /// let data = Dataset::builder()
+    ///     .column("g", vec![1u8, 1, 2, 2, 2])
+    ///     .column("y", vec![1.0, 3.0, 4.0, 6.0, 8.0])
+    ///     .build()?;
+    /// let t = Survey::srs(data)?.ttest("y", "g")?;
+    /// assert_eq!(t.difference.value, 4.0); // 6 − 2
+    /// assert_eq!(t.difference.df, Some(3.0)); // 5 rows − 1, less one
+    /// assert!((t.statistic - t.difference.value / t.difference.std_error).abs() < 1e-12);
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Estimator::mean`]; a group without exactly two categories; a difference
+    /// without a standard error.
+    #[doc(alias = "svyttest")]
+    pub fn ttest(&self, variable: impl AsRef<str>, group: impl AsRef<str>) -> Result<TTest> {
+        let (variable, group) = (variable.as_ref(), group.as_ref());
+        let (options, _) = self.settings(Some(variable))?;
+        let s = self.survey;
+        let row = estimate::ttest(&s.data, &s.design, variable, group, &options)?;
+        let what = format!("t-test of {variable} by {group}");
+        let difference = Estimate::from_row(&row).map_err(|why| unavailable(&what, &why))?;
+        let groups = s.domains(&[group.to_string()])?;
+        let numeric = matches!(s.data.column(group)?, Column::Numeric(_));
+        let value = |d: usize| Value::parse(&groups.label(d)[group], numeric);
+        Ok(TTest {
+            variable: variable.to_string(),
+            group: group.to_string(),
+            first: value(0),
+            second: value(1),
+            statistic: difference.value / difference.std_error,
+            difference,
+        })
     }
 }
 

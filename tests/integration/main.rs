@@ -23,6 +23,7 @@ mod questionnaire_analysis;
 mod replicates;
 mod speed_invariance;
 mod svyciprop;
+mod ttest;
 mod weighting;
 mod zubr_data;
 mod zubr_report;
