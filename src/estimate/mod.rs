@@ -21,7 +21,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod contrast;
+pub(crate) mod contrast;
 pub(crate) mod custom;
 mod likert;
 pub(crate) mod linear;

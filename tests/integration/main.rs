@@ -6,6 +6,7 @@ mod chained;
 mod chisq;
 mod cli;
 mod common;
+mod contrast;
 #[cfg(feature = "internals")]
 mod csv_parallel;
 mod csv_reading;

@@ -13,7 +13,7 @@ use survey_stats::{DesignOptions, ReplicateOptions, ReplicateType, Survey};
 const REL: f64 = 1e-9;
 const ABS: f64 = 1e-12;
 
-fn num(v: &Value) -> f64 {
+pub(crate) fn num(v: &Value) -> f64 {
     match v {
         Value::String(s) => s.parse().expect("a number"),
         v => v.as_f64().expect("a number"),
@@ -36,7 +36,8 @@ fn strat() -> Survey {
     )
 }
 
-fn survey(case: &str) -> Survey {
+/// The designs of `ttest_R.R` and `contrast_R.R`, by their names there.
+pub(crate) fn survey(case: &str) -> Survey {
     match case {
         "strat" | "strat_enroll_awards" => strat(),
         "clus2" => from_csv(
