@@ -14,6 +14,7 @@ mod fuzz;
 mod hardening;
 mod invariants;
 mod library_face;
+mod lincom;
 mod misuse;
 mod oracle;
 mod parity;
