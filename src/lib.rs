@@ -60,14 +60,16 @@
 //!
 //! Supported: Taylor-linearization variance for stratified multistage designs with fpc
 //! (R's full multistage formula), lonely-PSU policies, domains, design effects, every
-//! `svyciprop` and `svyquantile` method, `svychisq`'s statistics, multiple-response and
-//! Likert summaries, paired differences and domain contrasts; post-stratification, raking
+//! `svyciprop` and `svyquantile` method, `svychisq`'s statistics (`lincom` included; by
+//! domain in the spec), the two-sample t-test (`svyttest`), multiple-response and Likert
+//! summaries, paired differences, linear and nonlinear contrasts of domain means and of
+//! means (`svycontrast`); post-stratification, raking
 //! and GREG calibration with their calibrated variance, trimming; replicate-weight designs
 //! (JK1, JKn, BRR, Fay, bootstrap, successive difference, other), given or created; PPS
 //! sampling without replacement (Brewer, Overton, Hartley–Rao, the full joint-probability
 //! matrix; Horvitz–Thompson and Yates–Grundy forms).
 //!
-//! Not yet: `svychisq`'s `lincom`; `svychisq` by domain in the spec.
+//! Not yet: models (`svyglm`, `svyolr`); the t-test by domain.
 
 #![warn(missing_docs)]
 
