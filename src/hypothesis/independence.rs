@@ -303,15 +303,27 @@ fn test_table(
         }
         other => other.into(),
     })?;
+    // On a replicate design R's svychisq refers X² to the weighted sum of χ²₁ alone
+    // (pchisqsum, no denominator): Farebrother's algorithm there, Ruben's series here.
+    let (p_value, ddf) = match (&test.design_effects, statistic) {
+        (Some(a), ChisqStatistic::Lincom) if design.replicates().is_some() => {
+            let p = crate::numerics::quadform::positive_chisq_upper(test.pearson_statistic, a)
+                .map_err(|_| TestError::NonFiniteResult {
+                    what: "the lincom p-value (the series did not converge)",
+                })?;
+            (p, None)
+        }
+        _ => (test.p_value, test.ddf),
+    };
     Ok(TestRow {
         id: String::new(),
         stat: Stat::Chisq,
         variable: format!("{row_var},{col_var}"),
         domain: None,
         statistic: Some(test.statistic),
-        p_value: Some(test.p_value),
+        p_value: Some(p_value),
         ndf: Some(test.ndf),
-        ddf: test.ddf,
+        ddf,
         method: statistic,
         n: pass.n,
         note: None,

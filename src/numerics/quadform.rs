@@ -142,6 +142,56 @@ pub(crate) fn weighted_chisq_upper(terms: &[(f64, f64)]) -> Result<f64, NoConver
     Ok((0.5 + integral / std::f64::consts::PI).clamp(0.0, 1.0))
 }
 
+/// `P(Q > x)` for `Q = Σ_j λ_j·χ²_1` with every `λ_j > 0`: Ruben's (1962) expansion in
+/// central χ² distributions, the method of Farebrother's (1984) algorithm AS 204 that R's
+/// `pchisqsum(method = "integration")` uses when every weight is positive.
+///
+/// ```text
+/// β = min λ;  γ_j = 1 − β/λ_j ∈ [0, 1);  g_k = ½ Σ_j γ_j^k
+/// c_0 = Π_j (β/λ_j)^{1/2};  c_k = (1/k)·Σ_{r=0}^{k−1} g_{k−r}·c_r   (all ≥ 0, Σ c_k = 1)
+/// P(Q > x) = Σ_k c_k·P(χ²_{n+2k} > x/β),  n = number of terms
+/// ```
+/// summed until the coefficients left, `1 − Σ c_k`, are below 1e-15 (at most 100,000
+/// terms).
+pub(crate) fn positive_chisq_upper(x: f64, lambda: &[f64]) -> Result<f64, NoConvergence> {
+    let beta = lambda.iter().copied().fold(f64::INFINITY, f64::min);
+    if lambda.is_empty() || beta.is_nan() || beta <= 0.0 {
+        return Err(NoConvergence {
+            what: "a weighted sum of χ² with a weight that is not positive",
+        });
+    }
+    if x <= 0.0 {
+        return Ok(1.0);
+    }
+    let n = lambda.len() as f64;
+    let gamma: Vec<f64> = lambda.iter().map(|l| 1.0 - beta / l).collect();
+    let mut powers = gamma.clone();
+    let mut g = vec![0.0];
+    let mut c = vec![
+        lambda
+            .iter()
+            .map(|l| 0.5 * (beta / l).ln())
+            .sum::<f64>()
+            .exp(),
+    ];
+    let mut total = c[0];
+    let mut upper = c[0] * super::dist::chisq_sf(x / beta, n)?;
+    for k in 1..100_000 {
+        if 1.0 - total <= 1e-15 {
+            return Ok(upper.clamp(0.0, 1.0));
+        }
+        g.push(0.5 * powers.iter().sum::<f64>());
+        powers.iter_mut().zip(&gamma).for_each(|(p, g)| *p *= g);
+        let ck = (0..k).map(|r| g[k - r] * c[r]).sum::<f64>() / k as f64;
+        c.push(ck);
+        total += ck;
+        upper += ck * super::dist::chisq_sf(x / beta, n + 2.0 * k as f64)?;
+    }
+    Err(NoConvergence {
+        what: "Ruben's series for a weighted sum of χ² variables",
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +222,26 @@ mod tests {
         let split =
             weighted_chisq_upper(&[(1.2, 1.0), (1.2, 1.0), (1.2, 1.0), (-0.03, 40.0)]).unwrap();
         assert!((whole - split).abs() < 1e-12);
+    }
+
+    /// Equal weights: `P(a·χ²_k > x)` exactly; and Ruben agrees with Imhof's inversion
+    /// once the denominator's degrees of freedom are large.
+    #[test]
+    fn ruben_series_is_exact_for_equal_weights() {
+        for &(a, k, x) in &[(1.3, 1usize, 2.0), (0.8, 4, 9.5), (2.0, 2, 30.0)] {
+            let got = positive_chisq_upper(x, &vec![a; k]).unwrap();
+            let want = dist::chisq_sf(x / a, k as f64).unwrap();
+            assert!(
+                (got - want).abs() < 1e-14 * want.max(1e-300) + 1e-16,
+                "{got} {want}"
+            );
+        }
+        let lambda = [2.1, 0.7, 1.2];
+        let ruben = positive_chisq_upper(6.0, &lambda).unwrap();
+        let mut terms: Vec<(f64, f64)> = lambda.iter().map(|&l| (l, 1.0)).collect();
+        terms.push((-6.0 / 1e7, 1e7));
+        let imhof = weighted_chisq_upper(&terms).unwrap();
+        assert!((ruben - imhof).abs() < 1e-5, "{ruben} {imhof}");
     }
 
     #[test]

@@ -7,7 +7,8 @@
 # could not be), and without it survey silently falls back to the saddlepoint. So, when
 # CompQuadForm is missing, this script installs a stand-in package of that name into a
 # temporary library whose davies() computes the same probability, P(Q > 0) for
-# Q = sum(lambda_j * chisq(as.integer(h_j))), by Imhof's inversion formula with
+# Q = sum(lambda_j * chisq(as.integer(h_j))) (and its farebrother(), P(Q > q), as
+# P(Q - q * chisq_m / m > 0) extrapolated to m = Inf from m = 1e6 and 2e6), by Imhof's inversion formula with
 # integrate() (rel.tol 1e-11, abs.tol 1e-14): the exact value that Davies' algorithm approximates to
 # acc = 1e-7. Everything else is survey's own svychisq.survey.design and pFsum.
 suppressMessages(library(survey))
@@ -20,7 +21,7 @@ if (stand_in) {
                "Description: Imhof's formula with integrate().", "License: GPL-2",
                "Author: test", "Maintainer: test <test@example.org>"),
              file.path(pkg, "DESCRIPTION"))
-  writeLines("export(davies)", file.path(pkg, "NAMESPACE"))
+  writeLines("export(davies, farebrother)", file.path(pkg, "NAMESPACE"))
   writeLines(c(
     "davies <- function(q, lambda, h = rep(1, length(lambda)), delta = rep(0, length(lambda)),",
     "                   sigma = 0, lim = 10000, acc = 1e-4) {",
@@ -37,6 +38,12 @@ if (stand_in) {
     "  i1 <- integrate(f, 0, u0, rel.tol = 1e-11, abs.tol = 1e-14, subdivisions = 10000L)$value",
     "  i2 <- integrate(f, u0, Inf, rel.tol = 1e-11, abs.tol = 1e-14, subdivisions = 10000L)$value",
     "  list(trace = rep(0, 7), ifault = 0L, Qq = 0.5 + (i1 + i2) / pi)",
+    "}",
+    "# P(Q > q) as P(Q - q * chisq_m / m > 0) extrapolated to m = Inf from m = 1e6 and 2e6 (Richardson; the error is O(1/m)):",
+    "# Imhof's integral without the oscillating term, which integrate() cannot follow.",
+    "farebrother <- function(q, lambda, h = rep(1, length(lambda)), ...) {",
+    "  at <- function(m) davies(0, c(lambda, -q / m), c(h, m))$Qq",
+    "  list(Qq = 2 * at(2e6) - at(1e6))",
     "}"), file.path(pkg, "R", "davies.R"))
   lib <- file.path(tempdir(), "lib")
   dir.create(lib, showWarnings = FALSE)
@@ -52,9 +59,12 @@ designs <- list(
   strat = svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat),
   clus1 = svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1),
   clus2 = svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = apiclus2),
-  srs = svydesign(id = ~1, weights = ~pw, fpc = ~fpc, data = apisrs))
+  srs = svydesign(id = ~1, weights = ~pw, fpc = ~fpc, data = apisrs),
+  # On a replicate design svychisq uses pchisqsum (no denominator): CompQuadForm's
+  # farebrother() there, P(sum(a_j chisq_1) > X2), which the stand-in computes as davies().
+  jk1_clus1 = as.svrepdesign(svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1), type = "JK1"))
 formulas <- list(strat = ~sch.wide + stype, clus1 = ~sch.wide + stype,
-                 clus2 = ~stype + awards, srs = ~stype + awards)
+                 clus2 = ~stype + awards, srs = ~stype + awards, jk1_clus1 = ~sch.wide + stype)
 out <- character(0)
 for (nm in names(designs)) {
   des <- designs[[nm]]
@@ -62,10 +72,10 @@ for (nm in names(designs)) {
   lin <- svychisq(f, des, statistic = "lincom")
   sad <- svychisq(f, des, statistic = "saddlepoint")
   fst <- svychisq(f, des, statistic = "F")
-  ddf <- unname(fst$parameter["ddf"])
+  ddf <- if (inherits(des, "svyrep.design")) NA else unname(fst$parameter["ddf"])
   out <- c(out, sprintf(
     '  "%s": {"formula": "%s", "statistic": %s, "p_value": %s, "ddf": %s, "saddlepoint_p_value": %s}',
-    nm, paste(all.vars(f), collapse = " + "), fmt(lin$statistic), fmt(lin$p.value), fmt(ddf),
+    nm, paste(all.vars(f), collapse = " + "), fmt(lin$statistic), fmt(lin$p.value), if (is.na(ddf)) "null" else fmt(ddf),
     fmt(sad$p.value)))
 }
 cat("{\n", sprintf('  "_meta": {"davies": "%s"},\n',
