@@ -4,7 +4,7 @@
 use super::custom::TotalsFunction;
 use super::linear::{RowInterval, Smooth, quantity_row};
 use super::pass::{DomainPass, RowStatus, run_pass};
-use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
+use super::{DfRule, Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
 use crate::data::Dataset;
 use crate::design::Design;
 
@@ -303,14 +303,17 @@ pub fn domain_contrast(
 ///
 /// ```text
 /// θ = ȳ_2 − ȳ_1,  ȳ_g = Σ w·y·1[g] / Σ w·1[g]          (as domain_contrast, c = (−1, 1))
-/// t = θ / SE(θ);  df = degf(design) − 1;  p = 2·P(T_df > |t|);  CI = θ ∓ t_{df,1−α/2}·SE
+/// t = θ / SE(θ);  df = degf − 1;  p = 2·P(T_df > |t|);  CI = θ ∓ t_{df,1−α/2}·SE
+/// degf: the PSUs with rows in the base less their strata (R's degf of the design
+///       without the rows missing y or g)
 /// ```
 /// Source: R `survey:::svyttest.default`, which fits `svyglm(y ~ g, family = gaussian())`:
 /// its group coefficient is `ȳ_2 − ȳ_1`, with the same linearization (calibration
 /// residuals, replicates) as the domain contrast; `parameter = m$df.resid`, which is the
 /// design's degrees of freedom less one (two coefficients), and `confint(m, parm = 2)`
 /// uses it too. Rows missing the variable or the group leave the base, as `svyglm`'s
-/// `na.omit` does. With [`super::IntervalKind::Normal`] the test and interval are normal.
+/// `na.omit` does, and so do their PSUs from the degrees of freedom (unless `options.df`
+/// fixes them). With [`super::IntervalKind::Normal`] the test and interval are normal.
 ///
 /// # Errors
 /// As [`domain_contrast`]; [`EstimateError::NotTwoGroups`] when `group` does not have
@@ -350,6 +353,13 @@ pub fn ttest(
             },
         });
     }
+    // svyglm drops the rows missing y or g from the design before `degf`: the degrees of
+    // freedom are those of the PSUs with rows in the base.
+    let mut options = options.clone();
+    if options.df == DfRule::Domain {
+        options.df = DfRule::Base;
+    }
+    let options = &options;
     let mut row = domain_contrast(data, design, variable, None, &groups, &[-1.0, 1.0], options)?;
     row.stat = Stat::Ttest;
     row.category = Some(format!(

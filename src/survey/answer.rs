@@ -462,7 +462,8 @@ pub struct TTest {
     /// The second category.
     pub second: Value,
     /// The difference `mean(second) − mean(first)` with its SE, interval, degrees of
-    /// freedom (the design's less one, as R's `svyglm`) and two-sided p-value.
+    /// freedom (the design's less one, on the PSUs with rows that have both values, as R's
+    /// `svyglm`) and two-sided p-value.
     pub difference: Estimate,
     /// The t statistic, `difference / SE`.
     pub statistic: f64,

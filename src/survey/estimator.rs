@@ -137,7 +137,8 @@ impl Estimator<'_, Whole> {
     /// The design-based two-sample t-test (R's `svyttest(variable ~ group, design)`): the
     /// difference of the mean of `variable` between the two categories of `group`, the
     /// second minus the first in sort order, tested against zero with the design's degrees
-    /// of freedom less one (R's `svyglm` residual degrees of freedom).
+    /// of freedom less one (R's `svyglm` residual degrees of freedom, on the PSUs with rows
+    /// that have both values).
     ///
     /// ```text
     /// θ = ȳ_2 − ȳ_1;  t = θ/SE(θ);  df = degf − 1;  p = 2·P(T_df > |t|);  CI = θ ∓ t_df·SE

@@ -1,7 +1,8 @@
 # Reference values for the design-based t-test (tests/integration/ttest.rs).
 # Run from tests/data: Rscript ttest_R.R > ttest_R.json   (R 4.2.2, survey 4.1.1)
 # svyttest(y ~ g, design) is svyglm(y ~ g): estimate = coefficient of the second level,
-# df = m$df.residual (degf(design) - 1), CI = confint(m, parm = 2).
+# df = m$df.residual (degf(design) - 1, degf of the design without the rows missing y or
+# g), CI = confint(m, parm = 2).
 suppressMessages(library(survey))
 options(survey.replicates.mse = FALSE)
 fmt <- function(x) sprintf("%.17g", unname(as.numeric(x)))
@@ -20,7 +21,11 @@ cases <- list(
   clus2 = list(des = clus2, f = api00 ~ comp.imp),
   poststrat = list(des = ps, f = api00 ~ comp.imp),
   jk1_clus1 = list(des = jk1, f = api00 ~ sch.wide),
-  strat_enroll_awards = list(des = strat, f = enroll ~ awards)
+  strat_enroll_awards = list(des = strat, f = enroll ~ awards),
+  # acs.k3 is missing on 44 rows: svyglm drops them before degf (df 33, not 38)
+  clus2_acs_k3 = list(des = clus2, f = acs.k3 ~ comp.imp),
+  # acs.k3 is missing in strata H and M: only stratum E is left
+  strat_acs_k3 = list(des = strat, f = acs.k3 ~ comp.imp)
 )
 out <- character(0)
 for (nm in names(cases)) {

@@ -39,8 +39,8 @@ fn strat() -> Survey {
 /// The designs of `ttest_R.R` and `contrast_R.R`, by their names there.
 pub(crate) fn survey(case: &str) -> Survey {
     match case {
-        "strat" | "strat_enroll_awards" => strat(),
-        "clus2" => from_csv(
+        "strat" | "strat_enroll_awards" | "strat_acs_k3" => strat(),
+        "clus2" | "clus2_acs_k3" => from_csv(
             "apiclus2.csv",
             DesignOptions {
                 clusters: vec!["dnum".into(), "snum".into()],
@@ -95,7 +95,7 @@ fn formula(case: &Value) -> (String, String) {
 fn ttest_matches_r_svyttest() {
     let reference = read_json("ttest_R.json");
     let cases = reference.as_object().unwrap();
-    assert_eq!(cases.len(), 5);
+    assert_eq!(cases.len(), 7);
     for (name, case) in cases {
         let (y, g) = formula(case);
         let t = survey(name).ttest(&y, &g).expect(name);
