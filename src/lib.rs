@@ -60,16 +60,19 @@
 //!
 //! Supported: Taylor-linearization variance for stratified multistage designs with fpc
 //! (R's full multistage formula), lonely-PSU policies, domains, design effects, every
-//! `svyciprop` and `svyquantile` method, `svychisq`'s statistics, multiple-response and
-//! Likert summaries, paired differences and domain contrasts; generalised linear models
-//! (R's `svyglm`: gaussian, binomial, poisson, with [`Survey::glm`]); post-stratification, raking
+//! `svyciprop` and `svyquantile` method, `svychisq`'s statistics (`lincom` included; by
+//! domain in the spec), the two-sample t-test (`svyttest`), multiple-response and Likert
+//! summaries, paired differences, linear and nonlinear contrasts of domain means and of
+//! means (`svycontrast`); generalised linear models (R's `svyglm`: gaussian, binomial,
+//! poisson, with [`Survey::glm`]) and the proportional-odds model (`svyolr`);
+//! post-stratification, raking
 //! and GREG calibration with their calibrated variance, trimming; replicate-weight designs
 //! (JK1, JKn, BRR, Fay, bootstrap, successive difference, other), given or created; PPS
 //! sampling without replacement (Brewer, Overton, Hartley–Rao, the full joint-probability
 //! matrix; Horvitz–Thompson and Yates–Grundy forms).
 //!
-//! Not yet: `svychisq`'s `lincom`; `svychisq` by domain in the spec; models other than
-//! `svyglm`'s three families (`svyolr`, other links, offsets).
+//! Not yet: models other than `svyglm`'s three families and `svyolr`'s logit link
+//! (other links, offsets); `olr` and the t-test by domain.
 
 #![warn(missing_docs)]
 
@@ -100,7 +103,7 @@ pub use estimate::{Coefficient, Family, GlmFit, Model, Olr, OlrParameter, Total}
 pub use interval::ProportionMethod;
 pub use survey::{
     By, ByDomain, Category, Domain, Estimate, Estimator, Frequencies, Interval, Key, LikertSummary,
-    MultipleResponse, OptionShare, PopulationKey, Survey, SurveyBuilder, Value, Whole,
+    MultipleResponse, OptionShare, PopulationKey, Survey, SurveyBuilder, TTest, Value, Whole,
 };
 
 /// The README's examples, run as doc tests.

@@ -21,7 +21,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod contrast;
+pub(crate) mod contrast;
 pub(crate) mod custom;
 pub(crate) mod glm;
 mod likert;
@@ -35,7 +35,7 @@ pub mod quantile;
 mod ratio;
 mod result;
 
-pub use contrast::domain_contrast;
+pub use contrast::{domain_contrast, ttest};
 pub use custom::Total;
 pub use glm::{Coefficient, Family, GlmFit, Model};
 pub use likert::{LikertScale, likert_summary};
@@ -123,6 +123,15 @@ pub enum EstimateError {
         model: String,
         /// Why, and what to do.
         reason: String,
+    },
+    /// A t-test's group that does not have exactly two categories among the rows with a
+    /// value of the variable.
+    #[error("group {group:?} must have exactly two categories for a t-test; it has {levels}")]
+    NotTwoGroups {
+        /// The group column.
+        group: String,
+        /// The categories present.
+        levels: String,
     },
     /// A feature that a later version will bring.
     #[error("not implemented yet: {what}")]

@@ -29,6 +29,8 @@ pub enum Stat {
     Olr,
     /// A coefficient of a design-based generalised linear model (R's `svyglm`).
     Glm,
+    /// Difference of a mean between the two categories of a group, with its t-test.
+    Ttest,
 }
 
 impl std::fmt::Display for Stat {

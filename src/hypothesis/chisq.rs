@@ -45,6 +45,10 @@ pub enum ChisqStatistic {
     /// over a χ² denominator.
     #[serde(rename = "saddlepoint")]
     Saddlepoint,
+    /// The exact (asymptotic) distribution of X² as a weighted sum of χ²₁ variables over a
+    /// χ² denominator, by numerical integration (R's `statistic = "lincom"`).
+    #[serde(rename = "lincom")]
+    Lincom,
 }
 
 /// Estimated moments of an `r × c` table: what [`svychisq`] needs from the variance engine.
@@ -239,9 +243,10 @@ pub fn svychisq(m: &TableMoments, statistic: ChisqStatistic) -> Result<ChisqTest
     let pearson = pearson_statistic(m)?;
     match statistic {
         ChisqStatistic::Wald | ChisqStatistic::AdjWald => wald(m, statistic, k, pearson),
-        ChisqStatistic::F | ChisqStatistic::Chisq | ChisqStatistic::Saddlepoint => {
-            rao_scott(m, statistic, k, pearson)
-        }
+        ChisqStatistic::F
+        | ChisqStatistic::Chisq
+        | ChisqStatistic::Saddlepoint
+        | ChisqStatistic::Lincom => rao_scott(m, statistic, k, pearson),
     }
 }
 
@@ -433,6 +438,10 @@ fn rao_scott(
             let p = chisq_upper(pearson / (trace / kf), kf)?;
             (pearson, kf, None, p)
         }
+        ChisqStatistic::Lincom => {
+            let p = pfsum_integration_upper(pearson, &design_effects, ddf)?;
+            (pearson, kf, Some(ddf), p)
+        }
         _ => {
             let p = pfsum_saddlepoint_upper(pearson, &design_effects, ddf)?;
             (pearson, kf, Some(ddf), p)
@@ -569,22 +578,53 @@ fn chisq_upper(x: f64, df: f64) -> Result<f64> {
 ///     a ddf within 1e-9 (relative) of a whole number is that number
 /// ```
 fn pfsum_saddlepoint_upper(x: f64, a: &[f64], ddf: f64) -> Result<f64> {
+    let repeats = {
+        let copies = whole_if_near(ddf);
+        if copies > 1.0 { copies.trunc() } else { 1.0 }
+    };
+    saddlepoint_with(x, a, ddf, repeats)
+}
+
+/// `ddf = d0·ν` is often a whole number in exact arithmetic (Δ = c·I gives d0 = k) that
+/// rounding leaves a few ulps below it, where truncating would drop a term (R itself
+/// does, on such noise); within 1e-9 of a whole number it counts as that number.
+fn whole_if_near(ddf: f64) -> f64 {
+    let whole = ddf.round();
+    if (ddf - whole).abs() <= 1e-9 * whole.max(1.0) {
+        whole
+    } else {
+        ddf
+    }
+}
+
+/// R's `pFsum(x, rep(1, k), a, ddf, lower.tail = FALSE, method = "integration")`, the
+/// p-value of `svychisq(statistic = "lincom")`: the exact upper tail of the asymptotic
+/// distribution of X², a weighted sum of χ²₁ over an independent χ²_ddf / ddf.
+///
+/// ```text
+/// p = P(Σ_i a_i·χ²_1 − (x/ddf)·χ²_m > 0),  m = as.integer(ddf)  (R's CompQuadForm::davies
+///     takes integer degrees of freedom; a ddf within 1e-9 of a whole number is that number)
+/// ```
+/// computed by [`crate::numerics::quadform::weighted_chisq_upper`] (Imhof's inversion to
+/// about 1e-12) where R uses Davies' algorithm at `acc = 1e-7`.
+fn pfsum_integration_upper(x: f64, a: &[f64], ddf: f64) -> Result<f64> {
+    let m = whole_if_near(ddf).trunc();
+    let mut terms: Vec<(f64, f64)> = a.iter().map(|&v| (v, 1.0)).collect();
+    terms.push((-x / ddf, m));
+    crate::numerics::quadform::weighted_chisq_upper(&terms).map_err(|_| {
+        TestError::NonFiniteResult {
+            what: "the lincom p-value (the integral did not converge)",
+        }
+    })
+}
+
+fn saddlepoint_with(x: f64, a: &[f64], ddf: f64, repeats: f64) -> Result<f64> {
     let kf = a.len() as f64;
     let t = a.iter().sum::<f64>() / kf;
     let t2 = a.iter().map(|v| v * v).sum::<f64>() / kf / (t * t);
     let scale = t * t2;
     let ndf = kf / t2;
     let fallback = f_upper(x / ndf / scale, ndf, ddf)?;
-    // ddf = d0·ν is often a whole number in exact arithmetic (Δ = c·I gives d0 = k) that
-    // rounding leaves a few ulps below it, where truncating would drop a term (R itself
-    // does, on such noise); within 1e-9 of a whole number it counts as that number.
-    let whole = ddf.round();
-    let copies = if (ddf - whole).abs() <= 1e-9 * whole.max(1.0) {
-        whole
-    } else {
-        ddf
-    };
-    let repeats = if copies > 1.0 { copies.trunc() } else { 1.0 };
     let mut terms: Vec<(f64, f64)> = a.iter().map(|&v| (v, 1.0)).collect();
     terms.push((-x / ddf, repeats));
     Ok(saddle(0.0, &terms).unwrap_or(fallback))

@@ -5,7 +5,7 @@ use super::{ChisqStatistic, TestError, svychisq};
 use crate::data::{Dataset, MISSING_CODE};
 use crate::design::Design;
 use crate::estimate::linear::{Smooth, covariance_of, unit};
-use crate::estimate::pass::{RowStatus, run_pass};
+use crate::estimate::pass::{DomainPass, RowStatus, run_pass};
 use crate::estimate::{Domains, EstimateError, Stat};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -209,25 +209,75 @@ pub fn independence(
         buf[cells] = 1.0;
         RowStatus::In
     });
-    let pass = &passes[0];
-    let t = pass.totals.clone();
+    let table = Table {
+        row_var,
+        col_var,
+        r,
+        c,
+        present: (vec![true; r], vec![true; c]),
+        row_labels: rows.labels().into_iter().map(String::from).collect(),
+        col_labels: cols.labels().into_iter().map(String::from).collect(),
+    };
+    let n_obs = design.n_rows() as f64;
+    test_table(
+        design,
+        &passes[0],
+        &table,
+        n_obs,
+        design.degrees_of_freedom(),
+        statistic,
+    )
+}
+
+/// The table of one test: its variables, their categories, and which occur.
+struct Table<'a> {
+    row_var: &'a str,
+    col_var: &'a str,
+    r: usize,
+    c: usize,
+    present: (Vec<bool>, Vec<bool>),
+    row_labels: Vec<String>,
+    col_labels: Vec<String>,
+}
+
+/// The test of one pass's table (the categories that occur), scaled to `n_obs` rows with
+/// `design_df` degrees of freedom.
+fn test_table(
+    design: &Design,
+    pass: &crate::estimate::pass::DomainPass,
+    table: &Table<'_>,
+    n_obs: f64,
+    design_df: f64,
+    statistic: ChisqStatistic,
+) -> Result<TestRow, IndependenceError> {
+    let (r, c) = (table.r, table.c);
+    let cells = r * c;
+    let row_idx: Vec<usize> = (0..r).filter(|&a| table.present.0[a]).collect();
+    let col_idx: Vec<usize> = (0..c).filter(|&b| table.present.1[b]).collect();
+    // Cells of the categories that occur, column-major as R's interaction().
+    let kept: Vec<usize> = col_idx
+        .iter()
+        .flat_map(|&b| row_idx.iter().map(move |&a| a + r * b))
+        .collect();
+    let t = &pass.totals;
     let w = t[cells];
-    let p: Vec<f64> = t[..cells].iter().map(|x| x / w).collect();
+    let p: Vec<f64> = kept.iter().map(|&a| t[a] / w).collect();
     let k = cells + 1;
-    let shares: Vec<Smooth> = (0..cells).map(|a| Smooth::ratio(k, a, cells)).collect();
-    let totals: Vec<Smooth> = (0..cells).map(|a| Smooth::Linear(unit(k, a))).collect();
+    let shares: Vec<Smooth> = kept.iter().map(|&a| Smooth::ratio(k, a, cells)).collect();
+    let totals: Vec<Smooth> = kept.iter().map(|&a| Smooth::Linear(unit(k, a))).collect();
     let vcov = covariance_of(design, pass, &shares)?;
     let vtot = covariance_of(design, pass, &totals)?;
     let moments = super::TableMoments {
-        n_rows: r,
-        n_cols: c,
+        n_rows: row_idx.len(),
+        n_cols: col_idx.len(),
         cell_proportions: &p,
         vcov: &vcov,
         cell_total_vcov: Some(&vtot),
-        n_obs: design.n_rows() as f64,
-        design_df: design.degrees_of_freedom(),
+        n_obs,
+        design_df,
         total_weight: w,
     };
+    let (row_var, col_var) = (table.row_var, table.col_var);
     let test = svychisq(&moments, statistic).map_err(|e| match e {
         TestError::SingularMatrix { what } => IndependenceError::Singular {
             row_var: row_var.to_string(),
@@ -235,9 +285,9 @@ pub fn independence(
             detail: what.to_string(),
         },
         TestError::EmptyMargin { margin, index } => {
-            let (variable, other, factor) = match margin {
-                "row" => (row_var, col_var, &rows),
-                _ => (col_var, row_var, &cols),
+            let (variable, other, labels, idx) = match margin {
+                "row" => (row_var, col_var, &table.row_labels, &row_idx),
+                _ => (col_var, row_var, &table.col_labels, &col_idx),
             };
             IndependenceError::Singular {
                 row_var: row_var.to_string(),
@@ -245,23 +295,165 @@ pub fn independence(
                 detail: format!(
                     "category {:?} of {variable:?} has no weight among the rows with a value \
                      of {other:?}",
-                    factor.labels().get(index).copied().unwrap_or("?")
+                    idx.get(index)
+                        .and_then(|&i| labels.get(i))
+                        .map_or("?", String::as_str)
                 ),
             }
         }
         other => other.into(),
     })?;
+    // On a replicate design R's svychisq refers X² to the weighted sum of χ²₁ alone
+    // (pchisqsum, no denominator): Farebrother's algorithm there, Ruben's series here.
+    let (p_value, ddf) = match (&test.design_effects, statistic) {
+        (Some(a), ChisqStatistic::Lincom) if design.replicates().is_some() => {
+            let p = crate::numerics::quadform::positive_chisq_upper(test.pearson_statistic, a)
+                .map_err(|_| TestError::NonFiniteResult {
+                    what: "the lincom p-value (the series did not converge)",
+                })?;
+            (p, None)
+        }
+        _ => (test.p_value, test.ddf),
+    };
     Ok(TestRow {
         id: String::new(),
         stat: Stat::Chisq,
         variable: format!("{row_var},{col_var}"),
         domain: None,
         statistic: Some(test.statistic),
-        p_value: Some(test.p_value),
+        p_value: Some(p_value),
         ndf: Some(test.ndf),
-        ddf: test.ddf,
+        ddf,
         method: statistic,
         n: pass.n,
         note: None,
     })
+}
+
+/// [`independence`] in each domain, as R's `svychisq(~row_var + col_var, subset(design,
+/// domain))` for each domain in turn (R's `svyby(..., svychisq)` fails: a test has no
+/// `vcov`). The rows outside the domain stay in the design (domain estimation, R's
+/// `subset`); the table is the domain's categories of either variable. R's `subset` drops
+/// the other rows of a plain design but keeps them with zero weight in a calibrated or PPS
+/// one, and `svychisq` counts the design's rows (`nrow`, the table's scale) and its PSUs
+/// less strata (the degrees of freedom, not `degf`) on the rows it gets: the domain's
+/// rows and PSUs, or, calibrated or PPS, every row and the whole design's degrees of
+/// freedom. A domain where a variable
+/// has fewer than two categories, or whose test fails, gets a row with no statistic and a
+/// note (R stops for that domain).
+///
+/// # Errors
+/// As [`independence`], for the whole table (a variable missing, the same variable twice,
+/// a table too large).
+pub fn independence_by(
+    data: &Dataset,
+    design: &Design,
+    row_var: &str,
+    col_var: &str,
+    statistic: ChisqStatistic,
+    domains: &Domains,
+) -> Result<Vec<TestRow>, IndependenceError> {
+    design.check_data(data).map_err(EstimateError::from)?;
+    domains.check_data(data).map_err(EstimateError::from)?;
+    if row_var == col_var {
+        return Err(IndependenceError::SameVariable {
+            variable: row_var.to_string(),
+        });
+    }
+    let rows = data.factor(row_var).map_err(EstimateError::from)?;
+    let cols = data.factor(col_var).map_err(EstimateError::from)?;
+    let (r, c) = (rows.levels().len(), cols.levels().len());
+    let contrasts = r.saturating_sub(1) * c.saturating_sub(1);
+    if contrasts > MAX_CONTRASTS {
+        return Err(IndependenceError::TooLarge {
+            row_var: row_var.to_string(),
+            rows: r,
+            col_var: col_var.to_string(),
+            cols: c,
+            contrasts,
+            limit: MAX_CONTRASTS,
+        });
+    }
+    let (rc, cc) = (rows.codes(), cols.codes());
+    let n_dom = domains.len();
+    let mut present = vec![(vec![false; r], vec![false; c]); n_dom];
+    for (i, (&a, &b)) in rc.iter().zip(cc).enumerate() {
+        if a != MISSING_CODE
+            && b != MISSING_CODE
+            && let Some(d) = domains.code_of(i)
+        {
+            present[d].0[a as usize] = true;
+            present[d].1[b as usize] = true;
+        }
+    }
+    let cells = r * c;
+    let passes = run_pass(design, domains, cells + 1, |i, buf| {
+        if rc[i] == MISSING_CODE || cc[i] == MISSING_CODE {
+            return RowStatus::Missing;
+        }
+        buf.iter_mut().for_each(|b| *b = 0.0);
+        buf[rc[i] as usize + r * cc[i] as usize] = 1.0;
+        buf[cells] = 1.0;
+        RowStatus::In
+    });
+    let keeps_rows =
+        (design.is_calibrated() && design.replicates().is_none()) || design.pps().is_some();
+    let row_labels: Vec<String> = rows.labels().into_iter().map(String::from).collect();
+    let col_labels: Vec<String> = cols.labels().into_iter().map(String::from).collect();
+    let mut out = Vec::with_capacity(n_dom);
+    for (d, pass) in passes.iter().enumerate() {
+        let table = Table {
+            row_var,
+            col_var,
+            r,
+            c,
+            present: present[d].clone(),
+            row_labels: row_labels.clone(),
+            col_labels: col_labels.clone(),
+        };
+        let n_obs = if keeps_rows {
+            design.n_rows() as f64
+        } else {
+            (pass.n + pass.n_missing) as f64
+        };
+        // svychisq counts PSUs and strata on every row of the design it gets (not `degf`):
+        // the domain's when `subset` drops the other rows, the whole design's otherwise.
+        let design_df = if keeps_rows {
+            design.degrees_of_freedom()
+        } else {
+            DomainPass::degrees_of_freedom(design, &pass.psu_in_domain)
+        };
+        let counts = |v: &[bool]| v.iter().filter(|x| **x).count();
+        let few = [
+            (row_var, col_var, counts(&table.present.0)),
+            (col_var, row_var, counts(&table.present.1)),
+        ]
+        .into_iter()
+        .find(|x| x.2 < 2);
+        let result = match few {
+            Some((variable, other, categories)) => Err(IndependenceError::TooFewCategories {
+                variable: variable.to_string(),
+                categories,
+                other: other.to_string(),
+            }),
+            None => test_table(design, pass, &table, n_obs, design_df, statistic),
+        };
+        let mut row = result.unwrap_or_else(|e| TestRow {
+            id: String::new(),
+            stat: Stat::Chisq,
+            variable: format!("{row_var},{col_var}"),
+            domain: None,
+            statistic: None,
+            p_value: None,
+            ndf: None,
+            ddf: None,
+            method: statistic,
+            n: pass.n,
+            note: Some(format!("no test in this domain: {e}")),
+        });
+        row.domain = Some(domains.label(d).clone());
+        row.null_non_finite();
+        out.push(row);
+    }
+    Ok(out)
 }

@@ -39,7 +39,7 @@ mod chisq;
 mod independence;
 
 pub use chisq::{ChisqStatistic, ChisqTest, TableMoments, svychisq};
-pub use independence::{IndependenceError, MAX_CONTRASTS, TestRow, independence};
+pub use independence::{IndependenceError, MAX_CONTRASTS, TestRow, independence, independence_by};
 
 /// Errors of the tests of hypotheses.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

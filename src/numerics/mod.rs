@@ -12,6 +12,7 @@
 
 pub(crate) mod dist;
 pub(crate) mod linalg;
+pub(crate) mod quadform;
 pub(crate) mod roots;
 
 /// An iterative computation did not converge within its bound (not expected for valid

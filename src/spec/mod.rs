@@ -90,7 +90,12 @@ impl AnalysisSpec {
             }
             let needs_variable = matches!(
                 e.stat,
-                Stat::Mean | Stat::Total | Stat::Proportion | Stat::Count | Stat::Quantile
+                Stat::Mean
+                    | Stat::Total
+                    | Stat::Proportion
+                    | Stat::Count
+                    | Stat::Quantile
+                    | Stat::Ttest
             );
             if needs_variable && e.variable.is_none() {
                 return Err(invalid(at("variable"), "is required for this stat"));
@@ -114,6 +119,9 @@ impl AnalysisSpec {
                             e.variables[0]
                         ),
                     ));
+                }
+                Stat::Ttest if e.group.is_none() => {
+                    return Err(invalid(at("group"), "is required for a ttest"));
                 }
                 Stat::MultipleResponse if e.variables.is_empty() => {
                     return Err(invalid(at("variables"), "must name the option columns"));

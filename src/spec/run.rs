@@ -7,7 +7,7 @@ use crate::design::{Design, DesignOptions, JointProbabilities};
 use crate::estimate::{
     self, CategorySelection, DfRule, Domains, EstimateError, EstimateOptions, Stat,
 };
-use crate::hypothesis::independence;
+use crate::hypothesis::{independence, independence_by};
 use crate::questionnaire::Questionnaire;
 use crate::table::ResultRow;
 use crate::weighting::{self, AdjustError, CalibrateOptions, RakeControl, WeightSummary};
@@ -526,19 +526,42 @@ fn run_estimate(
             estimate::olr_rows(data, design, response, &e.terms, &options)
         }
         Stat::Glm => return run_glm(data, design, e, index),
-        Stat::Chisq => {
+        Stat::Ttest => {
             if !e.by.is_empty() {
                 return Err(SpecError::NotImplemented {
                     path: format!("estimates[{index}].by"),
-                    what: "chisq by domain".into(),
+                    what: "ttest by domain".into(),
                 });
             }
+            let group = e.group.as_deref().unwrap_or_default();
+            estimate::ttest(data, design, var, group, &options).map(|r| vec![r])
+        }
+        Stat::Chisq => {
             let statistic = e.test.unwrap_or_default();
-            let mut row = independence(data, design, &e.variables[0], &e.variables[1], statistic)
-                .map_err(|source| SpecError::Test {
+            let test_error = |source| SpecError::Test {
                 id: e.id.clone(),
                 source: Box::new(source),
-            })?;
+            };
+            if domains.is_by() {
+                let rows = independence_by(
+                    data,
+                    design,
+                    &e.variables[0],
+                    &e.variables[1],
+                    statistic,
+                    &domains,
+                )
+                .map_err(test_error)?;
+                return Ok(rows
+                    .into_iter()
+                    .map(|mut row| {
+                        row.id = e.id.clone();
+                        ResultRow::Test(row)
+                    })
+                    .collect());
+            }
+            let mut row = independence(data, design, &e.variables[0], &e.variables[1], statistic)
+                .map_err(test_error)?;
             row.id = e.id.clone();
             return Ok(vec![ResultRow::Test(row)]);
         }

@@ -243,6 +243,9 @@ pub struct EstimateSpec {
     /// Variables (difference, multiple_response, chisq).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variables: Vec<String>,
+    /// The two-category group of a `ttest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     /// Ratio numerator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numerator: Option<String>,

@@ -447,3 +447,44 @@ impl fmt::Display for MultipleResponse {
         f.write_str(&table(&Self::heading(), self.rows()).to_text())
     }
 }
+
+/// A design-based two-sample t-test (R's `svyttest(y ~ g, design)`): the difference of a
+/// mean between the two categories of a group, second minus first in sort order.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TTest {
+    /// The variable whose means are compared.
+    pub variable: String,
+    /// The group column.
+    pub group: String,
+    /// The first category (the reference).
+    pub first: Value,
+    /// The second category.
+    pub second: Value,
+    /// The difference `mean(second) − mean(first)` with its SE, interval, degrees of
+    /// freedom (the design's less one, on the PSUs with rows that have both values, as R's
+    /// `svyglm`) and two-sided p-value.
+    pub difference: Estimate,
+    /// The t statistic, `difference / SE`.
+    pub statistic: f64,
+}
+
+impl Rows for TTest {
+    fn heading() -> Vec<&'static str> {
+        vec!["difference", "t", "p"]
+    }
+    fn rows(&self) -> Vec<(Vec<String>, Vec<String>)> {
+        let head = vec![
+            format!("{}: {} − {}", self.group, self.second, self.first),
+            fmt_number(Some(self.statistic)),
+            fmt_number(self.difference.p_value),
+        ];
+        vec![(head, self.difference.cells())]
+    }
+}
+
+impl fmt::Display for TTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&table(&Self::heading(), self.rows()).to_text())
+    }
+}

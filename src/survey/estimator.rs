@@ -3,10 +3,11 @@
 use super::Survey;
 use super::answer::{
     ByDomain, Category, Domain, Estimate, Frequencies, LikertSummary, MultipleResponse,
-    OptionShare, Value,
+    OptionShare, TTest, Value,
 };
 use crate::data::Column;
 use crate::error::{ErrorKind, Result};
+use crate::estimate::contrast::{MeansGradient, MeansValue, domain_means_function, means_function};
 use crate::estimate::custom::{TotalsFunction, function_of_totals};
 use crate::estimate::quantile::{QuantileInterval, QuantileRule};
 use crate::estimate::{
@@ -129,6 +130,156 @@ impl<'s> Estimator<'s, Whole> {
             options: self.options,
             level: self.level,
         }
+    }
+}
+
+impl Estimator<'_, Whole> {
+    /// The design-based two-sample t-test (R's `svyttest(variable ~ group, design)`): the
+    /// difference of the mean of `variable` between the two categories of `group`, the
+    /// second minus the first in sort order, tested against zero with the design's degrees
+    /// of freedom less one (R's `svyglm` residual degrees of freedom, on the PSUs with rows
+    /// that have both values).
+    ///
+    /// ```text
+    /// θ = ȳ_2 − ȳ_1;  t = θ/SE(θ);  df = degf − 1;  p = 2·P(T_df > |t|);  CI = θ ∓ t_df·SE
+    /// ```
+    ///
+    /// ```
+    /// use survey_stats::{Dataset, Survey};
+    /// let data = Dataset::builder()
+    ///     .column("g", vec![1u8, 1, 2, 2, 2])
+    ///     .column("y", vec![1.0, 3.0, 4.0, 6.0, 8.0])
+    ///     .build()?;
+    /// let t = Survey::srs(data)?.ttest("y", "g")?;
+    /// assert_eq!(t.difference.value, 4.0); // 6 − 2
+    /// assert_eq!(t.difference.df, Some(3.0)); // 5 rows − 1, less one
+    /// assert!((t.statistic - t.difference.value / t.difference.std_error).abs() < 1e-12);
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Estimator::mean`]; a group without exactly two categories; a difference
+    /// without a standard error.
+    #[doc(alias = "svyttest")]
+    pub fn ttest(&self, variable: impl AsRef<str>, group: impl AsRef<str>) -> Result<TTest> {
+        let (variable, group) = (variable.as_ref(), group.as_ref());
+        let (options, _) = self.settings(Some(variable))?;
+        let s = self.survey;
+        let row = estimate::ttest(&s.data, &s.design, variable, group, &options)?;
+        let what = format!("t-test of {variable} by {group}");
+        let difference = Estimate::from_row(&row).map_err(|why| unavailable(&what, &why))?;
+        let groups = s.domains(&[group.to_string()])?;
+        let numeric = matches!(s.data.column(group)?, Column::Numeric(_));
+        let value = |d: usize| Value::parse(&groups.label(d)[group], numeric);
+        Ok(TTest {
+            variable: variable.to_string(),
+            group: group.to_string(),
+            first: value(0),
+            second: value(1),
+            statistic: difference.value / difference.std_error,
+            difference,
+        })
+    }
+}
+
+impl Estimator<'_, By> {
+    /// A linear contrast `Σ_d c_d·m_d` of the domains' means of `variable`, one
+    /// coefficient per domain in the order of the domains (R's `svyby` order), with its SE
+    /// from one pass (R's `svycontrast(svyby(~y, ~g, design, svymean, covmat = TRUE), c)`).
+    /// Coefficients that sum to zero make a contrast, with the p-value of its being zero.
+    ///
+    /// ```
+    /// use survey_stats::{Dataset, Survey};
+    /// let data = Dataset::builder()
+    ///     .column("g", vec![1u8, 1, 2, 2, 3, 3])
+    ///     .column("y", vec![1.0, 3.0, 4.0, 6.0, 7.0, 9.0])
+    ///     .build()?;
+    /// let survey = Survey::srs(data)?;
+    /// let by = survey.by(["g"]);
+    /// assert_eq!(by.contrast_of_means("y", &[1.0, 0.0, -1.0])?.value, 2.0 - 8.0);
+    /// assert_eq!(by.contrast_of_means("y", &[0.5, 0.5, -1.0])?.value, 3.5 - 8.0);
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Estimator::mean`]; coefficients and domains that differ in number; a contrast
+    /// without a standard error.
+    #[doc(alias = "svycontrast")]
+    pub fn contrast_of_means(
+        &self,
+        variable: impl AsRef<str>,
+        coefficients: &[f64],
+    ) -> Result<Estimate> {
+        let variable = variable.as_ref();
+        let (options, domains) = self.settings(Some(variable))?;
+        let s = self.survey;
+        let row = estimate::domain_contrast(
+            &s.data,
+            &s.design,
+            variable,
+            None,
+            &domains,
+            coefficients,
+            &options,
+        )?;
+        let what = format!("contrast of the means of {variable}");
+        Estimate::from_row(&row).map_err(|why| unavailable(&what, &why))
+    }
+
+    /// A smooth function `f(m_1, …, m_D)` of the domains' means of `variable` (in the
+    /// order of the domains), with its SE by the delta method (numeric gradient) or, on a
+    /// replicate design, by evaluating `f` on every replicate (R's
+    /// `svycontrast(svyby(..., covmat = TRUE), quote(...))`). Calibration and replicates
+    /// apply.
+    ///
+    /// ```
+    /// use survey_stats::{Dataset, Survey};
+    /// let data = Dataset::builder()
+    ///     .column("g", vec![1u8, 1, 2, 2])
+    ///     .column("y", vec![1.0, 3.0, 4.0, 6.0])
+    ///     .build()?;
+    /// let r = Survey::srs(data)?.by(["g"]).function_of_means("y", |m| m[0] / m[1])?;
+    /// assert!((r.value - 0.4).abs() < 1e-12); // 2 / 5
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Estimator::contrast_of_means`]; a function that is not finite at the means.
+    #[doc(alias = "svycontrast")]
+    pub fn function_of_means(
+        &self,
+        variable: impl AsRef<str>,
+        f: impl Fn(&[f64]) -> f64 + Send + Sync + 'static,
+    ) -> Result<Estimate> {
+        self.domain_function(variable.as_ref(), Arc::new(f), None)
+    }
+
+    /// [`Estimator::function_of_means`] with the gradient `∂f/∂m_d` given.
+    ///
+    /// # Errors
+    /// As [`Estimator::function_of_means`].
+    pub fn function_of_means_with_gradient(
+        &self,
+        variable: impl AsRef<str>,
+        f: impl Fn(&[f64]) -> f64 + Send + Sync + 'static,
+        gradient: impl Fn(&[f64]) -> Vec<f64> + Send + Sync + 'static,
+    ) -> Result<Estimate> {
+        self.domain_function(variable.as_ref(), Arc::new(f), Some(Arc::new(gradient)))
+    }
+
+    fn domain_function(
+        &self,
+        variable: &str,
+        f: MeansValue,
+        gradient: Option<MeansGradient>,
+    ) -> Result<Estimate> {
+        let (options, domains) = self.settings(Some(variable))?;
+        let s = self.survey;
+        let row = domain_means_function(
+            &s.data, &s.design, variable, &domains, f, gradient, &options,
+        )?;
+        let what = format!("function of the means of {variable}");
+        Estimate::from_row(&row).map_err(|why| unavailable(&what, &why))
     }
 }
 
@@ -678,6 +829,69 @@ impl<'s, S: Scope> Estimator<'s, S> {
         Ok(estimate::olr(
             &s.data, &s.design, response, &terms, &exclude,
         )?)
+    }
+
+    /// A smooth function `f(ȳ_1, …, ȳ_V)` of the means of several variables over the same
+    /// rows (a row missing any leaves the base), with its SE by the delta method (numeric
+    /// gradient) or, on a replicate design, by evaluating `f` on every replicate (R's
+    /// `svycontrast(svymean(~a + b, design), quote(...))`).
+    ///
+    /// ```
+    /// use survey_stats::{Dataset, Survey};
+    /// let data = Dataset::builder()
+    ///     .column("a", vec![2.0, 4.0, 6.0])
+    ///     .column("b", vec![1.0, 2.0, 3.0])
+    ///     .build()?;
+    /// let r = Survey::srs(data)?.estimates().function_of_means_of(["a", "b"], |m| m[0] / m[1])?;
+    /// assert!((r.value - 2.0).abs() < 1e-12);
+    /// assert!(r.std_error.abs() < 1e-9); // a = 2·b on every row
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A column missing or not numeric; for the whole population, a function that is not
+    /// finite at the means.
+    #[doc(alias = "svycontrast")]
+    pub fn function_of_means_of<V: AsRef<str>>(
+        &self,
+        variables: impl IntoIterator<Item = V>,
+        f: impl Fn(&[f64]) -> f64 + Send + Sync + 'static,
+    ) -> Result<S::Out<Estimate>> {
+        self.means_function(variables, Arc::new(f), None)
+    }
+
+    /// [`Estimator::function_of_means_of`] with the gradient `∂f/∂ȳ_j` given.
+    ///
+    /// # Errors
+    /// As [`Estimator::function_of_means_of`].
+    pub fn function_of_means_of_with_gradient<V: AsRef<str>>(
+        &self,
+        variables: impl IntoIterator<Item = V>,
+        f: impl Fn(&[f64]) -> f64 + Send + Sync + 'static,
+        gradient: impl Fn(&[f64]) -> Vec<f64> + Send + Sync + 'static,
+    ) -> Result<S::Out<Estimate>> {
+        self.means_function(variables, Arc::new(f), Some(Arc::new(gradient)))
+    }
+
+    fn means_function<V: AsRef<str>>(
+        &self,
+        variables: impl IntoIterator<Item = V>,
+        f: MeansValue,
+        gradient: Option<MeansGradient>,
+    ) -> Result<S::Out<Estimate>> {
+        let variables: Vec<String> = variables
+            .into_iter()
+            .map(|v| v.as_ref().to_string())
+            .collect();
+        let (options, domains) = self.settings(None)?;
+        let s = self.survey;
+        let rows = means_function(
+            &s.data, &s.design, &variables, f, gradient, &domains, &options,
+        )?;
+        self.single(
+            rows,
+            &format!("function of the means of {}", variables.join(", ")),
+        )
     }
 
     fn custom(

@@ -7,7 +7,7 @@ mod estimator;
 
 pub use answer::{
     ByDomain, Category, Domain, Estimate, Frequencies, Interval, Key, LikertSummary,
-    MultipleResponse, OptionShare, Value,
+    MultipleResponse, OptionShare, TTest, Value,
 };
 pub use estimator::{By, Estimator, Whole};
 
@@ -396,6 +396,16 @@ impl Survey {
     #[doc(alias = "as.svrepdesign")]
     pub fn replicate(&self, method: ReplicateMethod) -> Result<Survey> {
         Ok(self.reweighted(self.design.replicate(method)?))
+    }
+
+    /// The design-based two-sample t-test of `variable` between the two categories of
+    /// `group` (R's `svyttest(variable ~ group, design)`); see [`Estimator::ttest`].
+    ///
+    /// # Errors
+    /// As [`Estimator::ttest`].
+    #[doc(alias = "svyttest")]
+    pub fn ttest(&self, variable: impl AsRef<str>, group: impl AsRef<str>) -> Result<TTest> {
+        self.estimates().ttest(variable, group)
     }
 
     /// Estimates with default settings on the whole population; the starting point for
