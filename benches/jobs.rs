@@ -175,3 +175,23 @@ fn j6_rake(bencher: Bencher) {
     let margins = &fixture().margins;
     bench_job(bencher, |s| s.rake(margins.iter().cloned()).unwrap());
 }
+
+/// A gaussian model with 10 coefficients (intercept, region: 2, q_single: 6, q_likert),
+/// R's `svyglm(q_num ~ factor(region) + factor(q_single) + q_likert, design)`.
+#[divan::bench(sample_count = 20)]
+fn glm_gaussian_10_coefficients(bencher: Bencher) {
+    let model = survey_stats::Model::gaussian("q_num")
+        .terms(["region", "q_single", "q_likert"])
+        .categorical(["region", "q_single"]);
+    bench_job(bencher, |s| s.glm(&model).unwrap());
+}
+
+/// A logistic model of the first multiple-response option on the same terms, R's
+/// `svyglm(q_multi_1 ~ …, design, family = quasibinomial())`.
+#[divan::bench(sample_count = 20)]
+fn glm_logistic(bencher: Bencher) {
+    let model = survey_stats::Model::binomial("q_multi_1")
+        .terms(["region", "q_single", "q_likert"])
+        .categorical(["region", "q_single"]);
+    bench_job(bencher, |s| s.glm(&model).unwrap());
+}
