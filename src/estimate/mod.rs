@@ -33,7 +33,7 @@ pub(crate) mod pass;
 pub(crate) mod proportion;
 pub mod quantile;
 mod ratio;
-mod result;
+pub(crate) mod result;
 
 pub use contrast::{domain_contrast, ttest};
 pub use custom::Total;

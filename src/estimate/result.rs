@@ -109,29 +109,19 @@ impl Estimate {
     /// Makes every value that is not finite `None` and names them in the note, so that no
     /// result holds NaN or an infinity (an interval from a `df` near 0 has infinite bounds).
     pub(crate) fn null_non_finite(&mut self) {
-        let mut dropped = Vec::new();
-        for (name, value) in [
-            ("estimate", &mut self.estimate),
-            ("std_error", &mut self.std_error),
-            ("ci_lower", &mut self.ci_lower),
-            ("ci_upper", &mut self.ci_upper),
-            ("df", &mut self.df),
-            ("p_value", &mut self.p_value),
-            ("deff", &mut self.deff),
-            ("deff_replace", &mut self.deff_replace),
-        ] {
-            if let Some(v) = value.filter(|v| !v.is_finite()) {
-                dropped.push(format!("{name} = {v}"));
-                *value = None;
-            }
-        }
-        if !dropped.is_empty() {
-            let note = format!("not finite, left empty: {}", dropped.join(", "));
-            self.note = Some(match self.note.take() {
-                Some(old) => format!("{old}; {note}"),
-                None => note,
-            });
-        }
+        null_non_finite(
+            [
+                ("estimate", &mut self.estimate),
+                ("std_error", &mut self.std_error),
+                ("ci_lower", &mut self.ci_lower),
+                ("ci_upper", &mut self.ci_upper),
+                ("df", &mut self.df),
+                ("p_value", &mut self.p_value),
+                ("deff", &mut self.deff),
+                ("deff_replace", &mut self.deff_replace),
+            ],
+            &mut self.note,
+        );
     }
 }
 
@@ -141,5 +131,27 @@ fn integral_if_whole<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::E
         Some(x) if x.fract() == 0.0 && x.abs() < 9e15 => s.serialize_i64(*x as i64),
         Some(x) => s.serialize_f64(*x),
         None => s.serialize_none(),
+    }
+}
+
+/// Makes every named value that is not finite `None` and names them in `note`, so that no
+/// result holds NaN or an infinity.
+pub(crate) fn null_non_finite<const N: usize>(
+    values: [(&str, &mut Option<f64>); N],
+    note: &mut Option<String>,
+) {
+    let mut dropped = Vec::new();
+    for (name, value) in values {
+        if let Some(v) = value.filter(|v| !v.is_finite()) {
+            dropped.push(format!("{name} = {v}"));
+            *value = None;
+        }
+    }
+    if !dropped.is_empty() {
+        let text = format!("not finite, left empty: {}", dropped.join(", "));
+        *note = Some(match note.take() {
+            Some(old) => format!("{old}; {text}"),
+            None => text,
+        });
     }
 }

@@ -41,25 +41,15 @@ pub struct TestRow {
 impl TestRow {
     /// Makes every value that is not finite `None` and names them in the note.
     pub(crate) fn null_non_finite(&mut self) {
-        let mut dropped = Vec::new();
-        for (name, value) in [
-            ("statistic", &mut self.statistic),
-            ("p_value", &mut self.p_value),
-            ("ndf", &mut self.ndf),
-            ("ddf", &mut self.ddf),
-        ] {
-            if let Some(v) = value.filter(|v| !v.is_finite()) {
-                dropped.push(format!("{name} = {v}"));
-                *value = None;
-            }
-        }
-        if !dropped.is_empty() {
-            let note = format!("not finite, left empty: {}", dropped.join(", "));
-            self.note = Some(match self.note.take() {
-                Some(old) => format!("{old}; {note}"),
-                None => note,
-            });
-        }
+        crate::estimate::result::null_non_finite(
+            [
+                ("statistic", &mut self.statistic),
+                ("p_value", &mut self.p_value),
+                ("ndf", &mut self.ndf),
+                ("ddf", &mut self.ddf),
+            ],
+            &mut self.note,
+        );
     }
 }
 
@@ -156,25 +146,8 @@ pub fn independence(
     statistic: ChisqStatistic,
 ) -> Result<TestRow, IndependenceError> {
     design.check_data(data).map_err(EstimateError::from)?;
-    if row_var == col_var {
-        return Err(IndependenceError::SameVariable {
-            variable: row_var.to_string(),
-        });
-    }
-    let rows = data.factor(row_var).map_err(EstimateError::from)?;
-    let cols = data.factor(col_var).map_err(EstimateError::from)?;
+    let (rows, cols) = table_factors(data, row_var, col_var)?;
     let (r, c) = (rows.levels().len(), cols.levels().len());
-    let contrasts = r.saturating_sub(1) * c.saturating_sub(1);
-    if contrasts > MAX_CONTRASTS {
-        return Err(IndependenceError::TooLarge {
-            row_var: row_var.to_string(),
-            rows: r,
-            col_var: col_var.to_string(),
-            cols: c,
-            contrasts,
-            limit: MAX_CONTRASTS,
-        });
-    }
     // Categories among the rows with both values.
     let (rc, cc) = (rows.codes(), cols.codes());
     let mut seen = (vec![false; r], vec![false; c]);
@@ -355,25 +328,8 @@ pub fn independence_by(
 ) -> Result<Vec<TestRow>, IndependenceError> {
     design.check_data(data).map_err(EstimateError::from)?;
     domains.check_data(data).map_err(EstimateError::from)?;
-    if row_var == col_var {
-        return Err(IndependenceError::SameVariable {
-            variable: row_var.to_string(),
-        });
-    }
-    let rows = data.factor(row_var).map_err(EstimateError::from)?;
-    let cols = data.factor(col_var).map_err(EstimateError::from)?;
+    let (rows, cols) = table_factors(data, row_var, col_var)?;
     let (r, c) = (rows.levels().len(), cols.levels().len());
-    let contrasts = r.saturating_sub(1) * c.saturating_sub(1);
-    if contrasts > MAX_CONTRASTS {
-        return Err(IndependenceError::TooLarge {
-            row_var: row_var.to_string(),
-            rows: r,
-            col_var: col_var.to_string(),
-            cols: c,
-            contrasts,
-            limit: MAX_CONTRASTS,
-        });
-    }
     let (rc, cc) = (rows.codes(), cols.codes());
     let n_dom = domains.len();
     let mut present = vec![(vec![false; r], vec![false; c]); n_dom];
@@ -456,4 +412,33 @@ pub fn independence_by(
         out.push(row);
     }
     Ok(out)
+}
+
+/// The two variables of a table as factors, after the checks every test makes: two
+/// different variables, and a table small enough to test.
+fn table_factors<'a>(
+    data: &'a Dataset,
+    row_var: &str,
+    col_var: &str,
+) -> Result<(crate::data::Factor<'a>, crate::data::Factor<'a>), IndependenceError> {
+    if row_var == col_var {
+        return Err(IndependenceError::SameVariable {
+            variable: row_var.to_string(),
+        });
+    }
+    let rows = data.factor(row_var).map_err(EstimateError::from)?;
+    let cols = data.factor(col_var).map_err(EstimateError::from)?;
+    let (r, c) = (rows.levels().len(), cols.levels().len());
+    let contrasts = r.saturating_sub(1) * c.saturating_sub(1);
+    if contrasts > MAX_CONTRASTS {
+        return Err(IndependenceError::TooLarge {
+            row_var: row_var.to_string(),
+            rows: r,
+            col_var: col_var.to_string(),
+            cols: c,
+            contrasts,
+            limit: MAX_CONTRASTS,
+        });
+    }
+    Ok((rows, cols))
 }
