@@ -1,7 +1,7 @@
 //! Linear contrasts of domain means: differences between domains, and the plain average of
 //! domain estimates ("on average across regions") beside the pooled estimate.
 
-use super::custom::TotalsFunction;
+use super::custom::{TotalsFunction, function_rows};
 use super::linear::{RowInterval, Smooth, quantity_row};
 use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{DfRule, Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
@@ -182,23 +182,9 @@ pub(crate) fn means_function(
         RowStatus::In
     });
     let ratios = (0..v).map(|j| (j, v)).collect();
-    let quantity = Smooth::Function(of_means(ratios, v + 1, value, gradient));
+    let function = of_means(ratios, v + 1, value, gradient);
     let variable = format!("f({})", variables.join(", "));
-    domains.rows(&passes, |pass| {
-        let row = unavailable(Stat::Ratio, &variable, options.level.value(), "");
-        let mut row = quantity_row(
-            design,
-            pass,
-            options,
-            row,
-            &quantity,
-            None,
-            RowInterval::Symmetric,
-            domains.is_by(),
-        )?;
-        row.null_non_finite();
-        Ok(vec![row])
-    })
+    function_rows(design, &passes, domains, options, function, &variable)
 }
 
 /// `Σ_d c_d·m_d` over the domains' means `m_d` of `variable` (or of the indicator that it

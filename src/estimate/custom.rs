@@ -7,7 +7,7 @@
 //! `svyratio`).
 
 use super::linear::{RowInterval, Smooth, quantity_row};
-use super::pass::{RowStatus, run_pass};
+use super::pass::{DomainPass, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::{Dataset, NumericColumn};
 use crate::design::Design;
@@ -233,9 +233,22 @@ pub(crate) fn function_of_totals(
     });
     let names: Vec<String> = totals.iter().map(Total::name).collect();
     let variable = format!("g({})", names.join(", "));
+    function_rows(design, &passes, domains, options, function, &variable)
+}
+
+/// One row per domain of a caller's function of the passes' totals: estimate, SE by the
+/// function's gradient (or its value on every replicate), t interval.
+pub(crate) fn function_rows(
+    design: &Design,
+    passes: &[DomainPass],
+    domains: &Domains,
+    options: &EstimateOptions,
+    function: TotalsFunction,
+    variable: &str,
+) -> Result<Vec<Estimate>> {
     let quantity = Smooth::Function(function);
-    domains.rows(&passes, |pass| {
-        let row = unavailable(Stat::Ratio, &variable, options.level.value(), "");
+    domains.rows(passes, |pass| {
+        let row = unavailable(Stat::Ratio, variable, options.level.value(), "");
         Ok(vec![quantity_row(
             design,
             pass,

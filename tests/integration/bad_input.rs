@@ -10,10 +10,7 @@ use survey_stats::spec::{AnalysisSpec, SpecError};
 
 /// A fresh folder for one test's files.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("survey-stats-bad-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    crate::common::scratch("bad", name)
 }
 
 /// Writes `data.csv` and `spec.json` (estimating the mean of `y` with weights `w` unless

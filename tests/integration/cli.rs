@@ -1,20 +1,7 @@
 //! The command line end to end: `binom` against the binomial reference, `estimate` on the
 //! example spec in every format, `--timings`.
 
-use crate::common::{assert_close, data_path, read_json};
-use std::process::Command;
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_survey-stats"))
-        .args(args)
-        .output()
-        .expect("run survey-stats");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::common::{assert_close, data_path, read_json, run_cli};
 
 #[test]
 fn binom_prints_the_reference_interval() {
@@ -31,7 +18,8 @@ fn binom_prints_the_reference_interval() {
         ("clopper_pearson", "beta"),
         ("jeffreys", "jeffreys"),
     ] {
-        let (code, out, err) = run(&["binom", "47", "100", "--method", method, "--level", "0.9"]);
+        let (code, out, err) =
+            run_cli(&["binom", "47", "100", "--method", method, "--level", "0.9"]);
         assert_eq!(code, 0, "{err}");
         let v: serde_json::Value = serde_json::from_str(&out).expect("one JSON object");
         let want = &entry["statsmodels"][key];
@@ -55,17 +43,17 @@ fn binom_prints_the_reference_interval() {
         );
         assert_eq!(v["method"], method);
     }
-    let (code, _, err) = run(&["binom", "3", "2"]);
+    let (code, _, err) = run_cli(&["binom", "3", "2"]);
     assert_eq!(code, 2);
     assert!(err.contains("exceed"), "{err}");
-    let (code, _, _) = run(&["binom", "3", "10", "--method", "exact"]);
+    let (code, _, _) = run_cli(&["binom", "3", "10", "--method", "exact"]);
     assert_eq!(code, 2);
 }
 
 #[test]
 fn estimate_json_rows_match_r() {
     let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/specs/apistrat.json");
-    let (code, out, err) = run(&["estimate", spec, "--format", "json", "--timings"]);
+    let (code, out, err) = run_cli(&["estimate", spec, "--format", "json", "--timings"]);
     assert_eq!(code, 0, "{err}");
     let rows: serde_json::Value = serde_json::from_str(&out).expect("stdout is one JSON array");
     let first = &rows[0];
@@ -107,12 +95,12 @@ fn estimate_renders_every_format() {
         ("markdown", "|---|"),
         ("csv", "id,domain,variable"),
     ] {
-        let (code, out, err) = run(&["estimate", spec, "--format", format]);
+        let (code, out, err) = run_cli(&["estimate", spec, "--format", format]);
         assert_eq!(code, 0, "{format}: {err}");
         assert!(out.contains(marker), "{format}: {out}");
         assert!(out.contains("mean_api00"), "{format}");
     }
-    let (code, _, err) = run(&["estimate", spec, "--format", "yaml"]);
+    let (code, _, err) = run_cli(&["estimate", spec, "--format", "yaml"]);
     assert_eq!(code, 2);
     assert!(err.contains("yaml"));
 }
@@ -121,7 +109,7 @@ fn estimate_renders_every_format() {
 fn data_override_is_used() {
     let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/specs/apistrat.json");
     let other = data_path("apiclus1.csv");
-    let (code, out, err) = run(&[
+    let (code, out, err) = run_cli(&[
         "estimate",
         spec,
         "--data",
@@ -139,7 +127,7 @@ fn data_override_is_used() {
 #[test]
 fn the_report_spec_runs_with_kazakh_labels() {
     let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/data/zubr2019/analysis.json");
-    let (code, out, err) = run(&["estimate", spec, "--format", "json", "--lang", "kk"]);
+    let (code, out, err) = run_cli(&["estimate", spec, "--format", "json", "--lang", "kk"]);
     assert_eq!(code, 0, "{err}");
     let rows: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     let rows = rows.as_array().expect("rows");
@@ -182,7 +170,7 @@ fn replicate_design_from_the_spec() {
     });
     let path = dir.join("spec.json");
     std::fs::write(&path, spec.to_string()).unwrap();
-    let (code, out, err) = run(&["estimate", path.to_str().unwrap(), "--format", "json"]);
+    let (code, out, err) = run_cli(&["estimate", path.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
     let want: f64 = case["mean_api00_se"].as_str().unwrap().parse().unwrap();
@@ -213,7 +201,7 @@ fn raking_from_the_spec() {
     );
     let path = dir.join("spec.json");
     std::fs::write(&path, spec).unwrap();
-    let (code, out, err) = run(&["estimate", path.to_str().unwrap(), "--format", "json"]);
+    let (code, out, err) = run_cli(&["estimate", path.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
     let reference = read_json("reference.json");

@@ -58,3 +58,28 @@ pub fn tolerance(record: &serde_json::Value, name: &str) -> (f64, f64) {
         (r, a) => (r.unwrap_or(0.0), a.unwrap_or(0.0)),
     }
 }
+
+/// A fresh, empty folder for one test's files: `survey-stats-{topic}-{pid}-{name}` in the
+/// system's temporary folder.
+pub fn scratch(topic: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "survey-stats-{topic}-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Runs the command line with `args`; (exit code, stdout, stderr).
+pub fn run_cli(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_survey-stats"))
+        .args(args)
+        .output()
+        .expect("run survey-stats");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

@@ -142,13 +142,7 @@ const DATA: &str = "s,c,w,y,q,g,m1,m2,m3
 fn scratch() -> PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "survey-stats-fuzz-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    crate::common::scratch("fuzz", &N.fetch_add(1, Ordering::Relaxed).to_string())
 }
 
 /// Runs a spec text on a data text; checks that a result holds no NaN or infinity.

@@ -4,7 +4,7 @@
 //! order: panics, hangs, silent wrong answers, unclear errors, then replicates created from
 //! the spec (against R).
 
-use crate::common::{assert_close, data_path, read_json};
+use crate::common::{assert_close, data_path, read_json, run_cli, scratch};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use survey_stats::data::{CsvOptions, DataError, read_csv_from_reader};
@@ -15,29 +15,11 @@ use survey_stats::spec::{AnalysisSpec, SpecError};
 
 /// A fresh folder holding `files`.
 fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "survey-stats-hardening-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = scratch("hardening", name);
     for (file, text) in files {
         std::fs::write(dir.join(file), text).expect("write file");
     }
     dir
-}
-
-/// Runs the command line; (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_survey-stats"))
-        .args(args)
-        .output()
-        .expect("run survey-stats");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// Writes `data.csv` (and other `files`) and `spec.json`, runs `estimate` with `--format
@@ -47,7 +29,7 @@ fn estimate(name: &str, csv: &str, spec: &str, files: &[(&str, &str)]) -> (i32, 
     all.extend_from_slice(files);
     let dir = folder(name, &all);
     let spec = dir.join("spec.json");
-    run(&["estimate", spec.to_str().unwrap(), "--format", "json"])
+    run_cli(&["estimate", spec.to_str().unwrap(), "--format", "json"])
 }
 
 /// Asserts exit status 2, no panic, no result on stdout, and each needle in the message.
@@ -678,13 +660,13 @@ fn a_chisq_of_a_variable_with_itself_says_so() {
 
 #[test]
 fn binom_with_trial_counts_near_2_to_the_64() {
-    let (code, _, err) = run(&["binom", "9223372036854775807", "18446744073709551615"]);
+    let (code, _, err) = run_cli(&["binom", "9223372036854775807", "18446744073709551615"]);
     assert_eq!(code, 2);
     assert!(err.contains("2^53") && !err.contains("panicked"), "{err}");
     // 2^52 of 2^53 trials: the exact interval is computed (the numerics module's beta
     // quantiles hold at these shapes) and matches R:
     // binom.test(4503599627370496, 9007199254740992)$conf.int, printed with 17 digits.
-    let (code, out, err) = run(&[
+    let (code, out, err) = run_cli(&[
         "binom",
         "4503599627370496",
         "9007199254740992",
@@ -700,7 +682,7 @@ fn binom_with_trial_counts_near_2_to_the_64() {
         let got = got.as_f64().expect("a bound");
         assert!((got - want).abs() <= 1e-12 * want, "{got} vs R's {want}");
     }
-    let (code, out, err) = run(&["binom", "4503599627370496", "9007199254740992"]);
+    let (code, out, err) = run_cli(&["binom", "4503599627370496", "9007199254740992"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\"estimate\":0.5"), "{out}");
 }
@@ -764,7 +746,7 @@ fn replicates_created_by_the_spec_match_r() {
             data_path(file)
         );
         let dir = folder(&format!("create-{case}"), &[("spec.json", &spec)]);
-        let got = rows(&run(&[
+        let got = rows(&run_cli(&[
             "estimate",
             dir.join("spec.json").to_str().unwrap(),
             "--format",
@@ -802,7 +784,7 @@ fn replicates_created_by_the_spec_match_r() {
     );
     let dir = folder("create-jk1-strata", &[("spec.json", &spec)]);
     fails(
-        &run(&["estimate", dir.join("spec.json").to_str().unwrap()]),
+        &run_cli(&["estimate", dir.join("spec.json").to_str().unwrap()]),
         &["design.create_replicates", "JKn"],
     );
 }
