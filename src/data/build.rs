@@ -425,18 +425,15 @@ pub(crate) fn from_rows<T: serde::Serialize>(rows: &[T]) -> Result<Dataset> {
             }),
         })
         .collect::<Result<_>>()?;
-    // Field names in first-seen order (a `serde_json::Map` sorts them, so the order is
-    // read from the serialised text); each field's kind from its values.
-    let order: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            serde_json::to_string(r)
-                .ok()
-                .and_then(|text| serde_json::from_str::<FieldOrder>(&text).ok())
-                .map(|f| f.0)
-                .unwrap_or_default()
-        })
-        .collect();
+    // Field names in the order of the first row's fields (a `serde_json::Map` sorts them,
+    // so the order is read from the first row's serialised text; rows of one struct share
+    // it), then any field a later row adds; each field's kind from its values.
+    let first: Vec<String> = rows
+        .first()
+        .and_then(|r| serde_json::to_string(r).ok())
+        .and_then(|text| serde_json::from_str::<FieldOrder>(&text).ok())
+        .map(|f| f.0)
+        .unwrap_or_default();
     let mut names: Vec<String> = Vec::new();
     let mut kinds: BTreeMap<String, Kind> = BTreeMap::new();
     let bad = |column: &str, index: usize, value: &Value, reason: &str| DataError::InvalidInput {
@@ -445,8 +442,12 @@ pub(crate) fn from_rows<T: serde::Serialize>(rows: &[T]) -> Result<Dataset> {
         value: value.to_string(),
         reason: reason.to_string(),
     };
-    for (index, (row, order)) in values.iter().zip(&order).enumerate() {
-        for (name, v) in order.iter().filter_map(|n| row.get_key_value(n)) {
+    for (index, row) in values.iter().enumerate() {
+        let fields = first
+            .iter()
+            .filter_map(|n| row.get_key_value(n))
+            .chain(row.iter().filter(|(n, _)| !first.contains(n)));
+        for (name, v) in fields {
             let kind = kinds.entry(name.clone()).or_insert_with(|| {
                 names.push(name.clone());
                 Kind::Unknown
