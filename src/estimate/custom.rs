@@ -166,7 +166,8 @@ impl TotalsFunction {
 /// ```
 /// Source: R `survey::svycontrast` with `quote(...)` (`nlcon`: the delta method; with
 /// `return.replicates = TRUE` on replicate designs, the function of each replicate).
-/// A row missing any column a total needs leaves the base (R's `na.rm = TRUE`).
+/// A row missing any column a total needs, or holding an excluded code there, leaves the
+/// base (R's `na.rm = TRUE`).
 ///
 /// # Errors
 /// A column missing or not numeric; the design's variance errors.
@@ -209,6 +210,9 @@ pub(crate) fn function_of_totals(
         })
         .collect::<Result<_>>()?;
     let k = totals.len();
+    // Excluded codes (e.g. 9 "hard to answer") in a total's column leave the row out of
+    // the base, as they do for a mean.
+    let excluded = options.excluded_values();
     let passes = run_pass(design, domains, k, |row, buf| {
         for (p, b) in prepared.iter().zip(buf.iter_mut()) {
             let mut inside = true;
@@ -222,6 +226,7 @@ pub(crate) fn function_of_totals(
                 (None, _) => 1.0,
                 (Some(col), code) => match (col.get(row), code) {
                     (None, _) => return RowStatus::Missing,
+                    (Some(v), _) if excluded.contains(v) => return RowStatus::Missing,
                     (Some(v), Some(c)) => f64::from(u8::from(v == c)),
                     (Some(v), None) => v,
                 },

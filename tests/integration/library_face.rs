@@ -13,7 +13,7 @@ use crate::common::{close, read_json};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use survey_stats::weighting::CalibrateOptions;
-use survey_stats::{Dataset, Estimate, ReplicateOptions, ReplicateType, Survey};
+use survey_stats::{Dataset, Estimate, ReplicateOptions, ReplicateType, Survey, Total};
 
 #[path = "../../examples/library/load.rs"]
 mod load;
@@ -598,4 +598,22 @@ fn example_tasks_match_r() {
     );
     c.estimate("poststratified/cv_income", &cv, &ps["cv_income"]);
     c.finish();
+}
+
+/// Excluded codes apply to a custom estimator's totals as to a mean: the mean of q1
+/// without 9 written as a function of totals is R's `svymean(~q1, subset(des, q1 != 9))`.
+#[test]
+fn excluded_codes_apply_to_functions_of_totals() {
+    let reference = reference();
+    for name in ["strat_clus", "calibrated", "replicate"] {
+        let s = survey(name, &reference["_meta"]);
+        let m = s
+            .exclude([9])
+            .function_of_totals([Total::of("q1"), Total::count()], |t| t[0] / t[1])
+            .expect("a function of totals");
+        let want = &reference[name]["q1_mean"];
+        let mut c = Check::new(name);
+        c.estimate("q1 mean without 9, as a function of totals", &m, want);
+        c.finish();
+    }
 }
