@@ -479,17 +479,16 @@ pub(crate) fn from_rows<T: serde::Serialize>(rows: &[T]) -> Result<Dataset> {
     }
     let mut builder = Dataset::builder();
     for name in &names {
-        let field = |row: &serde_json::Map<String, Value>| row.get(name).cloned();
         match kinds[name] {
             Kind::Unknown | Kind::Number => {
                 let mut col = Vec::with_capacity(values.len());
                 for (index, row) in values.iter().enumerate() {
-                    col.push(match field(row) {
+                    col.push(match field(row, name) {
                         None | Some(Value::Null) => None,
-                        Some(Value::Bool(b)) => Some(if b { 1.0 } else { 0.0 }),
+                        Some(Value::Bool(b)) => Some(if *b { 1.0 } else { 0.0 }),
                         Some(v) => match v.as_f64() {
                             Some(x) if x.is_finite() => Some(x),
-                            _ => return Err(bad(name, index, &v, "not a finite number")),
+                            _ => return Err(bad(name, index, v, "not a finite number")),
                         },
                     });
                 }
@@ -498,7 +497,7 @@ pub(crate) fn from_rows<T: serde::Serialize>(rows: &[T]) -> Result<Dataset> {
             Kind::Text => {
                 let col: Vec<Option<String>> = values
                     .iter()
-                    .map(|row| field(row).and_then(|v| v.as_str().map(String::from)))
+                    .map(|row| field(row, name).and_then(|v| v.as_str().map(String::from)))
                     .collect();
                 builder = builder.column(name, col);
             }
@@ -506,7 +505,7 @@ pub(crate) fn from_rows<T: serde::Serialize>(rows: &[T]) -> Result<Dataset> {
                 let mut lists: Vec<Option<Vec<f64>>> = Vec::with_capacity(values.len());
                 let mut seen = BTreeSet::new();
                 for (index, row) in values.iter().enumerate() {
-                    let list = match field(row) {
+                    let list = match field(row, name) {
                         None | Some(Value::Null) => None,
                         Some(Value::Array(items)) => Some(
                             items
@@ -520,7 +519,7 @@ pub(crate) fn from_rows<T: serde::Serialize>(rows: &[T]) -> Result<Dataset> {
                                 })
                                 .collect::<Result<Vec<f64>>>()?,
                         ),
-                        Some(v) => return Err(bad(name, index, &v, "expected a list of codes")),
+                        Some(v) => return Err(bad(name, index, v, "expected a list of codes")),
                     };
                     lists.push(list);
                 }
@@ -531,6 +530,14 @@ pub(crate) fn from_rows<T: serde::Serialize>(rows: &[T]) -> Result<Dataset> {
         }
     }
     builder.build()
+}
+
+/// The value of field `name` in a row, by reference.
+fn field<'a>(
+    row: &'a serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Option<&'a serde_json::Value> {
+    row.get(name)
 }
 
 /// The keys of a JSON object in the order written.

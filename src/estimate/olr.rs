@@ -467,7 +467,7 @@ impl Model {
         let (p, q) = (self.p, self.q);
         let k = p + q;
         let (mut ll, mut g, mut h) = (0.0, vec![0.0; k], vec![0.0; k * k]);
-        let (mut da, mut db) = (vec![0.0; k], vec![0.0; k]);
+        let (mut da, mut db, mut dpr) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
         for i in 0..self.y.len() {
             let w = self.w[i];
             if w == 0.0 {
@@ -500,7 +500,9 @@ impl Model {
             } else {
                 db.iter_mut().for_each(|d| *d = 0.0);
             }
-            let dpr: Vec<f64> = (0..k).map(|j| c.fa * da[j] - c.fb * db[j]).collect();
+            for (j, d) in dpr.iter_mut().enumerate() {
+                *d = c.fa * da[j] - c.fb * db[j];
+            }
             for j in 0..k {
                 g[j] += w * dpr[j] / c.pr;
                 for l in 0..k {

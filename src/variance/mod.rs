@@ -166,7 +166,7 @@ impl UnitSums {
 /// `average` policy. `None` counts every stratum.
 ///
 /// # Errors
-/// As [`covariance`].
+/// A lonely unit under `fail` ([`DesignError::LonelyPsu`]).
 ///
 pub fn linearized_covariance(
     design: &Design,
@@ -226,7 +226,7 @@ fn covariance_with(
     present: Option<&[bool]>,
 ) -> Result<Covariance, DesignError> {
     if let Some(pps) = design.pps_design() {
-        return pps::covariance(design, pps, sums, present);
+        return pps::covariance(design, pps, sums);
     }
     let k = sums.k;
     let stages = design.stages();

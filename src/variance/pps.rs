@@ -35,8 +35,8 @@ use crate::design::{Design, DesignError, LonelyPsu, Pps, PpsDesign, PpsVariance}
 const JOINT_TOLERANCE: f64 = 1e-4;
 
 /// The design covariance of the PSU sums `sums` (PSUs of stage 1) of a PPS design. Which
-/// PSUs have rows in the base (`present`) does not matter: R keeps every PSU of a PPS
-/// design in a domain.
+/// PSUs have rows in the base does not matter: R keeps every PSU of a PPS design in a
+/// domain.
 ///
 /// # Errors
 /// For Brewer's method only: a stratum of one PSU under [`LonelyPsu::Fail`].
@@ -44,7 +44,6 @@ pub(super) fn covariance(
     design: &Design,
     pps: &PpsDesign,
     sums: &UnitSums,
-    _present: Option<&[bool]>,
 ) -> Result<Covariance, DesignError> {
     let k = sums.k;
     let x = &sums.sums;
