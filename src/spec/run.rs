@@ -525,7 +525,7 @@ fn run_estimate(
             let options = options_of(e, questionnaire, Some(response));
             estimate::olr_rows(data, design, response, &e.terms, &options)
         }
-        Stat::Glm => return run_glm(data, design, e, index),
+        Stat::Glm => return run_glm(data, design, e, index, &domains),
         Stat::Ttest => {
             if !e.by.is_empty() {
                 return Err(SpecError::NotImplemented {
@@ -646,6 +646,7 @@ fn run_glm(
     design: &Design,
     e: &EstimateSpec,
     index: usize,
+    domains: &Domains,
 ) -> Result<Vec<ResultRow>, SpecError> {
     use super::types::CategoricalField;
     use crate::estimate::{Model, glm};
@@ -660,13 +661,9 @@ fn run_glm(
     if let Some(level) = e.level {
         model = model.level(level.value());
     }
-    let domains = Domains::by(data, &e.by).map_err(|x| SpecError::Invalid {
-        path: format!("estimates[{index}].by"),
-        message: x.to_string(),
-    })?;
     let mut rows = Vec::new();
     for d in 0..domains.len() {
-        let within = domains.is_by().then_some((&domains, d));
+        let within = domains.is_by().then_some((domains, d));
         let label = domains.is_by().then(|| domains.label(d).clone());
         let fit = match glm::fit(data, design, &model, within) {
             Ok(fit) => fit,
