@@ -76,6 +76,7 @@
 
 #![warn(missing_docs)]
 
+pub mod banner;
 pub mod cookbook;
 pub mod data;
 pub mod design;
@@ -93,6 +94,7 @@ pub mod tutorial;
 mod variance;
 pub mod weighting;
 
+pub use banner::{Adjust, Banner, BannerBuilder};
 pub use data::{Dataset, DatasetBuilder, IntoColumn};
 pub use design::{
     DesignOptions, JointProbabilities, LonelyPsu, Pps, PpsVariance, ReplicateMethod,
