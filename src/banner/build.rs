@@ -101,8 +101,9 @@ impl<'s> BannerBuilder<'s> {
     }
 
     /// One row per option of a multiple-response question (added with
-    /// [`crate::DatasetBuilder::multiple_response`]): the share choosing it among the
-    /// column's respondents who chose at least one option ("% of cases").
+    /// [`crate::DatasetBuilder::multiple_response`], or, in data read from a file, its 0/1
+    /// columns named `{question}_{code}`): the share choosing it among the column's
+    /// respondents who chose at least one option ("% of cases").
     pub fn rows_multiple(mut self, question: impl AsRef<str>) -> Self {
         self.rows
             .push(RowSpec::Multiple(question.as_ref().to_string()));
@@ -421,11 +422,19 @@ impl<'s> BannerBuilder<'s> {
 
     /// The options of a multiple-response question, each checked to hold 0, 1 or nothing.
     fn multiple<'d>(&self, data: &'d Dataset, q: &str) -> Result<Vec<Measure<'d>>> {
-        let set = data.multiple_response_columns(q).ok_or_else(|| {
-            crate::data::DataError::MissingColumn {
-                column: format!("{q} (a multiple-response question)"),
+        let named = option_columns(data, q);
+        let set = match data.multiple_response_columns(q) {
+            Some(set) => set,
+            None if !named.is_empty() => &named,
+            None => {
+                return Err(crate::data::DataError::MissingColumn {
+                    column: format!(
+                        "{q} (a multiple-response question: no columns {q}_1, {q}_2, …)"
+                    ),
+                }
+                .into());
             }
-        })?;
+        };
         let cols = set
             .iter()
             .map(|(_, c)| data.numeric(c))
@@ -667,6 +676,22 @@ impl Ord for OrderedCode {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
     }
+}
+
+/// The option columns `{q}_{code}` of a dataset read without a declared multiple-response
+/// question (as from a CSV file), by code.
+fn option_columns(data: &Dataset, q: &str) -> Vec<(f64, String)> {
+    let prefix = format!("{q}_");
+    let mut set: Vec<(f64, String)> = data
+        .names()
+        .iter()
+        .filter_map(|n| {
+            let code = n.strip_prefix(&prefix)?.parse::<f64>().ok()?;
+            code.is_finite().then(|| (code, n.clone()))
+        })
+        .collect();
+    set.sort_by(|a, b| a.0.total_cmp(&b.0));
+    set
 }
 
 /// Each of a net's `codes` must occur.
