@@ -10,7 +10,7 @@ use crate::error::{ErrorKind, Result};
 use crate::estimate::contrast::domain_value_totals;
 use crate::estimate::{Domains, EstimateError, EstimateOptions, LikertScale};
 use crate::interval::ConfidenceLevel;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The rows asked for, in order.
 #[derive(Debug, Clone)]
@@ -55,6 +55,8 @@ pub struct BannerBuilder<'s> {
     banner: Vec<String>,
     rows: Vec<RowSpec>,
     exclude: Vec<f64>,
+    /// Codes left out of one question's base (the questionnaire's non-substantive codes).
+    listed: Vec<(String, Vec<f64>)>,
     level: f64,
     adjust: Adjust,
     min_base: u64,
@@ -70,6 +72,7 @@ impl<'s> BannerBuilder<'s> {
             banner,
             rows: Vec::new(),
             exclude: Vec::new(),
+            listed: Vec::new(),
             level: 0.95,
             adjust: Adjust::None,
             min_base: 30,
@@ -294,14 +297,13 @@ impl<'s> BannerBuilder<'s> {
 
     /// The rows' measures, with the notes of excluded codes.
     fn measures<'d>(&self, data: &'d Dataset, notes: &mut Vec<String>) -> Result<Vec<Measure<'d>>> {
-        let ex = &self.exclude;
         let mut out = Vec::new();
-        let mut excluded_in: BTreeSet<String> = BTreeSet::new();
-        let mut found: BTreeSet<u64> = BTreeSet::new();
+        let mut excluded: Excluded = BTreeMap::new();
         for spec in &self.rows {
             match spec {
                 RowSpec::Single(q) | RowSpec::Likert(q) => {
                     let col = data.numeric(q)?;
+                    let ex = &self.excluded_for(q);
                     let codes = distinct(col);
                     if matches!(spec, RowSpec::Single(_)) {
                         if codes.len() > MAX_CODES {
@@ -340,7 +342,7 @@ impl<'s> BannerBuilder<'s> {
                             ex,
                         ));
                     }
-                    note_excluded(q, col, ex, &mut found, &mut excluded_in);
+                    note_excluded(q, col, ex, &mut excluded);
                     for &c in codes.iter().filter(|c| ex.contains(c)) {
                         let label = code_label(data, q, c);
                         out.push(Measure {
@@ -356,7 +358,8 @@ impl<'s> BannerBuilder<'s> {
                     let col = data.numeric(q)?;
                     let present = distinct(col);
                     check_codes(q, codes, &present)?;
-                    note_excluded(q, col, ex, &mut found, &mut excluded_in);
+                    let ex = &self.excluded_for(q);
+                    note_excluded(q, col, ex, &mut excluded);
                     out.push(Measure::share(
                         q,
                         col,
@@ -368,8 +371,8 @@ impl<'s> BannerBuilder<'s> {
                 }
                 RowSpec::Mean(q) => {
                     let col = data.numeric(q)?;
-                    note_excluded(q, col, ex, &mut found, &mut excluded_in);
-                    let ex = ex.clone();
+                    let ex = self.excluded_for(q);
+                    note_excluded(q, col, &ex, &mut excluded);
                     out.push(Measure {
                         question: q.clone(),
                         kind: RowKind::Mean,
@@ -383,7 +386,8 @@ impl<'s> BannerBuilder<'s> {
                 }
             }
         }
-        if let Some(c) = ex.iter().find(|c| !found.contains(&c.to_bits())) {
+        let found = |c: &f64| excluded.contains_key(&OrderedCode(*c));
+        if let Some(c) = self.exclude.iter().find(|c| !found(c)) {
             return Err(ErrorKind::UnknownCode {
                 variable: self.questions().join(", "),
                 code: c.to_string(),
@@ -391,15 +395,33 @@ impl<'s> BannerBuilder<'s> {
             }
             .into());
         }
-        if !excluded_in.is_empty() {
-            let codes: Vec<String> = ex.iter().map(|c| c.to_string()).collect();
+        for (code, questions) in excluded {
+            let questions: Vec<String> = questions.into_iter().collect();
             notes.push(format!(
-                "code {} left out of the base of {}; shown apart as a share of all answers",
-                codes.join(", "),
-                excluded_in.into_iter().collect::<Vec<_>>().join(", ")
+                "code {} left out of the base of {} (a single-choice or Likert question shows it apart, as a share of all answers)",
+                crate::data::show_number(code.0),
+                questions.join(", ")
             ));
         }
         Ok(out)
+    }
+
+    /// The codes left out of `q`'s base: the banner's and those listed for `q`.
+    fn excluded_for(&self, q: &str) -> Vec<f64> {
+        let mut ex = self.exclude.clone();
+        for (question, codes) in &self.listed {
+            if question == q {
+                ex.extend(codes.iter().filter(|c| !self.exclude.contains(c)));
+            }
+        }
+        ex
+    }
+
+    /// Codes left out of one question's base without the check that they occur (the
+    /// spec's questionnaire lists its non-substantive codes, which need not occur).
+    pub(crate) fn exclude_listed(mut self, question: &str, codes: Vec<f64>) -> Self {
+        self.listed.push((question.to_string(), codes));
+        self
     }
 
     /// The questions of the single, net, Likert and mean rows.
@@ -647,18 +669,17 @@ fn distinct(col: &NumericColumn) -> Vec<f64> {
     set.into_iter().map(|c| c.0).collect()
 }
 
+/// The questions each excluded code occurs in.
+type Excluded = BTreeMap<OrderedCode, BTreeSet<String>>;
+
 /// Records which of the excluded codes `ex` occur in `q`'s column.
-fn note_excluded(
-    q: &str,
-    col: &NumericColumn,
-    ex: &[f64],
-    found: &mut BTreeSet<u64>,
-    excluded_in: &mut BTreeSet<String>,
-) {
+fn note_excluded(q: &str, col: &NumericColumn, ex: &[f64], excluded: &mut Excluded) {
     for &c in ex {
         if (0..col.len()).any(|i| col.get(i) == Some(c)) {
-            found.insert(c.to_bits());
-            excluded_in.insert(q.to_string());
+            excluded
+                .entry(OrderedCode(c))
+                .or_default()
+                .insert(q.to_string());
         }
     }
 }

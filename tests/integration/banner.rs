@@ -416,3 +416,93 @@ fn the_table_renders_as_text_markdown_and_json() {
     assert!(json["rows"][0]["cells"][1]["weighted_n"].is_number());
     assert!(!serde_json::to_string(&table).unwrap().contains("NaN"));
 }
+
+/// A spec with the 2019 data, its questionnaire, and one banner table.
+fn zubr_spec(table: &str) -> std::path::PathBuf {
+    let dir = crate::common::scratch("banner", "spec");
+    let zubr = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zubr2019");
+    let spec = format!(
+        r#"{{"data": "{}", "questionnaire": "{}",
+            "design": {{"weights": "weight", "strata": "region", "clusters": ["project"]}},
+            "tables": [{table}]}}"#,
+        zubr.join("responses.csv").display(),
+        zubr.join("questionnaire.json").display()
+    );
+    let path = dir.join("spec.json");
+    std::fs::write(&path, spec).unwrap();
+    path
+}
+
+#[test]
+fn the_spec_and_command_line_print_the_same_table_as_the_library() {
+    let spec = zubr_spec(
+        r#"{"id": "b1", "by": ["region", "q3_interest"],
+            "rows": [{"single": "q1_awareness"}, {"likert": "q5_satisfaction"}, {"multiple": "q7_why_win"}],
+            "p_adjust": "bonferroni", "min_base": 2}"#,
+    );
+    let spec = spec.to_str().unwrap();
+    let (code, out, err) = crate::common::run_cli(&["estimate", spec, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["rows"].as_array().unwrap().len(), 0);
+    let t = &json["tables"][0];
+    assert_eq!(t["id"], "b1");
+    // Without "exclude", the questionnaire's non-substantive code 9 leaves the base, as in
+    // the library's table with .exclude([9]); labels come from the questionnaire.
+    let lib = zubr_banner(Adjust::Bonferroni);
+    assert_eq!(t["rows"].as_array().unwrap().len(), lib.rows().len());
+    assert_eq!(t["columns"][1]["label"], "Almaty city");
+    for (r, row) in lib.rows().iter().enumerate() {
+        assert_eq!(
+            t["rows"][r]["kind"],
+            serde_json::to_value(row.kind()).unwrap()
+        );
+        for (c, cell) in row.cells().iter().enumerate() {
+            let got = &t["rows"][r]["cells"][c];
+            let cell = cell.as_ref().unwrap();
+            // serde_json's parser may round the last digit differently.
+            assert_close(
+                got["value"].as_f64().unwrap(),
+                cell.value(),
+                1e-15,
+                0.0,
+                "value",
+            );
+            assert_eq!(got["n"].as_u64().unwrap(), cell.n());
+            assert_eq!(
+                got["letters"],
+                serde_json::to_value(cell.letters()).unwrap()
+            );
+        }
+    }
+    for format in ["table", "markdown", "csv"] {
+        let (code, out, err) = crate::common::run_cli(&["estimate", spec, "--format", format]);
+        assert_eq!(code, 0, "{format}: {err}");
+        assert!(out.contains("Almaty city (A)"), "{format}: {out}");
+    }
+    let (_, csv, _) = crate::common::run_cli(&["estimate", spec, "--format", "csv"]);
+    assert!(
+        csv.starts_with("# b1\nquestion,row,Total,Almaty city (A)"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_bad_table_in_the_spec_names_its_place() {
+    let spec = zubr_spec(r#"{"id": "b1", "by": ["nope"], "rows": [{"mean": "q5_satisfaction"}]}"#);
+    let (code, _, err) = crate::common::run_cli(&["estimate", spec.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("tables[0]") && err.contains("nope"), "{err}");
+    let spec =
+        zubr_spec(r#"{"id": "b1", "by": ["region"], "rows": [{"median": "q5_satisfaction"}]}"#);
+    let (code, _, err) = crate::common::run_cli(&["estimate", spec.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("tables[0].rows[0]") || err.contains("median"),
+        "{err}"
+    );
+    let spec = zubr_spec(r#"{"id": "b1", "by": ["region"], "rows": []}"#);
+    let (code, _, err) = crate::common::run_cli(&["estimate", spec.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("tables[0].rows"), "{err}");
+}
