@@ -57,6 +57,9 @@ pub struct BannerBuilder<'s> {
     exclude: Vec<f64>,
     /// Codes left out of one question's base (the questionnaire's non-substantive codes).
     listed: Vec<(String, Vec<f64>)>,
+    /// Codes of a banner variable shown as columns even without respondents (the spec's
+    /// questionnaire options).
+    categories: Vec<(String, Vec<f64>)>,
     level: f64,
     adjust: Adjust,
     min_base: u64,
@@ -73,6 +76,7 @@ impl<'s> BannerBuilder<'s> {
             rows: Vec::new(),
             exclude: Vec::new(),
             listed: Vec::new(),
+            categories: Vec::new(),
             level: 0.95,
             adjust: Adjust::None,
             min_base: 30,
@@ -224,7 +228,7 @@ impl<'s> BannerBuilder<'s> {
         }
         for (q, cols) in by_question {
             notes.push(format!(
-                "{q}: no respondent in {} (no cells)",
+                "{q}: no respondent (with a weight) in {}: no cells",
                 cols.join(", ")
             ));
         }
@@ -253,8 +257,9 @@ impl<'s> BannerBuilder<'s> {
         Ok(table)
     }
 
-    /// The Total column and one per category of each banner variable, with the domains of
-    /// each banner variable and the index of its first column.
+    /// The Total column and one per category of each banner variable (those that occur,
+    /// and, for a numeric one, the codes its labels or the spec's questionnaire list), with
+    /// each banner variable's domains and the column of each domain.
     fn columns(
         &self,
         data: &Dataset,
@@ -269,20 +274,41 @@ impl<'s> BannerBuilder<'s> {
         let mut groups = Vec::new();
         for b in &self.banner {
             let domains = self.survey.domains(std::slice::from_ref(b))?;
-            if domains.is_empty() {
+            let numeric = matches!(data.column(b), Ok(Column::Numeric(_)));
+            // (code for ordering, domain, value as in the data)
+            let mut entries: Vec<(Option<f64>, Option<usize>, String)> = (0..domains.len())
+                .map(|d| {
+                    let value = domains.label(d).get(b).cloned().unwrap_or_default();
+                    let code = value.parse::<f64>().ok().filter(|_| numeric);
+                    (code, Some(d), value)
+                })
+                .collect();
+            if numeric {
+                let listed = data.labelled_codes(b).iter().map(|(c, _)| *c).chain(
+                    self.categories
+                        .iter()
+                        .filter(|(v, _)| v == b)
+                        .flat_map(|(_, c)| c.iter().copied()),
+                );
+                for code in listed {
+                    if !entries.iter().any(|(c, _, _)| *c == Some(code)) {
+                        entries.push((Some(code), None, crate::data::show_number(code)));
+                    }
+                }
+                entries.sort_by(|a, b| a.0.unwrap_or(f64::NAN).total_cmp(&b.0.unwrap_or(f64::NAN)));
+            }
+            if entries.is_empty() {
                 notes.push(format!("{b}: no row has a value: no columns"));
                 continue;
             }
-            let numeric = matches!(data.column(b), Ok(Column::Numeric(_)));
-            groups.push((std::sync::Arc::clone(&domains), columns.len()));
-            for d in 0..domains.len() {
-                let value = domains.label(d).get(b).cloned().unwrap_or_default();
-                let label = value
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|_| numeric)
+            let mut of_domain = vec![0; domains.len()];
+            for (code, d, value) in entries {
+                let label = code
                     .and_then(|c| data.label(b, c))
                     .map_or_else(|| value.clone(), String::from);
+                if let Some(d) = d {
+                    of_domain[d] = columns.len();
+                }
                 let letter = letter(columns.len() - 1);
                 columns.push(BannerColumn {
                     variable: Some(b.clone()),
@@ -291,6 +317,7 @@ impl<'s> BannerBuilder<'s> {
                     letter: Some(letter),
                 });
             }
+            groups.push((std::sync::Arc::clone(&domains), of_domain));
         }
         Ok((columns, groups))
     }
@@ -424,6 +451,12 @@ impl<'s> BannerBuilder<'s> {
         self
     }
 
+    /// Codes of a numeric banner variable that are columns even when no row holds them.
+    pub(crate) fn categories_of(mut self, variable: &str, codes: Vec<f64>) -> Self {
+        self.categories.push((variable.to_string(), codes));
+        self
+    }
+
     /// The questions of the single, net, Likert and mean rows.
     fn questions(&self) -> Vec<String> {
         let mut qs: Vec<String> = Vec::new();
@@ -514,8 +547,10 @@ impl<'s> BannerBuilder<'s> {
         let mut cells: Vec<Option<Cell>> = vec![None; columns.len()];
         let mut tests = Vec::new();
         let whole = Domains::whole();
-        let all = std::iter::once((&whole, 0usize)).chain(groups.iter().map(|(d, c)| (&**d, *c)));
-        for (k, (domains, first)) in all.enumerate() {
+        let total = [0usize];
+        let all = std::iter::once((&whole, &total[..]))
+            .chain(groups.iter().map(|(d, c)| (&**d, c.as_slice())));
+        for (k, (domains, column_of)) in all.enumerate() {
             let pass = domain_value_totals(design, domains, |r| (m.value)(r));
             let mut n = vec![0u64; domains.len()];
             for r in 0..design.n_rows() {
@@ -536,7 +571,7 @@ impl<'s> BannerBuilder<'s> {
                 if k > 0 && !low_base && nd > 1 && std_error.is_some() {
                     testable.push(d);
                 }
-                cells[first + d] = Some(Cell {
+                cells[column_of[d]] = Some(Cell {
                     value,
                     std_error,
                     n: nd,
@@ -552,7 +587,7 @@ impl<'s> BannerBuilder<'s> {
                 .enumerate()
                 .flat_map(|(i, &a)| testable[i + 1..].iter().map(move |&b| (a, b)))
                 .collect();
-            let found = test_pairs(design, &pass, options, &pairs, first, self.adjust)?;
+            let found = test_pairs(design, &pass, options, &pairs, column_of, self.adjust)?;
             for t in &found {
                 if !t.significant || t.difference == 0.0 {
                     continue;
@@ -585,8 +620,8 @@ impl<'s> BannerBuilder<'s> {
     }
 }
 
-/// A banner variable's domains and the index of its first column.
-type Group = (std::sync::Arc<Domains>, usize);
+/// A banner variable's domains and the column of each domain.
+type Group = (std::sync::Arc<Domains>, Vec<usize>);
 
 /// One row's value per data row: `Some(y)` in the base, `None` outside.
 type RowValue<'d> = Box<dyn Fn(usize) -> Option<f64> + Sync + 'd>;

@@ -3,6 +3,7 @@
 use super::{Banner, BannerRow, Cell, RowKind};
 use crate::table::{Format, Table};
 use std::fmt;
+use unicode_width::UnicodeWidthStr;
 
 impl Banner {
     /// The banner as a [`Table`]: a `question` and a `row` column, then one column per
@@ -22,12 +23,22 @@ impl Banner {
     /// # Ok::<(), survey_stats::Error>(())
     /// ```
     pub fn to_table(&self) -> Table {
+        let (headers, lines) = self.lines();
+        let mut t = Table::new(headers);
+        for line in lines {
+            t.push(line);
+        }
+        t
+    }
+
+    /// The table's headers and lines of cells.
+    fn lines(&self) -> (Vec<String>, Vec<Vec<String>>) {
         let mut headers = vec!["question".to_string(), "row".to_string()];
         headers.extend(self.columns.iter().map(|c| match &c.letter {
             Some(l) => format!("{} ({l})", c.label),
             None => c.label.clone(),
         }));
-        let mut t = Table::new(headers);
+        let mut t = Vec::new();
         let mut last: Option<(&str, Vec<Option<u64>>)> = None;
         for row in &self.rows {
             let bases: Vec<Option<u64>> =
@@ -62,7 +73,7 @@ impl Banner {
             }));
             t.push(line);
         }
-        t
+        (headers, t)
     }
 
     fn base_line(
@@ -145,8 +156,36 @@ impl Banner {
 }
 
 impl fmt::Display for Banner {
+    /// Aligned text: numbers right-aligned within each column, letters after them, then
+    /// the notes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_table().to_text())?;
+        let (headers, mut lines) = self.lines();
+        for j in 2..headers.len() {
+            let split = |cell: &str| match cell.split_once(' ') {
+                Some((v, rest)) => (v.width(), format!(" {rest}")),
+                None => (cell.width(), String::new()),
+            };
+            let w = lines.iter().map(|l| split(&l[j]).0).max().unwrap_or(0);
+            let r = lines
+                .iter()
+                .map(|l| split(&l[j]).1.width())
+                .max()
+                .unwrap_or(0);
+            for line in &mut lines {
+                let (vw, rest) = split(&line[j]);
+                let value = line[j].split(' ').next().unwrap_or_default().to_string();
+                line[j] = format!(
+                    "{}{value}{rest}{}",
+                    " ".repeat(w - vw),
+                    " ".repeat(r - rest.width())
+                );
+            }
+        }
+        let mut t = Table::new(headers);
+        for line in lines {
+            t.push(line);
+        }
+        f.write_str(&t.to_text())?;
         for note in &self.notes {
             writeln!(f, "note: {note}")?;
         }

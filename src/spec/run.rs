@@ -293,6 +293,12 @@ fn run_table(
 ) -> crate::Result<crate::Banner> {
     use super::BannerRowSpec;
     let mut b = survey.banner(&t.by);
+    // A banner variable's answer options are columns even when nobody chose them.
+    for v in &t.by {
+        if let Some(q) = questionnaire.and_then(|q| q.question_for_column(v)) {
+            b = b.categories_of(v, q.answer_codes().iter().map(|c| c.get() as f64).collect());
+        }
+    }
     match (&t.exclude, questionnaire) {
         (Some(codes), _) => b = b.exclude(codes.iter().copied()),
         // As the estimates: without `exclude`, the questionnaire's non-substantive codes.

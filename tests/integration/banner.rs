@@ -278,13 +278,14 @@ fn non_substantive_answers_are_rows_apart_and_out_of_the_base() {
     assert!(text.contains("9 (of all answers)"), "{text}");
 }
 
-/// g = 1: four respondents; g = 2: one; g = 3: two who answered only 9.
+/// g = 1: four respondents; g = 2: one; g = 3: two who answered only 9; g = 4 labelled, no
+/// row.
 fn small() -> Survey {
     let data = Dataset::builder()
         .column("g", vec![1u8, 1, 1, 1, 2, 3, 3])
         .column("q", vec![1u8, 1, 2, 2, 1, 9, 9])
         .column("y", vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0])
-        .labels("g", [(1, "north"), (2, "south"), (3, "east")])
+        .labels("g", [(1, "north"), (2, "south"), (3, "east"), (4, "west")])
         .build()
         .unwrap();
     Survey::srs(data).unwrap()
@@ -316,6 +317,14 @@ fn an_empty_column_has_no_cells_and_a_note() {
         .unwrap();
     assert_eq!(nine.cells()[3].as_ref().unwrap().value(), 1.0);
     assert!(table.to_string().contains('–'));
+    // West is labelled but nobody lives there: a column, lettered, with no cell anywhere.
+    let west = &table.columns()[4];
+    assert_eq!(
+        (west.label(), west.value(), west.letter()),
+        ("west", Some("4"), Some("D"))
+    );
+    assert!(table.rows().iter().all(|r| r.cells()[4].is_none()));
+    assert!(note.contains("g = 4 (west)"), "{note}");
 }
 
 #[test]
