@@ -68,6 +68,9 @@ pub struct BannerBuilder<'s> {
 /// A single-choice question with more distinct codes than this is not one.
 const MAX_CODES: usize = 200;
 
+/// The most categories of one banner variable (their pairs, `k(k − 1)/2`, are each tested).
+const MAX_COLUMNS: usize = 60;
+
 impl<'s> BannerBuilder<'s> {
     pub(crate) fn new(survey: &'s Survey, banner: Vec<String>) -> Self {
         BannerBuilder {
@@ -166,8 +169,8 @@ impl<'s> BannerBuilder<'s> {
     /// No row asked for; a banner variable, question or variable missing from the data or
     /// not numeric; a net's code or an excluded code that does not occur; a
     /// multiple-response option holding something other than 0 or 1; a confidence level
-    /// outside (0, 1); a single-choice question with more than 200 distinct codes; the
-    /// design's variance errors.
+    /// outside (0, 1); a single-choice question with more than 200 distinct codes; a banner
+    /// variable with more than 60 categories; the design's variance errors.
     pub fn build(self) -> Result<Banner> {
         let level = ConfidenceLevel::new(self.level).map_err(|e| ErrorKind::InvalidSetting {
             setting: "level".into(),
@@ -300,6 +303,14 @@ impl<'s> BannerBuilder<'s> {
             if entries.is_empty() {
                 notes.push(format!("{b}: no row has a value: no columns"));
                 continue;
+            }
+            if entries.len() > MAX_COLUMNS {
+                return Err(ErrorKind::InvalidSetting {
+                    setting: format!("banner variable {b:?}"),
+                    value: format!("{} categories", entries.len()),
+                    reason: format!("a banner variable has at most {MAX_COLUMNS} categories (each pair is tested): group its values first"),
+                }
+                .into());
             }
             let mut of_domain = vec![0; domains.len()];
             for (code, d, value) in entries {

@@ -515,3 +515,43 @@ fn a_bad_table_in_the_spec_names_its_place() {
     assert_eq!(code, 2);
     assert!(err.contains("tables[0].rows"), "{err}");
 }
+
+#[test]
+fn pair_tests_match_r_on_calibrated_and_replicate_designs() {
+    // R: svycontrast(svyby(~api00, ~stype, design, svymean, covmat = TRUE), E − M) on the
+    // designs of contrast_R.R: stratified with fpc, two-stage with fpc, post-stratified
+    // (the calibrated variance), JK1 replicates (tests/data/contrast_R.json).
+    let reference = read_json("contrast_R.json");
+    for (name, case) in reference.as_object().unwrap() {
+        let table = crate::ttest::survey(name)
+            .banner(["stype"])
+            .rows_mean("api00")
+            .min_base(2)
+            .build()
+            .unwrap();
+        let values: Vec<_> = table.columns().iter().map(|c| c.value()).collect();
+        assert_eq!(values, [None, Some("E"), Some("H"), Some("M")], "{name}");
+        let t = table.rows()[0]
+            .tests()
+            .iter()
+            .find(|t| (t.a(), t.b()) == (1, 3))
+            .unwrap_or_else(|| panic!("{name}: E − M tested"));
+        let want = &case["e_minus_m"];
+        assert_close(
+            t.difference(),
+            num(&want["estimate"]),
+            REL,
+            ABS,
+            &format!("{name} E − M"),
+        );
+        assert_close(
+            t.std_error(),
+            num(&want["std_error"]),
+            REL,
+            ABS,
+            &format!("{name} SE"),
+        );
+        assert_eq!(t.df(), Some(num(&case["degf"])), "{name}");
+        assert_eq!(table.df(), Some(num(&case["degf"])), "{name}");
+    }
+}
