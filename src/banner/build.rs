@@ -305,12 +305,13 @@ impl<'s> BannerBuilder<'s> {
                 continue;
             }
             if entries.len() > MAX_COLUMNS {
-                return Err(ErrorKind::InvalidSetting {
-                    setting: format!("banner variable {b:?}"),
-                    value: format!("{} categories", entries.len()),
-                    reason: format!("a banner variable has at most {MAX_COLUMNS} categories (each pair is tested): group its values first"),
-                }
-                .into());
+                return Err(too_many(
+                    format!("banner variable {b:?}"),
+                    format!("{} categories", entries.len()),
+                    format!(
+                        "a banner variable has at most {MAX_COLUMNS} categories (each pair is tested): group its values first"
+                    ),
+                ));
             }
             let mut of_domain = vec![0; domains.len()];
             for (code, d, value) in entries {
@@ -345,12 +346,13 @@ impl<'s> BannerBuilder<'s> {
                     let codes = distinct(col);
                     if matches!(spec, RowSpec::Single(_)) {
                         if codes.len() > MAX_CODES {
-                            return Err(ErrorKind::InvalidSetting {
-                                setting: format!("rows_single({q:?})"),
-                                value: format!("{} distinct codes", codes.len()),
-                                reason: format!("a single-choice question has at most {MAX_CODES} codes: use rows_mean for a number"),
-                            }
-                            .into());
+                            return Err(too_many(
+                                format!("rows_single({q:?})"),
+                                format!("{} distinct codes", codes.len()),
+                                format!(
+                                    "a single-choice question has at most {MAX_CODES} codes: use rows_mean for a number"
+                                ),
+                            ));
                         }
                         for &c in codes.iter().filter(|c| !ex.contains(c)) {
                             out.push(Measure::share(
@@ -699,6 +701,16 @@ impl<'d> Measure<'d> {
             }),
         }
     }
+}
+
+/// A setting that makes too many rows or columns.
+fn too_many(setting: String, value: String, reason: String) -> crate::Error {
+    ErrorKind::InvalidSetting {
+        setting,
+        value,
+        reason,
+    }
+    .into()
 }
 
 /// The distinct values of a column, ascending (at most `MAX_CODES + 1` of them).

@@ -291,15 +291,20 @@ fn small() -> Survey {
     Survey::srs(data).unwrap()
 }
 
-#[test]
-fn an_empty_column_has_no_cells_and_a_note() {
-    let table = small()
+/// The answers of q by g in [`small`], 9 left out, every cell tested.
+fn small_single() -> Banner {
+    small()
         .banner(["g"])
         .rows_single("q")
         .exclude([9])
         .min_base(1)
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn an_empty_column_has_no_cells_and_a_note() {
+    let table = small_single();
     let row = table.rows().iter().find(|r| r.label() == "1").unwrap();
     assert!(row.cells()[3].is_none(), "east answered only 9");
     assert!(row.tests().iter().all(|t| t.a() != 3 && t.b() != 3));
@@ -329,13 +334,7 @@ fn an_empty_column_has_no_cells_and_a_note() {
 
 #[test]
 fn a_base_of_one_has_a_value_no_se_no_letters() {
-    let table = small()
-        .banner(["g"])
-        .rows_single("q")
-        .exclude([9])
-        .min_base(1)
-        .build()
-        .unwrap();
+    let table = small_single();
     let row = table.rows().iter().find(|r| r.label() == "1").unwrap();
     let south = row.cells()[2].as_ref().unwrap();
     assert_eq!((south.value(), south.n()), (1.0, 1));
