@@ -561,34 +561,49 @@ impl<'s> BannerBuilder<'s> {
         let mut tests = Vec::new();
         let whole = Domains::whole();
         let total = [0usize];
-        let all = std::iter::once((&whole, &total[..]))
-            .chain(groups.iter().map(|(d, c)| (&**d, c.as_slice())));
-        for (k, (domains, column_of)) in all.enumerate() {
-            let pass = domain_value_totals(design, domains, |r| (m.value)(r));
-            let mut n = vec![0u64; domains.len()];
-            for r in 0..design.n_rows() {
-                if let (Some(d), Some(_)) = (domains.code_of(r), (m.value)(r)) {
-                    n[d] += 1;
-                }
+        let sets: Vec<(&Domains, &[usize])> = std::iter::once((&whole, &total[..]))
+            .chain(groups.iter().map(|(d, c)| (&**d, c.as_slice())))
+            .collect();
+        let domains: Vec<&Domains> = sets.iter().map(|s| s.0).collect();
+        // Slot `o` is a domain of one set; its column in the banner.
+        let column_of: Vec<usize> = sets.iter().flat_map(|s| s.1.iter().copied()).collect();
+        let pass = domain_value_totals(design, &domains, |r| (m.value)(r));
+        let mut n = vec![0u64; column_of.len()];
+        for r in 0..design.n_rows() {
+            if (m.value)(r).is_none() {
+                continue;
             }
+            let mut offset = 0;
+            for g in &domains {
+                if let Some(d) = g.code_of(r) {
+                    n[offset + d] += 1;
+                }
+                offset += g.len();
+            }
+        }
+        let mut offset = 0;
+        for (k, g) in domains.iter().enumerate() {
+            let slots = offset..offset + g.len();
+            offset += g.len();
             let mut testable = Vec::new();
-            for (d, &nd) in n.iter().enumerate() {
+            for o in slots {
+                let nd = n[o];
                 if nd == 0 {
                     continue;
                 }
-                let Some((value, se)) = domain_mean(design, &pass, options, d)? else {
+                let Some((value, se)) = domain_mean(design, &pass, options, o)? else {
                     continue;
                 };
                 let low_base = nd < self.min_base;
                 let std_error = se.filter(|_| nd > 1);
                 if k > 0 && !low_base && nd > 1 && std_error.is_some() {
-                    testable.push(d);
+                    testable.push(o);
                 }
-                cells[column_of[d]] = Some(Cell {
+                cells[column_of[o]] = Some(Cell {
                     value,
                     std_error,
                     n: nd,
-                    weighted_n: pass.totals[2 * d + 1],
+                    weighted_n: pass.totals[2 * o + 1],
                     letters: Vec::new(),
                     low_base,
                     note: (nd == 1)
@@ -600,7 +615,7 @@ impl<'s> BannerBuilder<'s> {
                 .enumerate()
                 .flat_map(|(i, &a)| testable[i + 1..].iter().map(move |&b| (a, b)))
                 .collect();
-            let found = test_pairs(design, &pass, options, &pairs, column_of, self.adjust)?;
+            let found = test_pairs(design, &pass, options, &pairs, &column_of, self.adjust)?;
             for t in &found {
                 if !t.significant || t.difference == 0.0 {
                     continue;
