@@ -376,6 +376,18 @@ fn a_low_base_is_flagged_and_not_tested() {
 }
 
 #[test]
+fn a_banner_without_banner_variables_is_the_total_alone() {
+    let table = small()
+        .banner(Vec::<String>::new())
+        .rows_mean("y")
+        .build()
+        .unwrap();
+    assert_eq!(table.columns().len(), 1);
+    assert_eq!(table.cell(0, 0).unwrap().value(), 4.0);
+    assert!(table.rows()[0].tests().is_empty());
+}
+
+#[test]
 fn bad_input_is_an_error_in_the_users_terms() {
     let s = small();
     let err = |r: survey_stats::Result<Banner>| r.unwrap_err().to_string();
