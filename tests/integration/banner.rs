@@ -566,3 +566,52 @@ fn pair_tests_match_r_on_calibrated_and_replicate_designs() {
         assert_eq!(table.df(), Some(num(&case["degf"])), "{name}");
     }
 }
+
+#[test]
+fn a_lower_level_keeps_every_letter_and_letters_never_point_both_ways() {
+    let at = |level: f64| {
+        zubr()
+            .banner(["region", "q3_interest"])
+            .rows_single("q1_awareness")
+            .rows_likert("q5_satisfaction")
+            .rows_multiple("q7_why_win")
+            .exclude([9])
+            .level(level)
+            .min_base(2)
+            .build()
+            .unwrap()
+    };
+    let (strict, loose) = (at(0.95), at(0.8));
+    let mut more = 0;
+    for (s, l) in strict.rows().iter().zip(loose.rows()) {
+        for (c, (a, b)) in s.cells().iter().zip(l.cells()).enumerate() {
+            let (a, b) = (a.as_ref().unwrap(), b.as_ref().unwrap());
+            assert!(
+                a.letters().iter().all(|x| b.letters().contains(x)),
+                "{} column {c}",
+                s.label()
+            );
+            more += b.letters().len() - a.letters().len();
+            // A column lettered by this one does not letter it back.
+            for x in b.letters() {
+                let other = l
+                    .cells()
+                    .iter()
+                    .zip(loose.columns())
+                    .find(|(_, col)| col.letter() == Some(x))
+                    .unwrap();
+                let mine = loose.columns()[c].letter().unwrap();
+                assert!(
+                    !other
+                        .0
+                        .as_ref()
+                        .unwrap()
+                        .letters()
+                        .iter()
+                        .any(|y| y == mine)
+                );
+            }
+        }
+    }
+    assert!(more > 0, "80% finds differences 95% does not");
+}
