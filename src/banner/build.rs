@@ -87,8 +87,8 @@ impl<'s> BannerBuilder<'s> {
     }
 
     /// One row per answer of a single-choice question (codes in ascending order, labelled
-    /// from the data): the column share choosing it. Excluded codes get rows apart
-    /// ([`RowKind::NonSubstantive`]).
+    /// from the data; a text column's values in sort order): the column share choosing it.
+    /// Excluded codes get rows apart ([`RowKind::NonSubstantive`]).
     pub fn rows_single(mut self, question: impl AsRef<str>) -> Self {
         self.rows
             .push(RowSpec::Single(question.as_ref().to_string()));
@@ -365,6 +365,9 @@ impl<'s> BannerBuilder<'s> {
         let mut excluded: Excluded = BTreeMap::new();
         for spec in &self.rows {
             match spec {
+                RowSpec::Single(q) if matches!(data.column(q), Ok(Column::Categorical(_))) => {
+                    out.extend(text_answers(data, q)?);
+                }
                 RowSpec::Single(q) | RowSpec::Likert(q, _) => {
                     let col = data.numeric(q)?;
                     let ex = &self.excluded_for(q);
@@ -832,6 +835,39 @@ fn check_codes(q: &str, codes: &[f64], present: &[f64]) -> Result<()> {
 fn code_label(data: &Dataset, q: &str, code: f64) -> String {
     data.label(q, code)
         .map_or_else(|| code.to_string(), String::from)
+}
+
+/// The answers of a text column, one row per value (sorted), with no codes; missing
+/// values leave the base.
+fn text_answers<'d>(data: &'d Dataset, q: &str) -> Result<Vec<Measure<'d>>> {
+    let factor = data.factor(q)?;
+    let labels: Vec<String> = factor.labels().into_iter().map(String::from).collect();
+    if labels.len() > MAX_CODES {
+        return Err(too_many(
+            format!("rows_single({q:?})"),
+            format!("{} distinct values", labels.len()),
+            format!("a single-choice question has at most {MAX_CODES} answers"),
+        ));
+    }
+    let codes = std::sync::Arc::new(factor.into_codes());
+    Ok(labels
+        .into_iter()
+        .enumerate()
+        .map(|(k, label)| {
+            let codes = std::sync::Arc::clone(&codes);
+            let k = k as u32;
+            Measure {
+                question: q.to_string(),
+                kind: RowKind::Category,
+                label,
+                codes: Vec::new(),
+                value: Box::new(move |r| {
+                    let c = codes[r];
+                    (c != u32::MAX).then(|| f64::from(c == k))
+                }),
+            }
+        })
+        .collect())
 }
 
 /// Codes as a label: `4–5` for a run of consecutive whole codes, else `1, 3`.

@@ -55,6 +55,7 @@ fn apiclus2_banner(adjust: Adjust) -> Banner {
         .banner(["stype"])
         .rows_mean("api00")
         .rows_mean("ell")
+        .rows_single("awards")
         .adjust(adjust)
         .min_base(2)
         .build()
@@ -83,6 +84,8 @@ fn find<'a>(table: &'a Banner, label: &str) -> &'a BannerRow {
         "q5 mean score" => pick("q5_satisfaction", RowKind::MeanScore, None),
         "apiclus2 api00" => pick("api00", RowKind::Mean, None),
         "apiclus2 ell" => pick("ell", RowKind::Mean, None),
+        "apiclus2 awards=No" => pick("awards", RowKind::Category, Some("No")),
+        "apiclus2 awards=Yes" => pick("awards", RowKind::Category, Some("Yes")),
         l if l.starts_with("q1_awareness=") => {
             pick("q1_awareness", RowKind::Category, Some(&l[13..]))
         }
@@ -228,7 +231,7 @@ fn banner_means_match_r_on_a_two_stage_design_with_a_text_banner() {
         .iter()
         .filter(|r| r["label"].as_str().unwrap().starts_with("apiclus2"))
         .collect();
-    assert_eq!(api.len(), 2);
+    assert_eq!(api.len(), 4); // two means, the two answers of a text question
     for adjust in [Adjust::None, Adjust::Bonferroni, Adjust::Holm] {
         let table = apiclus2_banner(adjust);
         assert_eq!(table.columns()[1].value(), Some("E"));
