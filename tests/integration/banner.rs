@@ -618,3 +618,74 @@ fn a_lower_level_keeps_every_letter_and_letters_never_point_both_ways() {
     }
     assert!(more > 0, "80% finds differences 95% does not");
 }
+
+mod generated {
+    //! Any small stratified cluster sample, with missing answers, 9s, zero weights and
+    //! thin banner categories: a banner is a table or an error, never a panic, and never
+    //! holds a NaN; a letter always stands on a significant test.
+
+    use proptest::prelude::*;
+    use survey_stats::{Adjust, Dataset, Survey};
+
+    fn code(max: u8) -> impl Strategy<Value = Option<u8>> {
+        prop_oneof![1 => Just(None), 1 => Just(Some(9)), 6 => (1u8..=max).prop_map(Some)]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn banners_never_panic_nor_hold_nan(
+            rows in prop::collection::vec(
+                (code(3), code(5), prop_oneof![1 => Just(0.0), 5 => 0.5f64..5.0], any::<bool>()),
+                2..40,
+            ),
+            min_base in 0u64..4,
+            holm in any::<bool>(),
+        ) {
+            let n = rows.len();
+            let data = Dataset::builder()
+                .column("h", (0..n).map(|i| (i % 2) as u8).collect::<Vec<_>>())
+                .column("psu", (0..n).map(|i| (i % 6) as u8).collect::<Vec<_>>())
+                .column("g", rows.iter().map(|r| r.0).collect::<Vec<_>>())
+                .column("q", rows.iter().map(|r| r.1).collect::<Vec<_>>())
+                .column("w", rows.iter().map(|r| r.2).collect::<Vec<_>>())
+                .column("m_1", rows.iter().map(|r| u8::from(r.3)).collect::<Vec<_>>())
+                .column("m_2", rows.iter().map(|r| u8::from(!r.3)).collect::<Vec<_>>())
+                .build()
+                .unwrap();
+            let Ok(survey) = Survey::builder(data).weights("w").strata("h").clusters(["psu"]).build() else {
+                return Ok(());
+            };
+            let built = survey
+                .banner(["g"])
+                .rows_single("q")
+                .rows_net("q", "top", [1])
+                .rows_likert("q")
+                .rows_multiple("m")
+                .rows_mean("q")
+                .adjust(if holm { Adjust::Holm } else { Adjust::None })
+                .min_base(min_base)
+                .build();
+            let Ok(table) = built else {
+                // The one error these data can give: no row answered 1, the net's code.
+                let e = built.unwrap_err().to_string();
+                prop_assert!(e.contains("code 1 does not occur"), "{e}");
+                return Ok(());
+            };
+            let json = serde_json::to_string(&table).unwrap();
+            prop_assert!(!json.contains("NaN") && !json.contains("inf"), "{json}");
+            let _ = (table.to_string(), table.to_table().to_csv());
+            for row in table.rows() {
+                for (c, cell) in row.cells().iter().enumerate() {
+                    let Some(cell) = cell else { continue };
+                    prop_assert!(cell.value().is_finite() && cell.n() > 0);
+                    for x in cell.letters() {
+                        let b = table.columns().iter().position(|col| col.letter() == Some(x)).unwrap();
+                        let t = row.tests().iter().find(|t| (t.a(), t.b()) == (c.min(b), c.max(b)));
+                        prop_assert!(t.is_some_and(|t| t.significant()), "letter {x} without a test");
+                    }
+                }
+            }
+        }
+    }
+}
