@@ -697,18 +697,7 @@ impl<'d> Measure<'d> {
         codes: Vec<f64>,
         ex: &[f64],
     ) -> Self {
-        let ex = ex.to_vec();
-        let counted = codes.clone();
-        Measure {
-            question: q.to_string(),
-            kind,
-            label,
-            codes,
-            value: Box::new(move |r| {
-                let v = col.get(r)?;
-                (!ex.contains(&v)).then(|| f64::from(counted.contains(&v)))
-            }),
-        }
+        Self::coded(q, col, None, kind, label, codes, ex)
     }
 
     /// A Likert box (`codes`) or, with no codes, the mean score; codes off the scale and
@@ -722,8 +711,22 @@ impl<'d> Measure<'d> {
         codes: Vec<f64>,
         ex: &[f64],
     ) -> Self {
+        Self::coded(q, col, Some(scale.clone()), kind, label, codes, ex)
+    }
+
+    /// A row of a coded question: in the base, the rows with a code that is not excluded
+    /// (and on the `scale`, when there is one); the value, the indicator of `codes`, or the
+    /// scale's score for [`RowKind::MeanScore`].
+    fn coded(
+        q: &str,
+        col: &'d NumericColumn,
+        scale: Option<LikertScale>,
+        kind: RowKind,
+        label: String,
+        codes: Vec<f64>,
+        ex: &[f64],
+    ) -> Self {
         let ex = ex.to_vec();
-        let scale = scale.clone();
         let counted = codes.clone();
         Measure {
             question: q.to_string(),
@@ -731,12 +734,14 @@ impl<'d> Measure<'d> {
             label,
             codes,
             value: Box::new(move |r| {
-                let v = col.get(r)?;
-                let score = scale.score(v).filter(|_| !ex.contains(&v))?;
-                Some(if kind == RowKind::MeanScore {
-                    score
-                } else {
-                    f64::from(counted.contains(&v))
+                let v = col.get(r).filter(|v| !ex.contains(v))?;
+                let score = match &scale {
+                    Some(scale) => Some(scale.score(v)?),
+                    None => None,
+                };
+                Some(match (kind, score) {
+                    (RowKind::MeanScore, Some(score)) => score,
+                    _ => f64::from(counted.contains(&v)),
                 })
             }),
         }

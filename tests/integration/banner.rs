@@ -29,6 +29,10 @@ fn zubr() -> Survey {
 }
 
 fn zubr_banner(adjust: Adjust) -> Banner {
+    zubr_banner_at(adjust, 0.95)
+}
+
+fn zubr_banner_at(adjust: Adjust, level: f64) -> Banner {
     zubr()
         .banner(["region", "q3_interest"])
         .rows_single("q1_awareness")
@@ -36,6 +40,7 @@ fn zubr_banner(adjust: Adjust) -> Banner {
         .rows_multiple("q7_why_win")
         .exclude([9])
         .adjust(adjust)
+        .level(level)
         .min_base(2)
         .build()
         .unwrap()
@@ -572,18 +577,7 @@ fn pair_tests_match_r_on_calibrated_and_replicate_designs() {
 
 #[test]
 fn a_lower_level_keeps_every_letter_and_letters_never_point_both_ways() {
-    let at = |level: f64| {
-        zubr()
-            .banner(["region", "q3_interest"])
-            .rows_single("q1_awareness")
-            .rows_likert("q5_satisfaction")
-            .rows_multiple("q7_why_win")
-            .exclude([9])
-            .level(level)
-            .min_base(2)
-            .build()
-            .unwrap()
-    };
+    let at = |level| zubr_banner_at(Adjust::None, level);
     let (strict, loose) = (at(0.95), at(0.8));
     let mut more = 0;
     for (s, l) in strict.rows().iter().zip(loose.rows()) {
