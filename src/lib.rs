@@ -49,6 +49,7 @@
 //! | [`weighting`] | post-stratification, raking, calibration, trimming, weight summaries |
 //! | [`hypothesis`] | Rao–Scott and Wald tests of independence |
 //! | [`table`] | rendering: aligned text (Unicode widths), Markdown, CSV, JSON |
+//! | [`banner`] | banner tables: crosstabs with design-based significance letters |
 //! | [`spec`] | the JSON analysis spec and its runner (the `survey-stats` command line) |
 //!
 //! A lower layer never imports a higher one. The variance engine (per-unit sums and the
@@ -76,6 +77,7 @@
 
 #![warn(missing_docs)]
 
+pub mod banner;
 pub mod cookbook;
 pub mod data;
 pub mod design;
@@ -93,6 +95,7 @@ pub mod tutorial;
 mod variance;
 pub mod weighting;
 
+pub use banner::{Adjust, Banner, BannerBuilder};
 pub use data::{Dataset, DatasetBuilder, IntoColumn};
 pub use design::{
     DesignOptions, JointProbabilities, LonelyPsu, Pps, PpsVariance, ReplicateMethod,

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use survey_stats::interval::{BinomialMethod, ConfidenceLevel, binomial_interval};
 use survey_stats::spec::{self, AnalysisSpec};
-use survey_stats::table::{Format, render_results};
+use survey_stats::table::Format;
 
 const USAGE: &str = "usage:
   survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings] [--lang LANG]
@@ -105,7 +105,7 @@ fn estimate(args: &[String]) -> Result<(), String> {
             note!("{}: {note}", w.step);
         }
     }
-    if !print(render_results(&out.rows, format).trim_end())? {
+    if !print(spec::render_output(&out, format).trim_end())? {
         return Ok(());
     }
     if timings {
