@@ -25,7 +25,7 @@ mod run;
 mod types;
 
 pub use error::SpecError;
-pub use run::{RunOutput, WeightingReport, label_rows, run, run_file};
+pub use run::{DesignSummary, RunOutput, WeightingReport, label_rows, run, run_file};
 pub use types::{
     AdjustStep, AnalysisSpec, CategoricalField, CodeOrLabel, CreateReplicates, DesignSpec,
     DfRuleName, DfSpec, EstimateSpec, Ordered,
