@@ -283,10 +283,14 @@ pub(super) fn draw_axis(
     for &t in ticks {
         let x = pos(t);
         svg.line(x, top, x, y, "#dddddd", 1.0);
+        // A label at an end of the axis moves inward rather than past the chart's edge.
+        let text = label(t);
+        let half = text_width(&text, FONT - 1.0, false) / 2.0;
+        let x = x.clamp(half + 1.0, (width - half - 1.0).max(half + 1.0));
         svg.text(
             x,
             y + FONT + 2.0,
-            &label(t),
+            &text,
             FONT - 1.0,
             Anchor::Middle,
             false,
