@@ -78,6 +78,7 @@
 
 #![warn(missing_docs)]
 
+pub mod banner;
 pub mod chart;
 pub mod cookbook;
 pub mod data;
@@ -97,6 +98,7 @@ pub mod tutorial;
 mod variance;
 pub mod weighting;
 
+pub use banner::{Adjust, Banner, BannerBuilder};
 pub use data::{Dataset, DatasetBuilder, IntoColumn};
 pub use design::{
     DesignOptions, JointProbabilities, LonelyPsu, Pps, PpsVariance, ReplicateMethod,

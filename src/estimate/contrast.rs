@@ -20,27 +20,71 @@ fn domain_totals(
 ) -> Result<Vec<DomainPass>> {
     let col = data.numeric(variable)?;
     let excluded = options.excluded_values();
+    Ok(vec![domain_value_totals(design, domains, |row| {
+        let v = col.get(row)?;
+        if excluded.contains(v) {
+            return None;
+        }
+        Some(match categories {
+            Some(c) => f64::from(c.contains(&v)),
+            None => v,
+        })
+    })])
+}
+
+/// [`domain_totals`] of any row value: `value(row)` is the row's `y`, `None` when the row
+/// is outside the base. One pass over the whole design; totals `2d` and `2d + 1`.
+pub(crate) fn domain_value_totals<F>(design: &Design, domains: &Domains, value: F) -> DomainPass
+where
+    F: Fn(usize) -> Option<f64> + Sync,
+{
     let n_dom = domains.len();
-    Ok(run_pass(
-        design,
-        &Domains::whole(),
-        2 * n_dom,
-        |row, buf| {
-            let (Some(v), Some(d)) = (col.get(row), domains.code_of(row)) else {
-                return RowStatus::Missing;
-            };
-            if excluded.contains(v) {
-                return RowStatus::Missing;
-            }
-            buf.iter_mut().for_each(|b| *b = 0.0);
-            buf[2 * d] = match categories {
-                Some(c) => f64::from(c.contains(&v)),
-                None => v,
-            };
-            buf[2 * d + 1] = 1.0;
-            RowStatus::In
-        },
-    ))
+    let mut passes = run_pass(design, &Domains::whole(), 2 * n_dom, |row, buf| {
+        let (Some(d), Some(y)) = (domains.code_of(row), value(row)) else {
+            return RowStatus::Missing;
+        };
+        buf.iter_mut().for_each(|b| *b = 0.0);
+        buf[2 * d] = y;
+        buf[2 * d + 1] = 1.0;
+        RowStatus::In
+    });
+    passes.remove(0)
+}
+
+/// `Σ_d c_d·m_d` of the domain means of a [`domain_value_totals`] pass, `terms` holding
+/// `(c_d, d)`: its SE by the delta method on the `2·D` totals (or the replicates), the
+/// design's degrees of freedom, and, when the coefficients sum to zero (a contrast), the
+/// p-value of its being zero. See [`domain_contrast`] for the formula and source.
+///
+/// # Errors
+/// The design's variance errors.
+pub(crate) fn domain_linear(
+    design: &Design,
+    pass: &DomainPass,
+    options: &EstimateOptions,
+    mut row: Estimate,
+    terms: &[(f64, usize)],
+) -> Result<Estimate> {
+    let is_contrast = terms.iter().map(|(c, _)| c).sum::<f64>().abs() < 1e-12;
+    let terms = terms
+        .iter()
+        .filter(|(c, _)| *c != 0.0)
+        .map(|(c, d)| (*c, 2 * d, 2 * d + 1))
+        .collect();
+    let interval = if is_contrast {
+        RowInterval::Tested
+    } else {
+        RowInterval::Symmetric
+    };
+    row.stat = if is_contrast {
+        Stat::Difference
+    } else {
+        Stat::Mean
+    };
+    let quantity = Smooth::RatioSum(terms);
+    let mut row = quantity_row(design, pass, options, row, &quantity, None, interval, false)?;
+    row.null_non_finite();
+    Ok(row)
 }
 
 /// A function of means and, optionally, its gradient in the means.
@@ -239,16 +283,7 @@ pub fn domain_contrast(
         });
     }
     let passes = domain_totals(data, design, variable, categories, domains, options)?;
-    let pass = &passes[0];
-    // A contrast (coefficients summing to zero) is a difference tested against zero; other
-    // combinations, such as the average of the domains, are estimates of a mean.
-    let is_contrast = coefficients.iter().sum::<f64>().abs() < 1e-12;
-    let stat = if is_contrast {
-        Stat::Difference
-    } else {
-        Stat::Mean
-    };
-    let mut row = unavailable(stat, variable, options.level.value(), "");
+    let mut row = unavailable(Stat::Mean, variable, options.level.value(), "");
     row.category = Some(
         coefficients
             .iter()
@@ -265,21 +300,10 @@ pub fn domain_contrast(
             .collect::<Vec<_>>()
             .join(" "),
     );
-    let terms = coefficients
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| **c != 0.0)
-        .map(|(d, c)| (*c, 2 * d, 2 * d + 1))
-        .collect();
-    let interval = if is_contrast {
-        RowInterval::Tested
-    } else {
-        RowInterval::Symmetric
-    };
-    let quantity = Smooth::RatioSum(terms);
-    let mut row = quantity_row(design, pass, options, row, &quantity, None, interval, false)?;
-    row.null_non_finite();
-    Ok(row)
+    // A contrast (coefficients summing to zero) is a difference tested against zero; other
+    // combinations, such as the average of the domains, are estimates of a mean.
+    let terms: Vec<(f64, usize)> = coefficients.iter().copied().zip(0..).collect();
+    domain_linear(design, &passes[0], options, row, &terms)
 }
 
 /// The design-based two-sample t-test of R's `svyttest(y ~ g, design)`: the difference of

@@ -430,6 +430,31 @@ impl Survey {
         self.estimates().by(columns)
     }
 
+    /// A banner table (crosstab): rows of questions, columns "Total" and the categories of
+    /// each of `columns`, cells with column % or means, bases, and significance letters
+    /// from design-based pairwise tests. See [`crate::banner`] and [`crate::BannerBuilder`].
+    ///
+    /// ```
+    /// use survey_stats::{Dataset, Survey};
+    /// let data = Dataset::builder()
+    ///     .column("g", vec![1u8, 1, 2, 2])
+    ///     .column("q", vec![1u8, 1, 1, 2])
+    ///     .build()?;
+    /// let table = Survey::srs(data)?.banner(["g"]).rows_single("q").build()?;
+    /// assert_eq!(table.cell(0, 2).unwrap().value(), 0.5); // q = 1 in g = 2
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    pub fn banner<S: AsRef<str>>(
+        &self,
+        columns: impl IntoIterator<Item = S>,
+    ) -> crate::banner::BannerBuilder<'_> {
+        let columns = columns
+            .into_iter()
+            .map(|c| c.as_ref().to_string())
+            .collect();
+        crate::banner::BannerBuilder::new(self, columns)
+    }
+
     /// Estimates with `codes` left out of the base (e.g. 9 = "hard to answer"). Each code
     /// must occur in the variable estimated: a code that does not is an error naming it and
     /// the codes that do.

@@ -1,0 +1,732 @@
+//! The builder of a banner and its computation: each row is a value per data row (a 0/1
+//! indicator or a number) over a base; each banner variable's domains are estimated in one
+//! pass over the full design, their pairs tested from that pass.
+
+use super::pairwise::{domain_mean, test_pairs};
+use super::{Adjust, Banner, BannerColumn, BannerRow, Cell, RowKind};
+use crate::Survey;
+use crate::data::{Column, Dataset, NumericColumn};
+use crate::error::{ErrorKind, Result};
+use crate::estimate::contrast::domain_value_totals;
+use crate::estimate::{Domains, EstimateError, EstimateOptions, LikertScale};
+use crate::interval::ConfidenceLevel;
+use std::collections::BTreeSet;
+
+/// The rows asked for, in order.
+#[derive(Debug, Clone)]
+enum RowSpec {
+    Single(String),
+    Net(String, String, Vec<f64>),
+    Multiple(String),
+    Likert(String),
+    Mean(String),
+}
+
+/// Builds a [`Banner`] on a survey: the banner variables (columns), the rows, and the
+/// settings of the tests. Start with [`Survey::banner`](crate::Survey::banner).
+///
+/// Defaults: 95% level, no adjustment, minimum base 30, no excluded code.
+///
+/// ```
+/// use survey_stats::{Adjust, Dataset, Survey};
+/// let data = Dataset::builder()
+///     .column("g", vec![1u8, 1, 1, 2, 2, 2])
+///     .column("q", vec![5u8, 4, 9, 1, 2, 4])
+///     .column("age", vec![30.0, 40.0, 50.0, 20.0, 25.0, 60.0])
+///     .build()?;
+/// let table = Survey::srs(data)?
+///     .banner(["g"])
+///     .rows_single("q")
+///     .rows_net("q", "Top-2", [4, 5])
+///     .rows_likert("q")
+///     .rows_mean("age")
+///     .exclude([9])
+///     .level(0.9)
+///     .adjust(Adjust::Bonferroni)
+///     .min_base(2)
+///     .build()?;
+/// let top2 = table.rows().iter().find(|r| r.label() == "Top-2").unwrap();
+/// assert_eq!(top2.cells()[1].as_ref().unwrap().value(), 1.0); // g = 1: 5 and 4 (9 left out)
+/// # Ok::<(), survey_stats::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct BannerBuilder<'s> {
+    survey: &'s Survey,
+    banner: Vec<String>,
+    rows: Vec<RowSpec>,
+    exclude: Vec<f64>,
+    level: f64,
+    adjust: Adjust,
+    min_base: u64,
+}
+
+/// A single-choice question with more distinct codes than this is not one.
+const MAX_CODES: usize = 200;
+
+impl<'s> BannerBuilder<'s> {
+    pub(crate) fn new(survey: &'s Survey, banner: Vec<String>) -> Self {
+        BannerBuilder {
+            survey,
+            banner,
+            rows: Vec::new(),
+            exclude: Vec::new(),
+            level: 0.95,
+            adjust: Adjust::None,
+            min_base: 30,
+        }
+    }
+
+    /// One row per answer of a single-choice question (codes in ascending order, labelled
+    /// from the data): the column share choosing it. Excluded codes get rows apart
+    /// ([`RowKind::NonSubstantive`]).
+    pub fn rows_single(mut self, question: impl AsRef<str>) -> Self {
+        self.rows
+            .push(RowSpec::Single(question.as_ref().to_string()));
+        self
+    }
+
+    /// A net: the column share choosing any of `codes` (e.g. "Top-2" = 4, 5).
+    pub fn rows_net<C: Into<f64>>(
+        mut self,
+        question: impl AsRef<str>,
+        label: impl AsRef<str>,
+        codes: impl IntoIterator<Item = C>,
+    ) -> Self {
+        self.rows.push(RowSpec::Net(
+            question.as_ref().to_string(),
+            label.as_ref().to_string(),
+            codes.into_iter().map(Into::into).collect(),
+        ));
+        self
+    }
+
+    /// One row per option of a multiple-response question (added with
+    /// [`crate::DatasetBuilder::multiple_response`]): the share choosing it among the
+    /// column's respondents who chose at least one option ("% of cases").
+    pub fn rows_multiple(mut self, question: impl AsRef<str>) -> Self {
+        self.rows
+            .push(RowSpec::Multiple(question.as_ref().to_string()));
+        self
+    }
+
+    /// A five-point rating item (codes 1–5): top box (4–5), bottom box (1–2) and mean
+    /// score; other codes leave the base, excluded codes are shown apart.
+    pub fn rows_likert(mut self, question: impl AsRef<str>) -> Self {
+        self.rows
+            .push(RowSpec::Likert(question.as_ref().to_string()));
+        self
+    }
+
+    /// The mean of a numeric variable.
+    pub fn rows_mean(mut self, variable: impl AsRef<str>) -> Self {
+        self.rows.push(RowSpec::Mean(variable.as_ref().to_string()));
+        self
+    }
+
+    /// Codes left out of the base of every single-choice, net, Likert and mean row (e.g.
+    /// 9 = "hard to answer"); a single-choice or Likert question shows each that occurs as
+    /// a row apart. Each code must occur in at least one of those questions.
+    pub fn exclude<C: Into<f64>>(mut self, codes: impl IntoIterator<Item = C>) -> Self {
+        self.exclude.extend(codes.into_iter().map(Into::into));
+        self
+    }
+
+    /// The confidence level of the tests (default 0.95): a pair is significant when its
+    /// adjusted p-value is below `1 − level`.
+    pub fn level(mut self, level: f64) -> Self {
+        self.level = level;
+        self
+    }
+
+    /// The multiple-comparison adjustment over the pairs of one row and one banner
+    /// variable (default none).
+    pub fn adjust(mut self, adjust: Adjust) -> Self {
+        self.adjust = adjust;
+        self
+    }
+
+    /// The smallest unweighted base a cell is tested at (default 30); cells under it are
+    /// flagged and get no letters.
+    pub fn min_base(mut self, min_base: u64) -> Self {
+        self.min_base = min_base;
+        self
+    }
+
+    /// Computes the banner.
+    ///
+    /// # Errors
+    /// No row asked for; a banner variable, question or variable missing from the data or
+    /// not numeric; a net's code or an excluded code that does not occur; a
+    /// multiple-response option holding something other than 0 or 1; a confidence level
+    /// outside (0, 1); a single-choice question with more than 200 distinct codes; the
+    /// design's variance errors.
+    pub fn build(self) -> Result<Banner> {
+        let level = ConfidenceLevel::new(self.level).map_err(|e| ErrorKind::InvalidSetting {
+            setting: "level".into(),
+            value: self.level.to_string(),
+            reason: e.to_string(),
+        })?;
+        if self.rows.is_empty() {
+            return Err(ErrorKind::InvalidSetting {
+                setting: "banner rows".into(),
+                value: "none".into(),
+                reason:
+                    "ask for rows: rows_single, rows_net, rows_multiple, rows_likert or rows_mean"
+                        .into(),
+            }
+            .into());
+        }
+        let options = EstimateOptions {
+            level,
+            ..EstimateOptions::default()
+        };
+        let data = self.survey.data();
+        let mut notes = Vec::new();
+        let measures = self.measures(data, &mut notes)?;
+        let (columns, groups) = self.columns(data, &mut notes)?;
+        let mut table = Banner {
+            columns,
+            rows: Vec::with_capacity(measures.len()),
+            level: self.level,
+            adjust: self.adjust,
+            min_base: self.min_base,
+            df: Some(self.survey.design().degrees_of_freedom()).filter(|d| d.is_finite()),
+            notes: Vec::new(),
+        };
+        let mut empty = BTreeSet::new();
+        let (mut low, mut single) = (false, false);
+        for m in measures {
+            let row = self.row(&m, &table.columns, &groups, &options)?;
+            for (c, cell) in row.cells.iter().enumerate() {
+                match cell {
+                    None => {
+                        empty.insert((m.question.clone(), c));
+                    }
+                    Some(cell) => {
+                        low |= cell.low_base;
+                        single |= cell.n == 1;
+                    }
+                }
+            }
+            table.rows.push(row);
+        }
+        let mut by_question: Vec<(String, Vec<String>)> = Vec::new();
+        for (q, c) in empty {
+            let name = column_name(&table.columns[c]);
+            match by_question.iter_mut().find(|(k, _)| *k == q) {
+                Some((_, cols)) => cols.push(name),
+                None => by_question.push((q, vec![name])),
+            }
+        }
+        for (q, cols) in by_question {
+            notes.push(format!(
+                "{q}: no respondent in {} (no cells)",
+                cols.join(", ")
+            ));
+        }
+        if low {
+            notes.push(format!(
+                "*: unweighted base under {}: not tested, no letters",
+                self.min_base
+            ));
+        }
+        if single {
+            notes.push("a base of one has a value but no standard error, and is not tested".into());
+        }
+        if table.df.is_some_and(|d| d <= 0.0) {
+            notes.push("the design has no degrees of freedom: no tests, no letters".into());
+        }
+        notes.push(format!(
+            "letters: the column's estimate is higher than that of the lettered column of the same banner variable (design-based t test, level {}, adjustment {})",
+            self.level,
+            match self.adjust {
+                Adjust::None => "none",
+                Adjust::Bonferroni => "Bonferroni",
+                Adjust::Holm => "Holm",
+            }
+        ));
+        table.notes = notes;
+        Ok(table)
+    }
+
+    /// The Total column and one per category of each banner variable, with the domains of
+    /// each banner variable and the index of its first column.
+    fn columns(
+        &self,
+        data: &Dataset,
+        notes: &mut Vec<String>,
+    ) -> Result<(Vec<BannerColumn>, Vec<Group>)> {
+        let mut columns = vec![BannerColumn {
+            variable: None,
+            value: None,
+            label: "Total".into(),
+            letter: None,
+        }];
+        let mut groups = Vec::new();
+        for b in &self.banner {
+            let domains = self.survey.domains(std::slice::from_ref(b))?;
+            if domains.is_empty() {
+                notes.push(format!("{b}: no row has a value: no columns"));
+                continue;
+            }
+            let numeric = matches!(data.column(b), Ok(Column::Numeric(_)));
+            groups.push((std::sync::Arc::clone(&domains), columns.len()));
+            for d in 0..domains.len() {
+                let value = domains.label(d).get(b).cloned().unwrap_or_default();
+                let label = value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|_| numeric)
+                    .and_then(|c| data.label(b, c))
+                    .map_or_else(|| value.clone(), String::from);
+                let letter = letter(columns.len() - 1);
+                columns.push(BannerColumn {
+                    variable: Some(b.clone()),
+                    value: Some(value),
+                    label,
+                    letter: Some(letter),
+                });
+            }
+        }
+        Ok((columns, groups))
+    }
+
+    /// The rows' measures, with the notes of excluded codes.
+    fn measures<'d>(&self, data: &'d Dataset, notes: &mut Vec<String>) -> Result<Vec<Measure<'d>>> {
+        let ex = &self.exclude;
+        let mut out = Vec::new();
+        let mut excluded_in: BTreeSet<String> = BTreeSet::new();
+        let mut found: BTreeSet<u64> = BTreeSet::new();
+        for spec in &self.rows {
+            match spec {
+                RowSpec::Single(q) | RowSpec::Likert(q) => {
+                    let col = data.numeric(q)?;
+                    let codes = distinct(col);
+                    if matches!(spec, RowSpec::Single(_)) {
+                        if codes.len() > MAX_CODES {
+                            return Err(ErrorKind::InvalidSetting {
+                                setting: format!("rows_single({q:?})"),
+                                value: format!("{} distinct codes", codes.len()),
+                                reason: format!("a single-choice question has at most {MAX_CODES} codes: use rows_mean for a number"),
+                            }
+                            .into());
+                        }
+                        for &c in codes.iter().filter(|c| !ex.contains(c)) {
+                            out.push(Measure::share(
+                                q,
+                                col,
+                                RowKind::Category,
+                                code_label(data, q, c),
+                                vec![c],
+                                ex,
+                            ));
+                        }
+                    } else {
+                        let scale = LikertScale::five_point();
+                        let items = [
+                            (RowKind::TopBox, "top box (4–5)", scale.top.clone()),
+                            (RowKind::BottomBox, "bottom box (1–2)", scale.bottom.clone()),
+                        ];
+                        for (kind, label, box_codes) in items {
+                            out.push(Measure::likert(q, col, kind, label, box_codes, ex));
+                        }
+                        out.push(Measure::likert(
+                            q,
+                            col,
+                            RowKind::MeanScore,
+                            "mean score",
+                            Vec::new(),
+                            ex,
+                        ));
+                    }
+                    note_excluded(q, col, ex, &mut found, &mut excluded_in);
+                    for &c in codes.iter().filter(|c| ex.contains(c)) {
+                        let label = code_label(data, q, c);
+                        out.push(Measure {
+                            question: q.clone(),
+                            kind: RowKind::NonSubstantive,
+                            label,
+                            codes: vec![c],
+                            value: Box::new(move |r| col.get(r).map(|v| f64::from(v == c))),
+                        });
+                    }
+                }
+                RowSpec::Net(q, label, codes) => {
+                    let col = data.numeric(q)?;
+                    let present = distinct(col);
+                    check_codes(q, codes, &present)?;
+                    note_excluded(q, col, ex, &mut found, &mut excluded_in);
+                    out.push(Measure::share(
+                        q,
+                        col,
+                        RowKind::Net,
+                        label.clone(),
+                        codes.clone(),
+                        ex,
+                    ));
+                }
+                RowSpec::Mean(q) => {
+                    let col = data.numeric(q)?;
+                    note_excluded(q, col, ex, &mut found, &mut excluded_in);
+                    let ex = ex.clone();
+                    out.push(Measure {
+                        question: q.clone(),
+                        kind: RowKind::Mean,
+                        label: "mean".into(),
+                        codes: Vec::new(),
+                        value: Box::new(move |r| col.get(r).filter(|v| !ex.contains(v))),
+                    });
+                }
+                RowSpec::Multiple(q) => {
+                    out.extend(self.multiple(data, q)?);
+                }
+            }
+        }
+        if let Some(c) = ex.iter().find(|c| !found.contains(&c.to_bits())) {
+            return Err(ErrorKind::UnknownCode {
+                variable: self.questions().join(", "),
+                code: c.to_string(),
+                known: "see each question's codes".into(),
+            }
+            .into());
+        }
+        if !excluded_in.is_empty() {
+            let codes: Vec<String> = ex.iter().map(|c| c.to_string()).collect();
+            notes.push(format!(
+                "code {} left out of the base of {}; shown apart as a share of all answers",
+                codes.join(", "),
+                excluded_in.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The questions of the single, net, Likert and mean rows.
+    fn questions(&self) -> Vec<String> {
+        let mut qs: Vec<String> = Vec::new();
+        for spec in &self.rows {
+            let q = match spec {
+                RowSpec::Single(q)
+                | RowSpec::Net(q, _, _)
+                | RowSpec::Likert(q)
+                | RowSpec::Mean(q) => q,
+                RowSpec::Multiple(_) => continue,
+            };
+            if !qs.contains(q) {
+                qs.push(q.clone());
+            }
+        }
+        qs
+    }
+
+    /// The options of a multiple-response question, each checked to hold 0, 1 or nothing.
+    fn multiple<'d>(&self, data: &'d Dataset, q: &str) -> Result<Vec<Measure<'d>>> {
+        let set = data.multiple_response_columns(q).ok_or_else(|| {
+            crate::data::DataError::MissingColumn {
+                column: format!("{q} (a multiple-response question)"),
+            }
+        })?;
+        let cols = set
+            .iter()
+            .map(|(_, c)| data.numeric(c))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let design = self.survey.design();
+        for ((_, name), col) in set.iter().zip(&cols) {
+            let bad = (0..data.n_rows()).find_map(|i| {
+                col.get(i)
+                    .filter(|v| *v != 0.0 && *v != 1.0)
+                    .map(|v| (i, v))
+            });
+            if let Some((i, value)) = bad {
+                return Err(EstimateError::InvalidValue {
+                    column: name.clone(),
+                    row: design.source_row(i) + 1,
+                    value,
+                    reason: "is not 0 or 1 (a multiple-response option is chosen or not)".into(),
+                }
+                .into());
+            }
+        }
+        let cols = std::sync::Arc::new(cols);
+        Ok(set
+            .iter()
+            .enumerate()
+            .map(|(j, (code, column))| {
+                let cols = std::sync::Arc::clone(&cols);
+                Measure {
+                    question: q.to_string(),
+                    kind: RowKind::Option,
+                    label: data
+                        .label(q, *code)
+                        .map_or_else(|| column.clone(), String::from),
+                    codes: vec![*code],
+                    value: Box::new(move |r| {
+                        let chose = |c: &NumericColumn| c.get(r) == Some(1.0);
+                        cols.iter()
+                            .any(|c| chose(c))
+                            .then(|| f64::from(chose(cols[j])))
+                    }),
+                }
+            })
+            .collect())
+    }
+
+    /// One row: its cells in every column, the tests and letters of each banner variable.
+    fn row(
+        &self,
+        m: &Measure<'_>,
+        columns: &[BannerColumn],
+        groups: &[Group],
+        options: &EstimateOptions,
+    ) -> Result<BannerRow> {
+        let design = self.survey.design();
+        let mut cells: Vec<Option<Cell>> = vec![None; columns.len()];
+        let mut tests = Vec::new();
+        let whole = Domains::whole();
+        let all = std::iter::once((&whole, 0usize)).chain(groups.iter().map(|(d, c)| (&**d, *c)));
+        for (k, (domains, first)) in all.enumerate() {
+            let pass = domain_value_totals(design, domains, |r| (m.value)(r));
+            let mut n = vec![0u64; domains.len()];
+            for r in 0..design.n_rows() {
+                if let (Some(d), Some(_)) = (domains.code_of(r), (m.value)(r)) {
+                    n[d] += 1;
+                }
+            }
+            let mut testable = Vec::new();
+            for (d, &nd) in n.iter().enumerate() {
+                if nd == 0 {
+                    continue;
+                }
+                let Some((value, se)) = domain_mean(design, &pass, options, d)? else {
+                    continue;
+                };
+                let low_base = nd < self.min_base;
+                let std_error = se.filter(|_| nd > 1);
+                if k > 0 && !low_base && nd > 1 && std_error.is_some() {
+                    testable.push(d);
+                }
+                cells[first + d] = Some(Cell {
+                    value,
+                    std_error,
+                    n: nd,
+                    weighted_n: pass.totals[2 * d + 1],
+                    letters: Vec::new(),
+                    low_base,
+                    note: (nd == 1)
+                        .then(|| "base of one: no standard error, not tested".to_string()),
+                });
+            }
+            let pairs: Vec<_> = testable
+                .iter()
+                .enumerate()
+                .flat_map(|(i, &a)| testable[i + 1..].iter().map(move |&b| (a, b)))
+                .collect();
+            let found = test_pairs(design, &pass, options, &pairs, first, self.adjust)?;
+            for t in &found {
+                if !t.significant || t.difference == 0.0 {
+                    continue;
+                }
+                let (high, lowc) = if t.difference > 0.0 {
+                    (t.a, t.b)
+                } else {
+                    (t.b, t.a)
+                };
+                if let (Some(cell), Some(letter)) =
+                    (cells[high].as_mut(), columns[lowc].letter.clone())
+                {
+                    cell.letters.push(letter);
+                }
+            }
+            tests.extend(found);
+        }
+        for cell in cells.iter_mut().flatten() {
+            cell.letters
+                .sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        }
+        Ok(BannerRow {
+            question: m.question.clone(),
+            kind: m.kind,
+            label: m.label.clone(),
+            codes: m.codes.clone(),
+            cells,
+            tests,
+        })
+    }
+}
+
+/// A banner variable's domains and the index of its first column.
+type Group = (std::sync::Arc<Domains>, usize);
+
+/// One row's value per data row: `Some(y)` in the base, `None` outside.
+type RowValue<'d> = Box<dyn Fn(usize) -> Option<f64> + Sync + 'd>;
+
+/// A row to compute: what it is and its value per data row.
+struct Measure<'d> {
+    question: String,
+    kind: RowKind,
+    label: String,
+    codes: Vec<f64>,
+    value: RowValue<'d>,
+}
+
+impl<'d> Measure<'d> {
+    /// The share holding one of `codes`, excluded codes out of the base.
+    fn share(
+        q: &str,
+        col: &'d NumericColumn,
+        kind: RowKind,
+        label: String,
+        codes: Vec<f64>,
+        ex: &[f64],
+    ) -> Self {
+        let ex = ex.to_vec();
+        let counted = codes.clone();
+        Measure {
+            question: q.to_string(),
+            kind,
+            label,
+            codes,
+            value: Box::new(move |r| {
+                let v = col.get(r)?;
+                (!ex.contains(&v)).then(|| f64::from(counted.contains(&v)))
+            }),
+        }
+    }
+
+    /// A Likert box (`codes`) or, with no codes, the mean score; codes off the scale and
+    /// excluded codes out of the base.
+    fn likert(
+        q: &str,
+        col: &'d NumericColumn,
+        kind: RowKind,
+        label: &str,
+        codes: Vec<f64>,
+        ex: &[f64],
+    ) -> Self {
+        let ex = ex.to_vec();
+        let scale = LikertScale::five_point();
+        let counted = codes.clone();
+        Measure {
+            question: q.to_string(),
+            kind,
+            label: label.to_string(),
+            codes,
+            value: Box::new(move |r| {
+                let v = col.get(r)?;
+                let score = scale.score(v).filter(|_| !ex.contains(&v))?;
+                Some(if kind == RowKind::MeanScore {
+                    score
+                } else {
+                    f64::from(counted.contains(&v))
+                })
+            }),
+        }
+    }
+}
+
+/// The distinct values of a column, ascending (at most `MAX_CODES + 1` of them).
+fn distinct(col: &NumericColumn) -> Vec<f64> {
+    let mut set = BTreeSet::new();
+    for i in 0..col.len() {
+        if let Some(v) = col.get(i) {
+            set.insert(OrderedCode(v));
+            if set.len() > MAX_CODES {
+                break;
+            }
+        }
+    }
+    set.into_iter().map(|c| c.0).collect()
+}
+
+/// Records which of the excluded codes `ex` occur in `q`'s column.
+fn note_excluded(
+    q: &str,
+    col: &NumericColumn,
+    ex: &[f64],
+    found: &mut BTreeSet<u64>,
+    excluded_in: &mut BTreeSet<String>,
+) {
+    for &c in ex {
+        if (0..col.len()).any(|i| col.get(i) == Some(c)) {
+            found.insert(c.to_bits());
+            excluded_in.insert(q.to_string());
+        }
+    }
+}
+
+/// A finite code, ordered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OrderedCode(f64);
+impl Eq for OrderedCode {}
+impl PartialOrd for OrderedCode {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for OrderedCode {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// Each of a net's `codes` must occur.
+fn check_codes(q: &str, codes: &[f64], present: &[f64]) -> Result<()> {
+    match codes.iter().find(|c| !present.contains(c)) {
+        Some(c) => Err(ErrorKind::UnknownCode {
+            variable: q.to_string(),
+            code: c.to_string(),
+            known: present
+                .iter()
+                .take(30)
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// A code's label from the data, else the code.
+fn code_label(data: &Dataset, q: &str, code: f64) -> String {
+    data.label(q, code)
+        .map_or_else(|| code.to_string(), String::from)
+}
+
+/// The name of a column in notes: `region = 3 (East)`.
+fn column_name(c: &BannerColumn) -> String {
+    match (&c.variable, &c.value) {
+        (Some(v), Some(x)) if *x != c.label => format!("{v} = {x} ({})", c.label),
+        (Some(v), Some(x)) => format!("{v} = {x}"),
+        _ => c.label.clone(),
+    }
+}
+
+/// The letter of the `i`-th banner column (from 0): A … Z, AA, AB, ….
+fn letter(i: usize) -> String {
+    let mut i = i;
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::letter;
+
+    #[test]
+    fn letters_run_past_z() {
+        assert_eq!(letter(0), "A");
+        assert_eq!(letter(25), "Z");
+        assert_eq!(letter(26), "AA");
+        assert_eq!(letter(27), "AB");
+        assert_eq!(letter(26 + 26 * 26), "AAA");
+    }
+}
