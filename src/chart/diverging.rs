@@ -204,18 +204,23 @@ impl DivergingBars {
             }
             (left, right)
         };
-        let extent = self
-            .rows
-            .iter()
-            .map(|(_, s)| {
-                let (l, r) = reach(s);
-                l.max(r)
-            })
-            .fold(0.1_f64, f64::max);
-        // The scale reaches the outer ticks, symmetric about zero.
-        let axis = ticks_n(-extent, extent, 8.0);
-        let m = axis[axis.len() - 1].max(-axis[0]);
-        let axis: Vec<f64> = axis.into_iter().filter(|t| t.abs() <= m + 1e-12).collect();
+        // The scale: from the farthest left reach to the farthest right one, each rounded
+        // out to a tick; one unit is the same length on both sides and for the answers
+        // drawn apart.
+        let (far_left, far_right) = self.rows.iter().fold((0.0_f64, 0.0_f64), |(l, r), (_, s)| {
+            let (a, b) = reach(s);
+            (l.max(a), r.max(b))
+        });
+        let step = {
+            let t = ticks_n(-far_left.max(0.05), far_right.max(0.05), 6.0);
+            t[1] - t[0]
+        };
+        let m_left = (far_left / step - 1e-9).ceil().max(1.0) * step;
+        let m_right = (far_right / step - 1e-9).ceil().max(1.0) * step;
+        let axis: Vec<f64> = ticks_n(-m_left, m_right, (m_left + m_right) / step)
+            .into_iter()
+            .filter(|t| *t >= -m_left - 1e-9 && *t <= m_right + 1e-9)
+            .collect();
         let apart = self
             .rows
             .iter()
@@ -274,10 +279,9 @@ impl DivergingBars {
         };
         let gap = if apart > 0.0 { 2.0 * MARGIN } else { 0.0 };
         let avail = width - MARGIN - lw - MARGIN - gap - apart_text;
-        let half = avail / (2.0 + apart / m);
-        let zero = lw + MARGIN + half;
-        let ppu = half / m;
-        let apart_x = zero + half + gap;
+        let ppu = avail / (m_left + m_right + apart);
+        let zero = lw + MARGIN + m_left * ppu;
+        let apart_x = zero + m_right * ppu + gap;
         let laid: Vec<(Vec<String>, f64)> = self
             .rows
             .iter()

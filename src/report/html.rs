@@ -1,6 +1,7 @@
 //! The HTML page of a report: XHTML-compatible markup, inline CSS, inline SVG.
 
-use super::{Block, Cell, Report, grid};
+use super::{Block, Cell, Report, banner_lines, grid};
+use crate::banner::Banner;
 use crate::chart::svg::escape;
 use crate::chart::text::FONT_FAMILY;
 use crate::table::{fmt_number, looks_numeric};
@@ -14,7 +15,8 @@ table{border-collapse:collapse;font-size:13px}caption{text-align:left;font-weigh
 th,td{border:1px solid #d0d0d0;padding:3px 7px;vertical-align:top}th{background:#f2f2f2;text-align:left}\
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
 figure{margin:8px 0 20px}svg{max-width:100%;height:auto}\
-sup.sig{color:#0072B2;font-weight:bold}";
+sup.sig{color:#0072B2;font-weight:bold;line-height:0;margin-left:2px}\
+td.low{color:#888}tr.base td{background:#fafafa;color:#555;font-size:12px}td.q{font-weight:bold}";
 
 /// The page.
 pub(super) fn page(r: &Report) -> String {
@@ -60,6 +62,7 @@ pub(super) fn page(r: &Report) -> String {
             Block::Chart(c) => {
                 let _ = writeln!(out, "<figure>{}</figure>", c.svg());
             }
+            Block::Banner { caption, banner } => write_banner(&mut out, caption, banner),
         }
     }
     out.push_str("</main>\n</body>\n</html>\n");
@@ -98,4 +101,53 @@ fn write_table(out: &mut String, caption: &str, headers: &[String], rows: &[Vec<
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table></div>\n");
+}
+
+fn write_banner(out: &mut String, caption: &str, banner: &Banner) {
+    out.push_str("<div class=\"scroll\"><table>");
+    let _ = write!(out, "<caption>{}</caption>", escape(caption));
+    out.push_str("<thead><tr><th>question</th><th>row</th>");
+    for c in banner.columns() {
+        match c.letter() {
+            Some(l) => {
+                let _ = write!(out, "<th>{}<br/>({})</th>", escape(c.label()), escape(l));
+            }
+            None => {
+                let _ = write!(out, "<th>{}</th>", escape(c.label()));
+            }
+        }
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for line in banner_lines(banner) {
+        let class = if line.base { " class=\"base\"" } else { "" };
+        let _ = write!(
+            out,
+            "<tr{class}><td class=\"q\">{}</td><td>{}</td>",
+            escape(&line.question),
+            escape(&line.label)
+        );
+        for cell in &line.cells {
+            let class = if cell.low { "num low" } else { "num" };
+            let _ = write!(out, "<td class=\"{class}\">{}", escape(&cell.text));
+            if cell.low {
+                out.push('*');
+            }
+            if !cell.letters.is_empty() {
+                let _ = write!(out, "<sup class=\"sig\">{}</sup>", escape(&cell.letters));
+            }
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table></div>\n");
+    let mut notes = vec![format!(
+        "* marks a base under {}: the cell takes part in no test.",
+        banner.min_base()
+    )];
+    notes.extend(banner.notes().iter().cloned());
+    out.push_str("<ul class=\"notes\">\n");
+    for n in notes {
+        let _ = writeln!(out, "<li>{}</li>", escape(&n));
+    }
+    out.push_str("</ul>\n");
 }

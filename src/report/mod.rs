@@ -34,6 +34,7 @@ mod run;
 #[cfg(feature = "xlsx")]
 mod xlsx;
 
+use crate::banner::Banner;
 use crate::chart::Chart;
 use crate::table::{ResultRow, Table};
 
@@ -52,6 +53,10 @@ enum Block {
         rows: Vec<ResultRow>,
     },
     Chart(Chart),
+    Banner {
+        caption: String,
+        banner: Banner,
+    },
 }
 
 /// A report: a title and blocks in order, written as an HTML page or an Excel workbook.
@@ -120,6 +125,31 @@ impl Report {
         self.blocks.push(Block::Results {
             caption: caption.into(),
             rows: rows.to_vec(),
+        });
+        self
+    }
+
+    /// A banner table: in the page, column letters under the headings, each cell's value
+    /// with its significance letters raised after it, bases on their own rows, low bases
+    /// marked `*` and greyed, the banner's notes below; in a workbook, a sheet with values,
+    /// letters and bases each in their own cells.
+    ///
+    /// ```
+    /// use survey_stats::report::Report;
+    /// use survey_stats::{Dataset, Survey};
+    /// let data = Dataset::builder()
+    ///     .column("g", vec![1u8, 1, 1, 2, 2, 2])
+    ///     .column("q", vec![1u8, 1, 1, 2, 2, 1])
+    ///     .build()?;
+    /// let table = Survey::srs(data)?.banner(["g"]).rows_single("q").min_base(2).build()?;
+    /// let page = Report::new("Banner").banner("q by g", &table).to_html();
+    /// assert!(page.contains("<th>1<br/>(A)</th>"));
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    pub fn banner(mut self, caption: impl Into<String>, banner: &Banner) -> Self {
+        self.blocks.push(Block::Banner {
+            caption: caption.into(),
+            banner: banner.clone(),
         });
         self
     }
@@ -297,4 +327,108 @@ pub(crate) fn grid(rows: &[ResultRow]) -> (Vec<String>, Vec<Vec<Cell>>) {
         out.push(cells);
     }
     (headers, out)
+}
+
+/// One cell of a banner line: its text, the number behind it, letters, low-base flag.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BannerCell {
+    pub text: String,
+    pub value: Option<f64>,
+    pub letters: String,
+    pub low: bool,
+}
+
+/// One line of a banner as a report shows it: a base line or a row of estimates.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BannerLine {
+    pub question: String,
+    pub label: String,
+    pub base: bool,
+    pub share: bool,
+    pub cells: Vec<BannerCell>,
+}
+
+/// The lines of a banner: before each block of rows sharing a base, its unweighted and
+/// weighted base lines; then a line per row (the page and the workbook both use these).
+pub(crate) fn banner_lines(banner: &Banner) -> Vec<BannerLine> {
+    use crate::banner::RowKind;
+    let mut out = Vec::new();
+    let mut last: Option<(String, Vec<Option<u64>>)> = None;
+    for row in banner.rows() {
+        let bases: Vec<Option<u64>> = row
+            .cells()
+            .iter()
+            .map(|c| c.as_ref().map(|c| c.n()))
+            .collect();
+        if last.as_ref() != Some(&(row.question().to_string(), bases.clone())) {
+            for (label, weighted) in [("base (n)", false), ("base (weighted)", true)] {
+                let cells = row
+                    .cells()
+                    .iter()
+                    .map(|c| {
+                        let v = c.as_ref().map_or(0.0, |c| {
+                            if weighted {
+                                c.weighted_n()
+                            } else {
+                                c.n() as f64
+                            }
+                        });
+                        BannerCell {
+                            text: if weighted {
+                                format!("{v:.1}")
+                            } else {
+                                format!("{v:.0}")
+                            },
+                            value: Some(v),
+                            letters: String::new(),
+                            low: c.as_ref().is_some_and(|c| c.low_base()),
+                        }
+                    })
+                    .collect();
+                out.push(BannerLine {
+                    question: row.question().to_string(),
+                    label: label.to_string(),
+                    base: true,
+                    share: false,
+                    cells,
+                });
+            }
+            last = Some((row.question().to_string(), bases));
+        }
+        let share = row.kind().is_share();
+        let cells = row
+            .cells()
+            .iter()
+            .map(|c| match c {
+                None => BannerCell {
+                    text: "–".into(),
+                    value: None,
+                    letters: String::new(),
+                    low: false,
+                },
+                Some(c) => BannerCell {
+                    text: if share {
+                        format!("{:.1}%", 100.0 * c.value())
+                    } else {
+                        format!("{:.2}", c.value())
+                    },
+                    value: Some(c.value()),
+                    letters: c.letters().concat(),
+                    low: c.low_base(),
+                },
+            })
+            .collect();
+        let label = match row.kind() {
+            RowKind::NonSubstantive => format!("{} (of all answers)", row.label()),
+            _ => row.label().to_string(),
+        };
+        out.push(BannerLine {
+            question: row.question().to_string(),
+            label,
+            base: false,
+            share,
+            cells,
+        });
+    }
+    out
 }

@@ -1,6 +1,7 @@
 //! The workbook of a report: one sheet per table or set of result rows (feature `xlsx`).
 
-use super::{Block, Cell, Report, grid, output_error};
+use super::{Block, Cell, Report, banner_lines, grid, output_error};
+use crate::banner::Banner;
 use crate::table::looks_numeric;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::path::Path;
@@ -72,6 +73,62 @@ fn write_grid(
     Ok(())
 }
 
+/// A banner's sheet: per banner column a value column and a letters column; bases on
+/// their own rows; `*` in the letters cell of a low base.
+fn write_banner(ws: &mut Worksheet, caption: &str, banner: &Banner) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let pct = Format::new().set_num_format("0.0%");
+    let mean = Format::new().set_num_format("0.00");
+    let count = Format::new().set_num_format("0");
+    let weighted = Format::new().set_num_format("#,##0.0");
+    ws.write_string_with_format(0, 0, caption, &bold)?;
+    ws.write_string_with_format(1, 0, "question", &bold)?;
+    ws.write_string_with_format(1, 1, "row", &bold)?;
+    for (j, c) in banner.columns().iter().enumerate() {
+        let col = 2 + 2 * j as u16;
+        let head = match c.letter() {
+            Some(l) => format!("{} ({l})", c.label()),
+            None => c.label().to_string(),
+        };
+        ws.write_string_with_format(1, col, &head, &bold)?;
+        ws.write_string_with_format(1, col + 1, "sig.", &bold)?;
+        ws.set_column_width(col, (head.chars().count() as f64 + 2.0).max(10.0))?;
+        ws.set_column_width(col + 1, 5.0)?;
+    }
+    ws.set_column_width(1, 28.0)?;
+    let lines = banner_lines(banner);
+    for (i, line) in lines.iter().enumerate() {
+        let row = 2 + i as u32;
+        ws.write_string(row, 0, &line.question)?;
+        ws.write_string(row, 1, &line.label)?;
+        for (j, cell) in line.cells.iter().enumerate() {
+            let col = 2 + 2 * j as u16;
+            if let Some(v) = cell.value {
+                let format = match (line.base, line.share, line.label.as_str()) {
+                    (true, _, "base (n)") => &count,
+                    (true, _, _) => &weighted,
+                    (false, true, _) => &pct,
+                    (false, false, _) => &mean,
+                };
+                ws.write_number_with_format(row, col, v, format)?;
+            }
+            let mut flag = cell.letters.clone();
+            if cell.low && !line.base {
+                flag.insert(0, '*');
+            }
+            if !flag.is_empty() {
+                ws.write_string(row, col + 1, &flag)?;
+            }
+        }
+    }
+    ws.set_freeze_panes(2, 2)?;
+    for (k, note) in banner.notes().iter().enumerate() {
+        let row = 3 + lines.len() as u32 + k as u32;
+        ws.write_string(row, 0, note)?;
+    }
+    Ok(())
+}
+
 impl Report {
     /// The workbook as bytes: one sheet per table and per set of result rows, named after
     /// its caption (made valid and unique); numbers as numbers with number formats
@@ -130,6 +187,14 @@ impl Report {
                 Block::Results { caption, rows } => {
                     let (h, r) = grid(rows);
                     (caption, h, r)
+                }
+                Block::Banner { caption, banner } => {
+                    let name = sheet_name(caption, &used);
+                    used.push(name.clone());
+                    let ws = book.add_worksheet();
+                    ws.set_name(&name)?;
+                    write_banner(ws, caption, banner)?;
+                    continue;
                 }
                 _ => continue,
             };
