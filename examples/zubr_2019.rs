@@ -403,10 +403,18 @@ fn page(
             "Аралықтар: дизайн бойынша 95% t аралықтары; микродеректер жарияланған көрсеткіштерге сай қайта құрылған.",
         ),
     ));
-    for (k, (title, t)) in tables.iter().enumerate() {
-        page = page.heading(title.clone());
-        if k != 3 {
-            page = page.table("", t);
+    // The figures, F3/F4, F8, F10, then every figure by region.
+    for k in [0, 1, 4, 2, 3] {
+        let Some((title, t)) = tables.get(k) else {
+            continue;
+        };
+        if k == 3 {
+            page = page.heading(lang.t(
+                "Each figure by region: banner tables, letters from design-based tests",
+                "Әр көрсеткіш өңірлер бойынша: дизайнға негізделген тесттердің әріптері",
+            ));
+        } else {
+            page = page.heading(title.clone()).table("", t);
         }
         match k {
             0 => {

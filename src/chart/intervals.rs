@@ -87,9 +87,9 @@ pub struct DotPlot(Common);
 ///     .build()?;
 /// let shares = Survey::srs(data)?.multiple_response("q2")?;
 /// let chart = RankedBars::new().title("Problems").options(&shares).render();
-/// // Option 2 (3 of 4) comes first, then 1 and 3 (1 of 4 each).
-/// let first = chart.svg().find("75.0%").unwrap();
-/// assert!(first < chart.svg().find("25.0%").unwrap());
+/// // Of the 3 who chose any option, option 2 (3 of 3) comes first, then 1 and 3 (1 each).
+/// let first = chart.svg().find("100.0%").unwrap();
+/// assert!(first < chart.svg().find("33.3%").unwrap());
 /// # Ok::<(), survey_stats::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
