@@ -238,11 +238,8 @@ pub struct Report {
     pub df: f64,
 }
 
-/// Loads `questionnaire.json` and `responses.csv` from `dir` and runs the whole analysis.
-///
-/// # Errors
-/// Any error of reading, validating or estimating, boxed.
-pub fn analyse(dir: &Path) -> Result<Report, Box<dyn std::error::Error>> {
+/// The questionnaire and the data checked against it.
+fn load(dir: &Path) -> Result<(Questionnaire, Dataset), Box<dyn std::error::Error>> {
     let questionnaire = Questionnaire::from_path(dir.join("questionnaire.json"))?;
     let data = read_csv(
         dir.join("responses.csv"),
@@ -251,15 +248,26 @@ pub fn analyse(dir: &Path) -> Result<Report, Box<dyn std::error::Error>> {
             ..CsvOptions::default()
         },
     )?;
-    let design = Design::new(
-        &data,
-        &DesignOptions {
-            weights: Some("weight".into()),
-            strata: Some("region".into()),
-            clusters: vec!["project".into()],
-            ..Default::default()
-        },
-    )?;
+    Ok((questionnaire, data))
+}
+
+/// The design: strata = region, PSU = project, weights.
+fn design_options() -> DesignOptions {
+    DesignOptions {
+        weights: Some("weight".into()),
+        strata: Some("region".into()),
+        clusters: vec!["project".into()],
+        ..Default::default()
+    }
+}
+
+/// Loads `questionnaire.json` and `responses.csv` from `dir` and runs the whole analysis.
+///
+/// # Errors
+/// Any error of reading, validating or estimating, boxed.
+pub fn analyse(dir: &Path) -> Result<Report, Box<dyn std::error::Error>> {
+    let (questionnaire, data) = load(dir)?;
+    let design = Design::new(&data, &design_options())?;
     let whole = Domains::whole();
     let regions = Domains::by(&data, &["region".to_string()])?;
     let opts = EstimateOptions::default();
@@ -419,14 +427,7 @@ fn estimate_figure(
 /// # Errors
 /// Any error of reading or validating the data or building the design, boxed.
 pub fn survey(dir: &Path, lang: &str) -> Result<Survey, Box<dyn std::error::Error>> {
-    let questionnaire = Questionnaire::from_path(dir.join("questionnaire.json"))?;
-    let csv = read_csv(
-        dir.join("responses.csv"),
-        &CsvOptions {
-            questionnaire: Some(&questionnaire),
-            ..CsvOptions::default()
-        },
-    )?;
+    let (questionnaire, csv) = load(dir)?;
     // The CSV reader keeps the questionnaire's option columns as plain 0/1 columns; the
     // builder declares each multiple-response question and the answer labels.
     let mut data = Dataset::builder();
@@ -478,15 +479,7 @@ pub fn survey(dir: &Path, lang: &str) -> Result<Survey, Box<dyn std::error::Erro
             .collect();
         data = data.labels(id, labels);
     }
-    Ok(Survey::new(
-        data.build()?,
-        &DesignOptions {
-            weights: Some("weight".into()),
-            strata: Some("region".into()),
-            clusters: vec!["project".into()],
-            ..Default::default()
-        },
-    )?)
+    Ok(Survey::new(data.build()?, &design_options())?)
 }
 
 /// Every figure by region as banner tables with design-based letters (95%, Holm within

@@ -36,7 +36,7 @@ mod xlsx;
 
 use crate::banner::Banner;
 use crate::chart::Chart;
-use crate::table::{ResultRow, Table};
+use crate::table::{ESTIMATE_COLUMNS, ResultRow, Table};
 
 /// One block of a report.
 #[derive(Debug, Clone, PartialEq)]
@@ -224,12 +224,7 @@ pub(crate) fn grid(rows: &[ResultRow]) -> (Vec<String>, Vec<Vec<Cell>>) {
     }
     let category = |r: &ResultRow| -> Option<String> {
         match r {
-            ResultRow::Estimate(e) => match (&e.category, e.prob, &e.term) {
-                (Some(c), _, _) => Some(e.category_label.clone().unwrap_or_else(|| c.clone())),
-                (None, Some(p), _) => Some(format!("p={p}")),
-                (None, None, Some(t)) => Some(t.clone()),
-                _ => None,
-            },
+            ResultRow::Estimate(e) => e.category_text(),
             ResultRow::Test(t) => Some(format!("{:?}", t.method)),
         }
     };
@@ -246,18 +241,7 @@ pub(crate) fn grid(rows: &[ResultRow]) -> (Vec<String>, Vec<Vec<Cell>>) {
     if has_category {
         headers.push("category".into());
     }
-    headers.extend(
-        [
-            "estimate",
-            "std_error",
-            "ci_lower",
-            "ci_upper",
-            "df",
-            "deff",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
+    headers.extend(ESTIMATE_COLUMNS[..6].iter().map(|s| s.to_string()));
     if has_p {
         headers.push("p_value".into());
     }

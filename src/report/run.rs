@@ -227,12 +227,7 @@ fn describe_estimate(e: &EstimateSpec) -> String {
 fn row_label(r: &Row, with_category: bool) -> String {
     let mut parts = Vec::new();
     if with_category {
-        match (&r.category, r.prob, &r.term) {
-            (Some(c), _, _) => parts.push(r.category_label.clone().unwrap_or_else(|| c.clone())),
-            (None, Some(p), _) => parts.push(format!("p={p}")),
-            (None, None, Some(t)) => parts.push(t.clone()),
-            _ => {}
-        }
+        parts.extend(r.category_text());
     }
     if let Some(d) = r.domain_label.as_ref().or(r.domain.as_ref()) {
         parts.push(d.values().cloned().collect::<Vec<_>>().join(" · "));

@@ -33,6 +33,21 @@ fn parse(text: &str) -> roxmltree::Document<'_> {
     .unwrap_or_else(|e| panic!("not well-formed: {e}"))
 }
 
+/// Runs the charts spec with `--format FORMAT --out` a fresh file; the file's path.
+fn run_to_file(format: &str, file: &str) -> PathBuf {
+    let path = scratch("report", format).join(file);
+    let (code, _, err) = run_cli(&[
+        "estimate",
+        &spec(),
+        "--format",
+        format,
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    path
+}
+
 fn json_rows() -> Vec<serde_json::Value> {
     let (code, out, err) = run_cli(&["estimate", &spec(), "--format", "json"]);
     assert_eq!(code, 0, "{err}");
@@ -41,17 +56,7 @@ fn json_rows() -> Vec<serde_json::Value> {
 
 #[test]
 fn html_page_is_well_formed_and_self_contained() {
-    let dir = scratch("report", "html");
-    let page = dir.join("report.html");
-    let (code, _, err) = run_cli(&[
-        "estimate",
-        &spec(),
-        "--format",
-        "html",
-        "--out",
-        page.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let page = run_to_file("html", "report.html");
     let text = std::fs::read_to_string(&page).unwrap();
     let doc = parse(&text);
     let count = |name: &str| doc.descendants().filter(|n| n.has_tag_name(name)).count();
@@ -97,17 +102,7 @@ fn html_page_is_well_formed_and_self_contained() {
 #[test]
 fn xlsx_holds_the_json_numbers() {
     use calamine::{Data, Reader, Xlsx, open_workbook};
-    let dir = scratch("report", "xlsx");
-    let file = dir.join("report.xlsx");
-    let (code, _, err) = run_cli(&[
-        "estimate",
-        &spec(),
-        "--format",
-        "xlsx",
-        "--out",
-        file.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let file = run_to_file("xlsx", "report.xlsx");
     let mut book: Xlsx<_> = open_workbook(&file).unwrap();
     let names = book.sheet_names();
     assert_eq!(names, ["q2", "q5", "q5_by_region", "q5_mean", "F1", "t"]);

@@ -246,7 +246,7 @@ fn banners_by_region_hold_the_figures() {
         }
         let base = grid
             .iter()
-            .find(|r| r[1].to_string() == "base (n)")
+            .find(|r| r[1] == Data::String("base (n)".into()))
             .unwrap();
         assert_eq!(base[2], Data::Float(1200.0));
     }
