@@ -228,3 +228,33 @@
 //! // std::fs::write("survey.html", page)?; — one file, no scripts, opens in any browser.
 //! # Ok::<(), survey_stats::Error>(())
 //! ```
+//!
+//! # A banner table with significance letters
+//!
+//! Questions down, regions across, column percentages with letters from design-based
+//! pairwise tests (Holm-adjusted): the 2019 report data.
+//!
+//! ```
+//! use survey_stats::{Adjust, DesignOptions, Survey};
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/zubr2019/responses.csv");
+//! let survey = Survey::from_csv(path, &DesignOptions {
+//!     weights: Some("weight".into()), strata: Some("region".into()),
+//!     clusters: vec!["project".into()], ..Default::default()
+//! })?;
+//! let table = survey
+//!     .banner(["region", "q3_interest"])
+//!     .rows_single("q1_awareness")
+//!     .rows_net("q5_satisfaction", "Top-2", [4, 5])
+//!     .exclude([9])
+//!     .adjust(Adjust::Holm)
+//!     .build()?;
+//! // "No, I don't know" (q1 = 3) among those not interested (column E) is higher than
+//! // among the interested (column D). R: svycontrast(svyby(..., covmat = TRUE), c(1, -1)).
+//! let row = &table.rows()[2];
+//! assert_eq!(row.codes(), &[3.0]);
+//! assert_eq!(table.cell(2, 5).unwrap().letters(), ["D"]);
+//! println!("{table}");
+//! print!("{}", table.to_table().to_markdown());
+//! # Ok::<(), survey_stats::Error>(())
+//! ```

@@ -49,6 +49,7 @@
 //! | [`weighting`] | post-stratification, raking, calibration, trimming, weight summaries |
 //! | [`hypothesis`] | Rao–Scott and Wald tests of independence |
 //! | [`table`] | rendering: aligned text (Unicode widths), Markdown, CSV, JSON |
+//! | [`banner`] | banner tables: crosstabs with design-based significance letters |
 //! | [`spec`] | the JSON analysis spec and its runner (the `survey-stats` command line) |
 //! | [`chart`] | SVG charts of typed answers: diverging bars, dot plots, ranked bars |
 //! | [`report`] | one self-contained HTML page of tables and charts; Excel workbooks (feature `xlsx`) |

@@ -10,7 +10,7 @@ use crate::error::{ErrorKind, Result};
 use crate::estimate::contrast::domain_value_totals;
 use crate::estimate::{Domains, EstimateError, EstimateOptions, LikertScale};
 use crate::interval::ConfidenceLevel;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The rows asked for, in order.
 #[derive(Debug, Clone)]
@@ -55,6 +55,11 @@ pub struct BannerBuilder<'s> {
     banner: Vec<String>,
     rows: Vec<RowSpec>,
     exclude: Vec<f64>,
+    /// Codes left out of one question's base (the questionnaire's non-substantive codes).
+    listed: Vec<(String, Vec<f64>)>,
+    /// Codes of a banner variable shown as columns even without respondents (the spec's
+    /// questionnaire options).
+    categories: Vec<(String, Vec<f64>)>,
     level: f64,
     adjust: Adjust,
     min_base: u64,
@@ -63,6 +68,9 @@ pub struct BannerBuilder<'s> {
 /// A single-choice question with more distinct codes than this is not one.
 const MAX_CODES: usize = 200;
 
+/// The most categories of one banner variable (their pairs, `k(k − 1)/2`, are each tested).
+const MAX_COLUMNS: usize = 60;
+
 impl<'s> BannerBuilder<'s> {
     pub(crate) fn new(survey: &'s Survey, banner: Vec<String>) -> Self {
         BannerBuilder {
@@ -70,6 +78,8 @@ impl<'s> BannerBuilder<'s> {
             banner,
             rows: Vec::new(),
             exclude: Vec::new(),
+            listed: Vec::new(),
+            categories: Vec::new(),
             level: 0.95,
             adjust: Adjust::None,
             min_base: 30,
@@ -101,8 +111,9 @@ impl<'s> BannerBuilder<'s> {
     }
 
     /// One row per option of a multiple-response question (added with
-    /// [`crate::DatasetBuilder::multiple_response`]): the share choosing it among the
-    /// column's respondents who chose at least one option ("% of cases").
+    /// [`crate::DatasetBuilder::multiple_response`], or, in data read from a file, its 0/1
+    /// columns named `{question}_{code}`): the share choosing it among the column's
+    /// respondents who chose at least one option ("% of cases").
     pub fn rows_multiple(mut self, question: impl AsRef<str>) -> Self {
         self.rows
             .push(RowSpec::Multiple(question.as_ref().to_string()));
@@ -158,8 +169,8 @@ impl<'s> BannerBuilder<'s> {
     /// No row asked for; a banner variable, question or variable missing from the data or
     /// not numeric; a net's code or an excluded code that does not occur; a
     /// multiple-response option holding something other than 0 or 1; a confidence level
-    /// outside (0, 1); a single-choice question with more than 200 distinct codes; the
-    /// design's variance errors.
+    /// outside (0, 1); a single-choice question with more than 200 distinct codes; a banner
+    /// variable with more than 60 categories; the design's variance errors.
     pub fn build(self) -> Result<Banner> {
         let level = ConfidenceLevel::new(self.level).map_err(|e| ErrorKind::InvalidSetting {
             setting: "level".into(),
@@ -220,7 +231,7 @@ impl<'s> BannerBuilder<'s> {
         }
         for (q, cols) in by_question {
             notes.push(format!(
-                "{q}: no respondent in {} (no cells)",
+                "{q}: no respondent (with a weight) in {}: no cells",
                 cols.join(", ")
             ));
         }
@@ -249,8 +260,9 @@ impl<'s> BannerBuilder<'s> {
         Ok(table)
     }
 
-    /// The Total column and one per category of each banner variable, with the domains of
-    /// each banner variable and the index of its first column.
+    /// The Total column and one per category of each banner variable (those that occur,
+    /// and, for a numeric one, the codes its labels or the spec's questionnaire list), with
+    /// each banner variable's domains and the column of each domain.
     fn columns(
         &self,
         data: &Dataset,
@@ -265,20 +277,50 @@ impl<'s> BannerBuilder<'s> {
         let mut groups = Vec::new();
         for b in &self.banner {
             let domains = self.survey.domains(std::slice::from_ref(b))?;
-            if domains.is_empty() {
+            let numeric = matches!(data.column(b), Ok(Column::Numeric(_)));
+            // (code for ordering, domain, value as in the data)
+            let mut entries: Vec<(Option<f64>, Option<usize>, String)> = (0..domains.len())
+                .map(|d| {
+                    let value = domains.label(d).get(b).cloned().unwrap_or_default();
+                    let code = value.parse::<f64>().ok().filter(|_| numeric);
+                    (code, Some(d), value)
+                })
+                .collect();
+            if numeric {
+                let listed = data.labelled_codes(b).iter().map(|(c, _)| *c).chain(
+                    self.categories
+                        .iter()
+                        .filter(|(v, _)| v == b)
+                        .flat_map(|(_, c)| c.iter().copied()),
+                );
+                for code in listed {
+                    if !entries.iter().any(|(c, _, _)| *c == Some(code)) {
+                        entries.push((Some(code), None, crate::data::show_number(code)));
+                    }
+                }
+                entries.sort_by(|a, b| a.0.unwrap_or(f64::NAN).total_cmp(&b.0.unwrap_or(f64::NAN)));
+            }
+            if entries.is_empty() {
                 notes.push(format!("{b}: no row has a value: no columns"));
                 continue;
             }
-            let numeric = matches!(data.column(b), Ok(Column::Numeric(_)));
-            groups.push((std::sync::Arc::clone(&domains), columns.len()));
-            for d in 0..domains.len() {
-                let value = domains.label(d).get(b).cloned().unwrap_or_default();
-                let label = value
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|_| numeric)
+            if entries.len() > MAX_COLUMNS {
+                return Err(too_many(
+                    format!("banner variable {b:?}"),
+                    format!("{} categories", entries.len()),
+                    format!(
+                        "a banner variable has at most {MAX_COLUMNS} categories (each pair is tested): group its values first"
+                    ),
+                ));
+            }
+            let mut of_domain = vec![0; domains.len()];
+            for (code, d, value) in entries {
+                let label = code
                     .and_then(|c| data.label(b, c))
                     .map_or_else(|| value.clone(), String::from);
+                if let Some(d) = d {
+                    of_domain[d] = columns.len();
+                }
                 let letter = letter(columns.len() - 1);
                 columns.push(BannerColumn {
                     variable: Some(b.clone()),
@@ -287,29 +329,30 @@ impl<'s> BannerBuilder<'s> {
                     letter: Some(letter),
                 });
             }
+            groups.push((std::sync::Arc::clone(&domains), of_domain));
         }
         Ok((columns, groups))
     }
 
     /// The rows' measures, with the notes of excluded codes.
     fn measures<'d>(&self, data: &'d Dataset, notes: &mut Vec<String>) -> Result<Vec<Measure<'d>>> {
-        let ex = &self.exclude;
         let mut out = Vec::new();
-        let mut excluded_in: BTreeSet<String> = BTreeSet::new();
-        let mut found: BTreeSet<u64> = BTreeSet::new();
+        let mut excluded: Excluded = BTreeMap::new();
         for spec in &self.rows {
             match spec {
                 RowSpec::Single(q) | RowSpec::Likert(q) => {
                     let col = data.numeric(q)?;
+                    let ex = &self.excluded_for(q);
                     let codes = distinct(col);
                     if matches!(spec, RowSpec::Single(_)) {
                         if codes.len() > MAX_CODES {
-                            return Err(ErrorKind::InvalidSetting {
-                                setting: format!("rows_single({q:?})"),
-                                value: format!("{} distinct codes", codes.len()),
-                                reason: format!("a single-choice question has at most {MAX_CODES} codes: use rows_mean for a number"),
-                            }
-                            .into());
+                            return Err(too_many(
+                                format!("rows_single({q:?})"),
+                                format!("{} distinct codes", codes.len()),
+                                format!(
+                                    "a single-choice question has at most {MAX_CODES} codes: use rows_mean for a number"
+                                ),
+                            ));
                         }
                         for &c in codes.iter().filter(|c| !ex.contains(c)) {
                             out.push(Measure::share(
@@ -339,7 +382,7 @@ impl<'s> BannerBuilder<'s> {
                             ex,
                         ));
                     }
-                    note_excluded(q, col, ex, &mut found, &mut excluded_in);
+                    note_excluded(q, col, ex, &mut excluded);
                     for &c in codes.iter().filter(|c| ex.contains(c)) {
                         let label = code_label(data, q, c);
                         out.push(Measure {
@@ -355,7 +398,8 @@ impl<'s> BannerBuilder<'s> {
                     let col = data.numeric(q)?;
                     let present = distinct(col);
                     check_codes(q, codes, &present)?;
-                    note_excluded(q, col, ex, &mut found, &mut excluded_in);
+                    let ex = &self.excluded_for(q);
+                    note_excluded(q, col, ex, &mut excluded);
                     out.push(Measure::share(
                         q,
                         col,
@@ -367,8 +411,8 @@ impl<'s> BannerBuilder<'s> {
                 }
                 RowSpec::Mean(q) => {
                     let col = data.numeric(q)?;
-                    note_excluded(q, col, ex, &mut found, &mut excluded_in);
-                    let ex = ex.clone();
+                    let ex = self.excluded_for(q);
+                    note_excluded(q, col, &ex, &mut excluded);
                     out.push(Measure {
                         question: q.clone(),
                         kind: RowKind::Mean,
@@ -382,7 +426,8 @@ impl<'s> BannerBuilder<'s> {
                 }
             }
         }
-        if let Some(c) = ex.iter().find(|c| !found.contains(&c.to_bits())) {
+        let found = |c: &f64| excluded.contains_key(&OrderedCode(*c));
+        if let Some(c) = self.exclude.iter().find(|c| !found(c)) {
             return Err(ErrorKind::UnknownCode {
                 variable: self.questions().join(", "),
                 code: c.to_string(),
@@ -390,15 +435,39 @@ impl<'s> BannerBuilder<'s> {
             }
             .into());
         }
-        if !excluded_in.is_empty() {
-            let codes: Vec<String> = ex.iter().map(|c| c.to_string()).collect();
+        for (code, questions) in excluded {
+            let questions: Vec<String> = questions.into_iter().collect();
             notes.push(format!(
-                "code {} left out of the base of {}; shown apart as a share of all answers",
-                codes.join(", "),
-                excluded_in.into_iter().collect::<Vec<_>>().join(", ")
+                "code {} left out of the base of {} (a single-choice or Likert question shows it apart, as a share of all answers)",
+                crate::data::show_number(code.0),
+                questions.join(", ")
             ));
         }
         Ok(out)
+    }
+
+    /// The codes left out of `q`'s base: the banner's and those listed for `q`.
+    fn excluded_for(&self, q: &str) -> Vec<f64> {
+        let mut ex = self.exclude.clone();
+        for (question, codes) in &self.listed {
+            if question == q {
+                ex.extend(codes.iter().filter(|c| !self.exclude.contains(c)));
+            }
+        }
+        ex
+    }
+
+    /// Codes left out of one question's base without the check that they occur (the
+    /// spec's questionnaire lists its non-substantive codes, which need not occur).
+    pub(crate) fn exclude_listed(mut self, question: &str, codes: Vec<f64>) -> Self {
+        self.listed.push((question.to_string(), codes));
+        self
+    }
+
+    /// Codes of a numeric banner variable that are columns even when no row holds them.
+    pub(crate) fn categories_of(mut self, variable: &str, codes: Vec<f64>) -> Self {
+        self.categories.push((variable.to_string(), codes));
+        self
     }
 
     /// The questions of the single, net, Likert and mean rows.
@@ -421,11 +490,19 @@ impl<'s> BannerBuilder<'s> {
 
     /// The options of a multiple-response question, each checked to hold 0, 1 or nothing.
     fn multiple<'d>(&self, data: &'d Dataset, q: &str) -> Result<Vec<Measure<'d>>> {
-        let set = data.multiple_response_columns(q).ok_or_else(|| {
-            crate::data::DataError::MissingColumn {
-                column: format!("{q} (a multiple-response question)"),
+        let named = option_columns(data, q);
+        let set = match data.multiple_response_columns(q) {
+            Some(set) => set,
+            None if !named.is_empty() => &named,
+            None => {
+                return Err(crate::data::DataError::MissingColumn {
+                    column: format!(
+                        "{q} (a multiple-response question: no columns {q}_1, {q}_2, …)"
+                    ),
+                }
+                .into());
             }
-        })?;
+        };
         let cols = set
             .iter()
             .map(|(_, c)| data.numeric(c))
@@ -483,33 +560,50 @@ impl<'s> BannerBuilder<'s> {
         let mut cells: Vec<Option<Cell>> = vec![None; columns.len()];
         let mut tests = Vec::new();
         let whole = Domains::whole();
-        let all = std::iter::once((&whole, 0usize)).chain(groups.iter().map(|(d, c)| (&**d, *c)));
-        for (k, (domains, first)) in all.enumerate() {
-            let pass = domain_value_totals(design, domains, |r| (m.value)(r));
-            let mut n = vec![0u64; domains.len()];
-            for r in 0..design.n_rows() {
-                if let (Some(d), Some(_)) = (domains.code_of(r), (m.value)(r)) {
-                    n[d] += 1;
-                }
+        let total = [0usize];
+        let sets: Vec<(&Domains, &[usize])> = std::iter::once((&whole, &total[..]))
+            .chain(groups.iter().map(|(d, c)| (&**d, c.as_slice())))
+            .collect();
+        let domains: Vec<&Domains> = sets.iter().map(|s| s.0).collect();
+        // Slot `o` is a domain of one set; its column in the banner.
+        let column_of: Vec<usize> = sets.iter().flat_map(|s| s.1.iter().copied()).collect();
+        let pass = domain_value_totals(design, &domains, |r| (m.value)(r));
+        let mut n = vec![0u64; column_of.len()];
+        for r in 0..design.n_rows() {
+            if (m.value)(r).is_none() {
+                continue;
             }
+            let mut offset = 0;
+            for g in &domains {
+                if let Some(d) = g.code_of(r) {
+                    n[offset + d] += 1;
+                }
+                offset += g.len();
+            }
+        }
+        let mut offset = 0;
+        for (k, g) in domains.iter().enumerate() {
+            let slots = offset..offset + g.len();
+            offset += g.len();
             let mut testable = Vec::new();
-            for (d, &nd) in n.iter().enumerate() {
+            for o in slots {
+                let nd = n[o];
                 if nd == 0 {
                     continue;
                 }
-                let Some((value, se)) = domain_mean(design, &pass, options, d)? else {
+                let Some((value, se)) = domain_mean(design, &pass, options, o)? else {
                     continue;
                 };
                 let low_base = nd < self.min_base;
                 let std_error = se.filter(|_| nd > 1);
                 if k > 0 && !low_base && nd > 1 && std_error.is_some() {
-                    testable.push(d);
+                    testable.push(o);
                 }
-                cells[first + d] = Some(Cell {
+                cells[column_of[o]] = Some(Cell {
                     value,
                     std_error,
                     n: nd,
-                    weighted_n: pass.totals[2 * d + 1],
+                    weighted_n: pass.totals[2 * o + 1],
                     letters: Vec::new(),
                     low_base,
                     note: (nd == 1)
@@ -521,7 +615,7 @@ impl<'s> BannerBuilder<'s> {
                 .enumerate()
                 .flat_map(|(i, &a)| testable[i + 1..].iter().map(move |&b| (a, b)))
                 .collect();
-            let found = test_pairs(design, &pass, options, &pairs, first, self.adjust)?;
+            let found = test_pairs(design, &pass, options, &pairs, &column_of, self.adjust)?;
             for t in &found {
                 if !t.significant || t.difference == 0.0 {
                     continue;
@@ -554,8 +648,8 @@ impl<'s> BannerBuilder<'s> {
     }
 }
 
-/// A banner variable's domains and the index of its first column.
-type Group = (std::sync::Arc<Domains>, usize);
+/// A banner variable's domains and the column of each domain.
+type Group = (std::sync::Arc<Domains>, Vec<usize>);
 
 /// One row's value per data row: `Some(y)` in the base, `None` outside.
 type RowValue<'d> = Box<dyn Fn(usize) -> Option<f64> + Sync + 'd>;
@@ -624,6 +718,16 @@ impl<'d> Measure<'d> {
     }
 }
 
+/// A setting that makes too many rows or columns.
+fn too_many(setting: String, value: String, reason: String) -> crate::Error {
+    ErrorKind::InvalidSetting {
+        setting,
+        value,
+        reason,
+    }
+    .into()
+}
+
 /// The distinct values of a column, ascending (at most `MAX_CODES + 1` of them).
 fn distinct(col: &NumericColumn) -> Vec<f64> {
     let mut set = BTreeSet::new();
@@ -638,18 +742,17 @@ fn distinct(col: &NumericColumn) -> Vec<f64> {
     set.into_iter().map(|c| c.0).collect()
 }
 
+/// The questions each excluded code occurs in.
+type Excluded = BTreeMap<OrderedCode, BTreeSet<String>>;
+
 /// Records which of the excluded codes `ex` occur in `q`'s column.
-fn note_excluded(
-    q: &str,
-    col: &NumericColumn,
-    ex: &[f64],
-    found: &mut BTreeSet<u64>,
-    excluded_in: &mut BTreeSet<String>,
-) {
+fn note_excluded(q: &str, col: &NumericColumn, ex: &[f64], excluded: &mut Excluded) {
     for &c in ex {
         if (0..col.len()).any(|i| col.get(i) == Some(c)) {
-            found.insert(c.to_bits());
-            excluded_in.insert(q.to_string());
+            excluded
+                .entry(OrderedCode(c))
+                .or_default()
+                .insert(q.to_string());
         }
     }
 }
@@ -667,6 +770,22 @@ impl Ord for OrderedCode {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
     }
+}
+
+/// The option columns `{q}_{code}` of a dataset read without a declared multiple-response
+/// question (as from a CSV file), by code.
+fn option_columns(data: &Dataset, q: &str) -> Vec<(f64, String)> {
+    let prefix = format!("{q}_");
+    let mut set: Vec<(f64, String)> = data
+        .names()
+        .iter()
+        .filter_map(|n| {
+            let code = n.strip_prefix(&prefix)?.parse::<f64>().ok()?;
+            code.is_finite().then(|| (code, n.clone()))
+        })
+        .collect();
+    set.sort_by(|a, b| a.0.total_cmp(&b.0));
+    set
 }
 
 /// Each of a net's `codes` must occur.

@@ -78,7 +78,7 @@ impl std::str::FromStr for Adjust {
     }
 }
 
-/// The estimate and SE of domain `d`'s mean from a pass of
+/// The estimate and SE of the mean of the domain at slot `d` of a pass of
 /// [`crate::estimate::contrast::domain_value_totals`]; `None` without a base.
 pub(super) fn domain_mean(
     design: &Design,
@@ -91,15 +91,15 @@ pub(super) fn domain_mean(
     Ok(row.estimate.map(|v| (v, row.std_error)))
 }
 
-/// The tests of `pairs` of domains `(a, b)` of one pass, adjusted together; domain `d` is
-/// the banner's column `first + d`. Pairs without a p-value (no SE, no degrees of freedom)
+/// The tests of `pairs` of domain slots `(a, b)` of one pass, adjusted together; slot `d`
+/// is the banner's column `column_of[d]`. Pairs without a p-value (no SE, no degrees of freedom)
 /// are left out.
 pub(super) fn test_pairs(
     design: &Design,
     pass: &DomainPass,
     options: &EstimateOptions,
     pairs: &[(usize, usize)],
-    first: usize,
+    column_of: &[usize],
     adjust: Adjust,
 ) -> Result<Vec<PairTest>> {
     let mut tests = Vec::with_capacity(pairs.len());
@@ -110,8 +110,8 @@ pub(super) fn test_pairs(
             (row.estimate, row.std_error, row.p_value)
         {
             tests.push(PairTest {
-                a: first + da,
-                b: first + db,
+                a: column_of[da],
+                b: column_of[db],
                 difference,
                 std_error,
                 df: row.df.filter(|d| d.is_finite()),

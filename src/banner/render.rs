@@ -1,8 +1,9 @@
 //! A banner as text cells: the crate's [`Table`] (aligned text, Markdown, CSV).
 
-use super::{Banner, BannerRow, Cell};
-use crate::table::Table;
+use super::{Banner, BannerRow, Cell, RowKind};
+use crate::table::{Format, Table};
 use std::fmt;
+use unicode_width::UnicodeWidthStr;
 
 impl Banner {
     /// The banner as a [`Table`]: a `question` and a `row` column, then one column per
@@ -22,12 +23,22 @@ impl Banner {
     /// # Ok::<(), survey_stats::Error>(())
     /// ```
     pub fn to_table(&self) -> Table {
+        let (headers, lines) = self.lines();
+        let mut t = Table::new(headers);
+        for line in lines {
+            t.push(line);
+        }
+        t
+    }
+
+    /// The table's headers and lines of cells.
+    fn lines(&self) -> (Vec<String>, Vec<Vec<String>>) {
         let mut headers = vec!["question".to_string(), "row".to_string()];
         headers.extend(self.columns.iter().map(|c| match &c.letter {
             Some(l) => format!("{} ({l})", c.label),
             None => c.label.clone(),
         }));
-        let mut t = Table::new(headers);
+        let mut t = Vec::new();
         let mut last: Option<(&str, Vec<Option<u64>>)> = None;
         for row in &self.rows {
             let bases: Vec<Option<u64>> =
@@ -62,7 +73,7 @@ impl Banner {
             }));
             t.push(line);
         }
-        t
+        (headers, t)
     }
 
     fn base_line(
@@ -84,15 +95,97 @@ impl Banner {
 /// A row's label in the table: a non-substantive answer says so.
 fn row_label(row: &BannerRow) -> String {
     match row.kind {
-        super::RowKind::NonSubstantive => format!("{} (of all answers)", row.label),
-        super::RowKind::Mean => "mean".to_string(),
+        RowKind::NonSubstantive => format!("{} (of all answers)", row.label),
+        RowKind::Mean => "mean".to_string(),
         _ => row.label.clone(),
     }
 }
 
+impl Banner {
+    /// The banner in a command-line format: aligned text with its notes, Markdown with the
+    /// notes as a list, CSV (the table only), or JSON (the full structure: columns, rows,
+    /// cells, tests, notes).
+    ///
+    /// ```
+    /// use survey_stats::{Dataset, Survey, table::Format};
+    /// let data = Dataset::builder().column("g", vec![1u8, 2]).column("y", vec![1.0, 2.0]).build()?;
+    /// let table = Survey::srs(data)?.banner(["g"]).rows_mean("y").build()?;
+    /// let json: serde_json::Value = serde_json::from_str(&table.render(Format::Json)).unwrap();
+    /// assert_eq!(json["rows"][0]["cells"][2]["value"], 2.0);
+    /// assert!(table.render(Format::Markdown).contains("- note: "));
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    pub fn render(&self, format: Format) -> String {
+        let notes = |prefix: &str| {
+            self.notes
+                .iter()
+                .map(|n| format!("{prefix}note: {n}\n"))
+                .collect::<String>()
+        };
+        match format {
+            Format::Json => serde_json::to_string_pretty(self).unwrap_or_default(),
+            Format::Csv => self.to_table().to_csv(),
+            Format::Markdown => format!("{}\n{}", self.to_table().to_markdown(), notes("- ")),
+            _ => self.to_string(),
+        }
+    }
+
+    /// Replaces codes by labels (`label(question, code)`): the banner columns' headings
+    /// and the rows of answers and options (the spec's questionnaire).
+    pub(crate) fn label_codes(&mut self, label: impl Fn(&str, f64) -> Option<String>) {
+        for c in &mut self.columns {
+            let (Some(v), Some(x)) = (&c.variable, &c.value) else {
+                continue;
+            };
+            if let Some(l) = x.parse::<f64>().ok().and_then(|x| label(v, x)) {
+                c.label = l;
+            }
+        }
+        for r in &mut self.rows {
+            let coded = matches!(
+                r.kind,
+                RowKind::Category | RowKind::NonSubstantive | RowKind::Option
+            );
+            if let (true, [code]) = (coded, r.codes.as_slice())
+                && let Some(l) = label(&r.question, *code)
+            {
+                r.label = l;
+            }
+        }
+    }
+}
+
 impl fmt::Display for Banner {
+    /// Aligned text: numbers right-aligned within each column, letters after them, then
+    /// the notes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_table().to_text())?;
+        let (headers, mut lines) = self.lines();
+        for j in 2..headers.len() {
+            let split = |cell: &str| match cell.split_once(' ') {
+                Some((v, rest)) => (v.width(), format!(" {rest}")),
+                None => (cell.width(), String::new()),
+            };
+            let w = lines.iter().map(|l| split(&l[j]).0).max().unwrap_or(0);
+            let r = lines
+                .iter()
+                .map(|l| split(&l[j]).1.width())
+                .max()
+                .unwrap_or(0);
+            for line in &mut lines {
+                let (vw, rest) = split(&line[j]);
+                let value = line[j].split(' ').next().unwrap_or_default().to_string();
+                line[j] = format!(
+                    "{}{value}{rest}{}",
+                    " ".repeat(w - vw),
+                    " ".repeat(r - rest.width())
+                );
+            }
+        }
+        let mut t = Table::new(headers);
+        for line in lines {
+            t.push(line);
+        }
+        f.write_str(&t.to_text())?;
         for note in &self.notes {
             writeln!(f, "note: {note}")?;
         }

@@ -128,6 +128,11 @@ impl Dataset {
             .map(|(_, l)| l.as_str())
     }
 
+    /// The labelled codes of a numeric column, by code (none without labels).
+    pub(crate) fn labelled_codes(&self, column: &str) -> &[(f64, String)] {
+        self.meta.labels.get(column).map_or(&[], Vec::as_slice)
+    }
+
     /// The option codes and 0/1 columns of a multiple-response question added with
     /// [`DatasetBuilder::multiple_response`] or [`Dataset::from_rows`].
     pub fn multiple_response_columns(&self, question: &str) -> Option<&[(f64, String)]> {

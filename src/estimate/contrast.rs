@@ -20,7 +20,7 @@ fn domain_totals(
 ) -> Result<Vec<DomainPass>> {
     let col = data.numeric(variable)?;
     let excluded = options.excluded_values();
-    Ok(vec![domain_value_totals(design, domains, |row| {
+    Ok(vec![domain_value_totals(design, &[domains], |row| {
         let v = col.get(row)?;
         if excluded.contains(v) {
             return None;
@@ -32,21 +32,34 @@ fn domain_totals(
     })])
 }
 
-/// [`domain_totals`] of any row value: `value(row)` is the row's `y`, `None` when the row
-/// is outside the base. One pass over the whole design; totals `2d` and `2d + 1`.
-pub(crate) fn domain_value_totals<F>(design: &Design, domains: &Domains, value: F) -> DomainPass
+/// [`domain_totals`] of any row value, for several sets of domains at once: `value(row)`
+/// is the row's `y`, `None` when the row is outside the base. One pass over the whole
+/// design; domain `d` of the `g`-th set, at `o = Σ_{h<g} |groups[h]| + d`, has totals
+/// `2o` and `2o + 1`, so that domains of different sets have their covariances too.
+pub(crate) fn domain_value_totals<F>(design: &Design, groups: &[&Domains], value: F) -> DomainPass
 where
     F: Fn(usize) -> Option<f64> + Sync,
 {
-    let n_dom = domains.len();
-    let mut passes = run_pass(design, &Domains::whole(), 2 * n_dom, |row, buf| {
-        let (Some(d), Some(y)) = (domains.code_of(row), value(row)) else {
+    let k: usize = groups.iter().map(|g| g.len()).sum();
+    let mut passes = run_pass(design, &Domains::whole(), 2 * k, |row, buf| {
+        let Some(y) = value(row) else {
             return RowStatus::Missing;
         };
         buf.iter_mut().for_each(|b| *b = 0.0);
-        buf[2 * d] = y;
-        buf[2 * d + 1] = 1.0;
-        RowStatus::In
+        let (mut offset, mut any) = (0, false);
+        for g in groups {
+            if let Some(d) = g.code_of(row) {
+                buf[2 * (offset + d)] = y;
+                buf[2 * (offset + d) + 1] = 1.0;
+                any = true;
+            }
+            offset += g.len();
+        }
+        if any {
+            RowStatus::In
+        } else {
+            RowStatus::Missing
+        }
     });
     passes.remove(0)
 }

@@ -10,8 +10,9 @@ use crate::table::ResultRow;
 impl Report {
     /// The report of an analysis: the design described in words (rows, strata, PSUs,
     /// degrees of freedom, lonely PSUs, weighting steps), one table per estimate (in the
-    /// spec's order), a chart for each estimate with `"chart": true`, and notes (excluded
-    /// codes, the notes of the rows).
+    /// spec's order), a chart for each estimate with `"chart": true`, the banner tables of
+    /// the spec's `tables` (with their letters and notes), and notes (excluded codes, the
+    /// notes of the rows).
     ///
     /// The chart of an estimate: a multiple-response question's options as
     /// [`RankedBars`] (by domain, a [`DotPlot`] per option); the shares of every answer to a
@@ -113,6 +114,11 @@ impl Report {
                     notes.push(format!("{}: {n}", e.id));
                 }
             }
+        }
+        for t in &out.tables {
+            report = report
+                .heading(format!("{}: banner table", t.id))
+                .banner(&t.id, &t.banner);
         }
         notes.insert(
             0,

@@ -25,11 +25,14 @@ mod run;
 mod types;
 
 pub use error::SpecError;
-pub use run::{DesignSummary, RunOutput, WeightingReport, label_rows, run, run_file};
+pub use run::{
+    DesignSummary, RunOutput, SpecTable, WeightingReport, label_rows, render_output, run, run_file,
+};
 pub use types::{
     AdjustStep, AnalysisSpec, CategoricalField, CodeOrLabel, CreateReplicates, DesignSpec,
     DfRuleName, DfSpec, EstimateSpec, Ordered,
 };
+pub use types::{BannerRowSpec, TableSpec};
 
 impl AnalysisSpec {
     /// Parses a spec; unknown fields and bad values are errors naming the JSON path.
@@ -64,10 +67,18 @@ impl AnalysisSpec {
             message: message.to_string(),
         };
         self.design.validate()?;
-        if self.estimates.is_empty() {
+        if self.estimates.is_empty() && self.tables.is_empty() {
             return Err(invalid("estimates".into(), "lists no estimate"));
         }
         let mut ids = std::collections::HashSet::new();
+        for (i, t) in self.tables.iter().enumerate() {
+            if !ids.insert(t.id.as_str()) {
+                return Err(invalid(format!("tables[{i}].id"), "repeats an earlier id"));
+            }
+            if t.rows.is_empty() {
+                return Err(invalid(format!("tables[{i}].rows"), "lists no row"));
+            }
+        }
         for (i, e) in self.estimates.iter().enumerate() {
             let at = |field: &str| format!("estimates[{i}].{field}");
             if !ids.insert(e.id.as_str()) {

@@ -39,12 +39,25 @@ pub struct RunOutput {
     pub load_seconds: f64,
     /// Seconds spent on everything after loading.
     pub estimate_seconds: f64,
-    /// Seconds of each part of the estimation: `design`, `adjust[i]`, `estimates[i]`.
+    /// Seconds of each part of the estimation: `design`, `adjust[i]`, `estimates[i]`,
+    /// `tables[i]`.
     pub step_seconds: Vec<(String, f64)>,
     /// The design as run: rows, strata, PSUs, degrees of freedom, lonely PSUs.
     pub design: DesignSummary,
     /// The questionnaire the spec named, as read.
     pub questionnaire: Option<Questionnaire>,
+    /// The banner tables of the spec's `tables`, in order.
+    pub tables: Vec<SpecTable>,
+}
+
+/// A banner table of the spec's `tables`, with its id.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SpecTable {
+    /// The table's id.
+    pub id: String,
+    /// The table.
+    #[serde(flatten)]
+    pub banner: crate::Banner,
 }
 
 /// The design an analysis ran under, for describing it in words (the HTML report).
@@ -242,8 +255,33 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
             ResultRow::Test(t) => t.null_non_finite(),
         }
     }
+    let lang = spec.lang.as_deref().unwrap_or("en");
     if let Some(q) = &questionnaire {
-        label_rows(&mut rows, q, spec.lang.as_deref().unwrap_or("en"));
+        label_rows(&mut rows, q, lang);
+    }
+    let design_summary = DesignSummary::of(&dataset, &design);
+    let mut tables = Vec::with_capacity(spec.tables.len());
+    if !spec.tables.is_empty() {
+        let survey = crate::Survey::from_parts(dataset, design);
+        for (i, t) in spec.tables.iter().enumerate() {
+            let mut banner =
+                run_table(&survey, t, questionnaire.as_ref()).map_err(|e| SpecError::Invalid {
+                    path: format!("tables[{i}]"),
+                    message: format!("table {:?}: {e}", t.id),
+                })?;
+            if let Some(q) = &questionnaire {
+                banner.label_codes(|question, code| {
+                    let code = crate::questionnaire::Code::from_f64(code)?;
+                    let q = q.question(question)?;
+                    q.option_label(code, lang).map(String::from)
+                });
+            }
+            tables.push(SpecTable {
+                id: t.id.clone(),
+                banner,
+            });
+            time_step(format!("tables[{i}]"));
+        }
     }
     Ok(RunOutput {
         rows,
@@ -251,9 +289,122 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         load_seconds,
         estimate_seconds: start.elapsed().as_secs_f64(),
         step_seconds,
-        design: DesignSummary::of(&dataset, &design),
+        design: design_summary,
         questionnaire,
+        tables,
     })
+}
+
+/// The output of a run in a command-line format. Without tables: the result rows alone, as
+/// [`crate::table::render_results`] (JSON: one array). With tables: the rows (when there are
+/// any), then each table after a blank line and a heading line with its id (`table b1`,
+/// `### b1` in Markdown, `# b1` in CSV); JSON is one object `{"rows": [...], "tables":
+/// [...]}` with each table's full structure and its `id`.
+///
+/// ```
+/// use survey_stats::spec::{render_output, run, AnalysisSpec};
+/// use survey_stats::table::Format;
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+/// let spec = AnalysisSpec::from_json(r#"{
+///   "data": "apistrat.csv",
+///   "design": {"weights": "pw", "strata": "stype", "fpc": ["fpc"]},
+///   "tables": [{"id": "b1", "by": ["stype"], "rows": [{"mean": "api00"}], "min_base": 10}]
+/// }"#)?;
+/// let out = run(&spec, dir.as_ref(), None)?;
+/// let json: serde_json::Value = serde_json::from_str(&render_output(&out, Format::Json))?;
+/// assert_eq!(json["tables"][0]["id"], "b1");
+/// assert_eq!(json["tables"][0]["columns"][1]["label"], "E");
+/// assert!(render_output(&out, Format::Markdown).contains("### b1"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn render_output(out: &RunOutput, format: crate::table::Format) -> String {
+    use crate::table::{Format, render_results};
+    if out.tables.is_empty() {
+        return render_results(&out.rows, format);
+    }
+    if format == Format::Json {
+        let all = serde_json::json!({ "rows": out.rows, "tables": out.tables });
+        return serde_json::to_string_pretty(&all).unwrap_or_default();
+    }
+    let mut text = String::new();
+    if !out.rows.is_empty() {
+        text.push_str(render_results(&out.rows, format).trim_end());
+        text.push_str("\n\n");
+    }
+    for t in &out.tables {
+        let heading = match format {
+            Format::Markdown => format!("### {}\n\n", t.id),
+            Format::Csv => format!("# {}\n", t.id),
+            _ => format!("table {}\n", t.id),
+        };
+        text.push_str(&heading);
+        text.push_str(t.banner.render(format).trim_end());
+        text.push_str("\n\n");
+    }
+    text
+}
+
+/// A spec's banner table through the library's builder.
+fn run_table(
+    survey: &crate::Survey,
+    t: &super::TableSpec,
+    questionnaire: Option<&Questionnaire>,
+) -> crate::Result<crate::Banner> {
+    use super::BannerRowSpec;
+    let mut b = survey.banner(&t.by);
+    // A banner variable's answer options are columns even when nobody chose them.
+    for v in &t.by {
+        if let Some(q) = questionnaire.and_then(|q| q.question_for_column(v)) {
+            b = b.categories_of(v, q.answer_codes().iter().map(|c| c.get() as f64).collect());
+        }
+    }
+    match (&t.exclude, questionnaire) {
+        (Some(codes), _) => b = b.exclude(codes.iter().copied()),
+        // As the estimates: without `exclude`, the questionnaire's non-substantive codes.
+        (None, Some(q)) => {
+            for row in &t.rows {
+                let name = match row {
+                    BannerRowSpec::Single(v)
+                    | BannerRowSpec::Likert(v)
+                    | BannerRowSpec::Mean(v) => v,
+                    BannerRowSpec::Net { variable, .. } => variable,
+                    BannerRowSpec::Multiple(_) => continue,
+                };
+                if let Some(question) = q.question_for_column(name) {
+                    let codes = question
+                        .missing_codes
+                        .iter()
+                        .map(|m| m.code.get() as f64)
+                        .collect();
+                    b = b.exclude_listed(name, codes);
+                }
+            }
+        }
+        (None, None) => {}
+    }
+    for row in &t.rows {
+        b = match row {
+            BannerRowSpec::Single(q) => b.rows_single(q),
+            BannerRowSpec::Net {
+                variable,
+                label,
+                categories,
+            } => b.rows_net(variable, label, categories.iter().copied()),
+            BannerRowSpec::Multiple(q) => b.rows_multiple(q),
+            BannerRowSpec::Likert(q) => b.rows_likert(q),
+            BannerRowSpec::Mean(v) => b.rows_mean(v),
+        };
+    }
+    if let Some(level) = t.level {
+        b = b.level(level.value());
+    }
+    if let Some(adjust) = t.p_adjust {
+        b = b.adjust(adjust);
+    }
+    if let Some(min_base) = t.min_base {
+        b = b.min_base(min_base);
+    }
+    b.build()
 }
 
 /// Applies one weighting step.

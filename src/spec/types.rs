@@ -44,7 +44,12 @@ pub struct AnalysisSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjust: Vec<AdjustStep>,
     /// The estimates wanted.
+    #[serde(default)]
     pub estimates: Vec<EstimateSpec>,
+    /// Banner tables (crosstabs with design-based significance letters), after the
+    /// estimates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<TableSpec>,
 }
 
 fn default_missing() -> Vec<String> {
@@ -376,4 +381,68 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
         }
         d.deserialize_map(Visitor(std::marker::PhantomData))
     }
+}
+
+/// One banner table of the spec's `tables`: the library's
+/// [`Survey::banner`](crate::Survey::banner) as data.
+///
+/// ```
+/// use survey_stats::spec::{BannerRowSpec, TableSpec};
+/// let t: TableSpec = serde_json::from_str(r#"{
+///   "id": "b1", "by": ["region"],
+///   "rows": [{"single": "q1"}, {"net": {"variable": "q5", "label": "Top-2", "categories": [4, 5]}}],
+///   "exclude": [9], "p_adjust": "holm", "min_base": 50
+/// }"#)?;
+/// assert_eq!(t.rows[0], BannerRowSpec::Single("q1".into()));
+/// assert_eq!(t.min_base, Some(50));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    /// Id of the table in the output.
+    pub id: String,
+    /// The banner variables: the columns are "Total" and each of their categories.
+    #[serde(default)]
+    pub by: Vec<String>,
+    /// The rows, in order.
+    pub rows: Vec<BannerRowSpec>,
+    /// Codes left out of the base of single, net, Likert and mean rows (shown apart).
+    /// Absent: the questionnaire's non-substantive codes of each row's question; `[]`:
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude: Option<Vec<f64>>,
+    /// Confidence level of the tests (default 0.95).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<ConfidenceLevel>,
+    /// Multiple-comparison adjustment: `none` (default), `bonferroni`, `holm`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_adjust: Option<crate::banner::Adjust>,
+    /// Smallest unweighted base a cell is tested at (default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_base: Option<u64>,
+}
+
+/// One entry of a table's `rows`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum BannerRowSpec {
+    /// `{"single": "q1"}`: one row per answer of a single-choice question.
+    Single(String),
+    /// `{"net": {"variable": "q5", "label": "Top-2", "categories": [4, 5]}}`: the share of a
+    /// set of codes.
+    Net {
+        /// The question.
+        variable: String,
+        /// The row's label.
+        label: String,
+        /// The codes counted.
+        categories: Vec<f64>,
+    },
+    /// `{"multiple": "q7"}`: one row per option of a multiple-response question.
+    Multiple(String),
+    /// `{"likert": "q5"}`: top box, bottom box and mean score of a 1–5 item.
+    Likert(String),
+    /// `{"mean": "age"}`: the mean of a numeric variable.
+    Mean(String),
 }

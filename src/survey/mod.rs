@@ -605,6 +605,17 @@ fn keyed<K: PopulationKey>(
     population.into_iter().map(|(k, v)| (k.key(), v)).collect()
 }
 
+impl Survey {
+    /// A survey of data and a design already made on them (the spec's runner).
+    pub(crate) fn from_parts(data: Dataset, design: Design) -> Survey {
+        Survey {
+            data: Arc::new(data),
+            design,
+            domains: Arc::default(),
+        }
+    }
+}
+
 impl SurveyBuilder {
     fn options(mut self, options: DesignOptions) -> Self {
         self.options = options;

@@ -1,6 +1,7 @@
 //! Integration tests, built as one binary to keep link time down.
 
 mod bad_input;
+mod banner;
 mod binomial;
 mod chained;
 mod chisq;

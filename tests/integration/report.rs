@@ -48,10 +48,15 @@ fn run_to_file(format: &str, file: &str) -> PathBuf {
     path
 }
 
-fn json_rows() -> Vec<serde_json::Value> {
+/// The JSON output: `{"rows": [...], "tables": [...]}` (the spec has a banner table).
+fn json_output() -> serde_json::Value {
     let (code, out, err) = run_cli(&["estimate", &spec(), "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     serde_json::from_str(&out).unwrap()
+}
+
+fn json_rows() -> Vec<serde_json::Value> {
+    json_output()["rows"].as_array().unwrap().clone()
 }
 
 #[test]
@@ -60,9 +65,17 @@ fn html_page_is_well_formed_and_self_contained() {
     let text = std::fs::read_to_string(&page).unwrap();
     let doc = parse(&text);
     let count = |name: &str| doc.descendants().filter(|n| n.has_tag_name(name)).count();
-    // Five estimates ask for a chart; six estimates give six tables.
+    // Five estimates ask for a chart; six estimates and a banner give seven tables.
     assert_eq!(count("svg"), 5);
-    assert_eq!(count("table"), 6);
+    assert_eq!(count("table"), 7);
+    let lettered = json_output()["tables"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["cells"].as_array().unwrap().clone())
+        .filter(|c| c["letters"].as_array().is_some_and(|l| !l.is_empty()))
+        .count();
+    assert_eq!(count("sup"), lettered, "one <sup> per lettered banner cell");
     assert_eq!(count("script") + count("link") + count("img"), 0);
     assert!(
         doc.descendants()
@@ -105,11 +118,55 @@ fn xlsx_holds_the_json_numbers() {
     let file = run_to_file("xlsx", "report.xlsx");
     let mut book: Xlsx<_> = open_workbook(&file).unwrap();
     let names = book.sheet_names();
-    assert_eq!(names, ["q2", "q5", "q5_by_region", "q5_mean", "F1", "t"]);
-    let rows = json_rows();
+    assert_eq!(
+        names,
+        [
+            "q2",
+            "q5",
+            "q5_by_region",
+            "q5_mean",
+            "F1",
+            "t",
+            "by_region"
+        ]
+    );
+    let json = json_output();
+    let rows = json["rows"].as_array().unwrap();
+    // The banner: per banner column a value cell and a letters cell, lines in the order of
+    // the JSON's rows with base lines before each block.
+    let banner = book.worksheet_range("by_region").unwrap();
+    let lines: Vec<Vec<Data>> = banner.rows().skip(2).map(|r| r.to_vec()).collect();
+    let table = &json["tables"][0];
+    let mut at = 0;
+    for row in table["rows"].as_array().unwrap() {
+        while lines[at][1].to_string().starts_with("base (") {
+            at += 1;
+        }
+        for (j, cell) in row["cells"].as_array().unwrap().iter().enumerate() {
+            let value = &lines[at][2 + 2 * j];
+            let letters = &lines[at][3 + 2 * j];
+            match cell.get("value").and_then(|v| v.as_f64()) {
+                Some(v) => {
+                    let Data::Float(got) = value else {
+                        panic!("{value:?}")
+                    };
+                    assert!((got - v).abs() <= 1e-15 * v.abs(), "{got} vs {v}");
+                }
+                None => assert_eq!(*value, Data::Empty),
+            }
+            let want: String = cell["letters"].as_array().map_or(String::new(), |l| {
+                l.iter().map(|x| x.as_str().unwrap()).collect()
+            });
+            let low = cell["low_base"].as_bool() == Some(true);
+            let got = letters.to_string();
+            assert_eq!(got.trim_start_matches('*'), want);
+            assert_eq!(got.starts_with('*'), low);
+        }
+        at += 1;
+    }
     let mut checked = 0;
-    for name in names {
-        let range = book.worksheet_range(&name).unwrap();
+    for name in names.iter().filter(|n| *n != "by_region") {
+        let range = book.worksheet_range(name).unwrap();
         let grid: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
         let headers: Vec<String> = grid[1].iter().map(|c| c.to_string()).collect();
         let want: Vec<&serde_json::Value> =

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use survey_stats::interval::{BinomialMethod, ConfidenceLevel, binomial_interval};
 use survey_stats::spec::{self, AnalysisSpec};
-use survey_stats::table::{Format, render_results};
+use survey_stats::table::Format;
 
 const USAGE: &str = "usage:
   survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
@@ -131,12 +131,12 @@ fn estimate(args: &[String]) -> Result<(), String> {
             true
         }
         (None, Some(path)) => {
-            let text = render_results(&out.rows, format);
+            let text = spec::render_output(&out, format);
             std::fs::write(path, text.trim_end().to_string() + "\n")
                 .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
             true
         }
-        (None, None) => print(render_results(&out.rows, format).trim_end())?,
+        (None, None) => print(spec::render_output(&out, format).trim_end())?,
     };
     if !written {
         return Ok(());
