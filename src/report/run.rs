@@ -124,6 +124,16 @@ impl Report {
             0,
             "Bases: n is the number of rows in an estimate's base, weighted_n the sum of their weights.".into(),
         );
+        if out.design.lonely_strata > 0 {
+            notes.insert(
+                1,
+                format!(
+                    "Lonely PSUs: {} with a single PSU; their variance follows the policy {}.",
+                    strata(out.design.lonely_strata),
+                    policy_name(out.design.lonely_psu)
+                ),
+            );
+        }
         report.heading("Notes").list(notes)
     }
 }
@@ -143,7 +153,7 @@ fn describe_design(spec: &AnalysisSpec, out: &RunOutput) -> String {
         ));
     } else {
         parts.push(match &d.strata {
-            Some(col) => format!("{} strata ({col})", s.strata),
+            Some(col) => format!("{} ({col})", strata(s.strata)),
             None => "no strata".into(),
         });
         parts.push(if d.clusters.is_empty() {
@@ -165,12 +175,9 @@ fn describe_design(spec: &AnalysisSpec, out: &RunOutput) -> String {
             "no stratum with a single PSU".into()
         } else {
             format!(
-                "{} strata with a single PSU (lonely PSUs, treated as {})",
-                s.lonely_strata,
-                serde_json::to_value(s.lonely_psu)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default()
+                "{} with a single PSU (lonely PSUs, treated as {})",
+                strata(s.lonely_strata),
+                policy_name(s.lonely_psu)
             )
         });
     }
@@ -188,6 +195,23 @@ fn describe_design(spec: &AnalysisSpec, out: &RunOutput) -> String {
         parts.push(format!("{} weighting steps (below)", spec.adjust.len()));
     }
     format!("{}.", parts.join("; "))
+}
+
+/// `1 stratum`, `3 strata`.
+fn strata(n: usize) -> String {
+    if n == 1 {
+        "1 stratum".into()
+    } else {
+        format!("{n} strata")
+    }
+}
+
+/// The lonely-PSU policy as the spec spells it (`adjust`, `remove`, …).
+fn policy_name(p: crate::design::LonelyPsu) -> String {
+    serde_json::to_value(p)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 fn step_name(spec: &AnalysisSpec, step: &str) -> &'static str {

@@ -408,3 +408,53 @@ fn report_of_a_run_escapes_and_parses() {
     );
     assert!(page.contains("x &lt;script&gt;"));
 }
+
+/// A design with a stratum of one PSU: the page says how many and under which policy,
+/// in the design paragraph and in the notes.
+#[test]
+fn lonely_psus_are_noted() {
+    let dir = scratch("report", "lonely");
+    let spec = dir.join("lonely.json");
+    let data = data_path("lonely.csv");
+    std::fs::write(
+        &spec,
+        format!(
+            r#"{{"data": {:?}, "design": {{"weights": "pw", "strata": "stype", "clusters": ["dnum"], "nest": true, "lonely_psu": "adjust"}},
+                "estimates": [{{"id": "m", "stat": "mean", "variable": "api00", "by": ["stype"], "chart": true}}]}}"#,
+            data.display().to_string()
+        ),
+    )
+    .unwrap();
+    let (code, page, err) = run_cli(&["estimate", spec.to_str().unwrap(), "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    parse(&page);
+    let strata_with_one = {
+        // Count from the data: strata whose rows all share one dnum.
+        let text = std::fs::read_to_string(&data).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        let at = |n: &str| headers.iter().position(|h| h == n).unwrap();
+        let (s, d) = (at("stype"), at("dnum"));
+        let mut psus: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+            Default::default();
+        for r in reader.records() {
+            let r = r.unwrap();
+            psus.entry(r[s].to_string())
+                .or_default()
+                .insert(r[d].to_string());
+        }
+        psus.values().filter(|p| p.len() == 1).count()
+    };
+    let strata = match strata_with_one {
+        0 => panic!("lonely.csv has a stratum with one PSU"),
+        1 => "1 stratum".to_string(),
+        n => format!("{n} strata"),
+    };
+    assert!(
+        page.contains(&format!(
+            "{strata} with a single PSU (lonely PSUs, treated as adjust)"
+        )),
+        "{page}"
+    );
+    assert!(page.contains(&format!("Lonely PSUs: {strata} with a single PSU")));
+}
