@@ -152,9 +152,10 @@ impl DivergingBars {
         let width = usable_width(self.width);
         let n = self.scale.len();
         let level = |code: f64| self.scale.iter().position(|c| *c == code);
+        // A share outside [0, 1] (or not a number) is drawn at its nearest bound.
         let share = |s: &Segment| {
             if s.share.is_finite() {
-                s.share.max(0.0)
+                s.share.clamp(0.0, 1.0)
             } else {
                 0.0
             }

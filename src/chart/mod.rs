@@ -148,8 +148,13 @@ pub(crate) fn usable_width(w: f64) -> f64 {
 /// A number formatted for a chart: a share as a percent with one decimal (`47.3%`), other
 /// values with up to three significant decimals.
 pub(crate) fn format_value(x: f64, percent: bool) -> String {
-    if percent {
-        format!("{:.1}%", 100.0 * x)
+    let shown = if percent { 100.0 * x } else { x };
+    if !shown.is_finite() {
+        "—".into()
+    } else if shown.abs() >= 1e6 || (shown != 0.0 && shown.abs() < 1e-3) {
+        format!("{shown:.2e}{}", if percent { "%" } else { "" })
+    } else if percent {
+        format!("{shown:.1}%")
     } else if x.abs() >= 100.0 {
         format!("{x:.0}")
     } else if x.abs() >= 10.0 {
@@ -167,7 +172,8 @@ pub(crate) fn ticks(lo: f64, hi: f64) -> Vec<f64> {
 
 /// As [`ticks`], with about `intervals` intervals.
 pub(crate) fn ticks_n(lo: f64, hi: f64, intervals: f64) -> Vec<f64> {
-    let (lo, hi) = if hi - lo > 1e-12 {
+    let ends = vec![lo.max(f64::MIN), hi.min(f64::MAX)];
+    let (lo, hi) = if hi - lo > 1e-12 * lo.abs().max(hi.abs()).max(1.0) {
         (lo, hi)
     } else {
         (
@@ -175,6 +181,10 @@ pub(crate) fn ticks_n(lo: f64, hi: f64, intervals: f64) -> Vec<f64> {
             hi + 0.5_f64.max(hi.abs() * 0.1),
         )
     };
+    if !(hi - lo).is_finite() {
+        // A range wider than f64 holds: its two ends are the ticks.
+        return ends;
+    }
     let raw = (hi - lo) / intervals;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0]
@@ -184,10 +194,17 @@ pub(crate) fn ticks_n(lo: f64, hi: f64, intervals: f64) -> Vec<f64> {
         .unwrap_or(10.0 * mag);
     let first = (lo / step).floor();
     let last = (hi / step).ceil();
+    if !step.is_finite() || step <= 0.0 || !(last - first).is_finite() || last - first > 100.0 {
+        return vec![lo, hi];
+    }
     // Strip the float noise of k·step (0.6000000000000001) at the step's decimals.
     let scale = 10f64.powi((-step.log10().floor()).max(0.0) as i32 + 1);
     ((first as i64)..=(last as i64))
-        .map(|k| (k as f64 * step * scale).round() / scale)
+        .map(|k| {
+            let t = k as f64 * step;
+            let rounded = (t * scale).round() / scale;
+            if rounded.is_finite() { rounded } else { t }
+        })
         .collect()
 }
 

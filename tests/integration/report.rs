@@ -458,3 +458,31 @@ fn lonely_psus_are_noted() {
     );
     assert!(page.contains(&format!("Lonely PSUs: {strata} with a single PSU")));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any labels (any script, control characters, markup) and any numbers (NaN, ±∞,
+    /// huge) draw a chart that parses as XML, holds no NaN and keeps every label in its box.
+    #[test]
+    fn any_input_draws_a_valid_chart(
+        labels in proptest::collection::vec("\\PC{0,40}|[<>&\"' \u{1}-\u{8}]{0,5}", 1..8),
+        values in proptest::collection::vec(proptest::num::f64::ANY, 1..8),
+        width in 0.0f64..2000.0,
+    ) {
+        let mut dots = DotPlot::new().title(labels.join(" ")).width(width);
+        let mut bars = RankedBars::new().width(width);
+        let mut div = DivergingBars::new([1.0, 2.0, 3.0]).width(width);
+        for (k, l) in labels.iter().enumerate() {
+            let v = values[k % values.len()];
+            let w = values[(k + 1) % values.len()];
+            dots = dots.point_values(l, v, Some((v.min(w), v.max(w))));
+            bars = bars.bar(l, v, Some((w, v)));
+            div = div.row_shares(l, [(1.0, l.as_str(), v), (2.0, "", w), (9.0, l.as_str(), 0.1)]);
+        }
+        for chart in [dots.render(), bars.render(), div.render()] {
+            proptest::prop_assert!(chart.labels_fit());
+            proptest::prop_assert!(!chart.svg().contains("NaN") && !chart.svg().contains("inf"));
+            parse(chart.svg());
+        }
+    }
+}
