@@ -89,8 +89,9 @@ impl Report {
                         ResultRow::Test(_) => None,
                     })
                     .collect();
-                if let Some(chart) = chart_of(e, &estimates, out.questionnaire.as_ref(), &what) {
-                    report = report.chart(chart);
+                match chart_of(e, &estimates, out.questionnaire.as_ref(), &what) {
+                    Some(chart) => report = report.chart(chart),
+                    None => notes.push(format!("{}: no chart, no estimate to draw", e.id)),
                 }
             }
             if let Some(ex) = &e.exclude {

@@ -82,6 +82,8 @@ fn html_page_is_well_formed_and_self_contained() {
             .all(|n| n.attribute("src").is_none() && n.attribute("href").is_none()),
         "nothing loaded from outside the page"
     );
+    // A test has nothing to draw: said in the notes, not left out in silence.
+    assert!(text.contains("<li>t: no chart, no estimate to draw</li>"));
     // The design in words, from the runner: 3 strata, 60 PSUs, df 57.
     assert!(text.contains("3 strata (region); 60 PSUs (project); 57 design degrees of freedom"));
     // The page to stdout is the same page.
