@@ -5,7 +5,7 @@
 use super::pairwise::{domain_mean, test_pairs};
 use super::{Adjust, Banner, BannerColumn, BannerRow, Cell, RowKind};
 use crate::Survey;
-use crate::data::{Column, Dataset, NumericColumn};
+use crate::data::{Column, Dataset, NumericColumn, show_number};
 use crate::error::{ErrorKind, Result};
 use crate::estimate::contrast::domain_value_totals;
 use crate::estimate::{Domains, EstimateError, EstimateOptions, LikertScale};
@@ -18,7 +18,7 @@ enum RowSpec {
     Single(String),
     Net(String, String, Vec<f64>),
     Multiple(String),
-    Likert(String),
+    Likert(String, LikertScale),
     Mean(String),
 }
 
@@ -87,8 +87,8 @@ impl<'s> BannerBuilder<'s> {
     }
 
     /// One row per answer of a single-choice question (codes in ascending order, labelled
-    /// from the data): the column share choosing it. Excluded codes get rows apart
-    /// ([`RowKind::NonSubstantive`]).
+    /// from the data; a text column's values in sort order): the column share choosing it.
+    /// Excluded codes get rows apart ([`RowKind::NonSubstantive`]).
     pub fn rows_single(mut self, question: impl AsRef<str>) -> Self {
         self.rows
             .push(RowSpec::Single(question.as_ref().to_string()));
@@ -122,9 +122,34 @@ impl<'s> BannerBuilder<'s> {
 
     /// A five-point rating item (codes 1–5): top box (4–5), bottom box (1–2) and mean
     /// score; other codes leave the base, excluded codes are shown apart.
-    pub fn rows_likert(mut self, question: impl AsRef<str>) -> Self {
-        self.rows
-            .push(RowSpec::Likert(question.as_ref().to_string()));
+    pub fn rows_likert(self, question: impl AsRef<str>) -> Self {
+        self.rows_likert_on(question, &LikertScale::five_point())
+    }
+
+    /// [`BannerBuilder::rows_likert`] on another scale (its scores, top and bottom boxes),
+    /// e.g. one made from a questionnaire's Likert question.
+    ///
+    /// ```
+    /// use survey_stats::estimate::LikertScale;
+    /// use survey_stats::{Dataset, Survey};
+    /// // A four-point scale where 1 is the best answer.
+    /// let scale = LikertScale {
+    ///     scores: vec![(1.0, 4.0), (2.0, 3.0), (3.0, 2.0), (4.0, 1.0)],
+    ///     top: vec![1.0, 2.0],
+    ///     bottom: vec![3.0, 4.0],
+    /// };
+    /// let data = Dataset::builder().column("g", vec![1u8, 1, 2, 2]).column("q", vec![1u8, 3, 4, 4]).build()?;
+    /// let table = Survey::srs(data)?.banner(["g"]).rows_likert_on("q", &scale).build()?;
+    /// assert_eq!(table.rows()[0].label(), "top box (1–2)");
+    /// assert_eq!(table.cell(0, 1).unwrap().value(), 0.5);
+    /// assert_eq!(table.cell(2, 2).unwrap().value(), 1.0); // mean score of g = 2
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    pub fn rows_likert_on(mut self, question: impl AsRef<str>, scale: &LikertScale) -> Self {
+        self.rows.push(RowSpec::Likert(
+            question.as_ref().to_string(),
+            scale.clone(),
+        ));
         self
     }
 
@@ -295,7 +320,7 @@ impl<'s> BannerBuilder<'s> {
                 );
                 for code in listed {
                     if !entries.iter().any(|(c, _, _)| *c == Some(code)) {
-                        entries.push((Some(code), None, crate::data::show_number(code)));
+                        entries.push((Some(code), None, show_number(code)));
                     }
                 }
                 entries.sort_by(|a, b| a.0.unwrap_or(f64::NAN).total_cmp(&b.0.unwrap_or(f64::NAN)));
@@ -340,7 +365,10 @@ impl<'s> BannerBuilder<'s> {
         let mut excluded: Excluded = BTreeMap::new();
         for spec in &self.rows {
             match spec {
-                RowSpec::Single(q) | RowSpec::Likert(q) => {
+                RowSpec::Single(q) if matches!(data.column(q), Ok(Column::Categorical(_))) => {
+                    out.extend(text_answers(data, q)?);
+                }
+                RowSpec::Single(q) | RowSpec::Likert(q, _) => {
                     let col = data.numeric(q)?;
                     let ex = &self.excluded_for(q);
                     let codes = distinct(col);
@@ -364,23 +392,19 @@ impl<'s> BannerBuilder<'s> {
                                 ex,
                             ));
                         }
-                    } else {
-                        let scale = LikertScale::five_point();
+                    } else if let RowSpec::Likert(_, scale) = spec {
                         let items = [
-                            (RowKind::TopBox, "top box (4–5)", scale.top.clone()),
-                            (RowKind::BottomBox, "bottom box (1–2)", scale.bottom.clone()),
+                            (RowKind::TopBox, "top box", scale.top.clone()),
+                            (RowKind::BottomBox, "bottom box", scale.bottom.clone()),
+                            (RowKind::MeanScore, "mean score", Vec::new()),
                         ];
                         for (kind, label, box_codes) in items {
-                            out.push(Measure::likert(q, col, kind, label, box_codes, ex));
+                            let label = match kind {
+                                RowKind::MeanScore => label.to_string(),
+                                _ => format!("{label} ({})", show_codes(&box_codes)),
+                            };
+                            out.push(Measure::likert(q, col, scale, kind, label, box_codes, ex));
                         }
-                        out.push(Measure::likert(
-                            q,
-                            col,
-                            RowKind::MeanScore,
-                            "mean score",
-                            Vec::new(),
-                            ex,
-                        ));
                     }
                     note_excluded(q, col, ex, &mut excluded);
                     for &c in codes.iter().filter(|c| ex.contains(c)) {
@@ -439,7 +463,7 @@ impl<'s> BannerBuilder<'s> {
             let questions: Vec<String> = questions.into_iter().collect();
             notes.push(format!(
                 "code {} left out of the base of {} (a single-choice or Likert question shows it apart, as a share of all answers)",
-                crate::data::show_number(code.0),
+                show_number(code.0),
                 questions.join(", ")
             ));
         }
@@ -477,7 +501,7 @@ impl<'s> BannerBuilder<'s> {
             let q = match spec {
                 RowSpec::Single(q)
                 | RowSpec::Net(q, _, _)
-                | RowSpec::Likert(q)
+                | RowSpec::Likert(q, _)
                 | RowSpec::Mean(q) => q,
                 RowSpec::Multiple(_) => continue,
             };
@@ -673,6 +697,35 @@ impl<'d> Measure<'d> {
         codes: Vec<f64>,
         ex: &[f64],
     ) -> Self {
+        Self::coded(q, col, None, kind, label, codes, ex)
+    }
+
+    /// A Likert box (`codes`) or, with no codes, the mean score; codes off the scale and
+    /// excluded codes out of the base.
+    fn likert(
+        q: &str,
+        col: &'d NumericColumn,
+        scale: &LikertScale,
+        kind: RowKind,
+        label: String,
+        codes: Vec<f64>,
+        ex: &[f64],
+    ) -> Self {
+        Self::coded(q, col, Some(scale.clone()), kind, label, codes, ex)
+    }
+
+    /// A row of a coded question: in the base, the rows with a code that is not excluded
+    /// (and on the `scale`, when there is one); the value, the indicator of `codes`, or the
+    /// scale's score for [`RowKind::MeanScore`].
+    fn coded(
+        q: &str,
+        col: &'d NumericColumn,
+        scale: Option<LikertScale>,
+        kind: RowKind,
+        label: String,
+        codes: Vec<f64>,
+        ex: &[f64],
+    ) -> Self {
         let ex = ex.to_vec();
         let counted = codes.clone();
         Measure {
@@ -681,37 +734,14 @@ impl<'d> Measure<'d> {
             label,
             codes,
             value: Box::new(move |r| {
-                let v = col.get(r)?;
-                (!ex.contains(&v)).then(|| f64::from(counted.contains(&v)))
-            }),
-        }
-    }
-
-    /// A Likert box (`codes`) or, with no codes, the mean score; codes off the scale and
-    /// excluded codes out of the base.
-    fn likert(
-        q: &str,
-        col: &'d NumericColumn,
-        kind: RowKind,
-        label: &str,
-        codes: Vec<f64>,
-        ex: &[f64],
-    ) -> Self {
-        let ex = ex.to_vec();
-        let scale = LikertScale::five_point();
-        let counted = codes.clone();
-        Measure {
-            question: q.to_string(),
-            kind,
-            label: label.to_string(),
-            codes,
-            value: Box::new(move |r| {
-                let v = col.get(r)?;
-                let score = scale.score(v).filter(|_| !ex.contains(&v))?;
-                Some(if kind == RowKind::MeanScore {
-                    score
-                } else {
-                    f64::from(counted.contains(&v))
+                let v = col.get(r).filter(|v| !ex.contains(v))?;
+                let score = match &scale {
+                    Some(scale) => Some(scale.score(v)?),
+                    None => None,
+                };
+                Some(match (kind, score) {
+                    (RowKind::MeanScore, Some(score)) => score,
+                    _ => f64::from(counted.contains(&v)),
                 })
             }),
         }
@@ -810,6 +840,52 @@ fn check_codes(q: &str, codes: &[f64], present: &[f64]) -> Result<()> {
 fn code_label(data: &Dataset, q: &str, code: f64) -> String {
     data.label(q, code)
         .map_or_else(|| code.to_string(), String::from)
+}
+
+/// The answers of a text column, one row per value (sorted), with no codes; missing
+/// values leave the base.
+fn text_answers<'d>(data: &'d Dataset, q: &str) -> Result<Vec<Measure<'d>>> {
+    let factor = data.factor(q)?;
+    let labels: Vec<String> = factor.labels().into_iter().map(String::from).collect();
+    if labels.len() > MAX_CODES {
+        return Err(too_many(
+            format!("rows_single({q:?})"),
+            format!("{} distinct values", labels.len()),
+            format!("a single-choice question has at most {MAX_CODES} answers"),
+        ));
+    }
+    let codes = std::sync::Arc::new(factor.into_codes());
+    Ok(labels
+        .into_iter()
+        .enumerate()
+        .map(|(k, label)| {
+            let codes = std::sync::Arc::clone(&codes);
+            let k = k as u32;
+            Measure {
+                question: q.to_string(),
+                kind: RowKind::Category,
+                label,
+                codes: Vec::new(),
+                value: Box::new(move |r| {
+                    let c = codes[r];
+                    (c != u32::MAX).then(|| f64::from(c == k))
+                }),
+            }
+        })
+        .collect())
+}
+
+/// Codes as a label: `4–5` for a run of consecutive whole codes, else `1, 3`.
+fn show_codes(codes: &[f64]) -> String {
+    let run = codes.len() > 1 && codes.windows(2).all(|w| w[1] == w[0] + 1.0);
+    match (run, codes.first(), codes.last()) {
+        (true, Some(a), Some(b)) => format!("{}–{}", show_number(*a), show_number(*b)),
+        _ => codes
+            .iter()
+            .map(|c| show_number(*c))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 /// The name of a column in notes: `region = 3 (East)`.

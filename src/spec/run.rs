@@ -391,7 +391,14 @@ fn run_table(
                 categories,
             } => b.rows_net(variable, label, categories.iter().copied()),
             BannerRowSpec::Multiple(q) => b.rows_multiple(q),
-            BannerRowSpec::Likert(q) => b.rows_likert(q),
+            // The questionnaire's scale (its scores, direction and two-level boxes), else 1–5.
+            BannerRowSpec::Likert(q) => match questionnaire
+                .and_then(|qn| qn.question_for_column(q))
+                .and_then(|question| crate::estimate::LikertScale::from_question(question, 2))
+            {
+                Some(scale) => b.rows_likert_on(q, &scale),
+                None => b.rows_likert(q),
+            },
             BannerRowSpec::Mean(v) => b.rows_mean(v),
         };
     }

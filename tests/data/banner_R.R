@@ -84,5 +84,7 @@ for (v in q7) out <- c(out, row_json(des, d[[v]], cases, banners, v, 1))
 a <- read.csv("apiclus2.csv")
 clus2 <- svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = a)
 for (v in c("api00", "ell")) out <- c(out, row_json(clus2, a[[v]], rep(TRUE, nrow(a)), "stype", paste0("apiclus2 ", v), 1))
+# A text single-choice question: awards (No, Yes).
+for (k in c("No", "Yes")) out <- c(out, row_json(clus2, as.numeric(a$awards == k), rep(TRUE, nrow(a)), "stype", paste0("apiclus2 awards=", k), 1))
 
 cat('{"source": "R survey 4.1.1, tests/data/banner_R.R", "rows": [\n', paste(out, collapse = ",\n"), "\n]}\n", sep = "")

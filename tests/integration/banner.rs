@@ -29,6 +29,10 @@ fn zubr() -> Survey {
 }
 
 fn zubr_banner(adjust: Adjust) -> Banner {
+    zubr_banner_at(adjust, 0.95)
+}
+
+fn zubr_banner_at(adjust: Adjust, level: f64) -> Banner {
     zubr()
         .banner(["region", "q3_interest"])
         .rows_single("q1_awareness")
@@ -36,6 +40,7 @@ fn zubr_banner(adjust: Adjust) -> Banner {
         .rows_multiple("q7_why_win")
         .exclude([9])
         .adjust(adjust)
+        .level(level)
         .min_base(2)
         .build()
         .unwrap()
@@ -55,6 +60,7 @@ fn apiclus2_banner(adjust: Adjust) -> Banner {
         .banner(["stype"])
         .rows_mean("api00")
         .rows_mean("ell")
+        .rows_single("awards")
         .adjust(adjust)
         .min_base(2)
         .build()
@@ -83,6 +89,8 @@ fn find<'a>(table: &'a Banner, label: &str) -> &'a BannerRow {
         "q5 mean score" => pick("q5_satisfaction", RowKind::MeanScore, None),
         "apiclus2 api00" => pick("api00", RowKind::Mean, None),
         "apiclus2 ell" => pick("ell", RowKind::Mean, None),
+        "apiclus2 awards=No" => pick("awards", RowKind::Category, Some("No")),
+        "apiclus2 awards=Yes" => pick("awards", RowKind::Category, Some("Yes")),
         l if l.starts_with("q1_awareness=") => {
             pick("q1_awareness", RowKind::Category, Some(&l[13..]))
         }
@@ -228,7 +236,7 @@ fn banner_means_match_r_on_a_two_stage_design_with_a_text_banner() {
         .iter()
         .filter(|r| r["label"].as_str().unwrap().starts_with("apiclus2"))
         .collect();
-    assert_eq!(api.len(), 2);
+    assert_eq!(api.len(), 4); // two means, the two answers of a text question
     for adjust in [Adjust::None, Adjust::Bonferroni, Adjust::Holm] {
         let table = apiclus2_banner(adjust);
         assert_eq!(table.columns()[1].value(), Some("E"));
@@ -373,6 +381,18 @@ fn a_low_base_is_flagged_and_not_tested() {
     let t = &table.rows()[0].tests()[0];
     assert_eq!((t.a(), t.b()), (1, 3));
     assert_eq!(t.difference(), 2.5 - 6.5);
+}
+
+#[test]
+fn a_banner_without_banner_variables_is_the_total_alone() {
+    let table = small()
+        .banner(Vec::<String>::new())
+        .rows_mean("y")
+        .build()
+        .unwrap();
+    assert_eq!(table.columns().len(), 1);
+    assert_eq!(table.cell(0, 0).unwrap().value(), 4.0);
+    assert!(table.rows()[0].tests().is_empty());
 }
 
 #[test]
@@ -552,5 +572,115 @@ fn pair_tests_match_r_on_calibrated_and_replicate_designs() {
         );
         assert_eq!(t.df(), Some(num(&case["degf"])), "{name}");
         assert_eq!(table.df(), Some(num(&case["degf"])), "{name}");
+    }
+}
+
+#[test]
+fn a_lower_level_keeps_every_letter_and_letters_never_point_both_ways() {
+    let at = |level| zubr_banner_at(Adjust::None, level);
+    let (strict, loose) = (at(0.95), at(0.8));
+    let mut more = 0;
+    for (s, l) in strict.rows().iter().zip(loose.rows()) {
+        for (c, (a, b)) in s.cells().iter().zip(l.cells()).enumerate() {
+            let (a, b) = (a.as_ref().unwrap(), b.as_ref().unwrap());
+            assert!(
+                a.letters().iter().all(|x| b.letters().contains(x)),
+                "{} column {c}",
+                s.label()
+            );
+            more += b.letters().len() - a.letters().len();
+            // A column lettered by this one does not letter it back.
+            for x in b.letters() {
+                let other = l
+                    .cells()
+                    .iter()
+                    .zip(loose.columns())
+                    .find(|(_, col)| col.letter() == Some(x))
+                    .unwrap();
+                let mine = loose.columns()[c].letter().unwrap();
+                assert!(
+                    !other
+                        .0
+                        .as_ref()
+                        .unwrap()
+                        .letters()
+                        .iter()
+                        .any(|y| y == mine)
+                );
+            }
+        }
+    }
+    assert!(more > 0, "80% finds differences 95% does not");
+}
+
+mod generated {
+    //! Any small stratified cluster sample, with missing answers, 9s, zero weights and
+    //! thin banner categories: a banner is a table or an error, never a panic, and never
+    //! holds a NaN; a letter always stands on a significant test.
+
+    use proptest::prelude::*;
+    use survey_stats::{Adjust, Dataset, Survey};
+
+    fn code(max: u8) -> impl Strategy<Value = Option<u8>> {
+        prop_oneof![1 => Just(None), 1 => Just(Some(9)), 6 => (1u8..=max).prop_map(Some)]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn banners_never_panic_nor_hold_nan(
+            rows in prop::collection::vec(
+                (code(3), code(5), prop_oneof![1 => Just(0.0), 5 => 0.5f64..5.0], any::<bool>()),
+                2..40,
+            ),
+            min_base in 0u64..4,
+            holm in any::<bool>(),
+        ) {
+            let n = rows.len();
+            let data = Dataset::builder()
+                .column("h", (0..n).map(|i| (i % 2) as u8).collect::<Vec<_>>())
+                .column("psu", (0..n).map(|i| (i % 6) as u8).collect::<Vec<_>>())
+                .column("g", rows.iter().map(|r| r.0).collect::<Vec<_>>())
+                .column("q", rows.iter().map(|r| r.1).collect::<Vec<_>>())
+                .column("w", rows.iter().map(|r| r.2).collect::<Vec<_>>())
+                .column("m_1", rows.iter().map(|r| u8::from(r.3)).collect::<Vec<_>>())
+                .column("m_2", rows.iter().map(|r| u8::from(!r.3)).collect::<Vec<_>>())
+                .build()
+                .unwrap();
+            let Ok(survey) = Survey::builder(data).weights("w").strata("h").clusters(["psu"]).build() else {
+                return Ok(());
+            };
+            let built = survey
+                .banner(["g"])
+                .rows_single("q")
+                .rows_net("q", "top", [1])
+                .rows_likert("q")
+                .rows_multiple("m")
+                .rows_mean("q")
+                .adjust(if holm { Adjust::Holm } else { Adjust::None })
+                .min_base(min_base)
+                .build();
+            let Ok(table) = built else {
+                // The errors these data can give: no row answered 1 (the net's code), or a
+                // stratum of one PSU (the design's policy is to fail).
+                let e = built.unwrap_err().to_string();
+                prop_assert!(e.contains("code 1 does not occur") || e.contains("only one PSU"), "{e}");
+                return Ok(());
+            };
+            let json = serde_json::to_string(&table).unwrap();
+            prop_assert!(!json.contains("NaN") && !json.contains("inf"), "{json}");
+            let _ = (table.to_string(), table.to_table().to_csv());
+            for row in table.rows() {
+                for (c, cell) in row.cells().iter().enumerate() {
+                    let Some(cell) = cell else { continue };
+                    prop_assert!(cell.value().is_finite() && cell.n() > 0);
+                    for x in cell.letters() {
+                        let b = table.columns().iter().position(|col| col.letter() == Some(x)).unwrap();
+                        let t = row.tests().iter().find(|t| (t.a(), t.b()) == (c.min(b), c.max(b)));
+                        prop_assert!(t.is_some_and(|t| t.significant()), "letter {x} without a test");
+                    }
+                }
+            }
+        }
     }
 }
