@@ -83,6 +83,25 @@ impl Chart {
         &self.svg
     }
 
+    /// Writes the chart as an `.svg` file (with an XML declaration).
+    ///
+    /// ```
+    /// use survey_stats::chart::DotPlot;
+    /// let path = std::env::temp_dir().join("survey-stats-doc-chart.svg");
+    /// DotPlot::new().point_values("mean", 3.7, Some((3.5, 3.9))).render().write_svg(&path)?;
+    /// assert!(std::fs::read_to_string(&path)?.starts_with("<?xml"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::Output`](crate::ErrorKind::Output) naming the file when it cannot be
+    /// written.
+    pub fn write_svg(&self, path: impl AsRef<std::path::Path>) -> crate::Result<()> {
+        let path = path.as_ref();
+        let text = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n", self.svg);
+        std::fs::write(path, text).map_err(|e| crate::report::output_error(path, e))
+    }
+
     /// Width in px.
     pub fn width(&self) -> f64 {
         self.width

@@ -310,6 +310,26 @@ fn all_fit(chart: &Chart, what: &str) {
 }
 
 #[test]
+fn svg_files_are_well_formed() {
+    let dir = scratch("report", "svg");
+    let chart = RankedBars::new()
+        .title("Ә <&> \"q\"")
+        .bar("Қ", 0.4, Some((0.3, 0.5)))
+        .render();
+    let path = dir.join("chart.svg");
+    chart.write_svg(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc = parse(&text);
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    assert_eq!(
+        doc.root_element().tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
+    let err = chart.write_svg(dir.join("no/such/dir/c.svg")).unwrap_err();
+    assert!(err.to_string().contains("c.svg: cannot write"), "{err}");
+}
+
+#[test]
 fn kazakh_labels_stay_inside_their_boxes() {
     let q = zubr_questionnaire();
     let mut labels: Vec<String> = Vec::new();
