@@ -4,7 +4,7 @@ use super::layout::{BAR, FONT, LINE, MARGIN, ROW, TITLE, WIDTH};
 use super::svg::{Anchor, Svg};
 use super::text::{text_width, wrap};
 use super::{Chart, Estimate, domain_label, format_value, ticks, usable_width};
-use crate::{ByDomain, MultipleResponse};
+use crate::{ByDomain, LikertSummary, MultipleResponse};
 
 /// Okabe–Ito blue: points and bars.
 const BLUE: &str = "#0072B2";
@@ -167,6 +167,37 @@ impl DotPlot {
                 Ok(e) => of_estimate(&name, e),
                 Err(_) => row(&name, f64::NAN, None),
             });
+        }
+        self
+    }
+
+    /// A heading row `label`, then a Likert item's top box, bottom box and net score
+    /// (shares with their intervals: use with [`DotPlot::percent`]). The mean score is on
+    /// the scale's own units; chart it with [`DotPlot::point`].
+    ///
+    /// ```
+    /// use survey_stats::chart::DotPlot;
+    /// use survey_stats::{Dataset, Survey};
+    /// let data = Dataset::builder().column("q", vec![1u8, 2, 4, 5, 5, 3]).build()?;
+    /// let q = Survey::srs(data)?.likert("q")?;
+    /// let chart = DotPlot::new().percent().likert("q", &q).render();
+    /// assert!(chart.svg().contains("top box: 50.0%")); // 4, 5, 5 of six
+    /// assert!(chart.svg().contains("net score: 16.7%")); // 3/6 − 2/6
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    pub fn likert(mut self, label: &str, summary: &LikertSummary) -> Self {
+        self.0.rows.push(Row {
+            label: label.to_string(),
+            value: None,
+            interval: None,
+            heading: true,
+        });
+        for (name, e) in [
+            ("top box", &summary.top_box),
+            ("bottom box", &summary.bottom_box),
+            ("net score", &summary.net),
+        ] {
+            self.0.rows.push(of_estimate(name, e));
         }
         self
     }

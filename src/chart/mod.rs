@@ -7,7 +7,7 @@
 //!   unfavourable levels to the left of zero and the favourable ones to the right, the
 //!   neutral level split across zero, and non-substantive answers ("hard to answer",
 //!   refused) drawn apart on the right, on the same scale;
-//! - [`DotPlot`]: estimates (shares, means, any [`Estimate`]) with their confidence
+//! - [`DotPlot`]: estimates (shares, means, any [`Estimate`], a [`LikertSummary`](crate::LikertSummary)'s boxes) with their confidence
 //!   intervals, one row each, by domain too;
 //! - [`RankedBars`]: the options of a multiple-response question as bars sorted by share,
 //!   with their intervals.
