@@ -684,3 +684,60 @@ mod generated {
         }
     }
 }
+
+#[test]
+fn the_spec_takes_columns_scales_and_excluded_codes_from_the_questionnaire() {
+    // Region 4 is an option nobody in the data has; q is a descending four-point scale
+    // (1 = very good: the lowest scores are the top) with 9 non-substantive.
+    let dir = crate::common::scratch("banner", "questionnaire");
+    std::fs::write(
+        dir.join("d.csv"),
+        "region,q\n1,1\n1,2\n1,9\n2,4\n2,3\n2,1\n3,2\n3,2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("q.json"),
+        r#"{"questions": [
+          {"id": "region", "kind": "single_choice", "options": [
+            {"code": 1, "label": {"en": "north"}}, {"code": 2, "label": {"en": "south"}},
+            {"code": 3, "label": {"en": "east"}}, {"code": 4, "label": {"en": "west"}}]},
+          {"id": "q", "kind": "likert", "direction": "descending", "levels": [
+            {"code": 1, "score": 1.0, "label": {"en": "very good"}},
+            {"code": 2, "score": 2.0, "label": {"en": "good"}},
+            {"code": 3, "score": 3.0, "label": {"en": "bad"}},
+            {"code": 4, "score": 4.0, "label": {"en": "very bad"}}],
+           "missing_codes": [{"code": 9, "kind": "dont_know", "label": {"en": "hard to say"}}]}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("spec.json"),
+        r#"{"data": "d.csv", "questionnaire": "q.json",
+            "tables": [{"id": "t", "by": ["region"], "rows": [{"likert": "q"}], "min_base": 1}]}"#,
+    )
+    .unwrap();
+    let out = survey_stats::spec::run_file(&dir.join("spec.json"), None).unwrap();
+    let t = &out.tables[0].banner;
+    let labels: Vec<&str> = t.columns().iter().map(|c| c.label()).collect();
+    assert_eq!(labels, ["Total", "north", "south", "east", "west"]);
+    assert!(t.rows().iter().all(|r| r.cells()[4].is_none()));
+    // The top box is the best two answers, 1 and 2; 9 leaves the base and is shown apart.
+    let top = &t.rows()[0];
+    assert_eq!(
+        (top.kind(), top.codes()),
+        (RowKind::TopBox, &[1.0, 2.0][..])
+    );
+    assert_eq!(top.cells()[0].as_ref().unwrap().value(), 5.0 / 7.0);
+    assert_eq!(top.cells()[1].as_ref().unwrap().value(), 1.0); // north: 1, 2 (9 apart)
+    let mean = &t.rows()[2];
+    assert_eq!(mean.kind(), RowKind::MeanScore);
+    assert_eq!(
+        mean.cells()[2].as_ref().unwrap().value(),
+        (4.0 + 3.0 + 1.0) / 3.0
+    );
+    let apart = &t.rows()[3];
+    assert_eq!(
+        (apart.kind(), apart.label()),
+        (RowKind::NonSubstantive, "hard to say")
+    );
+    assert_eq!(apart.cells()[1].as_ref().unwrap().value(), 1.0 / 3.0);
+}
