@@ -2,7 +2,11 @@
 //!
 //! ```text
 //! cargo run --release --example zubr_2019 [-- --lang kk] [--format table|markdown|csv|json]
+//! cargo run --release --example zubr_2019 -- --html report.html [--lang kk]
 //! ```
+//! `--html FILE` writes the reproduction as one self-contained page: the tables below, the
+//! figures and the ranking of q2 as charts with their intervals, the satisfaction item as
+//! diverging bars, and every figure by region as banner tables with design-based letters.
 //! Loads the bundled questionnaire and (reconstructed) microdata of `data/zubr2019/`
 //! through the library, declares the design (strata = region, PSU = project, weights), and
 //! prints every published figure F1–F13 beside its estimate with 95% CI, design effect and
@@ -13,6 +17,7 @@
 mod analysis;
 
 use analysis::{Report, analyse};
+use survey_stats::chart::{DivergingBars, DotPlot, RankedBars};
 use survey_stats::estimate::Estimate;
 use survey_stats::questionnaire::Code;
 use survey_stats::table::{Format, Table};
@@ -287,11 +292,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut lang = Lang("en".into());
     let mut format = Format::Table;
+    let mut html = None;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--lang" => lang = Lang(args.get(i + 1).cloned().ok_or("--lang needs en or kk")?),
             "--format" => format = args.get(i + 1).ok_or("--format needs a value")?.parse()?,
+            "--html" => html = Some(args.get(i + 1).ok_or("--html needs a file")?.clone()),
             other => return Err(format!("unknown argument {other}").into()),
         }
         i += 2;
@@ -299,6 +306,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zubr2019");
     let report = analyse(&dir)?;
     let tables = tables(&report, &lang);
+    if let Some(path) = html {
+        page(&report, &tables, &lang, &dir)?.write_html(&path)?;
+        println!("wrote {path}");
+        return Ok(());
+    }
     if format == Format::Json {
         // The same content as data: full result rows (estimate, SE, CI, deff, n, …).
         let figures: Vec<serde_json::Value> = report
@@ -362,4 +374,111 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
+}
+
+/// The report page: the same tables, with charts after the figures, the ranking and the
+/// satisfaction item, and the figures by region as banner tables.
+fn page(
+    report: &Report,
+    tables: &[(String, Table)],
+    lang: &Lang,
+    dir: &std::path::Path,
+) -> Result<survey_stats::report::Report, Box<dyn std::error::Error>> {
+    let survey = analysis::survey(dir, &lang.0)?;
+    let mut page = survey_stats::report::Report::new(lang.t(
+        "The 2019 ZUBR survey of beneficiaries of the state social order, reproduced",
+        "ЗУБР 2019: мемлекеттік әлеуметтік тапсырыс бенефициарларының сауалнамасы, қайта есептелді",
+    ))
+    .lang(lang.0.clone())
+    .paragraph(format!(
+        "{} {}; {} {}; {} {}. {}",
+        report.n_rows,
+        lang.t("respondents", "респондент"),
+        report.n_psu,
+        lang.t("projects as PSUs in 3 regions as strata", "жоба (PSU), 3 өңір (страта)"),
+        lang.t("design degrees of freedom", "еркіндік дәрежесі"),
+        report.df,
+        lang.t(
+            "Intervals are 95% t intervals under the design (Taylor linearization); the microdata were reconstructed to match the published figures.",
+            "Аралықтар: дизайн бойынша 95% t аралықтары; микродеректер жарияланған көрсеткіштерге сай қайта құрылған.",
+        ),
+    ));
+    // The figures, F3/F4, F8, F10, then every figure by region.
+    for k in [0, 1, 4, 2, 3] {
+        let Some((title, t)) = tables.get(k) else {
+            continue;
+        };
+        if k == 3 {
+            page = page.heading(lang.t(
+                "Each figure by region: banner tables, letters from design-based tests",
+                "Әр көрсеткіш өңірлер бойынша: дизайнға негізделген тесттердің әріптері",
+            ));
+        } else {
+            page = page.heading(title.clone()).table("", t);
+        }
+        match k {
+            0 => {
+                let mut dots = DotPlot::new().percent().title(lang.t(
+                    "The published shares (figures F1–F13 but F8) as estimated, with 95% intervals",
+                    "Жарияланған үлестер (F8-ден басқа), 95% аралықтарымен",
+                ));
+                for f in report
+                    .figures
+                    .iter()
+                    .filter(|f| f.figure.precision.is_share())
+                {
+                    let e = &f.estimate;
+                    dots = dots.point_values(
+                        &format!(
+                            "{} {}",
+                            f.figure.id,
+                            lang.t(f.figure.claim_en, f.figure.claim_kk)
+                        ),
+                        e.estimate.unwrap_or(f64::NAN),
+                        e.ci_lower.zip(e.ci_upper),
+                    );
+                }
+                page = page.chart(dots.width(1000.0).render());
+            }
+            1 => {
+                let mut bars = RankedBars::new().title(lang.t(
+                    "F3/F4: main problems between NGOs and target groups (% of cases), 95% intervals",
+                    "F3/F4: ҮЕҰ мен мақсатты топтар арасындағы негізгі проблемалар (жағдайлардың %)",
+                ));
+                for e in &report.q2_ranked {
+                    let col = e.category.clone().unwrap_or_default();
+                    bars = bars.bar(
+                        &option_label(report, &col, lang),
+                        e.estimate.unwrap_or(f64::NAN),
+                        e.ci_lower.zip(e.ci_upper),
+                    );
+                }
+                page = page.chart(bars.width(1000.0).render());
+            }
+            3 => {
+                // Every figure by region: banner tables with design-based letters.
+                for (caption, banner) in analysis::banners(&survey)? {
+                    page = page.banner(caption, &banner);
+                }
+            }
+            4 => {
+                // The typed answers of the library: "hard to answer" stays in the base and
+                // is drawn apart.
+                let all = survey.frequencies("q5_satisfaction")?;
+                let by_region = survey.by(["region"]).frequencies("q5_satisfaction")?;
+                let chart = DivergingBars::new([1.0, 2.0, 3.0, 4.0, 5.0])
+                    .title(lang.t(
+                        "F8: satisfaction with the results, all and by region (hard to answer apart)",
+                        "F8: нәтижелерге қанағаттану, барлығы және өңірлер бойынша",
+                    ))
+                    .row(lang.t("all", "барлығы"), &all)
+                    .by_domain(&by_region)
+                    .width(1000.0)
+                    .render();
+                page = page.chart(chart);
+            }
+            _ => {}
+        }
+    }
+    Ok(page)
 }

@@ -197,6 +197,38 @@
 //! # Ok::<(), survey_stats::Error>(())
 //! ```
 //!
+//! # A chart from a typed answer, and a page to hold it
+//!
+//! ```
+//! use survey_stats::chart::{DivergingBars, RankedBars};
+//! use survey_stats::report::Report;
+//! use survey_stats::{Dataset, Survey};
+//!
+//! let data = Dataset::builder()
+//!     .column("region", vec![1u8, 1, 1, 1, 2, 2, 2, 2])
+//!     .column("q1", vec![5u8, 4, 4, 9, 2, 3, 4, 5]) // 1–5, 9 = "hard to answer"
+//!     .labels("q1", [(1, "very bad"), (2, "bad"), (3, "so-so"), (4, "good"), (5, "very good"), (9, "hard to say")])
+//!     .multiple_response("q2", [1u8, 2, 3], vec![vec![1], vec![1, 2], vec![3], vec![1], vec![2], vec![1, 3], vec![1], vec![2]])
+//!     .build()?;
+//! let survey = Survey::srs(data)?;
+//!
+//! // A Likert item with "hard to answer" in the base, drawn apart on the right.
+//! let likert = DivergingBars::new([1.0, 2.0, 3.0, 4.0, 5.0])
+//!     .title("How good was the project?")
+//!     .row("all", &survey.frequencies("q1")?)
+//!     .by_domain(&survey.by(["region"]).frequencies("q1")?)
+//!     .render();
+//! assert!(likert.svg().contains("all: hard to say 12.5%")); // 1 of 8
+//! // Multiple-response options, largest share first, with their intervals.
+//! let ranked = RankedBars::new().title("Problems named").options(&survey.multiple_response("q2")?).render();
+//! assert!(ranked.labels_fit());
+//!
+//! let page = Report::new("Project survey").chart(likert).chart(ranked).to_html();
+//! assert_eq!(page.matches("<svg").count(), 2);
+//! // std::fs::write("survey.html", page)?; — one file, no scripts, opens in any browser.
+//! # Ok::<(), survey_stats::Error>(())
+//! ```
+//!
 //! # A banner table with significance letters
 //!
 //! Questions down, regions across, column percentages with letters from design-based

@@ -84,6 +84,14 @@ pub enum ErrorKind {
         /// What it must be.
         reason: String,
     },
+    /// Writing a report (an HTML page, an Excel workbook) failed.
+    #[error("{path}: cannot write: {message}")]
+    Output {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 impl Error {

@@ -51,6 +51,8 @@
 //! | [`table`] | rendering: aligned text (Unicode widths), Markdown, CSV, JSON |
 //! | [`banner`] | banner tables: crosstabs with design-based significance letters |
 //! | [`spec`] | the JSON analysis spec and its runner (the `survey-stats` command line) |
+//! | [`chart`] | SVG charts of typed answers: diverging bars, dot plots, ranked bars |
+//! | [`report`] | one self-contained HTML page of tables and charts; Excel workbooks (feature `xlsx`) |
 //!
 //! A lower layer never imports a higher one. The variance engine (per-unit sums and the
 //! multistage formula) is private: every estimator, including custom ones
@@ -78,6 +80,7 @@
 #![warn(missing_docs)]
 
 pub mod banner;
+pub mod chart;
 pub mod cookbook;
 pub mod data;
 pub mod design;
@@ -88,6 +91,7 @@ pub mod interval;
 mod numerics;
 mod parallel;
 pub mod questionnaire;
+pub mod report;
 pub mod spec;
 mod survey;
 pub mod table;

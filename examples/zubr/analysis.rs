@@ -17,6 +17,7 @@ use survey_stats::estimate::{
 };
 use survey_stats::interval::ProportionMethod;
 use survey_stats::questionnaire::Questionnaire;
+use survey_stats::{Adjust, Banner, Survey};
 
 /// How precisely the report published a figure.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -237,11 +238,8 @@ pub struct Report {
     pub df: f64,
 }
 
-/// Loads `questionnaire.json` and `responses.csv` from `dir` and runs the whole analysis.
-///
-/// # Errors
-/// Any error of reading, validating or estimating, boxed.
-pub fn analyse(dir: &Path) -> Result<Report, Box<dyn std::error::Error>> {
+/// The questionnaire and the data checked against it.
+fn load(dir: &Path) -> Result<(Questionnaire, Dataset), Box<dyn std::error::Error>> {
     let questionnaire = Questionnaire::from_path(dir.join("questionnaire.json"))?;
     let data = read_csv(
         dir.join("responses.csv"),
@@ -250,15 +248,26 @@ pub fn analyse(dir: &Path) -> Result<Report, Box<dyn std::error::Error>> {
             ..CsvOptions::default()
         },
     )?;
-    let design = Design::new(
-        &data,
-        &DesignOptions {
-            weights: Some("weight".into()),
-            strata: Some("region".into()),
-            clusters: vec!["project".into()],
-            ..Default::default()
-        },
-    )?;
+    Ok((questionnaire, data))
+}
+
+/// The design: strata = region, PSU = project, weights.
+fn design_options() -> DesignOptions {
+    DesignOptions {
+        weights: Some("weight".into()),
+        strata: Some("region".into()),
+        clusters: vec!["project".into()],
+        ..Default::default()
+    }
+}
+
+/// Loads `questionnaire.json` and `responses.csv` from `dir` and runs the whole analysis.
+///
+/// # Errors
+/// Any error of reading, validating or estimating, boxed.
+pub fn analyse(dir: &Path) -> Result<Report, Box<dyn std::error::Error>> {
+    let (questionnaire, data) = load(dir)?;
+    let design = Design::new(&data, &design_options())?;
     let whole = Domains::whole();
     let regions = Domains::by(&data, &["region".to_string()])?;
     let opts = EstimateOptions::default();
@@ -410,4 +419,105 @@ fn estimate_figure(
             (avg, mean(data, design, column, regions, &wald)?)
         }
     })
+}
+
+/// The same data and design as a [`Survey`] (the library's front door), for the banner
+/// tables and the typed answers the report page draws.
+///
+/// # Errors
+/// Any error of reading or validating the data or building the design, boxed.
+pub fn survey(dir: &Path, lang: &str) -> Result<Survey, Box<dyn std::error::Error>> {
+    let (questionnaire, csv) = load(dir)?;
+    // The CSV reader keeps the questionnaire's option columns as plain 0/1 columns; the
+    // builder declares each multiple-response question and the answer labels.
+    let mut data = Dataset::builder();
+    let multiple = [Q2, Q7];
+    for name in csv.names() {
+        if multiple.iter().any(|q| name.starts_with(&format!("{q}_"))) {
+            continue;
+        }
+        let column = csv.numeric(name)?;
+        let values: Vec<Option<f64>> = (0..csv.n_rows()).map(|i| column.get(i)).collect();
+        data = data.column(name, values);
+        if let Some(q) = questionnaire.question(name) {
+            let labels: Vec<(i64, String)> = q
+                .codes()
+                .into_iter()
+                .filter_map(|c| Some((c.get(), q.option_label(c, lang)?.to_string())))
+                .collect();
+            data = data.labels(name, labels);
+        }
+    }
+    for id in multiple {
+        let q = questionnaire
+            .question(id)
+            .ok_or("the questionnaire lacks a question")?;
+        let mut codes = Vec::new();
+        let mut chosen = vec![Vec::new(); csv.n_rows()];
+        for column in q.columns() {
+            let code = q
+                .option_for_column(&column)
+                .ok_or("an option column without a code")?;
+            codes.push(code.get());
+            let values = csv.numeric(&column)?;
+            for (i, list) in chosen.iter_mut().enumerate() {
+                if values.get(i) == Some(1.0) {
+                    list.push(code.get());
+                }
+            }
+        }
+        data = data.multiple_response(id, codes.clone(), chosen);
+        let labels: Vec<(i64, String)> = codes
+            .iter()
+            .filter_map(|&c| {
+                Some((
+                    c,
+                    q.option_label(survey_stats::questionnaire::Code::new(c), lang)?
+                        .to_string(),
+                ))
+            })
+            .collect();
+        data = data.labels(id, labels);
+    }
+    Ok(Survey::new(data.build()?, &design_options())?)
+}
+
+/// Every figure by region as banner tables with design-based letters (95%, Holm within
+/// each row): the shares with "hard to answer" in their base and the multiple-response
+/// options in one, the satisfaction item (F8, "hard to answer" apart) in another.
+///
+/// # Errors
+/// Any error of the banner, boxed.
+pub fn banners(survey: &Survey) -> Result<Vec<(&'static str, Banner)>, Box<dyn std::error::Error>> {
+    let mut shares = survey.banner(["region"]);
+    for f in FIGURES {
+        if let Measure::Share(variable, codes) = f.measure {
+            shares = shares.rows_net(
+                variable,
+                format!("{} {}", f.id, f.claim_en),
+                codes.iter().copied(),
+            );
+        }
+    }
+    let shares = shares
+        .rows_multiple(Q2)
+        .rows_multiple(Q7)
+        .adjust(Adjust::Holm)
+        .build()?;
+    let satisfaction = survey
+        .banner(["region"])
+        .rows_likert("q5_satisfaction")
+        .exclude([9])
+        .adjust(Adjust::Holm)
+        .build()?;
+    Ok(vec![
+        (
+            "F1, F2, F5–F7, F9 (shares) and F3, F4, F10–F13 (options of q2 and q7) by region",
+            shares,
+        ),
+        (
+            "F8: satisfaction (q5) by region, hard to answer apart",
+            satisfaction,
+        ),
+    ])
 }

@@ -126,6 +126,19 @@ impl Estimate {
 }
 
 /// Writes whole numbers without a fraction (`197`, not `197.0`), as the spec shows `df`.
+impl Estimate {
+    /// What the row is of, for a reader: the category's label (or code), `p=0.5` for a
+    /// quantile, or a model's term; `None` for a plain estimate.
+    pub(crate) fn category_text(&self) -> Option<String> {
+        match (&self.category, self.prob, &self.term) {
+            (Some(c), _, _) => Some(self.category_label.clone().unwrap_or_else(|| c.clone())),
+            (None, Some(p), _) => Some(format!("p={p}")),
+            (None, None, Some(t)) => Some(t.clone()),
+            _ => None,
+        }
+    }
+}
+
 fn integral_if_whole<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     match v {
         Some(x) if x.fract() == 0.0 && x.abs() < 9e15 => s.serialize_i64(*x as i64),

@@ -25,7 +25,9 @@ mod run;
 mod types;
 
 pub use error::SpecError;
-pub use run::{RunOutput, SpecTable, WeightingReport, label_rows, render_output, run, run_file};
+pub use run::{
+    DesignSummary, RunOutput, SpecTable, WeightingReport, label_rows, render_output, run, run_file,
+};
 pub use types::{
     AdjustStep, AnalysisSpec, CategoricalField, CodeOrLabel, CreateReplicates, DesignSpec,
     DfRuleName, DfSpec, EstimateSpec, Ordered,

@@ -42,6 +42,10 @@ pub struct RunOutput {
     /// Seconds of each part of the estimation: `design`, `adjust[i]`, `estimates[i]`,
     /// `tables[i]`.
     pub step_seconds: Vec<(String, f64)>,
+    /// The design as run: rows, strata, PSUs, degrees of freedom, lonely PSUs.
+    pub design: DesignSummary,
+    /// The questionnaire the spec named, as read.
+    pub questionnaire: Option<Questionnaire>,
     /// The banner tables of the spec's `tables`, in order.
     pub tables: Vec<SpecTable>,
 }
@@ -54,6 +58,58 @@ pub struct SpecTable {
     /// The table.
     #[serde(flatten)]
     pub banner: crate::Banner,
+}
+
+/// The design an analysis ran under, for describing it in words (the HTML report).
+///
+/// ```
+/// use survey_stats::spec::{run, AnalysisSpec};
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+/// let spec = AnalysisSpec::from_json(r#"{"data": "apistrat.csv",
+///   "design": {"weights": "pw", "strata": "stype"},
+///   "estimates": [{"id": "m1", "stat": "mean", "variable": "api00"}]}"#)?;
+/// let d = run(&spec, dir.as_ref(), None)?.design;
+/// assert_eq!((d.rows, d.strata, d.psus, d.df), (200, 3, 200, 197.0));
+/// assert_eq!(d.lonely_strata, 0);
+/// # Ok::<(), survey_stats::spec::SpecError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct DesignSummary {
+    /// Rows of the data.
+    pub rows: usize,
+    /// Strata (1 without strata).
+    pub strata: usize,
+    /// Primary sampling units (the rows without clusters).
+    pub psus: usize,
+    /// Design degrees of freedom (R's `degf`).
+    pub df: f64,
+    /// Strata with a single PSU.
+    pub lonely_strata: usize,
+    /// The lonely-PSU policy.
+    pub lonely_psu: crate::design::LonelyPsu,
+    /// Sum of the final weights.
+    pub weighted_n: f64,
+}
+
+impl DesignSummary {
+    fn of(dataset: &Dataset, design: &Design) -> Self {
+        let mut per_stratum = vec![0usize; design.n_strata()];
+        for &s in design.stratum_of_psu() {
+            if let Some(c) = per_stratum.get_mut(s as usize) {
+                *c += 1;
+            }
+        }
+        DesignSummary {
+            rows: dataset.n_rows(),
+            strata: design.n_strata(),
+            psus: design.n_psu(),
+            df: design.degrees_of_freedom(),
+            lonely_strata: per_stratum.iter().filter(|&&c| c == 1).count(),
+            lonely_psu: design.lonely_psu(),
+            weighted_n: design.weights().as_slice().iter().sum(),
+        }
+    }
 }
 
 /// Reads a spec file and runs it; `data` overrides the spec's data file.
@@ -203,6 +259,7 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
     if let Some(q) = &questionnaire {
         label_rows(&mut rows, q, lang);
     }
+    let design_summary = DesignSummary::of(&dataset, &design);
     let mut tables = Vec::with_capacity(spec.tables.len());
     if !spec.tables.is_empty() {
         let survey = crate::Survey::from_parts(dataset, design);
@@ -232,6 +289,8 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         load_seconds,
         estimate_seconds: start.elapsed().as_secs_f64(),
         step_seconds,
+        design: design_summary,
+        questionnaire,
         tables,
     })
 }

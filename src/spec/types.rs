@@ -320,6 +320,9 @@ pub struct EstimateSpec {
     /// The family of a `glm` (default `gaussian`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<crate::estimate::Family>,
+    /// Draw this estimate as an SVG chart in the HTML report (`--format html`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart: Option<bool>,
 }
 
 /// The spec's `categorical`: a flag, or (for `glm`) a list of columns.

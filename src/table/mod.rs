@@ -88,6 +88,16 @@ impl Table {
         self.rows.is_empty()
     }
 
+    /// The column headers.
+    pub(crate) fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The rows of cells.
+    pub(crate) fn rows(&self) -> &[Vec<String>] {
+        &self.rows
+    }
+
     /// Aligned text: numbers right-aligned, text left-aligned, two spaces between columns,
     /// a rule under the header. Widths are display widths.
     pub fn to_text(&self) -> String {
@@ -196,7 +206,7 @@ impl Table {
     }
 }
 
-fn looks_numeric(s: &str) -> bool {
+pub(crate) fn looks_numeric(s: &str) -> bool {
     let t = s.trim_end_matches('%');
     t.parse::<f64>().is_ok() || t.starts_with('[') || t == "—"
 }

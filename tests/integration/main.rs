@@ -26,6 +26,7 @@ mod quantile;
 mod questionnaire;
 mod questionnaire_analysis;
 mod replicates;
+mod report;
 mod speed_invariance;
 mod svyciprop;
 mod ttest;

@@ -125,3 +125,129 @@ fn design_effects_are_those_of_a_clustered_sample() {
         "{deffs:?}"
     );
 }
+
+/// The page's banners (every figure by region) hold the figures' own regional estimates,
+/// which the tests above check at the report's precision and against R; their letters
+/// reach the page and the workbook unchanged.
+#[test]
+fn banners_by_region_hold_the_figures() {
+    use survey_stats::banner::RowKind;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zubr2019");
+    let report = report();
+    let survey = analysis::survey(&dir, "en").unwrap();
+    let banners = analysis::banners(&survey).unwrap();
+    let (shares, likert) = (&banners[0].1, &banners[1].1);
+    assert_eq!(shares.columns().len(), 4, "Total and the three regions");
+    let mut checked = 0;
+    for f in &report.figures {
+        let (table, row) = match f.figure.measure {
+            analysis::Measure::Share(..) => {
+                let prefix = format!("{} ", f.figure.id);
+                (
+                    shares,
+                    shares
+                        .rows()
+                        .iter()
+                        .find(|r| r.label().starts_with(&prefix)),
+                )
+            }
+            analysis::Measure::Option(q, column) | analysis::Measure::RegionAverage(q, column) => {
+                let code: f64 = column.rsplit('_').next().unwrap().parse().unwrap();
+                (
+                    shares,
+                    shares
+                        .rows()
+                        .iter()
+                        .find(|r| r.question() == q && r.codes() == [code]),
+                )
+            }
+            analysis::Measure::MeanScore(_) => (
+                likert,
+                likert
+                    .rows()
+                    .iter()
+                    .find(|r| r.kind() == RowKind::MeanScore),
+            ),
+        };
+        let row = row.unwrap_or_else(|| panic!("{}: no banner row", f.figure.id));
+        assert_eq!(table.columns().len(), row.cells().len());
+        for (k, e) in f.by_region.iter().enumerate() {
+            let cell = row.cells()[k + 1].as_ref().unwrap();
+            assert_close(cell.value(), e.estimate.unwrap(), 1e-12, 1e-12, f.figure.id);
+            assert_close(
+                cell.std_error().unwrap(),
+                e.std_error.unwrap(),
+                1e-9,
+                1e-12,
+                f.figure.id,
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 39);
+
+    let page = survey_stats::report::Report::new("banners")
+        .banner(banners[0].0, shares)
+        .banner(banners[1].0, likert)
+        .to_html();
+    let doc = roxmltree::Document::parse_with_options(
+        &page,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let sups: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("sup"))
+        .map(|n| n.text().unwrap_or_default().to_string())
+        .collect();
+    let letters: Vec<String> = [shares, likert]
+        .iter()
+        .flat_map(|b| b.rows())
+        .flat_map(|r| r.cells().iter().flatten())
+        .map(|c| c.letters().concat())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(!letters.is_empty(), "some regions differ");
+    assert_eq!(sups, letters);
+
+    // The workbook: a value and a letters column per banner column.
+    #[cfg(feature = "xlsx")]
+    {
+        use calamine::{Data, Reader, Xlsx};
+        let bytes = survey_stats::report::Report::new("b")
+            .banner("by region", shares)
+            .to_xlsx()
+            .unwrap();
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("by region").unwrap();
+        let grid: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+        let f1 = grid
+            .iter()
+            .find(|r| r[1].to_string().starts_with("F1 "))
+            .unwrap();
+        let row = shares
+            .rows()
+            .iter()
+            .find(|r| r.label().starts_with("F1 "))
+            .unwrap();
+        for (j, cell) in row.cells().iter().enumerate() {
+            let cell = cell.as_ref().unwrap();
+            assert_eq!(f1[2 + 2 * j], Data::Float(cell.value()));
+            let letters = cell.letters().concat();
+            let want = if letters.is_empty() {
+                Data::Empty
+            } else {
+                Data::String(letters)
+            };
+            assert_eq!(f1[3 + 2 * j], want);
+        }
+        let base = grid
+            .iter()
+            .find(|r| r[1] == Data::String("base (n)".into()))
+            .unwrap();
+        assert_eq!(base[2], Data::Float(1200.0));
+    }
+}

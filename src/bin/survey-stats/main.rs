@@ -1,7 +1,7 @@
 //! The `survey-stats` command line: a thin shell over the library's spec runner.
 //!
 //! ```text
-//! survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings] [--lang LANG]
+//! survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
 //! survey-stats binom SUCCESSES TRIALS [--method M] [--level L]
 //! ```
 //! Exit status 0 on success, 2 for a bad spec, bad data or bad arguments.
@@ -25,7 +25,7 @@ use survey_stats::spec::{self, AnalysisSpec};
 use survey_stats::table::Format;
 
 const USAGE: &str = "usage:
-  survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings] [--lang LANG]
+  survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
   survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]";
 
 fn main() -> ExitCode {
@@ -63,11 +63,19 @@ fn run(args: &[String]) -> Result<(), String> {
 fn estimate(args: &[String]) -> Result<(), String> {
     let (mut spec, mut data, mut format, mut timings) = (None, None, Format::Table, false);
     let mut lang = None;
+    let (mut page, mut out_file) = (None, None);
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--data" => data = Some(PathBuf::from(value(args, &mut i, "--data")?)),
-            "--format" => format = value(args, &mut i, "--format")?.parse()?,
+            "--format" => match value(args, &mut i, "--format")? {
+                f @ ("html" | "xlsx") => page = Some(f.to_string()),
+                f => {
+                    format = f.parse()?;
+                    page = None;
+                }
+            },
+            "--out" => out_file = Some(PathBuf::from(value(args, &mut i, "--out")?)),
             "--timings" => timings = true,
             "--lang" => lang = Some(value(args, &mut i, "--lang")?.to_string()),
             a if a.starts_with("--") => return Err(format!("unknown option {a}\n{USAGE}")),
@@ -105,7 +113,32 @@ fn estimate(args: &[String]) -> Result<(), String> {
             note!("{}: {note}", w.step);
         }
     }
-    if !print(spec::render_output(&out, format).trim_end())? {
+    let written = match (page.as_deref(), &out_file) {
+        (Some("xlsx"), None) => {
+            return Err(format!("--format xlsx needs --out FILE.xlsx\n{USAGE}"));
+        }
+        (Some(kind), _) => {
+            let report = survey_stats::report::Report::from_run(&parsed, &out);
+            match (kind, &out_file) {
+                ("xlsx", Some(path)) => write_xlsx(&report, path)?,
+                (_, Some(path)) => report.write_html(path).map_err(|e| e.to_string())?,
+                (_, None) => {
+                    if !print(report.to_html().trim_end())? {
+                        return Ok(());
+                    }
+                }
+            }
+            true
+        }
+        (None, Some(path)) => {
+            let text = spec::render_output(&out, format);
+            std::fs::write(path, text.trim_end().to_string() + "\n")
+                .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+            true
+        }
+        (None, None) => print(spec::render_output(&out, format).trim_end())?,
+    };
+    if !written {
         return Ok(());
     }
     if timings {
@@ -116,6 +149,16 @@ fn estimate(args: &[String]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(feature = "xlsx")]
+fn write_xlsx(report: &survey_stats::report::Report, path: &Path) -> Result<(), String> {
+    report.write_xlsx(path).map_err(|e| e.to_string())
+}
+
+#[cfg(not(feature = "xlsx"))]
+fn write_xlsx(_: &survey_stats::report::Report, _: &Path) -> Result<(), String> {
+    Err("this survey-stats was built without the xlsx feature".into())
 }
 
 fn binom(args: &[String]) -> Result<(), String> {
