@@ -87,6 +87,7 @@ mod numerics;
 mod parallel;
 pub mod questionnaire;
 pub mod spec;
+pub mod sums;
 mod survey;
 pub mod table;
 pub mod tutorial;

@@ -48,16 +48,21 @@ pub struct RunOutput {
 /// # Errors
 /// [`SpecError`] naming the file, JSON path, row, column or estimate at fault.
 pub fn run_file(spec_path: &Path, data: Option<&Path>) -> Result<RunOutput, SpecError> {
-    let text = std::fs::read_to_string(spec_path).map_err(|e| SpecError::Read {
-        path: spec_path.display().to_string(),
-        message: e.to_string(),
-    })?;
-    let spec = AnalysisSpec::from_json(&text)?;
+    let spec = read_spec(spec_path)?;
     let dir = spec_path.parent().unwrap_or(Path::new("."));
     run(&spec, dir, data)
 }
 
-fn resolve(dir: &Path, file: &str) -> PathBuf {
+/// Reads and parses a spec file.
+pub(crate) fn read_spec(spec_path: &Path) -> Result<AnalysisSpec, SpecError> {
+    let text = std::fs::read_to_string(spec_path).map_err(|e| SpecError::Read {
+        path: spec_path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    AnalysisSpec::from_json(&text)
+}
+
+pub(crate) fn resolve(dir: &Path, file: &str) -> PathBuf {
     let p = Path::new(file);
     if p.is_absolute() {
         p.to_path_buf()
@@ -73,17 +78,7 @@ fn resolve(dir: &Path, file: &str) -> PathBuf {
 pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOutput, SpecError> {
     spec.validate()?;
     let start = Instant::now();
-    let questionnaire = match &spec.questionnaire {
-        Some(q) => {
-            let path = resolve(dir, q);
-            let text = std::fs::read_to_string(&path).map_err(|e| SpecError::Read {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })?;
-            Some(Questionnaire::from_json(&text)?)
-        }
-        None => None,
-    };
+    let questionnaire = load_questionnaire(spec, dir)?;
     let data_path = data.map_or_else(|| resolve(dir, &spec.data), Path::to_path_buf);
     let options = CsvOptions {
         missing: spec.missing.clone(),
@@ -180,15 +175,7 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         rows.extend(new);
         time_step(format!("estimates[{i}]"));
     }
-    for row in &mut rows {
-        match row {
-            ResultRow::Estimate(e) => e.null_non_finite(),
-            ResultRow::Test(t) => t.null_non_finite(),
-        }
-    }
-    if let Some(q) = &questionnaire {
-        label_rows(&mut rows, q, spec.lang.as_deref().unwrap_or("en"));
-    }
+    finish_rows(&mut rows, spec, questionnaire.as_ref());
     Ok(RunOutput {
         rows,
         weighting,
@@ -196,6 +183,40 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         estimate_seconds: start.elapsed().as_secs_f64(),
         step_seconds,
     })
+}
+
+/// The spec's questionnaire, read, if it names one.
+pub(crate) fn load_questionnaire(
+    spec: &AnalysisSpec,
+    dir: &Path,
+) -> Result<Option<Questionnaire>, SpecError> {
+    let Some(q) = &spec.questionnaire else {
+        return Ok(None);
+    };
+    let path = resolve(dir, q);
+    let text = std::fs::read_to_string(&path).map_err(|e| SpecError::Read {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(Some(Questionnaire::from_json(&text)?))
+}
+
+/// The last touches of every run's rows: non-finite values become nulls, and the
+/// questionnaire's labels are filled in.
+pub(crate) fn finish_rows(
+    rows: &mut [ResultRow],
+    spec: &AnalysisSpec,
+    questionnaire: Option<&Questionnaire>,
+) {
+    for row in rows.iter_mut() {
+        match row {
+            ResultRow::Estimate(e) => e.null_non_finite(),
+            ResultRow::Test(t) => t.null_non_finite(),
+        }
+    }
+    if let Some(q) = questionnaire {
+        label_rows(rows, q, spec.lang.as_deref().unwrap_or("en"));
+    }
 }
 
 /// Applies one weighting step.
@@ -283,7 +304,7 @@ fn columns_of(e: &EstimateSpec) -> Vec<&str> {
 /// difference, in either), unless the questionnaire lists it among the question's
 /// non-substantive codes: a code that matches nothing is most likely a typo, and would
 /// silently exclude nothing.
-fn check_exclude(
+pub(crate) fn check_exclude(
     data: &Dataset,
     questionnaire: Option<&Questionnaire>,
     e: &EstimateSpec,
@@ -397,7 +418,7 @@ fn locate_overflow(
 
 /// The estimate's options, with the questionnaire's non-substantive codes as the default
 /// exclusion.
-fn options_of(
+pub(crate) fn options_of(
     e: &EstimateSpec,
     questionnaire: Option<&Questionnaire>,
     variable: Option<&str>,
@@ -424,7 +445,7 @@ fn options_of(
     }
 }
 
-fn run_estimate(
+pub(crate) fn run_estimate(
     data: &Dataset,
     design: &Design,
     questionnaire: Option<&Questionnaire>,
