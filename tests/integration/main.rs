@@ -26,6 +26,7 @@ mod questionnaire;
 mod questionnaire_analysis;
 mod replicates;
 mod speed_invariance;
+mod sums;
 mod svyciprop;
 mod ttest;
 mod weighting;

@@ -1,0 +1,549 @@
+//! Estimates finished from per-unit sums (`survey_stats::sums`): the query `sql_for` prints
+//! is run by a real SQL engine (SQLite, in memory), its result written as the sums CSV, and
+//! `finish` must give the in-memory `spec::run` rows within relative 1e-9 — and R's values
+//! (`reference.json`, `extra_reference.json`) where those have them.
+
+use crate::common::{assert_close, data_path, read_json, run_cli, scratch};
+use proptest::prelude::*;
+use rusqlite::Connection;
+use rusqlite::types::ValueRef;
+use std::path::{Path, PathBuf};
+use survey_stats::data::{Column, CsvOptions, read_csv};
+use survey_stats::spec::{self, AnalysisSpec, RunOutput, SpecError};
+use survey_stats::sums::{self, Dialect};
+
+/// Loads `csv` (read by the crate, so numbers are REAL and missing values NULL) into an
+/// in-memory SQLite table `table`; `chunk` keeps the rows `i` with `chunk(i)` only.
+fn load(csv: &Path, table: &str, chunk: &dyn Fn(usize) -> bool) -> Connection {
+    let data = read_csv(csv, &CsvOptions::default()).expect("data");
+    let con = Connection::open_in_memory().expect("sqlite");
+    let names = data.names().to_vec();
+    let columns: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let kind = match data.column(n).expect("column") {
+                Column::Numeric(_) => "REAL",
+                Column::Categorical(_) => "TEXT",
+            };
+            format!("\"{n}\" {kind}")
+        })
+        .collect();
+    con.execute(
+        &format!("CREATE TABLE \"{table}\" ({})", columns.join(", ")),
+        [],
+    )
+    .expect("create");
+    let marks = vec!["?"; names.len()].join(", ");
+    let mut insert = con
+        .prepare(&format!("INSERT INTO \"{table}\" VALUES ({marks})"))
+        .expect("insert");
+    for row in (0..data.n_rows()).filter(|&i| chunk(i)) {
+        let values: Vec<rusqlite::types::Value> = names
+            .iter()
+            .map(|n| match data.column(n).expect("column") {
+                Column::Numeric(c) => c
+                    .get(row)
+                    .map_or(rusqlite::types::Value::Null, |x| x.into()),
+                Column::Categorical(c) => c
+                    .get(row)
+                    .map_or(rusqlite::types::Value::Null, |s| s.to_string().into()),
+            })
+            .collect();
+        insert
+            .execute(rusqlite::params_from_iter(values))
+            .expect("row");
+    }
+    drop(insert);
+    con
+}
+
+/// Runs `sql` and returns its result as CSV text (header line first; NULL as an empty
+/// field; numbers in the shortest form that reads back to the same double).
+fn query_csv(con: &Connection, sql: &str, header: bool) -> String {
+    let mut stmt = con
+        .prepare(sql.trim_end().trim_end_matches(';'))
+        .expect("query");
+    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+    let mut out = String::new();
+    if header {
+        out.push_str(&names.join(","));
+        out.push('\n');
+    }
+    let mut rows = stmt.query([]).expect("run");
+    while let Some(row) = rows.next().expect("row") {
+        let fields: Vec<String> = (0..names.len())
+            .map(|i| match row.get_ref(i).expect("field") {
+                ValueRef::Null => String::new(),
+                ValueRef::Integer(x) => x.to_string(),
+                ValueRef::Real(x) => format!("{x:?}"),
+                ValueRef::Text(t) => {
+                    format!("\"{}\"", String::from_utf8_lossy(t).replace('"', "\"\""))
+                }
+                ValueRef::Blob(_) => panic!("a blob in the sums"),
+            })
+            .collect();
+        out.push_str(&fields.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// The spec's rows from the data in memory, and finished from the sums that SQLite
+/// computes with the printed query over `chunks` parts of the data (rows `i % chunks`),
+/// whose results are concatenated.
+fn both_ways(spec_json: &str, dir: &Path, chunks: usize) -> (RunOutput, RunOutput) {
+    let spec = AnalysisSpec::from_json(spec_json).expect("spec");
+    let memory = spec::run(&spec, dir, None).expect("in-memory run");
+    let sums = sums_csv(&spec, dir, &|i| i % chunks, chunks);
+    let finished = sums::finish(&spec, dir, &sums).expect("finish");
+    (memory, finished)
+}
+
+/// Writes the sums CSV of `spec` over the parts `part(i) ∈ 0..parts` of the data.
+fn sums_csv(
+    spec: &AnalysisSpec,
+    dir: &Path,
+    part: &dyn Fn(usize) -> usize,
+    parts: usize,
+) -> PathBuf {
+    let data = dir.join(&spec.data);
+    let sql = sums::sql_for(spec, "survey", Dialect::Ansi, None).expect("sql");
+    let mut text = String::new();
+    for p in 0..parts {
+        let con = load(&data, "survey", &|i| part(i) == p);
+        text.push_str(&query_csv(&con, &sql, p == 0));
+    }
+    let path = dir.join(format!("sums-{}.csv", parts));
+    std::fs::write(&path, text).expect("write sums");
+    path
+}
+
+/// Every field of every row equal; numbers within relative 1e-9.
+fn assert_same(memory: &RunOutput, finished: &RunOutput) {
+    let a = serde_json::to_value(&memory.rows).expect("json");
+    let b = serde_json::to_value(&finished.rows).expect("json");
+    let (a, b) = (a.as_array().expect("rows"), b.as_array().expect("rows"));
+    assert_eq!(a.len(), b.len(), "number of rows");
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.as_object().expect("row"), y.as_object().expect("row"));
+        assert_eq!(x.len(), y.len(), "fields of {x:?}");
+        for (k, v) in x {
+            let w = &y[k];
+            match (v.as_f64(), w.as_f64()) {
+                (Some(p), Some(q)) if !v.is_u64() => {
+                    assert_close(q, p, 1e-9, 1e-12, &format!("{} {k}", x["id"]));
+                }
+                _ => assert_eq!(v, w, "{} {k}", x["id"]),
+            }
+        }
+    }
+}
+
+/// The estimate row with `id`, `domain` (`"stype=E"` or empty) and `category`.
+fn row(out: &RunOutput, id: &str, domain: &str, category: &str) -> serde_json::Value {
+    let rows = serde_json::to_value(&out.rows).expect("json");
+    rows.as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| {
+            let dom = r["domain"].as_object().map_or(String::new(), |m| {
+                m.iter()
+                    .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            });
+            r["id"] == id && dom == domain && r["category"].as_str().unwrap_or("") == category
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no row {id} {domain} {category}"))
+}
+
+/// Checks rows against R: `(our id, domain, category, R record id)`.
+fn assert_r(out: &RunOutput, file: &str, checks: &[(&str, &str, &str, &str)]) {
+    let reference = read_json(file);
+    for (id, domain, category, r_id) in checks {
+        let record = reference["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .find(|r| r["id"] == *r_id)
+            .unwrap_or_else(|| panic!("no R record {r_id}"));
+        let ours = row(out, id, domain, category);
+        for (field, r_field) in [("estimate", "estimate"), ("std_error", "se")] {
+            let want = record["values"][r_field].as_f64().expect("R value");
+            let got = ours[field].as_f64().expect("our value");
+            assert_close(got, want, 1e-9, 1e-12, &format!("{r_id} {r_field}"));
+        }
+    }
+}
+
+fn api_dir(topic: &str) -> PathBuf {
+    let dir = scratch("sums", topic);
+    for f in ["apiclus1.csv", "apiclus2.csv", "apistrat.csv", "lonely.csv"] {
+        std::fs::copy(data_path(f), dir.join(f)).expect("copy data");
+    }
+    dir
+}
+
+const API_ESTIMATES: &str = r#"[
+  {"id": "m", "stat": "mean", "variable": "api00"},
+  {"id": "t", "stat": "total", "variable": "api00"},
+  {"id": "me", "stat": "mean", "variable": "enroll"},
+  {"id": "k3", "stat": "mean", "variable": "acs.k3"},
+  {"id": "mb", "stat": "mean", "variable": "api00", "by": ["stype"]},
+  {"id": "tb", "stat": "total", "variable": "api00", "by": ["awards"]},
+  {"id": "r", "stat": "ratio", "numerator": "api.stu", "denominator": "enroll"},
+  {"id": "d", "stat": "difference", "variables": ["api00", "api99"]},
+  {"id": "p", "stat": "proportion", "variable": "stype"},
+  {"id": "pb", "stat": "proportion", "variable": "sch.wide", "by": ["stype"]},
+  {"id": "c", "stat": "count", "variable": "awards"},
+  {"id": "ex", "stat": "mean", "variable": "acs.k3", "exclude": [20]},
+  {"id": "avg", "stat": "mean", "variable": "api00", "by": ["awards"], "average_domains": true}
+]"#;
+
+#[test]
+fn one_stage_clusters_with_fpc_match_memory_and_r() {
+    let dir = api_dir("clus1");
+    let spec = format!(
+        r#"{{"data": "apiclus1.csv", "design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}},
+        "estimates": {API_ESTIMATES}}}"#
+    );
+    let (memory, finished) = both_ways(&spec, &dir, 1);
+    assert_same(&memory, &finished);
+    assert_r(
+        &finished,
+        "reference.json",
+        &[
+            ("m", "", "", "clus1_fpc/svymean/api00"),
+            ("t", "", "", "clus1_fpc/svytotal/api00"),
+            ("me", "", "", "clus1_fpc/svymean/enroll"),
+            ("k3", "", "", "clus1_fpc/svymean/acs.k3"),
+            ("mb", "stype=E", "", "clus1_fpc/svyby/svymean/api00/stype=E"),
+            ("mb", "stype=M", "", "clus1_fpc/svyby/svymean/api00/stype=M"),
+            (
+                "tb",
+                "awards=Yes",
+                "",
+                "clus1_fpc/svyby/svytotal/api00/awards=Yes",
+            ),
+            ("r", "", "", "clus1_fpc/svyratio/api.stu/enroll"),
+            ("d", "", "", "clus1_fpc/svycontrast/api00-api99"),
+            ("p", "", "H", "clus1_fpc/svymean/stype=H"),
+            (
+                "pb",
+                "stype=E",
+                "Yes",
+                "clus1_fpc/svyby/svymean/sch.wide=Yes/stype=E",
+            ),
+            ("c", "", "No", "clus1_fpc/svytotal/awards=No"),
+        ],
+    );
+}
+
+#[test]
+fn strata_with_row_ids_as_units_match_the_element_design_and_r() {
+    let dir = api_dir("strat");
+    // Each school its own cluster: the same design as R's id = ~1.
+    let spec = format!(
+        r#"{{"data": "apistrat.csv", "design": {{"weights": "pw", "strata": "stype", "clusters": ["snum"], "fpc": ["fpc"]}},
+        "estimates": {API_ESTIMATES}}}"#
+    );
+    let (memory, finished) = both_ways(&spec, &dir, 1);
+    assert_same(&memory, &finished);
+    assert_r(
+        &finished,
+        "reference.json",
+        &[
+            ("m", "", "", "strat_fpc/svymean/api00"),
+            ("k3", "", "", "strat_fpc/svymean/acs.k3"),
+            ("mb", "stype=H", "", "strat_fpc/svyby/svymean/api00/stype=H"),
+            ("r", "", "", "strat_fpc/svyratio/api.stu/enroll"),
+            ("d", "", "", "strat_fpc/svycontrast/api00-api99"),
+            ("p", "", "E", "strat_fpc/svymean/stype=E"),
+            (
+                "pb",
+                "stype=M",
+                "No",
+                "strat_fpc/svyby/svymean/sch.wide=No/stype=M",
+            ),
+            ("c", "", "Yes", "strat_fpc/svytotal/awards=Yes"),
+        ],
+    );
+}
+
+#[test]
+fn two_stage_clusters_match_memory_and_r() {
+    let dir = api_dir("clus2");
+    let spec = format!(
+        r#"{{"data": "apiclus2.csv", "design": {{"weights": "pw", "clusters": ["dnum", "snum"]}},
+        "estimates": {API_ESTIMATES}}}"#
+    );
+    let (memory, finished) = both_ways(&spec, &dir, 1);
+    assert_same(&memory, &finished);
+    assert_r(
+        &finished,
+        "extra_reference.json",
+        &[
+            ("m", "", "", "clus2_pw/svymean/api00"),
+            ("t", "", "", "clus2_pw/svytotal/api00"),
+            ("me", "", "", "clus2_pw/svymean/enroll"),
+            ("mb", "stype=H", "", "clus2_pw/svyby/svymean/api00/stype=H"),
+            ("p", "", "M", "clus2_pw/svymean/stype=M"),
+        ],
+    );
+    // With both stages' fpc the second stage adds variance: still the in-memory answer.
+    let spec = format!(
+        r#"{{"data": "apiclus2.csv", "design": {{"weights": "pw", "clusters": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}},
+        "estimates": {API_ESTIMATES}}}"#
+    );
+    let (memory, finished) = both_ways(&spec, &dir, 1);
+    assert_same(&memory, &finished);
+}
+
+#[test]
+fn strata_of_clusters_under_every_lonely_psu_policy_match_memory_and_r() {
+    let dir = api_dir("lonely");
+    let nest = format!(
+        r#"{{"data": "apistrat.csv", "design": {{"weights": "pw", "strata": "stype", "clusters": ["dnum"], "nest": true}},
+        "estimates": {API_ESTIMATES}}}"#
+    );
+    let (memory, finished) = both_ways(&nest, &dir, 1);
+    assert_same(&memory, &finished);
+    assert_r(
+        &finished,
+        "extra_reference.json",
+        &[
+            ("m", "", "", "strat_clus_nest/svymean/api00"),
+            ("t", "", "", "strat_clus_nest/svytotal/api00"),
+            (
+                "mb",
+                "stype=M",
+                "",
+                "strat_clus_nest/svyby/svymean/api00/stype=M",
+            ),
+            ("p", "", "H", "strat_clus_nest/svymean/stype=H"),
+        ],
+    );
+    for policy in ["remove", "certainty", "adjust", "average"] {
+        let spec = format!(
+            r#"{{"data": "lonely.csv", "design": {{"weights": "pw", "strata": "stype", "clusters": ["dnum"], "nest": true, "lonely_psu": "{policy}"}},
+            "estimates": {API_ESTIMATES}}}"#
+        );
+        let (memory, finished) = both_ways(&spec, &dir, 1);
+        assert_same(&memory, &finished);
+        assert_r(
+            &finished,
+            "extra_reference.json",
+            &[
+                ("m", "", "", &format!("lonely_{policy}/svymean/api00")),
+                ("t", "", "", &format!("lonely_{policy}/svytotal/api00")),
+                ("p", "", "E", &format!("lonely_{policy}/svymean/stype=E")),
+                (
+                    "mb",
+                    "stype=E",
+                    "",
+                    &format!("lonely_{policy}/svyby/svymean/api00/stype=E"),
+                ),
+            ],
+        );
+    }
+    // `fail` fails the same way from sums.
+    let spec = r#"{"data": "lonely.csv", "design": {"weights": "pw", "strata": "stype", "clusters": ["dnum"], "nest": true, "lonely_psu": "fail"},
+        "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]}"#;
+    let parsed = AnalysisSpec::from_json(spec).expect("spec");
+    let memory = spec::run(&parsed, &dir, None)
+        .expect_err("lonely")
+        .to_string();
+    let sums = sums_csv(&parsed, &dir, &|_| 0, 1);
+    let finished = sums::finish(&parsed, &dir, &sums)
+        .expect_err("lonely")
+        .to_string();
+    assert_eq!(memory, finished);
+}
+
+#[test]
+fn the_2019_report_matches_memory() {
+    let dir = scratch("sums", "zubr");
+    for f in ["analysis.json", "questionnaire.json", "responses.csv"] {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("data/zubr2019")
+                .join(f),
+            dir.join(f),
+        )
+        .expect("copy");
+    }
+    let spec_path = dir.join("analysis.json");
+    let spec =
+        AnalysisSpec::from_json(&std::fs::read_to_string(&spec_path).expect("spec")).expect("spec");
+    let memory = spec::run(&spec, &dir, None).expect("run");
+    // The query with the questionnaire's missing codes, as `survey-stats sql` prints it.
+    let sql = sums::sql_file(&spec_path, Some("survey"), Dialect::Ansi).expect("sql");
+    let con = load(&dir.join("responses.csv"), "survey", &|_| true);
+    let sums_path = dir.join("sums.csv");
+    std::fs::write(&sums_path, query_csv(&con, &sql, true)).expect("write");
+    let finished = sums::finish_file(&spec_path, &sums_path).expect("finish");
+    assert_same(&memory, &finished);
+    assert!(memory.rows.len() > 20);
+}
+
+#[test]
+fn ten_chunks_merged_by_addition_give_the_whole() {
+    let dir = api_dir("chunks");
+    let spec = format!(
+        r#"{{"data": "apiclus1.csv", "design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}},
+        "estimates": {API_ESTIMATES}}}"#
+    );
+    // Rows i % 10: each cluster's rows are spread over several chunks.
+    let (memory, finished) = both_ways(&spec, &dir, 10);
+    assert_same(&memory, &finished);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Any split of the rows into parts, each part's sums computed alone and the results
+    /// concatenated, finishes to the in-memory answer.
+    #[test]
+    fn sums_over_any_split_merge_to_the_whole(
+        parts in 1usize..6,
+        seed in any::<u64>(),
+    ) {
+        let dir = api_dir(&format!("split-{seed}"));
+        let spec_json = format!(
+            r#"{{"data": "apiclus2.csv", "design": {{"weights": "pw", "clusters": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}},
+            "estimates": {API_ESTIMATES}}}"#
+        );
+        let spec = AnalysisSpec::from_json(&spec_json).expect("spec");
+        let memory = spec::run(&spec, &dir, None).expect("run");
+        let part = move |i: usize| {
+            let x = (i as u64 ^ seed).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            ((x >> 33) % parts as u64) as usize
+        };
+        let sums = sums_csv(&spec, &dir, &part, parts);
+        let finished = sums::finish(&spec, &dir, &sums).expect("finish");
+        assert_same(&memory, &finished);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn what_needs_the_rows_says_so() {
+    let base = r#"{"data": "apiclus1.csv", "design": {"weights": "pw", "clusters": ["dnum"]},"#;
+    let quantile = format!(
+        r#"{base} "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}},
+        {{"id": "median", "stat": "quantile", "variable": "api00", "probs": [0.5]}}]}}"#
+    );
+    let err = sums::sql_for(
+        &AnalysisSpec::from_json(&quantile).expect("spec"),
+        "t",
+        Dialect::Ansi,
+        None,
+    )
+    .expect_err("quantile");
+    assert!(
+        matches!(&err, SpecError::NotFromSums { id, .. } if id == "median"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("ordered values"), "{err}");
+    let rake = format!(
+        r#"{base} "adjust": [{{"rake": {{"margins": {{"stype": {{"E": 4421, "H": 755, "M": 1018}}}}}}}}],
+        "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}}]}}"#
+    );
+    let err = sums::sql_for(
+        &AnalysisSpec::from_json(&rake).expect("spec"),
+        "t",
+        Dialect::Ansi,
+        None,
+    )
+    .expect_err("rake");
+    assert!(
+        matches!(&err, SpecError::NotImplemented { path, .. } if path == "adjust[0]"),
+        "{err}"
+    );
+    let element = r#"{"data": "apistrat.csv", "design": {"weights": "pw", "strata": "stype"},
+        "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]}"#;
+    let err = sums::sql_for(
+        &AnalysisSpec::from_json(element).expect("spec"),
+        "t",
+        Dialect::Ansi,
+        None,
+    )
+    .expect_err("no clusters");
+    assert!(err.to_string().contains("design.clusters"), "{err}");
+}
+
+#[test]
+fn a_sums_table_of_another_spec_is_refused() {
+    let dir = api_dir("stale");
+    let spec = AnalysisSpec::from_json(
+        r#"{"data": "apiclus1.csv", "design": {"weights": "pw", "clusters": ["dnum"]},
+        "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]}"#,
+    )
+    .expect("spec");
+    let sums = sums_csv(&spec, &dir, &|_| 0, 1);
+    let other = AnalysisSpec::from_json(
+        r#"{"data": "apiclus1.csv", "design": {"weights": "pw", "clusters": ["dnum"]},
+        "estimates": [{"id": "m2", "stat": "mean", "variable": "api00"}]}"#,
+    )
+    .expect("spec");
+    let err = sums::finish(&other, &dir, &sums)
+        .expect_err("stale")
+        .to_string();
+    assert!(
+        err.contains("\"m\"") && err.contains("another spec"),
+        "{err}"
+    );
+    std::fs::write(
+        dir.join("bad.csv"),
+        "estimate,dnum,in_base,positive,n_rows,sum_w,sum_wy1,sum_wyy1\nm,1,1,1,2.5,3,4,5\n",
+    )
+    .expect("write");
+    let err = sums::finish(&spec, &dir, &dir.join("bad.csv"))
+        .expect_err("bad count")
+        .to_string();
+    assert!(err.contains("row 2: n_rows is 2.5"), "{err}");
+}
+
+#[test]
+fn cli_sql_and_finish_print_what_estimate_prints() {
+    let dir = api_dir("cli");
+    let spec_path = dir.join("spec.json");
+    std::fs::write(
+        &spec_path,
+        format!(
+            r#"{{"data": "apiclus1.csv", "design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}},
+            "estimates": {API_ESTIMATES}}}"#
+        ),
+    )
+    .expect("spec");
+    let spec = spec_path.to_str().expect("path");
+    let (code, spark, _) = run_cli(&["sql", spec, "--dialect", "spark"]);
+    assert_eq!(code, 0);
+    assert!(
+        spark.contains("FROM `apiclus1`") && spark.contains("CAST(`pw` AS DOUBLE)"),
+        "{spark}"
+    );
+    let (code, sql, _) = run_cli(&["sql", spec, "--table", "survey"]);
+    assert_eq!(code, 0);
+    let con = load(&dir.join("apiclus1.csv"), "survey", &|_| true);
+    let sums_path = dir.join("sums.csv");
+    std::fs::write(&sums_path, query_csv(&con, &sql, true)).expect("write");
+    let sums_arg = sums_path.to_str().expect("path");
+    for format in ["csv", "json"] {
+        let (code, estimate, err) = run_cli(&["estimate", spec, "--format", format]);
+        assert_eq!(code, 0, "{err}");
+        let (code, finish, err) =
+            run_cli(&["finish", spec, "--sums", sums_arg, "--format", format]);
+        assert_eq!(code, 0, "{err}");
+        if format == "csv" {
+            assert_eq!(estimate, finish);
+        }
+    }
+    let (code, _, err) = run_cli(&["finish", spec]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--sums"), "{err}");
+    let (code, _, err) = run_cli(&["sql", spec, "--dialect", "oracle"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("ansi, spark or postgres"), "{err}");
+}
