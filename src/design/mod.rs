@@ -387,6 +387,13 @@ impl Design {
         self
     }
 
+    /// The number of data rows the design's rows stand for: [`Design::n_rows`] but for a
+    /// design on a sums table.
+    pub(crate) fn n_data_rows(&self) -> u64 {
+        self.row_counts()
+            .map_or(self.n_rows() as u64, |c| c.iter().sum())
+    }
+
     /// How many data rows each row stands for (`None`: one each).
     pub(crate) fn row_counts(&self) -> Option<&[u64]> {
         self.row_counts.as_deref().map(Vec::as_slice)

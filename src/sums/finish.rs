@@ -105,8 +105,11 @@ struct Sums<'a> {
     in_base: Vec<Option<f64>>,
     positive: Vec<Option<f64>>,
     /// `sum_wy{j}`, `sum_wyy{j}` per value slot.
-    values: Vec<(Vec<Option<f64>>, Vec<Option<f64>>)>,
+    values: Vec<(Column64, Column64)>,
 }
+
+/// A column of the sums table: a number or missing per row.
+type Column64 = Vec<Option<f64>>;
 
 impl<'a> Sums<'a> {
     fn read(table: &'a Dataset, plan: &Plan, file: &str) -> Result<Sums<'a>, SpecError> {

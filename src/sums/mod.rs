@@ -17,7 +17,7 @@
 //! | `estimate` | the estimate's `id` |
 //! | the design's `strata`, `clusters` and `fpc` columns | their values (the groups nest in units) |
 //! | the estimate's `by` columns | their values (other estimates' `by` columns: NULL) |
-//! | the categories a share reads (`proportion`, `count`: its `variable`; `multiple_response`: its `variables`) | their values |
+//! | the categories a share or test reads (`proportion`, `count`: its `variable`; `multiple_response`, `chisq`: its `variables`) | their values |
 //! | `in_base` | for a mean, total, ratio or difference: 1 when the rows have every value (none missing nor excluded), else 0 |
 //! | `positive` | 1 for rows of positive weight, 0 for zero weight |
 //! | `n_rows` | the number of data rows |
@@ -39,8 +39,9 @@
 //! run up to the order of floating-point additions (relative 1e-12 or so).
 //!
 //! Not from sums (the error names the estimate and says why): quantiles (they need the
-//! ordered values), models (`glm`, `olr`: their fits iterate over the rows), `ttest` and
-//! `chisq` (not provided yet), weighting steps (`adjust`), replicate and PPS designs.
+//! ordered values), models (`glm`, `olr`: their fits iterate over the rows), `ttest` (not
+//! provided yet), weighting steps (`adjust`), replicate and PPS designs, and designs
+//! without clusters (each row its own unit: the table would be as large as the data).
 
 mod finish;
 mod sql;
@@ -106,6 +107,9 @@ fn kind_of(e: &EstimateSpec) -> Result<Kind, String> {
         Stat::Difference => Ok(Kind::Values(e.variables.iter().take(2).cloned().collect())),
         Stat::Proportion | Stat::Count => Ok(Kind::Categories(one(&e.variable))),
         Stat::MultipleResponse => Ok(Kind::Categories(e.variables.clone())),
+        Stat::Chisq => Ok(Kind::Categories(
+            e.variables.iter().take(2).cloned().collect(),
+        )),
         Stat::Quantile => Err(
             "a quantile needs the ordered values of the rows, which sums \
                                do not keep"
@@ -114,7 +118,7 @@ fn kind_of(e: &EstimateSpec) -> Result<Kind, String> {
         Stat::Glm | Stat::Olr => Err("a model's fit iterates over the rows (its sums change \
                                       at every Newton step)"
             .into()),
-        Stat::Chisq | Stat::Ttest => Err(format!(
+        Stat::Ttest => Err(format!(
             "{} from sums is not provided in this version",
             e.stat
         )),

@@ -177,6 +177,31 @@ fn assert_r(out: &RunOutput, file: &str, checks: &[(&str, &str, &str, &str)]) {
     }
 }
 
+/// Checks the tests `(our id, R record id)` against R: statistic and p-value.
+fn assert_r_tests(out: &RunOutput, checks: &[(&str, &str)]) {
+    let reference = read_json("reference.json");
+    let rows = serde_json::to_value(&out.rows).expect("json");
+    for (id, r_id) in checks {
+        let record = reference["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .find(|r| r["id"] == *r_id)
+            .unwrap_or_else(|| panic!("no R record {r_id}"));
+        let ours = rows
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["id"] == *id)
+            .unwrap_or_else(|| panic!("no row {id}"));
+        for field in ["statistic", "p_value"] {
+            let want = record["values"][field].as_f64().expect("R value");
+            let got = ours[field].as_f64().expect("our value");
+            assert_close(got, want, 1e-6, 1e-12, &format!("{r_id} {field}"));
+        }
+    }
+}
+
 fn api_dir(topic: &str) -> PathBuf {
     let dir = scratch("sums", topic);
     for f in ["apiclus1.csv", "apiclus2.csv", "apistrat.csv", "lonely.csv"] {
@@ -198,7 +223,10 @@ const API_ESTIMATES: &str = r#"[
   {"id": "pb", "stat": "proportion", "variable": "sch.wide", "by": ["stype"]},
   {"id": "c", "stat": "count", "variable": "awards"},
   {"id": "ex", "stat": "mean", "variable": "acs.k3", "exclude": [20]},
-  {"id": "avg", "stat": "mean", "variable": "api00", "by": ["awards"], "average_domains": true}
+  {"id": "avg", "stat": "mean", "variable": "api00", "by": ["awards"], "average_domains": true},
+  {"id": "xF", "stat": "chisq", "variables": ["sch.wide", "stype"], "test": "F"},
+  {"id": "xW", "stat": "chisq", "variables": ["sch.wide", "stype"], "test": "Wald"},
+  {"id": "xb", "stat": "chisq", "variables": ["sch.wide", "awards"], "by": ["stype"]}
 ]"#;
 
 #[test]
@@ -238,6 +266,13 @@ fn one_stage_clusters_with_fpc_match_memory_and_r() {
             ("c", "", "No", "clus1_fpc/svytotal/awards=No"),
         ],
     );
+    assert_r_tests(
+        &finished,
+        &[
+            ("xF", "clus1_fpc/svychisq/sch.wide+stype/F"),
+            ("xW", "clus1_fpc/svychisq/sch.wide+stype/Wald"),
+        ],
+    );
 }
 
 #[test]
@@ -267,6 +302,13 @@ fn strata_with_row_ids_as_units_match_the_element_design_and_r() {
                 "strat_fpc/svyby/svymean/sch.wide=No/stype=M",
             ),
             ("c", "", "Yes", "strat_fpc/svytotal/awards=Yes"),
+        ],
+    );
+    assert_r_tests(
+        &finished,
+        &[
+            ("xF", "strat_fpc/svychisq/sch.wide+stype/F"),
+            ("xW", "strat_fpc/svychisq/sch.wide+stype/Wald"),
         ],
     );
 }
