@@ -220,7 +220,7 @@ pub(crate) fn finish_rows(
 }
 
 /// Applies one weighting step.
-fn adjust(
+pub(crate) fn adjust(
     data: &Dataset,
     design: &Design,
     step: &AdjustStep,

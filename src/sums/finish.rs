@@ -6,7 +6,9 @@ use crate::data::{
 };
 use crate::design::{Design, DesignOptions};
 use crate::questionnaire::Questionnaire;
-use crate::spec::run::{check_exclude, finish_rows, load_questionnaire, read_spec, run_estimate};
+use crate::spec::run::{
+    adjust, check_exclude, finish_rows, load_questionnaire, read_spec, run_estimate,
+};
 use crate::spec::{AnalysisSpec, RunOutput, SpecError};
 use std::collections::HashMap;
 use std::path::Path;
@@ -374,6 +376,16 @@ fn finish_part(
         },
     )?
     .with_row_counts(rows.count);
+    // Post-stratification from the cells' totals, as from the data.
+    let mut design = design;
+    for (i, step) in spec.adjust.iter().enumerate() {
+        design = adjust(&data, &design, step)
+            .map_err(|source| SpecError::Adjust {
+                path: format!("adjust[{i}]"),
+                source: Box::new(source),
+            })?
+            .0;
+    }
     let mut e = spec.estimates[index].clone();
     match part.kind {
         // The query left the excluded codes out of the base already; the rows' values

@@ -15,7 +15,7 @@
 //! | column | what |
 //! | --- | --- |
 //! | `estimate` | the estimate's `id` |
-//! | the design's `strata`, `clusters` and `fpc` columns | their values (the groups nest in units) |
+//! | the design's `strata`, `clusters` and `fpc` columns, each `poststratify` step's `variable` | their values (the groups nest in units and post-strata) |
 //! | the estimate's `by` columns | their values (other estimates' `by` columns: NULL) |
 //! | the categories a share or test reads (`proportion`, `count`: its `variable`; `multiple_response`, `chisq`: its `variables`) | their values |
 //! | `in_base` | for a mean, total, ratio or difference: 1 when the rows have every value (none missing nor excluded), else 0 |
@@ -40,7 +40,7 @@
 //!
 //! Not from sums (the error names the estimate and says why): quantiles (they need the
 //! ordered values), models (`glm`, `olr`: their fits iterate over the rows), `ttest` (not
-//! provided yet), weighting steps (`adjust`), replicate and PPS designs, and designs
+//! provided yet), weighting steps other than `poststratify`, replicate and PPS designs, and designs
 //! without clusters (each row its own unit: the table would be as large as the data).
 
 mod finish;
@@ -50,7 +50,7 @@ pub use finish::{finish, finish_file};
 pub use sql::{Dialect, sql_file, sql_for};
 
 use crate::estimate::Stat;
-use crate::spec::{AnalysisSpec, EstimateSpec, SpecError};
+use crate::spec::{AdjustStep, AnalysisSpec, EstimateSpec, SpecError};
 
 /// Columns of the sums table that are not data columns.
 const RESERVED: [&str; 9] = [
@@ -145,8 +145,19 @@ impl Plan {
         if d.pps.is_some() {
             return Err(not_yet("design.pps", "a PPS design"));
         }
-        if !spec.adjust.is_empty() {
-            return Err(not_yet("adjust[0]", "weighting"));
+        // Post-stratification scales each cell's weights: its cells are keys of every
+        // estimate's groups. The others need more than cell totals.
+        let mut cells = Vec::new();
+        for (i, step) in spec.adjust.iter().enumerate() {
+            match step {
+                AdjustStep::Poststratify { variable, .. } => cells.push(variable.clone()),
+                _ => {
+                    return Err(not_yet(
+                        &format!("adjust[{i}]"),
+                        "raking, calibration and trimming",
+                    ));
+                }
+            }
         }
         if d.weights.is_none() && !d.fpc.is_empty() {
             return Err(SpecError::Invalid {
@@ -171,7 +182,13 @@ impl Plan {
                 keys.push(name.to_string());
             }
         };
-        for c in d.strata.iter().chain(&d.clusters).chain(&d.fpc) {
+        for c in d
+            .strata
+            .iter()
+            .chain(&d.clusters)
+            .chain(&d.fpc)
+            .chain(&cells)
+        {
             add(&mut keys, c);
         }
         let n_design = keys.len();

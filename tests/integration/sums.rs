@@ -204,7 +204,13 @@ fn assert_r_tests(out: &RunOutput, checks: &[(&str, &str)]) {
 
 fn api_dir(topic: &str) -> PathBuf {
     let dir = scratch("sums", topic);
-    for f in ["apiclus1.csv", "apiclus2.csv", "apistrat.csv", "lonely.csv"] {
+    for f in [
+        "apiclus1.csv",
+        "apiclus2.csv",
+        "apisrs.csv",
+        "apistrat.csv",
+        "lonely.csv",
+    ] {
         std::fs::copy(data_path(f), dir.join(f)).expect("copy data");
     }
     dir
@@ -401,6 +407,52 @@ fn strata_of_clusters_under_every_lonely_psu_policy_match_memory_and_r() {
         .expect_err("lonely")
         .to_string();
     assert_eq!(memory, finished);
+}
+
+#[test]
+fn post_stratification_matches_memory_and_r() {
+    let dir = api_dir("poststrat");
+    let step = r#""adjust": [{"poststratify": {"variable": "stype", "population": {"E": 4421, "H": 755, "M": 1018}}}]"#;
+    // R's srs_poststrat: postStratify(svydesign(id = ~1, fpc = ~fpc, data = apisrs), ~stype,
+    // pop.types); post-stratification makes the weights N_c/n_c whatever the base weights.
+    let spec = format!(
+        r#"{{"data": "apisrs.csv", "design": {{"weights": "pw", "clusters": ["snum"], "fpc": ["fpc"]}}, {step},
+        "estimates": {API_ESTIMATES}}}"#
+    );
+    let (memory, finished) = both_ways(&spec, &dir, 3);
+    assert_same(&memory, &finished);
+    assert_r(
+        &finished,
+        "reference.json",
+        &[
+            ("m", "", "", "srs_poststrat/svymean/api00"),
+            ("t", "", "", "srs_poststrat/svytotal/api00"),
+            ("k3", "", "", "srs_poststrat/svymean/acs.k3"),
+            (
+                "mb",
+                "stype=E",
+                "",
+                "srs_poststrat/svyby/svymean/api00/stype=E",
+            ),
+            ("r", "", "", "srs_poststrat/svyratio/api.stu/enroll"),
+            ("d", "", "", "srs_poststrat/svycontrast/api00-api99"),
+            ("p", "", "H", "srs_poststrat/svymean/stype=H"),
+            (
+                "pb",
+                "stype=M",
+                "Yes",
+                "srs_poststrat/svyby/svymean/sch.wide=Yes/stype=M",
+            ),
+            ("c", "", "No", "srs_poststrat/svytotal/awards=No"),
+        ],
+    );
+    // Clusters and a post-stratum that cuts across them.
+    let spec = format!(
+        r#"{{"data": "apiclus1.csv", "design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}}, {step},
+        "estimates": {API_ESTIMATES}}}"#
+    );
+    let (memory, finished) = both_ways(&spec, &dir, 2);
+    assert_same(&memory, &finished);
 }
 
 #[test]
