@@ -16,13 +16,13 @@
 //! | --- | --- |
 //! | `estimate` | the estimate's `id` |
 //! | the design's `strata`, `clusters` and `fpc` columns, each `poststratify` step's `variable` | their values (the groups nest in units and post-strata) |
-//! | the estimate's `by` columns | their values (other estimates' `by` columns: NULL) |
+//! | the estimate's `by` columns (a `ttest`'s `group`) | their values (other estimates' `by` columns: NULL) |
 //! | the categories a share or test reads (`proportion`, `count`: its `variable`; `multiple_response`, `chisq`: its `variables`) | their values |
-//! | `in_base` | for a mean, total, ratio or difference: 1 when the rows have every value (none missing nor excluded), else 0 |
+//! | `in_base` | for a mean, total, ratio, difference or t-test: 1 when the rows have every value (none missing nor excluded), else 0 |
 //! | `positive` | 1 for rows of positive weight, 0 for zero weight |
 //! | `n_rows` | the number of data rows |
 //! | `sum_w` | `Σ w` |
-//! | `sum_wy1`, `sum_wyy1`, `sum_wy2`, `sum_wyy2` | `Σ w·y` and `Σ w·y²` of the estimate's first and second numeric variable (a mean's `variable`; a ratio's `numerator`, `denominator`; a difference's `variables`) |
+//! | `sum_wy1`, `sum_wyy1`, `sum_wy2`, `sum_wyy2` | `Σ w·y` and `Σ w·y²` of the estimate's first and second numeric variable (a mean's or t-test's `variable`; a ratio's `numerator`, `denominator`; a difference's `variables`) |
 //!
 //! Rows of the table with the same key (every column but the sums) are added up first, so
 //! the table may be the concatenation of the query's results over chunks of the data
@@ -39,8 +39,7 @@
 //! run up to the order of floating-point additions (relative 1e-12 or so).
 //!
 //! Not from sums (the error names the estimate and says why): quantiles (they need the
-//! ordered values), models (`glm`, `olr`: their fits iterate over the rows), `ttest` (not
-//! provided yet), weighting steps other than `poststratify`, replicate and PPS designs, and designs
+//! ordered values), models (`glm`, `olr`: their fits iterate over the rows), weighting steps other than `poststratify`, replicate and PPS designs, and designs
 //! without clusters (each row its own unit: the table would be as large as the data).
 
 mod finish;
@@ -96,7 +95,7 @@ struct Plan {
 fn kind_of(e: &EstimateSpec) -> Result<Kind, String> {
     let one = |v: &Option<String>| v.iter().cloned().collect::<Vec<_>>();
     match e.stat {
-        Stat::Mean | Stat::Total => Ok(Kind::Values(one(&e.variable))),
+        Stat::Mean | Stat::Total | Stat::Ttest => Ok(Kind::Values(one(&e.variable))),
         Stat::Ratio => Ok(Kind::Values(
             [&e.numerator, &e.denominator]
                 .into_iter()
@@ -118,10 +117,6 @@ fn kind_of(e: &EstimateSpec) -> Result<Kind, String> {
         Stat::Glm | Stat::Olr => Err("a model's fit iterates over the rows (its sums change \
                                       at every Newton step)"
             .into()),
-        Stat::Ttest => Err(format!(
-            "{} from sums is not provided in this version",
-            e.stat
-        )),
     }
 }
 
@@ -198,7 +193,8 @@ impl Plan {
                 id: e.id.clone(),
                 reason,
             })?;
-            for b in &e.by {
+            // A t-test's groups are domains of the estimate.
+            for b in e.by.iter().chain(&e.group) {
                 add(&mut keys, b);
             }
             if let Kind::Categories(cs) = &kind {
@@ -218,7 +214,7 @@ impl Plan {
                     active[k] = true;
                 }
             };
-            e.by.iter().for_each(|b| activate(b));
+            e.by.iter().chain(&e.group).for_each(|b| activate(b));
             let excluded = match &kind {
                 Kind::Categories(cs) => {
                     cs.iter().for_each(|c| activate(c));

@@ -232,7 +232,8 @@ const API_ESTIMATES: &str = r#"[
   {"id": "avg", "stat": "mean", "variable": "api00", "by": ["awards"], "average_domains": true},
   {"id": "xF", "stat": "chisq", "variables": ["sch.wide", "stype"], "test": "F"},
   {"id": "xW", "stat": "chisq", "variables": ["sch.wide", "stype"], "test": "Wald"},
-  {"id": "xb", "stat": "chisq", "variables": ["sch.wide", "awards"], "by": ["stype"]}
+  {"id": "xb", "stat": "chisq", "variables": ["sch.wide", "awards"], "by": ["stype"]},
+  {"id": "tt", "stat": "ttest", "variable": "api00", "group": "awards"}
 ]"#;
 
 #[test]
