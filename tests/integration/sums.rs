@@ -158,16 +158,21 @@ fn row(out: &RunOutput, id: &str, domain: &str, category: &str) -> serde_json::V
         .unwrap_or_else(|| panic!("no row {id} {domain} {category}"))
 }
 
+/// The record `id` of a reference file.
+fn r_record<'a>(reference: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    reference["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no R record {id}"))
+}
+
 /// Checks rows against R: `(our id, domain, category, R record id)`.
 fn assert_r(out: &RunOutput, file: &str, checks: &[(&str, &str, &str, &str)]) {
     let reference = read_json(file);
     for (id, domain, category, r_id) in checks {
-        let record = reference["results"]
-            .as_array()
-            .expect("results")
-            .iter()
-            .find(|r| r["id"] == *r_id)
-            .unwrap_or_else(|| panic!("no R record {r_id}"));
+        let record = r_record(&reference, r_id);
         let ours = row(out, id, domain, category);
         for (field, r_field) in [("estimate", "estimate"), ("std_error", "se")] {
             let want = record["values"][r_field].as_f64().expect("R value");
@@ -182,12 +187,7 @@ fn assert_r_tests(out: &RunOutput, checks: &[(&str, &str)]) {
     let reference = read_json("reference.json");
     let rows = serde_json::to_value(&out.rows).expect("json");
     for (id, r_id) in checks {
-        let record = reference["results"]
-            .as_array()
-            .expect("results")
-            .iter()
-            .find(|r| r["id"] == *r_id)
-            .unwrap_or_else(|| panic!("no R record {r_id}"));
+        let record = r_record(&reference, r_id);
         let ours = rows
             .as_array()
             .expect("rows")
@@ -236,167 +236,161 @@ const API_ESTIMATES: &str = r#"[
   {"id": "tt", "stat": "ttest", "variable": "api00", "group": "awards"}
 ]"#;
 
+/// Our rows and the R records (of `reference.json`'s designs, after the design's prefix)
+/// they must equal: `(id, domain, category, R record)`.
+const REFERENCE_CHECKS: &[(&str, &str, &str, &str)] = &[
+    ("m", "", "", "svymean/api00"),
+    ("t", "", "", "svytotal/api00"),
+    ("me", "", "", "svymean/enroll"),
+    ("k3", "", "", "svymean/acs.k3"),
+    ("mb", "stype=E", "", "svyby/svymean/api00/stype=E"),
+    ("mb", "stype=H", "", "svyby/svymean/api00/stype=H"),
+    ("mb", "stype=M", "", "svyby/svymean/api00/stype=M"),
+    ("tb", "awards=Yes", "", "svyby/svytotal/api00/awards=Yes"),
+    ("r", "", "", "svyratio/api.stu/enroll"),
+    ("d", "", "", "svycontrast/api00-api99"),
+    ("p", "", "E", "svymean/stype=E"),
+    ("p", "", "H", "svymean/stype=H"),
+    ("pb", "stype=E", "Yes", "svyby/svymean/sch.wide=Yes/stype=E"),
+    ("pb", "stype=M", "No", "svyby/svymean/sch.wide=No/stype=M"),
+    ("c", "", "No", "svytotal/awards=No"),
+    ("c", "", "Yes", "svytotal/awards=Yes"),
+];
+
+/// The same for the designs of `extra_reference.json`.
+const EXTRA_CHECKS: &[(&str, &str, &str, &str)] = &[
+    ("m", "", "", "svymean/api00"),
+    ("t", "", "", "svytotal/api00"),
+    ("me", "", "", "svymean/enroll"),
+    ("mb", "stype=E", "", "svyby/svymean/api00/stype=E"),
+    ("mb", "stype=M", "", "svyby/svymean/api00/stype=M"),
+    ("p", "", "E", "svymean/stype=E"),
+    ("p", "", "M", "svymean/stype=M"),
+];
+
+/// Runs [`API_ESTIMATES`] on `data` with `design` (JSON fields, and any spec fields after
+/// them) both ways over `chunks` chunks, checks they agree, and checks the finished rows
+/// against R's records `prefix/…` of `file` (`None`: no R records for this design).
+fn check_api(topic: &str, data: &str, design: &str, chunks: usize, r: Option<(&str, &str)>) {
+    let dir = api_dir(topic);
+    let spec = format!(r#"{{"data": "{data}", {design}, "estimates": {API_ESTIMATES}}}"#);
+    let (memory, finished) = both_ways(&spec, &dir, chunks);
+    assert_same(&memory, &finished);
+    let Some((file, prefix)) = r else {
+        return;
+    };
+    let (checks, tests) = match file {
+        "reference.json" => (REFERENCE_CHECKS, true),
+        _ => (EXTRA_CHECKS, false),
+    };
+    let with_prefix: Vec<(&str, &str, &str, String)> = checks
+        .iter()
+        .map(|(id, domain, category, r)| (*id, *domain, *category, format!("{prefix}/{r}")))
+        .collect();
+    let checks: Vec<(&str, &str, &str, &str)> = with_prefix
+        .iter()
+        .map(|(a, b, c, d)| (*a, *b, *c, d.as_str()))
+        .collect();
+    assert_r(&finished, file, &checks);
+    if tests {
+        assert_r_tests(
+            &finished,
+            &[
+                ("xF", &format!("{prefix}/svychisq/sch.wide+stype/F")),
+                ("xW", &format!("{prefix}/svychisq/sch.wide+stype/Wald")),
+            ],
+        );
+    }
+}
+
 #[test]
 fn one_stage_clusters_with_fpc_match_memory_and_r() {
-    let dir = api_dir("clus1");
-    let spec = format!(
-        r#"{{"data": "apiclus1.csv", "design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}},
-        "estimates": {API_ESTIMATES}}}"#
-    );
-    let (memory, finished) = both_ways(&spec, &dir, 1);
-    assert_same(&memory, &finished);
-    assert_r(
-        &finished,
-        "reference.json",
-        &[
-            ("m", "", "", "clus1_fpc/svymean/api00"),
-            ("t", "", "", "clus1_fpc/svytotal/api00"),
-            ("me", "", "", "clus1_fpc/svymean/enroll"),
-            ("k3", "", "", "clus1_fpc/svymean/acs.k3"),
-            ("mb", "stype=E", "", "clus1_fpc/svyby/svymean/api00/stype=E"),
-            ("mb", "stype=M", "", "clus1_fpc/svyby/svymean/api00/stype=M"),
-            (
-                "tb",
-                "awards=Yes",
-                "",
-                "clus1_fpc/svyby/svytotal/api00/awards=Yes",
-            ),
-            ("r", "", "", "clus1_fpc/svyratio/api.stu/enroll"),
-            ("d", "", "", "clus1_fpc/svycontrast/api00-api99"),
-            ("p", "", "H", "clus1_fpc/svymean/stype=H"),
-            (
-                "pb",
-                "stype=E",
-                "Yes",
-                "clus1_fpc/svyby/svymean/sch.wide=Yes/stype=E",
-            ),
-            ("c", "", "No", "clus1_fpc/svytotal/awards=No"),
-        ],
-    );
-    assert_r_tests(
-        &finished,
-        &[
-            ("xF", "clus1_fpc/svychisq/sch.wide+stype/F"),
-            ("xW", "clus1_fpc/svychisq/sch.wide+stype/Wald"),
-        ],
+    let design = r#""design": {"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}"#;
+    check_api(
+        "clus1",
+        "apiclus1.csv",
+        design,
+        1,
+        Some(("reference.json", "clus1_fpc")),
     );
 }
 
 #[test]
 fn strata_with_row_ids_as_units_match_the_element_design_and_r() {
-    let dir = api_dir("strat");
     // Each school its own cluster: the same design as R's id = ~1.
-    let spec = format!(
-        r#"{{"data": "apistrat.csv", "design": {{"weights": "pw", "strata": "stype", "clusters": ["snum"], "fpc": ["fpc"]}},
-        "estimates": {API_ESTIMATES}}}"#
-    );
-    let (memory, finished) = both_ways(&spec, &dir, 1);
-    assert_same(&memory, &finished);
-    assert_r(
-        &finished,
-        "reference.json",
-        &[
-            ("m", "", "", "strat_fpc/svymean/api00"),
-            ("k3", "", "", "strat_fpc/svymean/acs.k3"),
-            ("mb", "stype=H", "", "strat_fpc/svyby/svymean/api00/stype=H"),
-            ("r", "", "", "strat_fpc/svyratio/api.stu/enroll"),
-            ("d", "", "", "strat_fpc/svycontrast/api00-api99"),
-            ("p", "", "E", "strat_fpc/svymean/stype=E"),
-            (
-                "pb",
-                "stype=M",
-                "No",
-                "strat_fpc/svyby/svymean/sch.wide=No/stype=M",
-            ),
-            ("c", "", "Yes", "strat_fpc/svytotal/awards=Yes"),
-        ],
-    );
-    assert_r_tests(
-        &finished,
-        &[
-            ("xF", "strat_fpc/svychisq/sch.wide+stype/F"),
-            ("xW", "strat_fpc/svychisq/sch.wide+stype/Wald"),
-        ],
+    let design =
+        r#""design": {"weights": "pw", "strata": "stype", "clusters": ["snum"], "fpc": ["fpc"]}"#;
+    check_api(
+        "strat",
+        "apistrat.csv",
+        design,
+        1,
+        Some(("reference.json", "strat_fpc")),
     );
 }
 
 #[test]
 fn two_stage_clusters_match_memory_and_r() {
-    let dir = api_dir("clus2");
-    let spec = format!(
-        r#"{{"data": "apiclus2.csv", "design": {{"weights": "pw", "clusters": ["dnum", "snum"]}},
-        "estimates": {API_ESTIMATES}}}"#
-    );
-    let (memory, finished) = both_ways(&spec, &dir, 1);
-    assert_same(&memory, &finished);
-    assert_r(
-        &finished,
-        "extra_reference.json",
-        &[
-            ("m", "", "", "clus2_pw/svymean/api00"),
-            ("t", "", "", "clus2_pw/svytotal/api00"),
-            ("me", "", "", "clus2_pw/svymean/enroll"),
-            ("mb", "stype=H", "", "clus2_pw/svyby/svymean/api00/stype=H"),
-            ("p", "", "M", "clus2_pw/svymean/stype=M"),
-        ],
+    let design = r#""design": {"weights": "pw", "clusters": ["dnum", "snum"]}"#;
+    check_api(
+        "clus2",
+        "apiclus2.csv",
+        design,
+        1,
+        Some(("extra_reference.json", "clus2_pw")),
     );
     // With both stages' fpc the second stage adds variance: still the in-memory answer.
-    let spec = format!(
-        r#"{{"data": "apiclus2.csv", "design": {{"weights": "pw", "clusters": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}},
-        "estimates": {API_ESTIMATES}}}"#
+    let design =
+        r#""design": {"weights": "pw", "clusters": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}"#;
+    check_api("clus2fpc", "apiclus2.csv", design, 1, None);
+}
+
+#[test]
+fn post_stratification_matches_memory_and_r() {
+    // R's srs_poststrat: postStratify(svydesign(id = ~1, fpc = ~fpc, data = apisrs), ~stype,
+    // pop.types); post-stratification makes the weights N_c/n_c whatever the base weights.
+    let step = r#""adjust": [{"poststratify": {"variable": "stype", "population": {"E": 4421, "H": 755, "M": 1018}}}]"#;
+    let design =
+        format!(r#""design": {{"weights": "pw", "clusters": ["snum"], "fpc": ["fpc"]}}, {step}"#);
+    check_api(
+        "poststrat",
+        "apisrs.csv",
+        &design,
+        3,
+        Some(("reference.json", "srs_poststrat")),
     );
-    let (memory, finished) = both_ways(&spec, &dir, 1);
-    assert_same(&memory, &finished);
+    // Clusters and a post-stratum that cuts across them.
+    let design =
+        format!(r#""design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}}, {step}"#);
+    check_api("poststrat1", "apiclus1.csv", &design, 2, None);
 }
 
 #[test]
 fn strata_of_clusters_under_every_lonely_psu_policy_match_memory_and_r() {
-    let dir = api_dir("lonely");
-    let nest = format!(
-        r#"{{"data": "apistrat.csv", "design": {{"weights": "pw", "strata": "stype", "clusters": ["dnum"], "nest": true}},
-        "estimates": {API_ESTIMATES}}}"#
-    );
-    let (memory, finished) = both_ways(&nest, &dir, 1);
-    assert_same(&memory, &finished);
-    assert_r(
-        &finished,
-        "extra_reference.json",
-        &[
-            ("m", "", "", "strat_clus_nest/svymean/api00"),
-            ("t", "", "", "strat_clus_nest/svytotal/api00"),
-            (
-                "mb",
-                "stype=M",
-                "",
-                "strat_clus_nest/svyby/svymean/api00/stype=M",
-            ),
-            ("p", "", "H", "strat_clus_nest/svymean/stype=H"),
-        ],
+    let design =
+        r#""design": {"weights": "pw", "strata": "stype", "clusters": ["dnum"], "nest": true}"#;
+    check_api(
+        "nest",
+        "apistrat.csv",
+        design,
+        1,
+        Some(("extra_reference.json", "strat_clus_nest")),
     );
     for policy in ["remove", "certainty", "adjust", "average"] {
-        let spec = format!(
-            r#"{{"data": "lonely.csv", "design": {{"weights": "pw", "strata": "stype", "clusters": ["dnum"], "nest": true, "lonely_psu": "{policy}"}},
-            "estimates": {API_ESTIMATES}}}"#
+        let design = format!(
+            r#""design": {{"weights": "pw", "strata": "stype", "clusters": ["dnum"], "nest": true, "lonely_psu": "{policy}"}}"#
         );
-        let (memory, finished) = both_ways(&spec, &dir, 1);
-        assert_same(&memory, &finished);
-        assert_r(
-            &finished,
-            "extra_reference.json",
-            &[
-                ("m", "", "", &format!("lonely_{policy}/svymean/api00")),
-                ("t", "", "", &format!("lonely_{policy}/svytotal/api00")),
-                ("p", "", "E", &format!("lonely_{policy}/svymean/stype=E")),
-                (
-                    "mb",
-                    "stype=E",
-                    "",
-                    &format!("lonely_{policy}/svyby/svymean/api00/stype=E"),
-                ),
-            ],
+        let prefix = format!("lonely_{policy}");
+        check_api(
+            &prefix,
+            "lonely.csv",
+            &design,
+            1,
+            Some(("extra_reference.json", &prefix)),
         );
     }
     // `fail` fails the same way from sums.
+    let dir = api_dir("lonely-fail");
     let spec = r#"{"data": "lonely.csv", "design": {"weights": "pw", "strata": "stype", "clusters": ["dnum"], "nest": true, "lonely_psu": "fail"},
         "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]}"#;
     let parsed = AnalysisSpec::from_json(spec).expect("spec");
@@ -408,52 +402,6 @@ fn strata_of_clusters_under_every_lonely_psu_policy_match_memory_and_r() {
         .expect_err("lonely")
         .to_string();
     assert_eq!(memory, finished);
-}
-
-#[test]
-fn post_stratification_matches_memory_and_r() {
-    let dir = api_dir("poststrat");
-    let step = r#""adjust": [{"poststratify": {"variable": "stype", "population": {"E": 4421, "H": 755, "M": 1018}}}]"#;
-    // R's srs_poststrat: postStratify(svydesign(id = ~1, fpc = ~fpc, data = apisrs), ~stype,
-    // pop.types); post-stratification makes the weights N_c/n_c whatever the base weights.
-    let spec = format!(
-        r#"{{"data": "apisrs.csv", "design": {{"weights": "pw", "clusters": ["snum"], "fpc": ["fpc"]}}, {step},
-        "estimates": {API_ESTIMATES}}}"#
-    );
-    let (memory, finished) = both_ways(&spec, &dir, 3);
-    assert_same(&memory, &finished);
-    assert_r(
-        &finished,
-        "reference.json",
-        &[
-            ("m", "", "", "srs_poststrat/svymean/api00"),
-            ("t", "", "", "srs_poststrat/svytotal/api00"),
-            ("k3", "", "", "srs_poststrat/svymean/acs.k3"),
-            (
-                "mb",
-                "stype=E",
-                "",
-                "srs_poststrat/svyby/svymean/api00/stype=E",
-            ),
-            ("r", "", "", "srs_poststrat/svyratio/api.stu/enroll"),
-            ("d", "", "", "srs_poststrat/svycontrast/api00-api99"),
-            ("p", "", "H", "srs_poststrat/svymean/stype=H"),
-            (
-                "pb",
-                "stype=M",
-                "Yes",
-                "srs_poststrat/svyby/svymean/sch.wide=Yes/stype=M",
-            ),
-            ("c", "", "No", "srs_poststrat/svytotal/awards=No"),
-        ],
-    );
-    // Clusters and a post-stratum that cuts across them.
-    let spec = format!(
-        r#"{{"data": "apiclus1.csv", "design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}}, {step},
-        "estimates": {API_ESTIMATES}}}"#
-    );
-    let (memory, finished) = both_ways(&spec, &dir, 2);
-    assert_same(&memory, &finished);
 }
 
 #[test]
@@ -484,14 +432,15 @@ fn the_2019_report_matches_memory() {
 
 #[test]
 fn ten_chunks_merged_by_addition_give_the_whole() {
-    let dir = api_dir("chunks");
-    let spec = format!(
-        r#"{{"data": "apiclus1.csv", "design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}},
-        "estimates": {API_ESTIMATES}}}"#
-    );
     // Rows i % 10: each cluster's rows are spread over several chunks.
-    let (memory, finished) = both_ways(&spec, &dir, 10);
-    assert_same(&memory, &finished);
+    let design = r#""design": {"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}"#;
+    check_api(
+        "chunks",
+        "apiclus1.csv",
+        design,
+        10,
+        Some(("reference.json", "clus1_fpc")),
+    );
 }
 
 proptest! {
@@ -522,50 +471,44 @@ proptest! {
     }
 }
 
+/// The error `sql_for` gives for `spec`.
+fn sql_error(spec: &str) -> SpecError {
+    let spec = AnalysisSpec::from_json(spec).expect("spec");
+    sums::sql_for(&spec, "t", Dialect::Ansi, None).expect_err("not from sums")
+}
+
 #[test]
 fn what_needs_the_rows_says_so() {
     let base = r#"{"data": "apiclus1.csv", "design": {"weights": "pw", "clusters": ["dnum"]},"#;
-    let quantile = format!(
+    let err = sql_error(&format!(
         r#"{base} "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}},
         {{"id": "median", "stat": "quantile", "variable": "api00", "probs": [0.5]}}]}}"#
-    );
-    let err = sums::sql_for(
-        &AnalysisSpec::from_json(&quantile).expect("spec"),
-        "t",
-        Dialect::Ansi,
-        None,
-    )
-    .expect_err("quantile");
+    ));
     assert!(
         matches!(&err, SpecError::NotFromSums { id, .. } if id == "median"),
         "{err}"
     );
     assert!(err.to_string().contains("ordered values"), "{err}");
-    let rake = format!(
+    let err = sql_error(&format!(
         r#"{base} "adjust": [{{"rake": {{"margins": {{"stype": {{"E": 4421, "H": 755, "M": 1018}}}}}}}}],
         "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}}]}}"#
-    );
-    let err = sums::sql_for(
-        &AnalysisSpec::from_json(&rake).expect("spec"),
-        "t",
-        Dialect::Ansi,
-        None,
-    )
-    .expect_err("rake");
+    ));
     assert!(
         matches!(&err, SpecError::NotImplemented { path, .. } if path == "adjust[0]"),
         "{err}"
     );
-    let element = r#"{"data": "apistrat.csv", "design": {"weights": "pw", "strata": "stype"},
-        "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]}"#;
-    let err = sums::sql_for(
-        &AnalysisSpec::from_json(element).expect("spec"),
-        "t",
-        Dialect::Ansi,
-        None,
-    )
-    .expect_err("no clusters");
+    let err = sql_error(
+        r#"{"data": "apistrat.csv", "design": {"weights": "pw", "strata": "stype"},
+        "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]}"#,
+    );
     assert!(err.to_string().contains("design.clusters"), "{err}");
+    let err = sql_error(&format!(
+        r#"{base} "estimates": [{{"id": "g", "stat": "glm", "response": "api00", "terms": ["ell"]}}]}}"#
+    ));
+    assert!(
+        matches!(&err, SpecError::NotFromSums { id, .. } if id == "g"),
+        "{err}"
+    );
 }
 
 #[test]
