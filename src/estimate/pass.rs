@@ -148,7 +148,14 @@ impl DomainPass {
     /// rows: the rank of those rows' replicate weights minus one, as R's `degf` of a subset).
     pub fn degrees_of_freedom(design: &Design, psus: &[bool]) -> f64 {
         if let Some(reps) = design.replicates() {
-            return reps.rank_df(psus);
+            // The rows of the PSUs flagged (a design's own replicates weight whole PSUs;
+            // given replicate columns make each row a PSU).
+            let rows: Vec<bool> = design
+                .psu_of_row()
+                .iter()
+                .map(|&p| psus[p as usize])
+                .collect();
+            return reps.rank_df(&rows);
         }
         let mut strata = vec![false; design.n_strata()];
         let mut n_psu = 0usize;
