@@ -1,7 +1,9 @@
 //! Executing an analysis spec: load, design, estimates.
 
 use super::SpecError;
-use super::types::{AdjustStep, AnalysisSpec, CodeOrLabel, DfRuleName, DfSpec, EstimateSpec};
+use super::types::{
+    AdjustStep, AnalysisSpec, CodeOrLabel, DesignSpec, DfRuleName, DfSpec, EstimateSpec,
+};
 use crate::data::{CsvOptions, Dataset, read_csv, show_number};
 use crate::design::{Design, DesignOptions, JointProbabilities};
 use crate::estimate::{
@@ -122,19 +124,7 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
             )?
         }
     };
-    let mut design = match &d.create_replicates {
-        Some(create) => {
-            let method = create.method().ok_or_else(|| SpecError::Invalid {
-                path: "design.create_replicates".into(),
-                message: "cannot create these replicates".into(),
-            })?;
-            design.replicate(method).map_err(|e| SpecError::Invalid {
-                path: "design.create_replicates".into(),
-                message: e.to_string(),
-            })?
-        }
-        None => design,
-    };
+    let mut design = create_replicates(design, d)?;
     let mut step_seconds = vec![("design".to_string(), start.elapsed().as_secs_f64())];
     let mut lap = Instant::now();
     let mut time_step = |name: String| {
@@ -182,6 +172,21 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         load_seconds,
         estimate_seconds: start.elapsed().as_secs_f64(),
         step_seconds,
+    })
+}
+
+/// The design with the replicates `design.create_replicates` asks for, if it does.
+pub(crate) fn create_replicates(design: Design, d: &DesignSpec) -> Result<Design, SpecError> {
+    let Some(create) = &d.create_replicates else {
+        return Ok(design);
+    };
+    let method = create.method().ok_or_else(|| SpecError::Invalid {
+        path: "design.create_replicates".into(),
+        message: "cannot create these replicates".into(),
+    })?;
+    design.replicate(method).map_err(|e| SpecError::Invalid {
+        path: "design.create_replicates".into(),
+        message: e.to_string(),
     })
 }
 

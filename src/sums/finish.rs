@@ -7,7 +7,8 @@ use crate::data::{
 use crate::design::{Design, DesignOptions};
 use crate::questionnaire::Questionnaire;
 use crate::spec::run::{
-    adjust, check_exclude, finish_rows, load_questionnaire, read_spec, run_estimate,
+    adjust, check_exclude, create_replicates, finish_rows, load_questionnaire, read_spec,
+    run_estimate,
 };
 use crate::spec::{AnalysisSpec, RunOutput, SpecError};
 use std::collections::HashMap;
@@ -376,8 +377,9 @@ fn finish_part(
         },
     )?
     .with_row_counts(rows.count);
-    // Post-stratification from the cells' totals, as from the data.
-    let mut design = design;
+    // Replicates made from the design weight whole units, and post-stratification scales
+    // whole cells: both as from the data.
+    let mut design = create_replicates(design, d)?;
     for (i, step) in spec.adjust.iter().enumerate() {
         design = adjust(&data, &design, step)
             .map_err(|source| SpecError::Adjust {

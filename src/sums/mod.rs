@@ -48,6 +48,7 @@ mod sql;
 pub use finish::{finish, finish_file};
 pub use sql::{Dialect, sql_file, sql_for};
 
+use crate::design::ReplicateType;
 use crate::estimate::Stat;
 use crate::spec::{AdjustStep, AnalysisSpec, EstimateSpec, SpecError};
 
@@ -134,8 +135,16 @@ impl Plan {
         if d.replicates.is_some() {
             return Err(not_yet("design.replicates", "a replicate design"));
         }
-        if d.create_replicates.is_some() {
-            return Err(not_yet("design.create_replicates", "a replicate design"));
+        if d.create_replicates
+            .as_ref()
+            .is_some_and(|c| c.kind == ReplicateType::Bootstrap)
+        {
+            return Err(SpecError::Invalid {
+                path: "design.create_replicates".into(),
+                message: "bootstrap replicates cannot be made from sums: their draws follow \
+                          the order of the units in the data (JK1, JKn, BRR and Fay can)"
+                    .into(),
+            });
         }
         if d.pps.is_some() {
             return Err(not_yet("design.pps", "a PPS design"));

@@ -179,6 +179,9 @@ fn assert_r(out: &RunOutput, file: &str, checks: &[(&str, &str, &str, &str)]) {
             let got = ours[field].as_f64().expect("our value");
             assert_close(got, want, 1e-9, 1e-12, &format!("{r_id} {r_field}"));
         }
+        if let Some(df) = record["values"]["df"].as_f64() {
+            assert_eq!(ours["df"].as_f64(), Some(df), "{r_id} df");
+        }
     }
 }
 
@@ -363,6 +366,50 @@ fn post_stratification_matches_memory_and_r() {
     let design =
         format!(r#""design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}}, {step}"#);
     check_api("poststrat1", "apiclus1.csv", &design, 2, None);
+}
+
+#[test]
+fn replicates_made_from_the_design_match_memory_and_r() {
+    let checks = [
+        ("m", "", "", "mean/api00"),
+        ("avg", "awards=No", "", "mean/api00/awards=No"),
+        ("avg", "awards=Yes", "", "mean/api00/awards=Yes"),
+        ("p", "", "E", "mean/stype=E"),
+        ("p", "", "H", "mean/stype=H"),
+        ("p", "", "M", "mean/stype=M"),
+    ];
+    for (data, design, prefix) in [
+        (
+            "apiclus1.csv",
+            r#""design": {"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"], "create_replicates": {"type": "JK1"}}"#,
+            "clus1_jk1",
+        ),
+        (
+            "apistrat.csv",
+            r#""design": {"weights": "pw", "strata": "stype", "clusters": ["snum"], "fpc": ["fpc"], "create_replicates": {"type": "JKn"}}"#,
+            "strat_jkn",
+        ),
+    ] {
+        let dir = api_dir(prefix);
+        let spec = format!(r#"{{"data": "{data}", {design}, "estimates": {API_ESTIMATES}}}"#);
+        let (memory, finished) = both_ways(&spec, &dir, 2);
+        assert_same(&memory, &finished);
+        let with_prefix: Vec<(&str, &str, &str, String)> = checks
+            .iter()
+            .map(|(id, domain, category, r)| (*id, *domain, *category, format!("{prefix}/{r}")))
+            .collect();
+        let checks: Vec<(&str, &str, &str, &str)> = with_prefix
+            .iter()
+            .map(|(a, b, c, d)| (*a, *b, *c, d.as_str()))
+            .collect();
+        assert_r(&finished, "sums_replicates_R.json", &checks);
+    }
+    // Bootstrap draws follow the order of the units in the data: refused.
+    let err = sql_error(
+        r#"{"data": "apiclus1.csv", "design": {"weights": "pw", "clusters": ["dnum"], "create_replicates": {"type": "bootstrap"}},
+        "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]}"#,
+    );
+    assert!(err.to_string().contains("bootstrap"), "{err}");
 }
 
 #[test]
