@@ -10,6 +10,7 @@ use std::path::Path;
 /// ```
 /// use survey_stats::sums::Dialect;
 /// assert_eq!("spark".parse::<Dialect>()?, Dialect::Spark);
+/// assert_eq!("bigquery".parse::<Dialect>()?, Dialect::BigQuery);
 /// assert!("oracle".parse::<Dialect>().is_err());
 /// # Ok::<(), String>(())
 /// ```
@@ -19,10 +20,12 @@ pub enum Dialect {
     /// Standard SQL: `"name"`, `DOUBLE PRECISION` (also PostgreSQL, Trino, DuckDB, SQLite).
     #[default]
     Ansi,
-    /// Spark SQL and Databricks (also BigQuery's and MySQL's quoting): `` `name` ``, `DOUBLE`.
+    /// Spark SQL, Databricks, Hive: `` `name` ``, `DOUBLE`.
     Spark,
     /// PostgreSQL: as [`Dialect::Ansi`].
     Postgres,
+    /// Google BigQuery: `` `name` ``, `FLOAT64` (a `"name"` would be a string there).
+    BigQuery,
 }
 
 impl std::str::FromStr for Dialect {
@@ -33,8 +36,9 @@ impl std::str::FromStr for Dialect {
             "ansi" => Ok(Dialect::Ansi),
             "spark" => Ok(Dialect::Spark),
             "postgres" | "postgresql" => Ok(Dialect::Postgres),
+            "bigquery" => Ok(Dialect::BigQuery),
             other => Err(format!(
-                "unknown SQL dialect {other:?}: use ansi, spark or postgres"
+                "unknown SQL dialect {other:?}: use ansi, spark, postgres or bigquery"
             )),
         }
     }
@@ -44,6 +48,7 @@ impl Dialect {
     fn ident(self, name: &str) -> String {
         match self {
             Dialect::Spark => format!("`{}`", name.replace('`', "``")),
+            Dialect::BigQuery => format!("`{}`", name.replace('`', "\\`")),
             Dialect::Ansi | Dialect::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
         }
     }
@@ -59,6 +64,7 @@ impl Dialect {
     fn double(self, expr: &str) -> String {
         match self {
             Dialect::Spark => format!("CAST({expr} AS DOUBLE)"),
+            Dialect::BigQuery => format!("CAST({expr} AS FLOAT64)"),
             Dialect::Ansi | Dialect::Postgres => format!("CAST({expr} AS DOUBLE PRECISION)"),
         }
     }

@@ -609,6 +609,9 @@ fn cli_sql_and_finish_print_what_estimate_prints() {
         spark.contains("FROM `apiclus1`") && spark.contains("CAST(`pw` AS DOUBLE)"),
         "{spark}"
     );
+    let (code, bigquery, _) = run_cli(&["sql", spec, "--dialect", "bigquery"]);
+    assert_eq!(code, 0);
+    assert!(bigquery.contains("CAST(`pw` AS FLOAT64)"), "{bigquery}");
     let (code, sql, _) = run_cli(&["sql", spec, "--table", "survey"]);
     assert_eq!(code, 0);
     let con = load(&dir.join("apiclus1.csv"), "survey", &|_| true);
@@ -630,5 +633,5 @@ fn cli_sql_and_finish_print_what_estimate_prints() {
     assert!(err.contains("--sums"), "{err}");
     let (code, _, err) = run_cli(&["sql", spec, "--dialect", "oracle"]);
     assert_eq!(code, 2);
-    assert!(err.contains("ansi, spark or postgres"), "{err}");
+    assert!(err.contains("ansi, spark, postgres or bigquery"), "{err}");
 }

@@ -3,7 +3,7 @@
 //! ```text
 //! survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings] [--lang LANG]
 //! survey-stats binom SUCCESSES TRIALS [--method M] [--level L]
-//! survey-stats sql SPEC.json [--dialect ansi|spark|postgres] [--table NAME]
+//! survey-stats sql SPEC.json [--dialect ansi|spark|postgres|bigquery] [--table NAME]
 //! survey-stats finish SPEC.json --sums SUMS.csv [--format table|markdown|csv|json] [--timings] [--lang LANG]
 //! ```
 //! Exit status 0 on success, 2 for a bad spec, bad data or bad arguments.
@@ -29,7 +29,7 @@ use survey_stats::table::{Format, render_results};
 const USAGE: &str = "usage:
   survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings] [--lang LANG]
   survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]
-  survey-stats sql SPEC.json [--dialect ansi|spark|postgres] [--table NAME]
+  survey-stats sql SPEC.json [--dialect ansi|spark|postgres|bigquery] [--table NAME]
   survey-stats finish SPEC.json --sums SUMS.csv [--format table|markdown|csv|json] [--timings] [--lang LANG]";
 
 fn main() -> ExitCode {
