@@ -48,10 +48,12 @@ pub fn finish_file(spec_path: &Path, sums: &Path) -> Result<RunOutput, SpecError
 /// use survey_stats::table::ResultRow;
 /// let dir = std::env::temp_dir().join(format!("sums-doc-{}", std::process::id()));
 /// std::fs::create_dir_all(&dir)?;
-/// // What the query returns for y = 1, 2 (weight 1) and 6 (weight 2): a mean of 3.75.
-/// std::fs::write(dir.join("sums.csv"), "estimate,in_base,positive,n_rows,sum_w,sum_wy1,sum_wyy1\n\
-///     m,1,1,3,4,15,77\n")?;
-/// let spec = AnalysisSpec::from_json(r#"{"data": "y.csv", "design": {"weights": "w"},
+/// // What the query returns for y = 1, 2 (weight 1) in cluster 1 and 6 (weight 2) in
+/// // cluster 2: a mean of 3.75.
+/// std::fs::write(dir.join("sums.csv"), "estimate,psu,in_base,positive,n_rows,sum_w,sum_wy1,sum_wyy1\n\
+///     m,1,1,1,2,2,3,5\n\
+///     m,2,1,1,1,2,12,72\n")?;
+/// let spec = AnalysisSpec::from_json(r#"{"data": "y.csv", "design": {"weights": "w", "clusters": ["psu"]},
 ///   "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#)?;
 /// let out = finish(&spec, &dir, &dir.join("sums.csv"))?;
 /// let ResultRow::Estimate(row) = &out.rows[0] else { unreachable!() };

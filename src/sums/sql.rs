@@ -87,10 +87,10 @@ fn literal(text: &str) -> String {
 /// use survey_stats::spec::AnalysisSpec;
 /// use survey_stats::sums::{sql_for, Dialect};
 /// let spec = AnalysisSpec::from_json(r#"{"data": "api.csv",
-///   "design": {"weights": "pw", "strata": "stype"},
+///   "design": {"weights": "pw", "strata": "stype", "clusters": ["dnum"]},
 ///   "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]}"#)?;
 /// let sql = sql_for(&spec, "api", Dialect::Ansi, None)?;
-/// assert!(sql.contains("GROUP BY \"stype\""));
+/// assert!(sql.contains("GROUP BY \"stype\", \"dnum\""));
 /// # Ok::<(), survey_stats::spec::SpecError>(())
 /// ```
 pub fn sql_for(
