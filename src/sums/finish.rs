@@ -111,6 +111,8 @@ struct Sums<'a> {
     positive: Vec<Option<f64>>,
     /// `sum_wy{j}`, `sum_wyy{j}` per value slot.
     values: Vec<(Column64, Column64)>,
+    /// `n_invalid`, when the table has it.
+    invalid: Option<Column64>,
 }
 
 /// A column of the sums table: a number or missing per row.
@@ -197,6 +199,11 @@ impl<'a> Sums<'a> {
             in_base: numbers("in_base")?,
             positive: numbers("positive")?,
             values,
+            invalid: if plan.has_choices {
+                Some(numbers("n_invalid")?)
+            } else {
+                None
+            },
         })
     }
 }
@@ -252,11 +259,11 @@ fn finish_part(
         file: sums.file.clone(),
         message,
     };
-    let value_names: &[String] = match &part.kind {
-        Kind::Values(vs) => vs,
-        Kind::Categories(_) => &[],
-    };
+    let value_names = part.kind.summed();
     let k = value_names.len();
+    let choices = matches!(part.kind, Kind::Choices(_));
+    // The rows of the base, whose sums are read: for choices, those that chose.
+    let base_flag = if choices { 2.0 } else { 1.0 };
     let key_columns: Vec<(&String, &Column)> = plan
         .keys
         .iter()
@@ -285,7 +292,23 @@ fn finish_part(
         let group = &mut groups[g];
         group.n += sums.n_rows[r];
         group.sum_w = group.sum_w.zip(sums.sum_w[r]).map(|(a, b)| a + b);
-        if k > 0 && sums.in_base[r] == Some(1.0) {
+        if let Some(n) = sums
+            .invalid
+            .as_ref()
+            .and_then(|c| c[r])
+            .filter(|&n| n > 0.0)
+        {
+            return Err(bad(format!(
+                "row {}: {} data row(s) of estimate {:?} hold a value other than 0 or 1 in \
+                 its option columns ({}): an option column holds 1 (chosen), 0 (not \
+                 chosen) or a missing value",
+                r + 2,
+                show_number(n),
+                part.id,
+                value_names.join(", ")
+            )));
+        }
+        if k > 0 && sums.in_base[r] == Some(base_flag) {
             for j in 0..k {
                 let (wy, wyy) = &sums.values[j];
                 let (Some(a), Some(b)) = (wy[r], wyy[r]) else {
@@ -311,8 +334,12 @@ fn finish_part(
         ..Rows::default()
     };
     for g in &groups {
-        let in_base = k > 0 && sums.in_base[g.row] == Some(1.0);
         let w = g.sum_w;
+        if choices {
+            push_choices(&mut rows, g, sums.in_base[g.row], k);
+            continue;
+        }
+        let in_base = k > 0 && sums.in_base[g.row] == Some(1.0);
         if !in_base {
             rows.push(g.row, w, &vec![None; k], g.n);
             continue;
@@ -395,7 +422,71 @@ fn finish_part(
         // The query left the excluded codes out of the base already; the rows' values
         // are the groups' means, not codes.
         Kind::Values(_) => e.exclude = Some(Vec::new()),
-        Kind::Categories(_) => check_exclude(&data, questionnaire, &e, index)?,
+        Kind::Categories(_) | Kind::Choices(_) => check_exclude(&data, questionnaire, &e, index)?,
     }
     run_estimate(&data, &design, questionnaire, &e, index)
+}
+
+/// The rows of a group of multiple responses: not answered (`in_base` 0: every option
+/// missing), answered without a choice (1: every option 0), or rows of choices (2) whose
+/// weights add up to the group's `Σ w` and, for each option, to its `Σ w·y`: the options'
+/// sums laid end to end around a circle of length `Σ w` (each at most `Σ w`, together at
+/// least `Σ w` as every row chose), cut where one starts or ends; each arc is a row choosing
+/// the options over it. All the group's rows are counted on the longest arc.
+fn push_choices(rows: &mut Rows, g: &Group, in_base: Option<f64>, k: usize) {
+    let w = g.sum_w;
+    match in_base {
+        Some(2.0) => {}
+        Some(1.0) => return rows.push(g.row, w, &vec![Some(0.0); k], g.n),
+        _ => return rows.push(g.row, w, &vec![None; k], g.n),
+    }
+    let total = w.unwrap_or(0.0);
+    if total <= 0.0 || g.n == 0 {
+        // Weight 0: any choice keeps the rows in the base and adds nothing.
+        let mut one = vec![Some(0.0); k];
+        one[0] = Some(1.0);
+        return rows.push(g.row, w, &one, g.n);
+    }
+    let mut arcs: Vec<(usize, f64, f64)> = Vec::new();
+    let mut cuts = vec![0.0, total];
+    let mut at = 0.0;
+    for (j, &a) in g.wy.iter().enumerate() {
+        let a = a.clamp(0.0, total);
+        let end = at + a;
+        if end <= total {
+            arcs.push((j, at, end));
+            cuts.push(end);
+            at = end;
+        } else {
+            arcs.push((j, at, total));
+            arcs.push((j, 0.0, end - total));
+            cuts.push(end - total);
+            at = end - total;
+        }
+    }
+    cuts.sort_by(f64::total_cmp);
+    cuts.dedup();
+    let pieces: Vec<(f64, Vec<Option<f64>>)> = cuts
+        .windows(2)
+        .filter(|c| c[1] > c[0])
+        .map(|c| {
+            let mid = (c[0] + c[1]) / 2.0;
+            let mut chosen = vec![Some(0.0); k];
+            for &(j, lo, hi) in &arcs {
+                if lo <= mid && mid < hi {
+                    chosen[j] = Some(1.0);
+                }
+            }
+            (c[1] - c[0], chosen)
+        })
+        .collect();
+    let longest = pieces
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.0.total_cmp(&b.1.0))
+        .map_or(0, |(i, _)| i);
+    for (i, (weight, chosen)) in pieces.iter().enumerate() {
+        let count = if i == longest { g.n } else { 0 };
+        rows.push(g.row, Some(*weight), chosen, count);
+    }
 }

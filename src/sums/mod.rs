@@ -17,12 +17,13 @@
 //! | `estimate` | the estimate's `id` |
 //! | the design's `strata`, `clusters` and `fpc` columns, each `poststratify` step's `variable` | their values (the groups nest in units and post-strata) |
 //! | the estimate's `by` columns (a `ttest`'s `group`) | their values (other estimates' `by` columns: NULL) |
-//! | the categories a share or test reads (`proportion`, `count`: its `variable`; `multiple_response`, `chisq`: its `variables`) | their values |
-//! | `in_base` | for a mean, total, ratio, difference or t-test: 1 when the rows have every value (none missing nor excluded), else 0 |
+//! | the categories a share or test reads (`proportion`, `count`: its `variable`; `chisq`: its `variables`) | their values |
+//! | `in_base` | for a mean, total, ratio, difference or t-test: 1 when the rows have every value (none missing nor excluded), else 0; for a multiple response: 2 when a row chose an option, 1 when it answered (an option column has a value) without choosing, 0 when it did not answer |
 //! | `positive` | 1 for rows of positive weight, 0 for zero weight |
 //! | `n_rows` | the number of data rows |
 //! | `sum_w` | `Σ w` |
-//! | `sum_wy1`, `sum_wyy1`, `sum_wy2`, `sum_wyy2` | `Σ w·y` and `Σ w·y²` of the estimate's first and second numeric variable (a mean's or t-test's `variable`; a ratio's `numerator`, `denominator`; a difference's `variables`) |
+//! | `sum_wy1`, `sum_wyy1`, `sum_wy2`, `sum_wyy2`, … | `Σ w·y` and `Σ w·y²` of the estimate's numeric variables in order (a mean's or t-test's `variable`; a ratio's `numerator`, `denominator`; a difference's `variables`; a multiple response's option columns, `y` = 1 for a chosen option) |
+//! | `n_invalid` | with a multiple response: its rows with an option value other than 0 or 1 (an error) |
 //!
 //! Rows of the table with the same key (every column but the sums) are added up first, so
 //! the table may be the concatenation of the query's results over chunks of the data
@@ -34,7 +35,9 @@
 //! `sum_w` standing for `n_rows` rows; a group of numeric values becomes two rows of weight
 //! `sum_w/2` with values `m ± s` (`m = Σw·y/Σw`, `s² = Σw·y²/Σw − m²`), which have the
 //! group's `Σ w`, `Σ w·y` and `Σ w·y²`: every per-unit sum, total and design-effect moment
-//! the estimators form. The design is rebuilt on those rows from the same columns, and the
+//! the estimators form. A group of multiple responses becomes rows of 0/1 choices whose
+//! weights add up to the group's `Σ w` and, per option, to its `Σ w·y` (the options' sums
+//! laid end to end around a circle of length `Σ w`, cut where one starts or ends). The design is rebuilt on those rows from the same columns, and the
 //! estimators of [`crate::estimate`] run on it unchanged. Results agree with the in-memory
 //! run up to the order of floating-point additions (relative 1e-12 or so).
 //!
@@ -52,14 +55,24 @@ use crate::design::ReplicateType;
 use crate::estimate::Stat;
 use crate::spec::{AdjustStep, AnalysisSpec, EstimateSpec, SpecError};
 
-/// Columns of the sums table that are not data columns.
-const RESERVED: [&str; 9] = [
-    "estimate", "in_base", "positive", "n_rows", "sum_w", "sum_wy1", "sum_wyy1", "sum_wy2",
-    "sum_wyy2",
-];
-
-/// At most this many numeric variables per estimate (a ratio's or difference's two).
-const MAX_VALUES: usize = 2;
+/// Whether a column of the sums table that is not a data column has this name.
+fn reserved(name: &str) -> bool {
+    let numbered = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    [
+        "estimate",
+        "in_base",
+        "positive",
+        "n_rows",
+        "sum_w",
+        "n_invalid",
+    ]
+    .contains(&name)
+        || numbered("sum_wy")
+        || numbered("sum_wyy")
+}
 
 /// What an estimate reads of a row.
 #[derive(Debug, Clone)]
@@ -68,6 +81,19 @@ enum Kind {
     Values(Vec<String>),
     /// Categories, kept as they are.
     Categories(Vec<String>),
+    /// A multiple-response question's 0/1 option columns, reduced to the weighted sums of
+    /// each option.
+    Choices(Vec<String>),
+}
+
+impl Kind {
+    /// The columns reduced to sums (none for categories).
+    fn summed(&self) -> &[String] {
+        match self {
+            Kind::Values(vs) | Kind::Choices(vs) => vs,
+            Kind::Categories(_) => &[],
+        }
+    }
 }
 
 /// One estimate's part of the query.
@@ -89,6 +115,8 @@ struct Plan {
     keys: Vec<String>,
     /// How many `sum_wy`/`sum_wyy` pairs the table has.
     n_values: usize,
+    /// Whether the table has the `n_invalid` column (a multiple-response estimate's).
+    has_choices: bool,
     parts: Vec<Part>,
 }
 
@@ -106,7 +134,7 @@ fn kind_of(e: &EstimateSpec) -> Result<Kind, String> {
         )),
         Stat::Difference => Ok(Kind::Values(e.variables.iter().take(2).cloned().collect())),
         Stat::Proportion | Stat::Count => Ok(Kind::Categories(one(&e.variable))),
-        Stat::MultipleResponse => Ok(Kind::Categories(e.variables.clone())),
+        Stat::MultipleResponse => Ok(Kind::Choices(e.variables.clone())),
         Stat::Chisq => Ok(Kind::Categories(
             e.variables.iter().take(2).cloned().collect(),
         )),
@@ -229,7 +257,7 @@ impl Plan {
                     cs.iter().for_each(|c| activate(c));
                     Vec::new()
                 }
-                Kind::Values(vs) => {
+                Kind::Choices(vs) | Kind::Values(vs) => {
                     if let Some(v) = vs
                         .iter()
                         .find(|v| keys.iter().zip(&active).any(|(k, on)| *on && k == *v))
@@ -243,9 +271,13 @@ impl Plan {
                         });
                     }
                     n_values = n_values.max(vs.len());
-                    let options =
-                        crate::spec::run::options_of(e, questionnaire, e.variable.as_deref());
-                    options.excluded_values().codes().to_vec()
+                    if matches!(kind, Kind::Choices(_)) {
+                        Vec::new()
+                    } else {
+                        let options =
+                            crate::spec::run::options_of(e, questionnaire, e.variable.as_deref());
+                        options.excluded_values().codes().to_vec()
+                    }
                 }
             };
             parts.push(Part {
@@ -255,12 +287,9 @@ impl Plan {
                 excluded,
             });
         }
-        let values = parts.iter().flat_map(|p| match &p.kind {
-            Kind::Values(vs) => vs.as_slice(),
-            Kind::Categories(_) => &[],
-        });
+        let values = parts.iter().flat_map(|p| p.kind.summed());
         for name in keys.iter().chain(&d.weights).chain(values) {
-            if RESERVED.contains(&name.as_str()) {
+            if reserved(name) {
                 return Err(SpecError::Invalid {
                     path: "design".into(),
                     message: format!(
@@ -270,10 +299,11 @@ impl Plan {
                 });
             }
         }
-        debug_assert!(n_values <= MAX_VALUES);
+        let has_choices = parts.iter().any(|p| matches!(p.kind, Kind::Choices(_)));
         Ok(Plan {
             keys,
             n_values,
+            has_choices,
             parts,
         })
     }

@@ -142,17 +142,29 @@ fn select(
             columns.push(format!("NULL AS {q}"));
         }
     }
-    let values: &[String] = match &part.kind {
-        Kind::Values(vs) => vs,
-        Kind::Categories(_) => &[],
+    let values = part.kind.summed();
+    let choices = matches!(part.kind, Kind::Choices(_));
+    let quoted: Vec<String> = values.iter().map(|v| dialect.ident(v)).collect();
+    let any = |test: &dyn Fn(&str) -> String| {
+        quoted
+            .iter()
+            .map(|q| test(q))
+            .collect::<Vec<_>>()
+            .join(" OR ")
     };
     let in_base = if values.is_empty() {
         "NULL".to_string()
+    } else if choices {
+        // 2: chose an option; 1: answered (some option has a value) without choosing.
+        format!(
+            "CASE WHEN {} THEN 2 WHEN {} THEN 1 ELSE 0 END",
+            any(&|q| format!("{q} = 1")),
+            any(&|q| format!("{q} IS NOT NULL"))
+        )
     } else {
-        let conditions: Vec<String> = values
+        let conditions: Vec<String> = quoted
             .iter()
-            .map(|v| {
-                let q = dialect.ident(v);
+            .map(|q| {
                 if part.excluded.is_empty() {
                     format!("{q} IS NOT NULL")
                 } else {
@@ -162,10 +174,11 @@ fn select(
                 }
             })
             .collect();
-        let base = format!("CASE WHEN {} THEN 1 ELSE 0 END", conditions.join(" AND "));
-        group.push(base.clone());
-        base
+        format!("CASE WHEN {} THEN 1 ELSE 0 END", conditions.join(" AND "))
     };
+    if !values.is_empty() {
+        group.push(in_base.clone());
+    }
     group.push(positive.to_string());
     columns.push(format!("{in_base} AS {}", dialect.ident("in_base")));
     columns.push(format!("{positive} AS {}", dialect.ident("positive")));
@@ -173,9 +186,15 @@ fn select(
     columns.push(format!("SUM({w}) AS {}", dialect.ident("sum_w")));
     for j in 0..plan.n_values {
         let (wy, wyy) = (format!("sum_wy{}", j + 1), format!("sum_wyy{}", j + 1));
-        match values.get(j) {
-            Some(v) => {
-                let y = dialect.double(&dialect.ident(v));
+        match quoted.get(j) {
+            // A chosen option's y is 1 (and y² too).
+            Some(q) if choices => {
+                let sum = format!("SUM(CASE WHEN {q} = 1 THEN {w} ELSE 0 END)");
+                columns.push(format!("{sum} AS {}", dialect.ident(&wy)));
+                columns.push(format!("{sum} AS {}", dialect.ident(&wyy)));
+            }
+            Some(q) => {
+                let y = dialect.double(q);
                 columns.push(format!("SUM({w} * {y}) AS {}", dialect.ident(&wy)));
                 columns.push(format!("SUM({w} * {y} * {y}) AS {}", dialect.ident(&wyy)));
             }
@@ -184,6 +203,17 @@ fn select(
                 columns.push(format!("NULL AS {}", dialect.ident(&wyy)));
             }
         }
+    }
+    if plan.has_choices {
+        let invalid = if choices {
+            format!(
+                "SUM(CASE WHEN {} THEN 1 ELSE 0 END)",
+                any(&|q| format!("({q} IS NOT NULL AND {q} NOT IN (0, 1))"))
+            )
+        } else {
+            "NULL".to_string()
+        };
+        columns.push(format!("{invalid} AS {}", dialect.ident("n_invalid")));
     }
     format!(
         "SELECT {}\nFROM {}\nGROUP BY {}",

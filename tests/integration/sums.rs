@@ -106,16 +106,21 @@ fn sums_csv(
     part: &dyn Fn(usize) -> usize,
     parts: usize,
 ) -> PathBuf {
-    let data = dir.join(&spec.data);
     let sql = sums::sql_for(spec, "survey", Dialect::Ansi, None).expect("sql");
+    let path = dir.join(format!("sums-{parts}.csv"));
+    write_sums(&dir.join(&spec.data), &sql, part, parts, &path);
+    path
+}
+
+/// Runs `sql` on each part `part(i) ∈ 0..parts` of the rows of `data` alone and writes the
+/// results, concatenated, to `path`.
+fn write_sums(data: &Path, sql: &str, part: &dyn Fn(usize) -> usize, parts: usize, path: &Path) {
     let mut text = String::new();
     for p in 0..parts {
-        let con = load(&data, "survey", &|i| part(i) == p);
-        text.push_str(&query_csv(&con, &sql, p == 0));
+        let con = load(data, "survey", &|i| part(i) == p);
+        text.push_str(&query_csv(&con, sql, p == 0));
     }
-    let path = dir.join(format!("sums-{}.csv", parts));
-    std::fs::write(&path, text).expect("write sums");
-    path
+    std::fs::write(path, text).expect("write sums");
 }
 
 /// Every field of every row equal; numbers within relative 1e-9.
@@ -463,18 +468,74 @@ fn the_2019_report_matches_memory() {
         )
         .expect("copy");
     }
-    let spec_path = dir.join("analysis.json");
+    // The report's analysis, with its multiple-response questions also on the other bases
+    // and by region.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("analysis.json")).expect("spec"))
+            .expect("json");
+    let q2: Vec<String> = (1..=6)
+        .map(|i| format!("q2_problems_{i}"))
+        .chain(["q2_problems_9".to_string()])
+        .collect();
+    let extra = serde_json::json!([
+        {"id": "q2_all", "stat": "multiple_response", "base": "all", "variables": q2},
+        {"id": "q2_responses", "stat": "multiple_response", "base": "responses", "variables": q2},
+        {"id": "q2_by", "stat": "multiple_response", "base": "cases", "variables": q2, "by": ["region"]},
+    ]);
+    json["estimates"]
+        .as_array_mut()
+        .expect("estimates")
+        .extend(extra.as_array().expect("extra").iter().cloned());
+    let spec_path = dir.join("analysis_more.json");
+    std::fs::write(&spec_path, json.to_string()).expect("write spec");
     let spec =
         AnalysisSpec::from_json(&std::fs::read_to_string(&spec_path).expect("spec")).expect("spec");
     let memory = spec::run(&spec, &dir, None).expect("run");
     // The query with the questionnaire's missing codes, as `survey-stats sql` prints it.
     let sql = sums::sql_file(&spec_path, Some("survey"), Dialect::Ansi).expect("sql");
-    let con = load(&dir.join("responses.csv"), "survey", &|_| true);
     let sums_path = dir.join("sums.csv");
-    std::fs::write(&sums_path, query_csv(&con, &sql, true)).expect("write");
+    let responses = dir.join("responses.csv");
+    write_sums(&responses, &sql, &|_| 0, 1, &sums_path);
     let finished = sums::finish_file(&spec_path, &sums_path).expect("finish");
     assert_same(&memory, &finished);
-    assert!(memory.rows.len() > 20);
+    // In four chunks whose rows interleave (every cluster in each).
+    let chunked = dir.join("sums-4.csv");
+    write_sums(&responses, &sql, &|i| i % 4, 4, &chunked);
+    assert_same(
+        &memory,
+        &sums::finish_file(&spec_path, &chunked).expect("finish"),
+    );
+    assert!(memory.rows.len() > 40);
+    // A multiple-response group is a few rows, not one per combination of choices.
+    let groups = std::fs::read_to_string(&sums_path)
+        .expect("sums")
+        .lines()
+        .filter(|l| l.starts_with("\"q2_all\""))
+        .count();
+    assert!(groups <= 3 * 60, "{groups} groups for 60 clusters");
+}
+
+#[test]
+fn option_values_other_than_0_or_1_are_an_error_from_sums() {
+    let dir = scratch("sums", "mr-invalid");
+    std::fs::write(
+        dir.join("mr.csv"),
+        "psu,w,a,b\n1,1,1,0\n1,2,0,1\n2,1,1,1\n2,1,0,2\n3,1,1,0\n",
+    )
+    .expect("write");
+    let spec = AnalysisSpec::from_json(
+        r#"{"data": "mr.csv", "design": {"weights": "w", "clusters": ["psu"]},
+        "estimates": [{"id": "mr", "stat": "multiple_response", "variables": ["a", "b"]}]}"#,
+    )
+    .expect("spec");
+    let memory = spec::run(&spec, &dir, None).expect_err("2 is not an option value");
+    assert!(memory.to_string().contains("not 0 or 1"), "{memory}");
+    let sums = sums_csv(&spec, &dir, &|_| 0, 1);
+    let err = sums::finish(&spec, &dir, &sums).expect_err("2").to_string();
+    assert!(
+        err.contains("other than 0 or 1") && err.contains("\"mr\""),
+        "{err}"
+    );
 }
 
 #[test]
