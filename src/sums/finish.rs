@@ -247,6 +247,8 @@ impl Rows {
     }
 }
 
+/// One estimate's rows: its groups become a small dataset, the design is rebuilt on it
+/// (with the spec's replicates and post-stratification), and the spec's own estimate runs.
 fn finish_part(
     spec: &AnalysisSpec,
     plan: &Plan,
@@ -255,15 +257,8 @@ fn finish_part(
     sums: &Sums<'_>,
     questionnaire: Option<&Questionnaire>,
 ) -> Result<Vec<crate::table::ResultRow>, SpecError> {
-    let bad = |message: String| SpecError::Sums {
-        file: sums.file.clone(),
-        message,
-    };
     let value_names = part.kind.summed();
     let k = value_names.len();
-    let choices = matches!(part.kind, Kind::Choices(_));
-    // The rows of the base, whose sums are read: for choices, those that chose.
-    let base_flag = if choices { 2.0 } else { 1.0 };
     let key_columns: Vec<(&String, &Column)> = plan
         .keys
         .iter()
@@ -271,7 +266,80 @@ fn finish_part(
         .filter(|(_, on)| **on)
         .map(|(name, _)| Ok((name, sums.table.column(name)?)))
         .collect::<Result<_, crate::data::DataError>>()?;
-    // Rows with the same key (from chunks of the data) add up.
+    let groups = add_up(part, index, sums, &key_columns)?;
+    let mut rows = Rows {
+        values: vec![Vec::new(); k],
+        ..Rows::default()
+    };
+    for g in &groups {
+        match part.kind {
+            Kind::Choices(_) => push_choices(&mut rows, g, sums.in_base[g.row], k),
+            _ => push_values(&mut rows, g, sums.in_base[g.row], k),
+        }
+    }
+    let data = small_dataset(
+        &key_columns,
+        value_names,
+        rows.row,
+        rows.values,
+        rows.weight,
+    )?;
+    let d = &spec.design;
+    let design = Design::new(
+        &data,
+        &DesignOptions {
+            weights: Some("sum_w".into()),
+            strata: d.strata.clone(),
+            clusters: d.clusters.clone(),
+            fpc: d.fpc.clone(),
+            nest: d.nest,
+            lonely_psu: d.lonely_psu,
+            pps: None,
+            variance: d.variance,
+        },
+    )?
+    .with_row_counts(rows.count);
+    // Replicates made from the design weight whole units, and post-stratification scales
+    // whole cells: both as from the data.
+    let mut design = create_replicates(design, d)?;
+    for (i, step) in spec.adjust.iter().enumerate() {
+        design = adjust(&data, &design, step)
+            .map_err(|source| SpecError::Adjust {
+                path: format!("adjust[{i}]"),
+                source: Box::new(source),
+            })?
+            .0;
+    }
+    let mut e = spec.estimates[index].clone();
+    match part.kind {
+        // The query left the excluded codes out of the base already; the rows' values
+        // are the groups' means, not codes.
+        Kind::Values(_) => e.exclude = Some(Vec::new()),
+        Kind::Categories(_) | Kind::Choices(_) => check_exclude(&data, questionnaire, &e, index)?,
+    }
+    run_estimate(&data, &design, questionnaire, &e, index)
+}
+
+/// The estimate's rows of the table, those with the same key (from chunks of the data)
+/// added up.
+fn add_up(
+    part: &Part,
+    index: usize,
+    sums: &Sums<'_>,
+    key_columns: &[(&String, &Column)],
+) -> Result<Vec<Group>, SpecError> {
+    let bad = |message: String| SpecError::Sums {
+        file: sums.file.clone(),
+        message,
+    };
+    let value_names = part.kind.summed();
+    let k = value_names.len();
+    // The rows of the base, whose sums are read: for choices, those that chose.
+    let base_flag = if matches!(part.kind, Kind::Choices(_)) {
+        2.0
+    } else {
+        1.0
+    };
     let mut index_of: HashMap<Vec<u64>, usize> = HashMap::new();
     let mut groups: Vec<Group> = Vec::new();
     let flag = |x: Option<f64>| x.map_or(u64::MAX, f64::to_bits);
@@ -329,58 +397,58 @@ fn finish_part(
             part.id
         )));
     }
-    let mut rows = Rows {
-        values: vec![Vec::new(); k],
-        ..Rows::default()
-    };
-    for g in &groups {
-        let w = g.sum_w;
-        if choices {
-            push_choices(&mut rows, g, sums.in_base[g.row], k);
-            continue;
-        }
-        let in_base = k > 0 && sums.in_base[g.row] == Some(1.0);
-        if !in_base {
-            rows.push(g.row, w, &vec![None; k], g.n);
-            continue;
-        }
-        // The group's mean and spread: two rows of half the weight at m ± s have its
-        // Σw, Σw·y and Σw·y².
-        let total = w.filter(|&w| w > 0.0);
-        let m: Vec<f64> = (0..k).map(|j| total.map_or(0.0, |t| g.wy[j] / t)).collect();
-        let s: Vec<f64> = (0..k)
-            .map(|j| total.map_or(0.0, |t| (g.wyy[j] / t - m[j] * m[j]).max(0.0).sqrt()))
-            .collect();
-        if g.n < 2 || s.iter().all(|&s| s == 0.0) {
-            let m: Vec<Option<f64>> = m.into_iter().map(Some).collect();
-            rows.push(g.row, w, &m, g.n);
-        } else {
-            let half = w.map(|w| w / 2.0);
-            let low: Vec<Option<f64>> = m.iter().zip(&s).map(|(m, s)| Some(m - s)).collect();
-            let high: Vec<Option<f64>> = m.iter().zip(&s).map(|(m, s)| Some(m + s)).collect();
-            rows.push(g.row, half, &low, g.n.div_ceil(2));
-            rows.push(g.row, half, &high, g.n / 2);
-        }
+    Ok(groups)
+}
+
+/// The rows of a group of numeric values: out of the base (values missing), or in it: two
+/// rows of half the weight at `m ± s` with the group's Σw, Σw·y and Σw·y² (one row at `m`
+/// when there is no spread).
+fn push_values(rows: &mut Rows, g: &Group, in_base: Option<f64>, k: usize) {
+    let w = g.sum_w;
+    if k == 0 || in_base != Some(1.0) {
+        return rows.push(g.row, w, &vec![None; k], g.n);
     }
+    let total = w.filter(|&w| w > 0.0);
+    let m: Vec<f64> = (0..k).map(|j| total.map_or(0.0, |t| g.wy[j] / t)).collect();
+    let s: Vec<f64> = (0..k)
+        .map(|j| total.map_or(0.0, |t| (g.wyy[j] / t - m[j] * m[j]).max(0.0).sqrt()))
+        .collect();
+    if g.n < 2 || s.iter().all(|&s| s == 0.0) {
+        let m: Vec<Option<f64>> = m.into_iter().map(Some).collect();
+        rows.push(g.row, w, &m, g.n);
+    } else {
+        let half = w.map(|w| w / 2.0);
+        let low: Vec<Option<f64>> = m.iter().zip(&s).map(|(m, s)| Some(m - s)).collect();
+        let high: Vec<Option<f64>> = m.iter().zip(&s).map(|(m, s)| Some(m + s)).collect();
+        rows.push(g.row, half, &low, g.n.div_ceil(2));
+        rows.push(g.row, half, &high, g.n / 2);
+    }
+}
+
+/// The small dataset: the key columns at each row's table row, the numeric variables, and
+/// the weights as `sum_w`.
+fn small_dataset(
+    key_columns: &[(&String, &Column)],
+    value_names: &[String],
+    at: Vec<usize>,
+    values: Vec<Vec<Option<f64>>>,
+    weight: Vec<Option<f64>>,
+) -> Result<Dataset, SpecError> {
     let mut columns = Vec::new();
-    for (name, column) in &key_columns {
+    for (name, column) in key_columns {
         let col = match column {
             Column::Numeric(c) => Column::Numeric(NumericColumn::from_options(
-                rows.row.iter().map(|&r| c.get(r)).collect(),
+                at.iter().map(|&r| c.get(r)).collect(),
             )),
             Column::Categorical(c) => {
                 const MISSING: &str = "\u{0}missing";
-                let texts: Vec<&str> = rows
-                    .row
-                    .iter()
-                    .map(|&r| c.get(r).unwrap_or(MISSING))
-                    .collect();
+                let texts: Vec<&str> = at.iter().map(|&r| c.get(r).unwrap_or(MISSING)).collect();
                 Column::Categorical(CategoricalColumn::from_strings(&texts, &[MISSING]))
             }
         };
         columns.push(((*name).clone(), col));
     }
-    for (name, values) in value_names.iter().zip(rows.values) {
+    for (name, values) in value_names.iter().zip(values) {
         columns.push((
             name.clone(),
             Column::Numeric(NumericColumn::from_options(values)),
@@ -388,43 +456,9 @@ fn finish_part(
     }
     columns.push((
         "sum_w".to_string(),
-        Column::Numeric(NumericColumn::from_options(rows.weight)),
+        Column::Numeric(NumericColumn::from_options(weight)),
     ));
-    let data = Dataset::from_columns(columns)?;
-    let d = &spec.design;
-    let design = Design::new(
-        &data,
-        &DesignOptions {
-            weights: Some("sum_w".into()),
-            strata: d.strata.clone(),
-            clusters: d.clusters.clone(),
-            fpc: d.fpc.clone(),
-            nest: d.nest,
-            lonely_psu: d.lonely_psu,
-            pps: None,
-            variance: d.variance,
-        },
-    )?
-    .with_row_counts(rows.count);
-    // Replicates made from the design weight whole units, and post-stratification scales
-    // whole cells: both as from the data.
-    let mut design = create_replicates(design, d)?;
-    for (i, step) in spec.adjust.iter().enumerate() {
-        design = adjust(&data, &design, step)
-            .map_err(|source| SpecError::Adjust {
-                path: format!("adjust[{i}]"),
-                source: Box::new(source),
-            })?
-            .0;
-    }
-    let mut e = spec.estimates[index].clone();
-    match part.kind {
-        // The query left the excluded codes out of the base already; the rows' values
-        // are the groups' means, not codes.
-        Kind::Values(_) => e.exclude = Some(Vec::new()),
-        Kind::Categories(_) | Kind::Choices(_) => check_exclude(&data, questionnaire, &e, index)?,
-    }
-    run_estimate(&data, &design, questionnaire, &e, index)
+    Ok(Dataset::from_columns(columns)?)
 }
 
 /// The rows of a group of multiple responses: not answered (`in_base` 0: every option
