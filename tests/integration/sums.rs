@@ -173,10 +173,11 @@ fn r_record<'a>(reference: &'a serde_json::Value, id: &str) -> &'a serde_json::V
         .unwrap_or_else(|| panic!("no R record {id}"))
 }
 
-/// Checks rows against R: `(our id, domain, category, R record id)`.
-fn assert_r(out: &RunOutput, file: &str, checks: &[(&str, &str, &str, &str)]) {
+/// Checks rows against R: `(our id, domain, category, R record id after "prefix/")`.
+fn assert_r(out: &RunOutput, file: &str, prefix: &str, checks: &[(&str, &str, &str, &str)]) {
     let reference = read_json(file);
     for (id, domain, category, r_id) in checks {
+        let r_id = &format!("{prefix}/{r_id}");
         let record = r_record(&reference, r_id);
         let ours = row(out, id, domain, category);
         for (field, r_field) in [("estimate", "estimate"), ("std_error", "se")] {
@@ -291,15 +292,7 @@ fn check_api(topic: &str, data: &str, design: &str, chunks: usize, r: Option<(&s
         "reference.json" => (REFERENCE_CHECKS, true),
         _ => (EXTRA_CHECKS, false),
     };
-    let with_prefix: Vec<(&str, &str, &str, String)> = checks
-        .iter()
-        .map(|(id, domain, category, r)| (*id, *domain, *category, format!("{prefix}/{r}")))
-        .collect();
-    let checks: Vec<(&str, &str, &str, &str)> = with_prefix
-        .iter()
-        .map(|(a, b, c, d)| (*a, *b, *c, d.as_str()))
-        .collect();
-    assert_r(&finished, file, &checks);
+    assert_r(&finished, file, prefix, checks);
     if tests {
         assert_r_tests(
             &finished,
@@ -399,15 +392,7 @@ fn replicates_made_from_the_design_match_memory_and_r() {
         let spec = format!(r#"{{"data": "{data}", {design}, "estimates": {API_ESTIMATES}}}"#);
         let (memory, finished) = both_ways(&spec, &dir, 2);
         assert_same(&memory, &finished);
-        let with_prefix: Vec<(&str, &str, &str, String)> = checks
-            .iter()
-            .map(|(id, domain, category, r)| (*id, *domain, *category, format!("{prefix}/{r}")))
-            .collect();
-        let checks: Vec<(&str, &str, &str, &str)> = with_prefix
-            .iter()
-            .map(|(a, b, c, d)| (*a, *b, *c, d.as_str()))
-            .collect();
-        assert_r(&finished, "sums_replicates_R.json", &checks);
+        assert_r(&finished, "sums_replicates_R.json", prefix, &checks);
     }
     // Bootstrap draws follow the order of the units in the data: refused.
     let err = sql_error(
