@@ -163,14 +163,15 @@ impl Plan {
         if d.replicates.is_some() {
             return Err(not_yet("design.replicates", "a replicate design"));
         }
-        if d.create_replicates
-            .as_ref()
-            .is_some_and(|c| c.kind == ReplicateType::Bootstrap)
-        {
+        let jackknife = |c: &crate::spec::CreateReplicates| {
+            matches!(c.kind, ReplicateType::JK1 | ReplicateType::JKn)
+        };
+        if d.create_replicates.as_ref().is_some_and(|c| !jackknife(c)) {
             return Err(SpecError::Invalid {
                 path: "design.create_replicates".into(),
-                message: "bootstrap replicates cannot be made from sums: their draws follow \
-                          the order of the units in the data (JK1, JKn, BRR and Fay can)"
+                message: "only jackknife replicates (JK1, JKn) can be made from sums: \
+                          bootstrap draws and BRR's half-samples follow the order of the \
+                          units in the data, which the sums table does not keep"
                     .into(),
             });
         }

@@ -394,12 +394,15 @@ fn replicates_made_from_the_design_match_memory_and_r() {
         assert_same(&memory, &finished);
         assert_r(&finished, "sums_replicates_R.json", prefix, &checks);
     }
-    // Bootstrap draws follow the order of the units in the data: refused.
-    let err = sql_error(
-        r#"{"data": "apiclus1.csv", "design": {"weights": "pw", "clusters": ["dnum"], "create_replicates": {"type": "bootstrap"}},
-        "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]}"#,
-    );
-    assert!(err.to_string().contains("bootstrap"), "{err}");
+    // Bootstrap draws and BRR's half-samples follow the order of the units in the data:
+    // refused.
+    for kind in [r#""bootstrap""#, r#""BRR""#, r#""Fay", "rho": 0.3"#] {
+        let err = sql_error(&format!(
+            r#"{{"data": "apiclus1.csv", "design": {{"weights": "pw", "clusters": ["dnum"], "create_replicates": {{"type": {kind}}}}},
+            "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}}]}}"#
+        ));
+        assert!(err.to_string().contains("order of the"), "{err}");
+    }
 }
 
 #[test]
