@@ -37,13 +37,17 @@
 //! group's `Σ w`, `Σ w·y` and `Σ w·y²`: every per-unit sum, total and design-effect moment
 //! the estimators form. A group of multiple responses becomes rows of 0/1 choices whose
 //! weights add up to the group's `Σ w` and, per option, to its `Σ w·y` (the options' sums
-//! laid end to end around a circle of length `Σ w`, cut where one starts or ends). The design is rebuilt on those rows from the same columns, and the
-//! estimators of [`crate::estimate`] run on it unchanged. Results agree with the in-memory
-//! run up to the order of floating-point additions (relative 1e-12 or so).
+//! laid end to end around a circle of length `Σ w`, cut where one starts or ends). The
+//! design is rebuilt on those rows from the same columns, with the spec's jackknife
+//! replicates and post-stratification, and the spec's own estimates run on it unchanged.
+//! Results agree with the in-memory run up to the order of floating-point additions
+//! (relative 1e-12 or so).
 //!
-//! Not from sums (the error names the estimate and says why): quantiles (they need the
-//! ordered values), models (`glm`, `olr`: their fits iterate over the rows), weighting steps other than `poststratify`, replicate and PPS designs, and designs
-//! without clusters (each row its own unit: the table would be as large as the data).
+//! Not from sums (the error names the estimate or the spec's part and says why): quantiles
+//! (they need the ordered values), models (`glm`, `olr`: their fits iterate over the rows),
+//! weighting steps other than `poststratify`, replicate weight columns, replicates other
+//! than the jackknife's (bootstrap, BRR, Fay), PPS designs, and designs without clusters
+//! (each row its own unit: the table would be as large as the data).
 
 mod finish;
 mod sql;
