@@ -93,6 +93,7 @@ mod parallel;
 pub mod questionnaire;
 pub mod report;
 pub mod spec;
+pub mod sums;
 mod survey;
 pub mod table;
 pub mod tutorial;

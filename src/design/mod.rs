@@ -145,6 +145,9 @@ pub struct Design {
     data_id: u64,
     /// For a PPS design without replacement: its method and inclusion probabilities.
     pps: Option<std::sync::Arc<PpsDesign>>,
+    /// For a design on a sums table (the `sums` module): how many data rows each of its
+    /// rows stands for. `None`: one each.
+    row_counts: Option<std::sync::Arc<Vec<u64>>>,
 }
 
 impl Design {
@@ -288,6 +291,7 @@ impl Design {
             source_rows: None,
             data_id: data.id(),
             pps: pps.map(std::sync::Arc::new),
+            row_counts: None,
         };
         Ok(design)
     }
@@ -373,6 +377,26 @@ impl Design {
     pub fn with_threads(mut self, threads: usize) -> Design {
         self.threads = threads.max(1);
         self
+    }
+
+    /// The same design whose row `i` stands for `counts[i]` data rows that share its values
+    /// (a row of a sums table): the passes count rows by these numbers.
+    pub(crate) fn with_row_counts(mut self, counts: Vec<u64>) -> Design {
+        debug_assert_eq!(counts.len(), self.n_rows());
+        self.row_counts = Some(std::sync::Arc::new(counts));
+        self
+    }
+
+    /// The number of data rows the design's rows stand for: [`Design::n_rows`] but for a
+    /// design on a sums table.
+    pub(crate) fn n_data_rows(&self) -> u64 {
+        self.row_counts()
+            .map_or(self.n_rows() as u64, |c| c.iter().sum())
+    }
+
+    /// How many data rows each row stands for (`None`: one each).
+    pub(crate) fn row_counts(&self) -> Option<&[u64]> {
+        self.row_counts.as_deref().map(Vec::as_slice)
     }
 
     /// The most threads an estimator's pass uses.

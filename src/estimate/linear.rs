@@ -266,7 +266,7 @@ pub(crate) fn degrees_of_freedom(
 /// interval's effective sample size depends on it through `qt(α/2, nrow − 1)`.
 fn subset_rows(design: &Design, pass: &DomainPass, options: &EstimateOptions) -> f64 {
     if design.is_calibrated() && design.replicates().is_none() {
-        design.n_rows() as f64
+        design.n_data_rows() as f64
     } else if options.df == DfRule::Base {
         pass.n as f64
     } else {

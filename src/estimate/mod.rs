@@ -219,6 +219,11 @@ impl EstimateOptions {
 pub(crate) struct Excluded(Vec<f64>);
 
 impl Excluded {
+    /// The excluded codes.
+    pub(crate) fn codes(&self) -> &[f64] {
+        &self.0
+    }
+
     /// Whether no code is excluded.
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -148,7 +148,14 @@ impl DomainPass {
     /// rows: the rank of those rows' replicate weights minus one, as R's `degf` of a subset).
     pub fn degrees_of_freedom(design: &Design, psus: &[bool]) -> f64 {
         if let Some(reps) = design.replicates() {
-            return reps.rank_df(psus);
+            // The rows of the PSUs flagged (a design's own replicates weight whole PSUs;
+            // given replicate columns make each row a PSU).
+            let rows: Vec<bool> = design
+                .psu_of_row()
+                .iter()
+                .map(|&p| psus[p as usize])
+                .collect();
+            return reps.rank_df(&rows);
         }
         let mut strata = vec![false; design.n_strata()];
         let mut n_psu = 0usize;
@@ -419,6 +426,8 @@ where
     let mut wbuf = vec![0.0; k];
     let calibration = design.calibration();
     let replicates = design.replicates();
+    // A row of a sums table stands for several data rows.
+    let counts = design.row_counts();
     let mut lx = vec![0.0; calibration.map_or(0, |c| c.q)];
     // Raking's moment factors depend on the row's cell only: sum the values per cell and
     // apply the factors once per cell at the end.
@@ -452,13 +461,14 @@ where
             }
             status = RowStatus::In;
         }
+        let count = counts.map_or(1, |c| c[row]);
         if status == RowStatus::Missing {
-            p.n_missing += 1;
+            p.n_missing += count;
             continue;
         }
-        p.n += 1;
+        p.n += count;
         if w > 0.0 {
-            p.n_positive += 1;
+            p.n_positive += count;
             p.psu_in_base[psus[row] as usize] = true;
         }
         p.weighted_n += w;

@@ -191,7 +191,7 @@ pub fn independence(
         row_labels: rows.labels().into_iter().map(String::from).collect(),
         col_labels: cols.labels().into_iter().map(String::from).collect(),
     };
-    let n_obs = design.n_rows() as f64;
+    let n_obs = design.n_data_rows() as f64;
     test_table(
         design,
         &passes[0],
@@ -368,7 +368,7 @@ pub fn independence_by(
             col_labels: col_labels.clone(),
         };
         let n_obs = if keeps_rows {
-            design.n_rows() as f64
+            design.n_data_rows() as f64
         } else {
             (pass.n + pass.n_missing) as f64
         };

@@ -78,4 +78,20 @@ pub enum SpecError {
         /// What.
         what: String,
     },
+    /// An estimate that cannot be finished from a table of sums (see [`crate::sums`]).
+    #[error("estimate {id:?}: cannot be finished from sums: {reason}")]
+    NotFromSums {
+        /// The estimate's id.
+        id: String,
+        /// Why.
+        reason: String,
+    },
+    /// A table of sums (see [`crate::sums`]) that does not fit its spec.
+    #[error("{file}: {message}")]
+    Sums {
+        /// The sums file.
+        file: String,
+        /// What is wrong, with the row where there is one.
+        message: String,
+    },
 }

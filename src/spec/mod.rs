@@ -21,7 +21,7 @@
 #![doc = include_str!("../../docs/analysis-spec.md")]
 
 mod error;
-mod run;
+pub(crate) mod run;
 mod types;
 
 pub use error::SpecError;

@@ -1,7 +1,9 @@
 //! Executing an analysis spec: load, design, estimates.
 
 use super::SpecError;
-use super::types::{AdjustStep, AnalysisSpec, CodeOrLabel, DfRuleName, DfSpec, EstimateSpec};
+use super::types::{
+    AdjustStep, AnalysisSpec, CodeOrLabel, DesignSpec, DfRuleName, DfSpec, EstimateSpec,
+};
 use crate::data::{CsvOptions, Dataset, read_csv, show_number};
 use crate::design::{Design, DesignOptions, JointProbabilities};
 use crate::estimate::{
@@ -93,7 +95,8 @@ pub struct DesignSummary {
 }
 
 impl DesignSummary {
-    fn of(dataset: &Dataset, design: &Design) -> Self {
+    /// The summary of `design`; its rows are the data rows it stands for.
+    pub(crate) fn of(design: &Design) -> Self {
         let mut per_stratum = vec![0usize; design.n_strata()];
         for &s in design.stratum_of_psu() {
             if let Some(c) = per_stratum.get_mut(s as usize) {
@@ -101,7 +104,7 @@ impl DesignSummary {
             }
         }
         DesignSummary {
-            rows: dataset.n_rows(),
+            rows: usize::try_from(design.n_data_rows()).unwrap_or(usize::MAX),
             strata: design.n_strata(),
             psus: design.n_psu(),
             df: design.degrees_of_freedom(),
@@ -117,16 +120,21 @@ impl DesignSummary {
 /// # Errors
 /// [`SpecError`] naming the file, JSON path, row, column or estimate at fault.
 pub fn run_file(spec_path: &Path, data: Option<&Path>) -> Result<RunOutput, SpecError> {
-    let text = std::fs::read_to_string(spec_path).map_err(|e| SpecError::Read {
-        path: spec_path.display().to_string(),
-        message: e.to_string(),
-    })?;
-    let spec = AnalysisSpec::from_json(&text)?;
+    let spec = read_spec(spec_path)?;
     let dir = spec_path.parent().unwrap_or(Path::new("."));
     run(&spec, dir, data)
 }
 
-fn resolve(dir: &Path, file: &str) -> PathBuf {
+/// Reads and parses a spec file.
+pub(crate) fn read_spec(spec_path: &Path) -> Result<AnalysisSpec, SpecError> {
+    let text = std::fs::read_to_string(spec_path).map_err(|e| SpecError::Read {
+        path: spec_path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    AnalysisSpec::from_json(&text)
+}
+
+pub(crate) fn resolve(dir: &Path, file: &str) -> PathBuf {
     let p = Path::new(file);
     if p.is_absolute() {
         p.to_path_buf()
@@ -142,17 +150,7 @@ fn resolve(dir: &Path, file: &str) -> PathBuf {
 pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOutput, SpecError> {
     spec.validate()?;
     let start = Instant::now();
-    let questionnaire = match &spec.questionnaire {
-        Some(q) => {
-            let path = resolve(dir, q);
-            let text = std::fs::read_to_string(&path).map_err(|e| SpecError::Read {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })?;
-            Some(Questionnaire::from_json(&text)?)
-        }
-        None => None,
-    };
+    let questionnaire = load_questionnaire(spec, dir)?;
     let data_path = data.map_or_else(|| resolve(dir, &spec.data), Path::to_path_buf);
     let options = CsvOptions {
         missing: spec.missing.clone(),
@@ -196,19 +194,7 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
             )?
         }
     };
-    let mut design = match &d.create_replicates {
-        Some(create) => {
-            let method = create.method().ok_or_else(|| SpecError::Invalid {
-                path: "design.create_replicates".into(),
-                message: "cannot create these replicates".into(),
-            })?;
-            design.replicate(method).map_err(|e| SpecError::Invalid {
-                path: "design.create_replicates".into(),
-                message: e.to_string(),
-            })?
-        }
-        None => design,
-    };
+    let mut design = create_replicates(design, d)?;
     let mut step_seconds = vec![("design".to_string(), start.elapsed().as_secs_f64())];
     let mut lap = Instant::now();
     let mut time_step = |name: String| {
@@ -249,17 +235,9 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         rows.extend(new);
         time_step(format!("estimates[{i}]"));
     }
-    for row in &mut rows {
-        match row {
-            ResultRow::Estimate(e) => e.null_non_finite(),
-            ResultRow::Test(t) => t.null_non_finite(),
-        }
-    }
+    finish_rows(&mut rows, spec, questionnaire.as_ref());
     let lang = spec.lang.as_deref().unwrap_or("en");
-    if let Some(q) = &questionnaire {
-        label_rows(&mut rows, q, lang);
-    }
-    let design_summary = DesignSummary::of(&dataset, &design);
+    let design_summary = DesignSummary::of(&design);
     let mut tables = Vec::with_capacity(spec.tables.len());
     if !spec.tables.is_empty() {
         let survey = crate::Survey::from_parts(dataset, design);
@@ -414,8 +392,57 @@ fn run_table(
     b.build()
 }
 
+/// The design with the replicates `design.create_replicates` asks for, if it does.
+pub(crate) fn create_replicates(design: Design, d: &DesignSpec) -> Result<Design, SpecError> {
+    let Some(create) = &d.create_replicates else {
+        return Ok(design);
+    };
+    let method = create.method().ok_or_else(|| SpecError::Invalid {
+        path: "design.create_replicates".into(),
+        message: "cannot create these replicates".into(),
+    })?;
+    design.replicate(method).map_err(|e| SpecError::Invalid {
+        path: "design.create_replicates".into(),
+        message: e.to_string(),
+    })
+}
+
+/// The spec's questionnaire, read, if it names one.
+pub(crate) fn load_questionnaire(
+    spec: &AnalysisSpec,
+    dir: &Path,
+) -> Result<Option<Questionnaire>, SpecError> {
+    let Some(q) = &spec.questionnaire else {
+        return Ok(None);
+    };
+    let path = resolve(dir, q);
+    let text = std::fs::read_to_string(&path).map_err(|e| SpecError::Read {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(Some(Questionnaire::from_json(&text)?))
+}
+
+/// The last touches of every run's rows: non-finite values become nulls, and the
+/// questionnaire's labels are filled in.
+pub(crate) fn finish_rows(
+    rows: &mut [ResultRow],
+    spec: &AnalysisSpec,
+    questionnaire: Option<&Questionnaire>,
+) {
+    for row in rows.iter_mut() {
+        match row {
+            ResultRow::Estimate(e) => e.null_non_finite(),
+            ResultRow::Test(t) => t.null_non_finite(),
+        }
+    }
+    if let Some(q) = questionnaire {
+        label_rows(rows, q, spec.lang.as_deref().unwrap_or("en"));
+    }
+}
+
 /// Applies one weighting step.
-fn adjust(
+pub(crate) fn adjust(
     data: &Dataset,
     design: &Design,
     step: &AdjustStep,
@@ -499,7 +526,7 @@ fn columns_of(e: &EstimateSpec) -> Vec<&str> {
 /// difference, in either), unless the questionnaire lists it among the question's
 /// non-substantive codes: a code that matches nothing is most likely a typo, and would
 /// silently exclude nothing.
-fn check_exclude(
+pub(crate) fn check_exclude(
     data: &Dataset,
     questionnaire: Option<&Questionnaire>,
     e: &EstimateSpec,
@@ -613,7 +640,7 @@ fn locate_overflow(
 
 /// The estimate's options, with the questionnaire's non-substantive codes as the default
 /// exclusion.
-fn options_of(
+pub(crate) fn options_of(
     e: &EstimateSpec,
     questionnaire: Option<&Questionnaire>,
     variable: Option<&str>,
@@ -640,7 +667,7 @@ fn options_of(
     }
 }
 
-fn run_estimate(
+pub(crate) fn run_estimate(
     data: &Dataset,
     design: &Design,
     questionnaire: Option<&Questionnaire>,

@@ -28,6 +28,7 @@ mod questionnaire_analysis;
 mod replicates;
 mod report;
 mod speed_invariance;
+mod sums;
 mod svyciprop;
 mod ttest;
 mod weighting;

@@ -3,6 +3,8 @@
 //! ```text
 //! survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
 //! survey-stats binom SUCCESSES TRIALS [--method M] [--level L]
+//! survey-stats sql SPEC.json [--dialect ansi|spark|postgres|bigquery] [--table NAME]
+//! survey-stats finish SPEC.json --sums SUMS.csv [--format …] [--out FILE] [--timings] [--lang LANG]
 //! ```
 //! Exit status 0 on success, 2 for a bad spec, bad data or bad arguments.
 
@@ -26,7 +28,9 @@ use survey_stats::table::Format;
 
 const USAGE: &str = "usage:
   survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
-  survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]";
+  survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]
+  survey-stats sql SPEC.json [--dialect ansi|spark|postgres|bigquery] [--table NAME]
+  survey-stats finish SPEC.json --sums SUMS.csv [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]";
 
 fn main() -> ExitCode {
     runtime::keep_freed_memory();
@@ -50,8 +54,10 @@ fn value<'a>(args: &'a [String], i: &mut usize, flag: &str) -> Result<&'a str, S
 
 fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
-        Some("estimate") => estimate(&args[1..]),
+        Some("estimate") => estimate(&args[1..], false),
         Some("binom") => binom(&args[1..]),
+        Some("sql") => sql(&args[1..]),
+        Some("finish") => estimate(&args[1..], true),
         Some("--help" | "-h" | "help") => {
             print(USAGE)?;
             Ok(())
@@ -60,14 +66,37 @@ fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-fn estimate(args: &[String]) -> Result<(), String> {
+/// `survey-stats sql`: prints the query of the per-unit sums.
+fn sql(args: &[String]) -> Result<(), String> {
+    let (mut spec, mut dialect, mut table) = (None, survey_stats::sums::Dialect::Ansi, None);
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--dialect" => dialect = value(args, &mut i, "--dialect")?.parse()?,
+            "--table" => table = Some(value(args, &mut i, "--table")?.to_string()),
+            a if a.starts_with("--") => return Err(format!("unknown option {a}\n{USAGE}")),
+            a if spec.is_none() => spec = Some(PathBuf::from(a)),
+            a => return Err(format!("unexpected argument {a}\n{USAGE}")),
+        }
+        i += 1;
+    }
+    let spec = spec.ok_or_else(|| format!("sql needs a spec file\n{USAGE}"))?;
+    let query = survey_stats::sums::sql_file(&spec, table.as_deref(), dialect)
+        .map_err(|e| e.to_string())?;
+    print(query.trim_end())?;
+    Ok(())
+}
+
+/// `survey-stats estimate`, and `survey-stats finish` (from `--sums` instead of the data).
+fn estimate(args: &[String], finish: bool) -> Result<(), String> {
     let (mut spec, mut data, mut format, mut timings) = (None, None, Format::Table, false);
-    let mut lang = None;
+    let (mut lang, mut sums) = (None, None::<PathBuf>);
     let (mut page, mut out_file) = (None, None);
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
-            "--data" => data = Some(PathBuf::from(value(args, &mut i, "--data")?)),
+            "--sums" if finish => sums = Some(PathBuf::from(value(args, &mut i, "--sums")?)),
+            "--data" if !finish => data = Some(PathBuf::from(value(args, &mut i, "--data")?)),
             "--format" => match value(args, &mut i, "--format")? {
                 f @ ("html" | "xlsx") => page = Some(f.to_string()),
                 f => {
@@ -92,7 +121,12 @@ fn estimate(args: &[String]) -> Result<(), String> {
         parsed.lang = lang;
     }
     let dir = spec.parent().unwrap_or(Path::new("."));
-    let out = spec::run(&parsed, dir, data.as_deref()).map_err(|e| e.to_string())?;
+    let out = match &sums {
+        Some(sums) => survey_stats::sums::finish(&parsed, dir, sums),
+        None if finish => return Err(format!("finish needs --sums SUMS.csv\n{USAGE}")),
+        None => spec::run(&parsed, dir, data.as_deref()),
+    }
+    .map_err(|e| e.to_string())?;
     for w in &out.weighting {
         // Reports go to stderr so that stdout stays the results alone (one JSON array).
         let kish = |s: &Option<survey_stats::weighting::WeightSummary>| {

@@ -1,0 +1,531 @@
+//! Finishing the estimates from the sums table.
+
+use super::{Kind, Part, Plan};
+use crate::data::{
+    CategoricalColumn, Column, CsvOptions, Dataset, NumericColumn, read_csv, show_number,
+};
+use crate::design::{Design, DesignOptions};
+use crate::questionnaire::Questionnaire;
+use crate::spec::run::{
+    adjust, check_exclude, create_replicates, finish_rows, load_questionnaire, read_spec,
+    run_estimate,
+};
+use crate::spec::{AnalysisSpec, DesignSummary, RunOutput, SpecError};
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+/// [`finish`] with the spec read from a file; relative paths in it are relative to the
+/// spec's folder.
+///
+/// # Errors
+/// As [`finish`], and [`SpecError::Read`] for a spec that cannot be read.
+///
+/// ```no_run
+/// use survey_stats::sums::finish_file;
+/// let out = finish_file("analysis.json".as_ref(), "sums.csv".as_ref())?;
+/// println!("{} rows", out.rows.len());
+/// # Ok::<(), survey_stats::spec::SpecError>(())
+/// ```
+pub fn finish_file(spec_path: &Path, sums: &Path) -> Result<RunOutput, SpecError> {
+    let spec = read_spec(spec_path)?;
+    finish(&spec, spec_path.parent().unwrap_or(Path::new(".")), sums)
+}
+
+/// The result rows of `spec` (as [`crate::spec::run`] gives them from the data) from the
+/// sums table in the CSV file `sums`: the result of the query [`super::sql_for`] writes,
+/// or the concatenation of its results over disjoint parts of the data. Missing values are
+/// empty fields (or the spec's `missing` texts).
+///
+/// # Errors
+/// As [`super::sql_for`] for what cannot be finished from sums; [`SpecError::Sums`] for a
+/// table that lacks a column, an estimate's rows or has a bad count; [`SpecError::Design`]
+/// and [`SpecError::Estimate`] as in [`crate::spec::run`].
+///
+/// ```
+/// use survey_stats::spec::AnalysisSpec;
+/// use survey_stats::sums::finish;
+/// use survey_stats::table::ResultRow;
+/// let dir = std::env::temp_dir().join(format!("sums-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// // What the query returns for y = 1, 2 (weight 1) in cluster 1 and 6 (weight 2) in
+/// // cluster 2: a mean of 3.75.
+/// std::fs::write(dir.join("sums.csv"), "estimate,psu,in_base,positive,n_rows,sum_w,sum_wy1,sum_wyy1\n\
+///     m,1,1,1,2,2,3,5\n\
+///     m,2,1,1,1,2,12,72\n")?;
+/// let spec = AnalysisSpec::from_json(r#"{"data": "y.csv", "design": {"weights": "w", "clusters": ["psu"]},
+///   "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#)?;
+/// let out = finish(&spec, &dir, &dir.join("sums.csv"))?;
+/// let ResultRow::Estimate(row) = &out.rows[0] else { unreachable!() };
+/// assert_eq!(row.estimate, Some(3.75));
+/// assert_eq!(row.n, 3);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn finish(spec: &AnalysisSpec, dir: &Path, sums: &Path) -> Result<RunOutput, SpecError> {
+    let start = Instant::now();
+    let questionnaire = load_questionnaire(spec, dir)?;
+    let plan = Plan::of(spec, questionnaire.as_ref())?;
+    let options = CsvOptions {
+        missing: spec.missing.clone(),
+        questionnaire: questionnaire.as_ref(),
+        ..CsvOptions::default()
+    };
+    let table = read_csv(sums, &options)?;
+    let load_seconds = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let sums = Sums::read(&table, &plan, &sums.display().to_string())?;
+    let mut rows = Vec::new();
+    let mut step_seconds = Vec::new();
+    let mut design = None;
+    for (i, part) in plan.parts.iter().enumerate() {
+        let lap = Instant::now();
+        let (new, part_design) = finish_part(spec, &plan, part, i, &sums, questionnaire.as_ref())?;
+        rows.extend(new);
+        // The first estimate's design describes the run: every estimate's design has the
+        // same strata and units (those of the rows in its base).
+        design.get_or_insert(part_design);
+        step_seconds.push((format!("estimates[{i}]"), lap.elapsed().as_secs_f64()));
+    }
+    finish_rows(&mut rows, spec, questionnaire.as_ref());
+    Ok(RunOutput {
+        rows,
+        weighting: Vec::new(),
+        load_seconds,
+        estimate_seconds: start.elapsed().as_secs_f64(),
+        step_seconds,
+        design: design.ok_or_else(|| SpecError::Invalid {
+            path: "estimates".into(),
+            message: "nothing to finish: the spec lists no estimates".into(),
+        })?,
+        questionnaire,
+        tables: Vec::new(),
+    })
+}
+
+/// The sums table's columns, checked.
+struct Sums<'a> {
+    file: String,
+    table: &'a Dataset,
+    /// Each row's estimate, as an index into the plan's parts.
+    part: Vec<usize>,
+    n_rows: Vec<u64>,
+    sum_w: Vec<Option<f64>>,
+    in_base: Vec<Option<f64>>,
+    positive: Vec<Option<f64>>,
+    /// `sum_wy{j}`, `sum_wyy{j}` per value slot.
+    values: Vec<(Column64, Column64)>,
+    /// `n_invalid`, when the table has it.
+    invalid: Option<Column64>,
+}
+
+/// A column of the sums table: a number or missing per row.
+type Column64 = Vec<Option<f64>>;
+
+impl<'a> Sums<'a> {
+    fn read(table: &'a Dataset, plan: &Plan, file: &str) -> Result<Sums<'a>, SpecError> {
+        let bad = |message: String| SpecError::Sums {
+            file: file.to_string(),
+            message,
+        };
+        let column = |name: &str| {
+            table.column(name).map_err(|_| {
+                bad(format!(
+                    "has no column {name:?}: a sums table is the result of the query \
+                     `survey-stats sql` prints for this spec"
+                ))
+            })
+        };
+        let numbers = |name: &str| -> Result<Vec<Option<f64>>, SpecError> {
+            match column(name)? {
+                Column::Numeric(c) => Ok((0..c.len()).map(|i| c.get(i)).collect()),
+                Column::Categorical(c) => match (0..c.len()).find_map(|i| c.get(i)) {
+                    None => Ok(vec![None; c.len()]),
+                    Some(text) => Err(bad(format!("column {name:?} holds {text:?}, not a number"))),
+                },
+            }
+        };
+        for key in &plan.keys {
+            column(key)?;
+        }
+        let ids = table.factor("estimate").map_err(|_| {
+            bad(
+                "has no column \"estimate\": a sums table is the result of the query \
+                 `survey-stats sql` prints for this spec"
+                    .into(),
+            )
+        })?;
+        let labels = ids.labels();
+        let mut level_part = Vec::with_capacity(labels.len());
+        for label in &labels {
+            let found = plan.parts.iter().position(|p| p.id == *label);
+            level_part.push(found.ok_or_else(|| {
+                bad(format!(
+                    "has rows of estimate {label:?}, which the spec does not have: the \
+                     table is from another spec"
+                ))
+            })?);
+        }
+        let mut part = Vec::with_capacity(table.n_rows());
+        for (r, &code) in ids.codes().iter().enumerate() {
+            match level_part.get(code as usize) {
+                Some(&p) => part.push(p),
+                None => return Err(bad(format!("row {}: no estimate id", r + 2))),
+            }
+        }
+        let mut n_rows = Vec::with_capacity(table.n_rows());
+        for (r, n) in numbers("n_rows")?.into_iter().enumerate() {
+            match n {
+                Some(x) if x >= 1.0 && x.fract() == 0.0 && x < 9.0e15 => n_rows.push(x as u64),
+                other => {
+                    return Err(bad(format!(
+                        "row {}: n_rows is {}, not a count of rows",
+                        r + 2,
+                        other.map_or("missing".into(), show_number)
+                    )));
+                }
+            }
+        }
+        let values = (1..=plan.n_values)
+            .map(|j| {
+                Ok((
+                    numbers(&format!("sum_wy{j}"))?,
+                    numbers(&format!("sum_wyy{j}"))?,
+                ))
+            })
+            .collect::<Result<_, SpecError>>()?;
+        Ok(Sums {
+            file: file.to_string(),
+            table,
+            part,
+            n_rows,
+            sum_w: numbers("sum_w")?,
+            in_base: numbers("in_base")?,
+            positive: numbers("positive")?,
+            values,
+            invalid: if plan.has_choices {
+                Some(numbers("n_invalid")?)
+            } else {
+                None
+            },
+        })
+    }
+}
+
+/// A key column's value in a row, as bits (a number's, or a category's code).
+fn key_of(column: &Column, row: usize) -> u64 {
+    match column {
+        Column::Numeric(c) => c.get(row).map_or(u64::MAX, f64::to_bits),
+        Column::Categorical(c) => u64::from(c.codes()[row]),
+    }
+}
+
+/// The rows of one group of the table, added up.
+struct Group {
+    /// The first row of the table with this key.
+    row: usize,
+    n: u64,
+    sum_w: Option<f64>,
+    wy: Vec<f64>,
+    wyy: Vec<f64>,
+}
+
+/// The small dataset's rows of one estimate: its key rows of the table, weights, values
+/// and counts.
+#[derive(Default)]
+struct Rows {
+    row: Vec<usize>,
+    weight: Vec<Option<f64>>,
+    values: Vec<Vec<Option<f64>>>,
+    count: Vec<u64>,
+}
+
+impl Rows {
+    fn push(&mut self, row: usize, weight: Option<f64>, values: &[Option<f64>], count: u64) {
+        self.row.push(row);
+        self.weight.push(weight);
+        for (column, v) in self.values.iter_mut().zip(values) {
+            column.push(*v);
+        }
+        self.count.push(count);
+    }
+}
+
+/// One estimate's rows: its groups become a small dataset, the design is rebuilt on it
+/// (with the spec's replicates and post-stratification), and the spec's own estimate runs.
+fn finish_part(
+    spec: &AnalysisSpec,
+    plan: &Plan,
+    part: &Part,
+    index: usize,
+    sums: &Sums<'_>,
+    questionnaire: Option<&Questionnaire>,
+) -> Result<(Vec<crate::table::ResultRow>, DesignSummary), SpecError> {
+    let value_names = part.kind.summed();
+    let k = value_names.len();
+    let key_columns: Vec<(&String, &Column)> = plan
+        .keys
+        .iter()
+        .zip(&part.active)
+        .filter(|(_, on)| **on)
+        .map(|(name, _)| Ok((name, sums.table.column(name)?)))
+        .collect::<Result<_, crate::data::DataError>>()?;
+    let groups = add_up(part, index, sums, &key_columns)?;
+    let mut rows = Rows {
+        values: vec![Vec::new(); k],
+        ..Rows::default()
+    };
+    for g in &groups {
+        match part.kind {
+            Kind::Choices(_) => push_choices(&mut rows, g, sums.in_base[g.row], k),
+            _ => push_values(&mut rows, g, sums.in_base[g.row], k),
+        }
+    }
+    let data = small_dataset(
+        &key_columns,
+        value_names,
+        rows.row,
+        rows.values,
+        rows.weight,
+    )?;
+    let d = &spec.design;
+    let design = Design::new(
+        &data,
+        &DesignOptions {
+            weights: Some("sum_w".into()),
+            strata: d.strata.clone(),
+            clusters: d.clusters.clone(),
+            fpc: d.fpc.clone(),
+            nest: d.nest,
+            lonely_psu: d.lonely_psu,
+            pps: None,
+            variance: d.variance,
+        },
+    )?
+    .with_row_counts(rows.count);
+    // Replicates made from the design weight whole units, and post-stratification scales
+    // whole cells: both as from the data.
+    let mut design = create_replicates(design, d)?;
+    for (i, step) in spec.adjust.iter().enumerate() {
+        design = adjust(&data, &design, step)
+            .map_err(|source| SpecError::Adjust {
+                path: format!("adjust[{i}]"),
+                source: Box::new(source),
+            })?
+            .0;
+    }
+    let mut e = spec.estimates[index].clone();
+    match part.kind {
+        // The query left the excluded codes out of the base already; the rows' values
+        // are the groups' means, not codes.
+        Kind::Values(_) => e.exclude = Some(Vec::new()),
+        Kind::Categories(_) | Kind::Choices(_) => check_exclude(&data, questionnaire, &e, index)?,
+    }
+    let rows = run_estimate(&data, &design, questionnaire, &e, index)?;
+    Ok((rows, DesignSummary::of(&design)))
+}
+
+/// The estimate's rows of the table, those with the same key (from chunks of the data)
+/// added up.
+fn add_up(
+    part: &Part,
+    index: usize,
+    sums: &Sums<'_>,
+    key_columns: &[(&String, &Column)],
+) -> Result<Vec<Group>, SpecError> {
+    let bad = |message: String| SpecError::Sums {
+        file: sums.file.clone(),
+        message,
+    };
+    let value_names = part.kind.summed();
+    let k = value_names.len();
+    // The rows of the base, whose sums are read: for choices, those that chose.
+    let base_flag = if matches!(part.kind, Kind::Choices(_)) {
+        2.0
+    } else {
+        1.0
+    };
+    let mut index_of: HashMap<Vec<u64>, usize> = HashMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let flag = |x: Option<f64>| x.map_or(u64::MAX, f64::to_bits);
+    for r in (0..sums.part.len()).filter(|&r| sums.part[r] == index) {
+        let mut key: Vec<u64> = key_columns.iter().map(|(_, c)| key_of(c, r)).collect();
+        key.push(flag(sums.in_base[r]));
+        key.push(flag(sums.positive[r]));
+        let g = *index_of.entry(key).or_insert_with(|| {
+            groups.push(Group {
+                row: r,
+                n: 0,
+                sum_w: Some(0.0),
+                wy: vec![0.0; k],
+                wyy: vec![0.0; k],
+            });
+            groups.len() - 1
+        });
+        let group = &mut groups[g];
+        group.n += sums.n_rows[r];
+        group.sum_w = group.sum_w.zip(sums.sum_w[r]).map(|(a, b)| a + b);
+        if let Some(n) = sums
+            .invalid
+            .as_ref()
+            .and_then(|c| c[r])
+            .filter(|&n| n > 0.0)
+        {
+            return Err(bad(format!(
+                "row {}: {} data row(s) of estimate {:?} hold a value other than 0 or 1 in \
+                 its option columns ({}): an option column holds 1 (chosen), 0 (not \
+                 chosen) or a missing value",
+                r + 2,
+                show_number(n),
+                part.id,
+                value_names.join(", ")
+            )));
+        }
+        if k > 0 && sums.in_base[r] == Some(base_flag) {
+            for j in 0..k {
+                let (wy, wyy) = &sums.values[j];
+                let (Some(a), Some(b)) = (wy[r], wyy[r]) else {
+                    return Err(bad(format!(
+                        "row {}: sum_wy{n} or sum_wyy{n} is missing in a row of the base",
+                        r + 2,
+                        n = j + 1
+                    )));
+                };
+                group.wy[j] += a;
+                group.wyy[j] += b;
+            }
+        }
+    }
+    if groups.is_empty() {
+        return Err(bad(format!(
+            "has no rows of estimate {:?}: the table is from another spec",
+            part.id
+        )));
+    }
+    Ok(groups)
+}
+
+/// The rows of a group of numeric values: out of the base (values missing), or in it: two
+/// rows of half the weight at `m ± s` with the group's Σw, Σw·y and Σw·y² (one row at `m`
+/// when there is no spread).
+fn push_values(rows: &mut Rows, g: &Group, in_base: Option<f64>, k: usize) {
+    let w = g.sum_w;
+    if k == 0 || in_base != Some(1.0) {
+        return rows.push(g.row, w, &vec![None; k], g.n);
+    }
+    let total = w.filter(|&w| w > 0.0);
+    let m: Vec<f64> = (0..k).map(|j| total.map_or(0.0, |t| g.wy[j] / t)).collect();
+    let s: Vec<f64> = (0..k)
+        .map(|j| total.map_or(0.0, |t| (g.wyy[j] / t - m[j] * m[j]).max(0.0).sqrt()))
+        .collect();
+    if g.n < 2 || s.iter().all(|&s| s == 0.0) {
+        let m: Vec<Option<f64>> = m.into_iter().map(Some).collect();
+        rows.push(g.row, w, &m, g.n);
+    } else {
+        let half = w.map(|w| w / 2.0);
+        let low: Vec<Option<f64>> = m.iter().zip(&s).map(|(m, s)| Some(m - s)).collect();
+        let high: Vec<Option<f64>> = m.iter().zip(&s).map(|(m, s)| Some(m + s)).collect();
+        rows.push(g.row, half, &low, g.n.div_ceil(2));
+        rows.push(g.row, half, &high, g.n / 2);
+    }
+}
+
+/// The small dataset: the key columns at each row's table row, the numeric variables, and
+/// the weights as `sum_w`.
+fn small_dataset(
+    key_columns: &[(&String, &Column)],
+    value_names: &[String],
+    at: Vec<usize>,
+    values: Vec<Vec<Option<f64>>>,
+    weight: Vec<Option<f64>>,
+) -> Result<Dataset, SpecError> {
+    let mut columns = Vec::new();
+    for (name, column) in key_columns {
+        let col = match column {
+            Column::Numeric(c) => Column::Numeric(NumericColumn::from_options(
+                at.iter().map(|&r| c.get(r)).collect(),
+            )),
+            Column::Categorical(c) => {
+                const MISSING: &str = "\u{0}missing";
+                let texts: Vec<&str> = at.iter().map(|&r| c.get(r).unwrap_or(MISSING)).collect();
+                Column::Categorical(CategoricalColumn::from_strings(&texts, &[MISSING]))
+            }
+        };
+        columns.push(((*name).clone(), col));
+    }
+    for (name, values) in value_names.iter().zip(values) {
+        columns.push((
+            name.clone(),
+            Column::Numeric(NumericColumn::from_options(values)),
+        ));
+    }
+    columns.push((
+        "sum_w".to_string(),
+        Column::Numeric(NumericColumn::from_options(weight)),
+    ));
+    Ok(Dataset::from_columns(columns)?)
+}
+
+/// The rows of a group of multiple responses: not answered (`in_base` 0: every option
+/// missing), answered without a choice (1: every option 0), or rows of choices (2) whose
+/// weights add up to the group's `Σ w` and, for each option, to its `Σ w·y`: the options'
+/// sums laid end to end around a circle of length `Σ w` (each at most `Σ w`, together at
+/// least `Σ w` as every row chose), cut where one starts or ends; each arc is a row choosing
+/// the options over it. All the group's rows are counted on the longest arc.
+fn push_choices(rows: &mut Rows, g: &Group, in_base: Option<f64>, k: usize) {
+    let w = g.sum_w;
+    match in_base {
+        Some(2.0) => {}
+        Some(1.0) => return rows.push(g.row, w, &vec![Some(0.0); k], g.n),
+        _ => return rows.push(g.row, w, &vec![None; k], g.n),
+    }
+    let total = w.unwrap_or(0.0);
+    if total <= 0.0 || g.n == 0 {
+        // Weight 0: any choice keeps the rows in the base and adds nothing.
+        let mut one = vec![Some(0.0); k];
+        one[0] = Some(1.0);
+        return rows.push(g.row, w, &one, g.n);
+    }
+    let mut arcs: Vec<(usize, f64, f64)> = Vec::new();
+    let mut cuts = vec![0.0, total];
+    let mut at = 0.0;
+    for (j, &a) in g.wy.iter().enumerate() {
+        let a = a.clamp(0.0, total);
+        let end = at + a;
+        if end <= total {
+            arcs.push((j, at, end));
+            cuts.push(end);
+            at = end;
+        } else {
+            arcs.push((j, at, total));
+            arcs.push((j, 0.0, end - total));
+            cuts.push(end - total);
+            at = end - total;
+        }
+    }
+    cuts.sort_by(f64::total_cmp);
+    cuts.dedup();
+    let pieces: Vec<(f64, Vec<Option<f64>>)> = cuts
+        .windows(2)
+        .filter(|c| c[1] > c[0])
+        .map(|c| {
+            let mid = (c[0] + c[1]) / 2.0;
+            let mut chosen = vec![Some(0.0); k];
+            for &(j, lo, hi) in &arcs {
+                if lo <= mid && mid < hi {
+                    chosen[j] = Some(1.0);
+                }
+            }
+            (c[1] - c[0], chosen)
+        })
+        .collect();
+    let longest = pieces
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.0.total_cmp(&b.1.0))
+        .map_or(0, |(i, _)| i);
+    for (i, (weight, chosen)) in pieces.iter().enumerate() {
+        let count = if i == longest { g.n } else { 0 };
+        rows.push(g.row, Some(*weight), chosen, count);
+    }
+}
