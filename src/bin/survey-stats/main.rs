@@ -3,6 +3,7 @@
 //! ```text
 //! survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings] [--lang LANG]
 //! survey-stats binom SUCCESSES TRIALS [--method M] [--level L]
+//! survey-stats questionnaire FILE.sav|FILE.dta
 //! ```
 //! Exit status 0 on success, 2 for a bad spec, bad data or bad arguments.
 
@@ -26,7 +27,8 @@ use survey_stats::table::{Format, render_results};
 
 const USAGE: &str = "usage:
   survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json] [--timings] [--lang LANG]
-  survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]";
+  survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]
+  survey-stats questionnaire FILE.sav|FILE.zsav|FILE.dta   (the questionnaire its labels describe, as JSON)";
 
 fn main() -> ExitCode {
     runtime::keep_freed_memory();
@@ -52,6 +54,7 @@ fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("estimate") => estimate(&args[1..]),
         Some("binom") => binom(&args[1..]),
+        Some("questionnaire") => questionnaire(&args[1..]),
         Some("--help" | "-h" | "help") => {
             print(USAGE)?;
             Ok(())
@@ -163,4 +166,23 @@ fn print(text: &str) -> Result<bool, String> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
         Err(e) => Err(format!("cannot write the results: {e}")),
     }
+}
+
+/// Prints the questionnaire a data file's labels describe, as the JSON the questionnaire
+/// loader reads (empty when the file has no labels).
+fn questionnaire(args: &[String]) -> Result<(), String> {
+    let [file] = args else {
+        return Err(format!("questionnaire needs one data file\n{USAGE}"));
+    };
+    let opened = survey_stats::Dataset::open(file).map_err(|e| e.to_string())?;
+    let q = match opened.questionnaire {
+        Some(q) => q,
+        None => {
+            note!("{file}: the file has no labels; the questionnaire is empty");
+            survey_stats::questionnaire::Questionnaire::new(Vec::new())
+                .map_err(|e| e.to_string())?
+        }
+    };
+    print(q.to_json_pretty().map_err(|e| e.to_string())?.trim_end())?;
+    Ok(())
 }
