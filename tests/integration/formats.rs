@@ -352,3 +352,62 @@ fn broken_files_are_errors() {
     let message = bad_file_error(&zsav);
     assert!(message.contains("SPSS"), "{message}");
 }
+
+/// `tests/data/sav_by_hand.py` writes these files byte by byte (R's haven reads the
+/// Windows-1251 one to the same labels).
+#[test]
+fn windows_1251_sav_with_multiple_response_sets() {
+    let opened = Dataset::open(data_path("sav_1251.sav")).expect("cp1251 sav");
+    let data = &opened.data;
+    assert_eq!(data.n_rows(), 6);
+    let Column::Categorical(city) = data.column("city").expect("city") else {
+        panic!("city is text");
+    };
+    assert_eq!(city.levels(), ["Алматы", "Астана", "Шымкент"]);
+    assert_eq!(city.get(3), Some("Шымкент"));
+    let q1 = data.numeric("q1").expect("q1");
+    assert_eq!(
+        (q1.get(2), q1.get(4)),
+        (Some(9.0), None),
+        "user-missing stays, sysmis is missing"
+    );
+    let q = opened.questionnaire.expect("labels");
+    assert_eq!(q.title().get("en"), Some("Тест"));
+    let q1 = q.question("q1").expect("q1");
+    assert_eq!(q1.text("en"), Some("Довольны ли вы?"));
+    assert_eq!(
+        q1.option_label(Code::new(9), "en"),
+        Some("Затрудняюсь ответить")
+    );
+    assert!(!q1.is_substantive(Code::new(9)));
+    let opts = q.question("opts").expect("the dichotomy set");
+    assert_eq!(opts.text("en"), Some("Источники информации"));
+    assert_eq!(opts.columns(), ["o1", "o2", "o3"]);
+    assert_eq!(opts.option_label(Code::new(2), "en"), Some("Телевидение"));
+    assert!(matches!(opts.kind, QuestionKind::MultipleResponse { .. }));
+    let choices = q.question("choices").expect("the category set");
+    assert_eq!(choices.columns(), ["c1", "c2"]);
+    assert_eq!(choices.option_label(Code::new(3), "en"), Some("Интернет"));
+    assert!(
+        q.question("o1").is_none() && q.question("c1").is_none(),
+        "members are the set's"
+    );
+    // The set's name stands for its variables when columns are chosen.
+    let options = survey_stats::data::OpenOptions::new().columns(["opts"]);
+    let only = Dataset::open_with(data_path("sav_1251.sav"), &options).expect("projected");
+    assert_eq!(only.data.names(), ["o1", "o2", "o3"]);
+    assert!(
+        only.questionnaire
+            .expect("labels")
+            .question("opts")
+            .is_some()
+    );
+}
+
+#[test]
+fn inconsistent_sav_dictionaries_are_errors() {
+    let message = bad_file_error(&data_path("sav_bad_label_index.sav"));
+    assert!(message.contains("SPSS"), "{message}");
+    let message = bad_file_error(&data_path("sav_bad_mr_set.sav"));
+    assert!(message.to_lowercase().contains("o9"), "{message}");
+}
