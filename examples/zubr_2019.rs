@@ -1,7 +1,7 @@
 //! The 2019 ZUBR survey of beneficiaries of state-funded NGO projects, reproduced.
 //!
 //! ```text
-//! cargo run --release --example zubr_2019 [-- --lang kk] [--format table|markdown|csv|json]
+//! cargo run --release --example zubr_2019 [-- --lang kk] [--format table|markdown|csv|json] [--data data/zubr2019/responses.sav]
 //! ```
 //! Loads the bundled questionnaire and (reconstructed) microdata of `data/zubr2019/`
 //! through the library, declares the design (strata = region, PSU = project, weights), and
@@ -287,17 +287,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut lang = Lang("en".into());
     let mut format = Format::Table;
+    let mut data = None;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--lang" => lang = Lang(args.get(i + 1).cloned().ok_or("--lang needs en or kk")?),
             "--format" => format = args.get(i + 1).ok_or("--format needs a value")?.parse()?,
+            "--data" => data = Some(args.get(i + 1).ok_or("--data needs a file")?.clone()),
             other => return Err(format!("unknown argument {other}").into()),
         }
         i += 2;
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zubr2019");
-    let report = analyse(&dir)?;
+    let report = match &data {
+        Some(file) => analysis::analyse_file(&dir, std::path::Path::new(file))?,
+        None => analyse(&dir)?,
+    };
     let tables = tables(&report, &lang);
     if format == Format::Json {
         // The same content as data: full result rows (estimate, SE, CI, deff, n, …).

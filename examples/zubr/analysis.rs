@@ -9,7 +9,7 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use survey_stats::data::{CsvOptions, Dataset, read_csv};
+use survey_stats::data::{Dataset, OpenOptions};
 use survey_stats::design::{Design, DesignOptions};
 use survey_stats::estimate::{
     CategorySelection, Domains, Estimate, EstimateOptions, LikertScale, MultipleBase,
@@ -242,14 +242,17 @@ pub struct Report {
 /// # Errors
 /// Any error of reading, validating or estimating, boxed.
 pub fn analyse(dir: &Path) -> Result<Report, Box<dyn std::error::Error>> {
+    analyse_file(dir, &dir.join("responses.csv"))
+}
+
+/// [`analyse`] on the responses in `data` (any format the crate reads, e.g. the
+/// `responses.sav` that `make_sav.R` writes), checked against `questionnaire.json`.
+///
+/// # Errors
+/// As [`analyse`].
+pub fn analyse_file(dir: &Path, data: &Path) -> Result<Report, Box<dyn std::error::Error>> {
     let questionnaire = Questionnaire::from_path(dir.join("questionnaire.json"))?;
-    let data = read_csv(
-        dir.join("responses.csv"),
-        &CsvOptions {
-            questionnaire: Some(&questionnaire),
-            ..CsvOptions::default()
-        },
-    )?;
+    let data = Dataset::open_with(data, &OpenOptions::new().questionnaire(&questionnaire))?.data;
     let design = Design::new(
         &data,
         &DesignOptions {
