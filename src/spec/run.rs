@@ -86,6 +86,10 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
     };
     let data_path = data.map_or_else(|| resolve(dir, &spec.data), Path::to_path_buf);
     let mut options = OpenOptions::new().missing(spec.missing.iter().cloned());
+    // A file whose extension names no other format is CSV, as it always was.
+    if crate::data::Format::from_path(&data_path).is_none() {
+        options = options.format(crate::data::Format::Csv);
+    }
     if let Some(q) = &questionnaire {
         options = options.questionnaire(q);
     }
@@ -93,7 +97,7 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
         options = options.lang(lang.clone());
     }
     // CSV is read whole anyway; the binary formats skip the columns no analysis names.
-    if crate::data::Format::from_path(&data_path) != Some(crate::data::Format::Csv)
+    if crate::data::Format::from_path(&data_path).is_some_and(|f| f != crate::data::Format::Csv)
         && let Some(columns) = wanted_columns(spec, questionnaire.as_ref())
     {
         options = options.columns(columns);

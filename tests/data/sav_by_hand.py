@@ -5,7 +5,9 @@ category set), and two broken files (a value-label record naming variable 99 of 
 MR set naming a variable the file lacks).
 
 Run from the crate root:  python3 tests/data/sav_by_hand.py
-Writes tests/data/sav_1251.sav, sav_bad_label_index.sav, sav_bad_mr_set.sav.
+Writes tests/data/sav_1251.sav, sav_bad_label_index.sav, sav_bad_mr_set.sav, and
+sav_kz1048.sav (Kazakh labels in KZ-1048, named by an encoding record) and
+sav_bad_encoding.sav (an encoding record naming an encoding that does not exist).
 The data and labels below are what tests/integration/formats.rs expects to read.
 """
 import struct
@@ -48,7 +50,10 @@ def f64(*xs):
     return struct.pack("<" + "d" * len(xs), *xs)
 
 
-def write(path, label_index=None, mr_sets=MR_SETS):
+def write(path, label_index=None, mr_sets=MR_SETS, encoding=None):
+    """encoding: None for code page 1251 alone; else (record name, Python codec)."""
+    global ENC
+    ENC = encoding[1] if encoding else "cp1251"
     out = bytearray()
     out += b"$FL2" + pad(b"@(#) SPSS DATA FILE survey-stats test", 60)
     out += i32(2, len(VARS), 0, 0, len(ROWS)) + f64(100.0)
@@ -77,6 +82,8 @@ def write(path, label_index=None, mr_sets=MR_SETS):
         text += b"$" + name.encode() + b"=" + head + str(len(lab)).encode() + b" " + lab
         text += b" " + b" ".join(m.upper().encode() for m in members) + b"\n"
     out += i32(7, 7, 1, len(text)) + text
+    if encoding:
+        out += i32(7, 20, 1, len(encoding[0])) + encoding[0].encode()
     names = b"\t".join(n.upper().encode() + b"=" + n.encode() for n, *_ in VARS)
     out += i32(7, 13, 1, len(names)) + names
     out += i32(999, 0)
@@ -94,3 +101,9 @@ write("tests/data/sav_1251.sav")
 write("tests/data/sav_bad_label_index.sav", label_index=99)
 write("tests/data/sav_bad_mr_set.sav",
       mr_sets=[("opts", "D", "Источники", ["o1", "o2", "o9"])])
+# Kazakh letters (Ө, ң, ү, Қ) exist in KZ-1048, not in Windows-1251.
+VARS[0] = ("region", 0, "Өңір", {1: "Солтүстік", 2: "Оңтүстік"}, [])
+VARS[7] = ("city", 8, "Қала", {}, [])
+ROWS = [r[:7] + ({"Алматы": "Өскемен"}.get(r[7], r[7]),) for r in ROWS]
+write("tests/data/sav_kz1048.sav", encoding=("KZ-1048", "kz1048"))
+write("tests/data/sav_bad_encoding.sav", encoding=("x-no-such-encoding", "kz1048"))

@@ -411,3 +411,21 @@ fn inconsistent_sav_dictionaries_are_errors() {
     let message = bad_file_error(&data_path("sav_bad_mr_set.sav"));
     assert!(message.to_lowercase().contains("o9"), "{message}");
 }
+
+/// KZ-1048 is no encoding `ambers` knows (it would read Windows-1252): the reader decodes
+/// it; an encoding nobody knows is refused rather than guessed.
+#[test]
+fn kz1048_sav_decodes_and_an_unknown_encoding_is_an_error() {
+    let opened = Dataset::open(data_path("sav_kz1048.sav")).expect("KZ-1048 sav");
+    let Column::Categorical(city) = opened.data.column("city").expect("city") else {
+        panic!("city is text");
+    };
+    assert_eq!(city.levels(), ["Астана", "Шымкент", "Өскемен"]);
+    let q = opened.questionnaire.expect("labels");
+    let region = q.question("region").expect("region");
+    assert_eq!(region.text("en"), Some("Өңір"));
+    assert_eq!(region.option_label(Code::new(1), "en"), Some("Солтүстік"));
+    assert_eq!(region.option_label(Code::new(2), "en"), Some("Оңтүстік"));
+    let message = bad_file_error(&data_path("sav_bad_encoding.sav"));
+    assert!(message.contains("x-no-such-encoding"), "{message}");
+}

@@ -18,7 +18,21 @@ pub(crate) fn read(path: &Path, file: &str, columns: Option<&[String]>) -> Resul
         message: e.to_string(),
     })?;
     let mut reader = std::io::BufReader::with_capacity(1 << 20, handle);
-    let raw_sets = check_dictionary(&mut reader).map_err(|m| bad_file(file, Format::Sav, m))?;
+    let dict = check_dictionary(&mut reader).map_err(|m| bad_file(file, Format::Sav, m))?;
+    let raw_sets = &dict.sets;
+    let kz1048 = match dict.encoding.as_deref() {
+        Some(name) if is_kz1048(name) => true,
+        Some(name) if encoding_rs::Encoding::for_label(name.trim().as_bytes()).is_none() => {
+            return Err(bad_file(
+                file,
+                Format::Sav,
+                format!(
+                    "its text is in the encoding {name:?}, which this reader does not know; save it from SPSS as UTF-8"
+                ),
+            ));
+        }
+        _ => false,
+    };
     std::io::Seek::rewind(&mut reader).map_err(|e| DataError::Io {
         file: file.to_string(),
         message: e.to_string(),
@@ -26,7 +40,7 @@ pub(crate) fn read(path: &Path, file: &str, columns: Option<&[String]>) -> Resul
     let mut scanner = ambers::scan_sav_from_reader(reader, 1 << 20).map_err(bad)?;
     let meta = scanner.metadata().clone();
     // ambers drops the names of an MR set it cannot resolve; a set must keep them all.
-    for (set, members) in &raw_sets {
+    for (set, members) in raw_sets {
         let resolved = meta.mr_sets.get(set).map_or(0, |s| s.variables.len());
         if resolved < members.len() {
             let known = |m: &String| {
@@ -166,14 +180,95 @@ pub(crate) fn read(path: &Path, file: &str, columns: Option<&[String]>) -> Resul
             variables: set.variables.clone(),
         });
     }
-    Ok(Raw {
+    let mut raw = Raw {
         columns: out,
         meta: FileMeta {
             title: Some(meta.file_label.clone()),
             vars,
             mr_sets,
         },
-    })
+    };
+    if kz1048 {
+        redecode_kz1048(&mut raw);
+    }
+    Ok(raw)
+}
+
+/// Whether an encoding name is KZ-1048 (Kazakh Cyrillic), which `ambers` reads as
+/// Windows-1252.
+fn is_kz1048(name: &str) -> bool {
+    let n: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "kz1048" | "rk1048" | "strk10482002" | "cp1048" | "windows1048"
+    )
+}
+
+/// Windows-1252's characters for the bytes 0x80–0x9F (the undefined five as the C1
+/// controls, as the WHATWG decoder gives them).
+#[rustfmt::skip]
+const WIN1252_HIGH: [char; 32] = ['\u{20ac}', '\u{0081}', '\u{201a}', '\u{0192}', '\u{201e}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{02c6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008d}', '\u{017d}', '\u{008f}', '\u{0090}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{02dc}', '\u{2122}', '\u{0161}', '\u{203a}', '\u{0153}', '\u{009d}', '\u{017e}', '\u{0178}'];
+
+/// KZ-1048's characters for the bytes 0x80–0xFF (0x98, undefined, as U+0098).
+#[rustfmt::skip]
+const KZ1048_HIGH: [char; 128] = ['\u{0402}', '\u{0403}', '\u{201a}', '\u{0453}', '\u{201e}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{20ac}', '\u{2030}', '\u{0409}', '\u{2039}', '\u{040a}', '\u{049a}', '\u{04ba}', '\u{040f}', '\u{0452}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{0098}', '\u{2122}', '\u{0459}', '\u{203a}', '\u{045a}', '\u{049b}', '\u{04bb}', '\u{045f}', '\u{00a0}', '\u{04b0}', '\u{04b1}', '\u{04d8}', '\u{00a4}', '\u{04e8}', '\u{00a6}', '\u{00a7}', '\u{0401}', '\u{00a9}', '\u{0492}', '\u{00ab}', '\u{00ac}', '\u{00ad}', '\u{00ae}', '\u{04ae}', '\u{00b0}', '\u{00b1}', '\u{0406}', '\u{0456}', '\u{04e9}', '\u{00b5}', '\u{00b6}', '\u{00b7}', '\u{0451}', '\u{2116}', '\u{0493}', '\u{00bb}', '\u{04d9}', '\u{04a2}', '\u{04a3}', '\u{04af}', '\u{0410}', '\u{0411}', '\u{0412}', '\u{0413}', '\u{0414}', '\u{0415}', '\u{0416}', '\u{0417}', '\u{0418}', '\u{0419}', '\u{041a}', '\u{041b}', '\u{041c}', '\u{041d}', '\u{041e}', '\u{041f}', '\u{0420}', '\u{0421}', '\u{0422}', '\u{0423}', '\u{0424}', '\u{0425}', '\u{0426}', '\u{0427}', '\u{0428}', '\u{0429}', '\u{042a}', '\u{042b}', '\u{042c}', '\u{042d}', '\u{042e}', '\u{042f}', '\u{0430}', '\u{0431}', '\u{0432}', '\u{0433}', '\u{0434}', '\u{0435}', '\u{0436}', '\u{0437}', '\u{0438}', '\u{0439}', '\u{043a}', '\u{043b}', '\u{043c}', '\u{043d}', '\u{043e}', '\u{043f}', '\u{0440}', '\u{0441}', '\u{0442}', '\u{0443}', '\u{0444}', '\u{0445}', '\u{0446}', '\u{0447}', '\u{0448}', '\u{0449}', '\u{044a}', '\u{044b}', '\u{044c}', '\u{044d}', '\u{044e}', '\u{044f}'];
+
+/// Text that `ambers` decoded as Windows-1252, decoded as KZ-1048 instead (every
+/// Windows-1252 character stands for one byte).
+fn kz1048(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let byte = match u32::from(c) {
+                0..0x80 => return c,
+                0xA0..=0xFF => u32::from(c) as usize,
+                _ => match WIN1252_HIGH.iter().position(|&w| w == c) {
+                    Some(k) => 0x80 + k,
+                    None => return c,
+                },
+            };
+            KZ1048_HIGH[byte - 0x80]
+        })
+        .collect()
+}
+
+/// Every text of a KZ-1048 file decoded again: names, labels, text columns' levels.
+fn redecode_kz1048(raw: &mut Raw) {
+    use crate::data::Column;
+    use crate::data::column::CategoricalBuilder;
+    for (name, column) in &mut raw.columns {
+        *name = kz1048(name);
+        if let Column::Categorical(c) = column {
+            let mut b = CategoricalBuilder::default();
+            let levels: Vec<String> = c.levels().iter().map(|l| kz1048(l)).collect();
+            for &code in c.codes() {
+                match code {
+                    crate::data::MISSING_CODE => b.push_missing(),
+                    k => b.push(&levels[k as usize]),
+                }
+            }
+            *c = b.finish();
+        }
+    }
+    let meta = &mut raw.meta;
+    meta.title = meta.title.as_deref().map(kz1048);
+    for v in &mut meta.vars {
+        v.name = kz1048(&v.name);
+        v.label = v.label.as_deref().map(kz1048);
+        for (_, l) in &mut v.values {
+            *l = kz1048(l);
+        }
+    }
+    for s in &mut meta.mr_sets {
+        s.name = kz1048(&s.name);
+        s.label = kz1048(&s.label);
+        for v in &mut s.variables {
+            *v = kz1048(v);
+        }
+    }
 }
 
 /// The discrete numeric user-missing values of a variable's specs.
@@ -222,14 +317,23 @@ impl<R: std::io::Read> Words<R> {
 /// An MR set's name and member names as the file writes them.
 type RawSet = (String, Vec<String>);
 
+/// What the dictionary walk found.
+#[derive(Default)]
+struct Dict {
+    /// The MR sets as written.
+    sets: Vec<RawSet>,
+    /// The encoding record's name, if any.
+    encoding: Option<String>,
+}
+
 /// Walks the dictionary's records for what `ambers` lets pass silently: a value-label
 /// record naming a variable slot the file does not have (an error), and the member names
 /// of the MR sets as written (to compare with the ones `ambers` resolves). Anything else
 /// odd (truncation, unknown records) is left to `ambers` to report.
-fn check_dictionary(r: &mut impl std::io::Read) -> Result<Vec<RawSet>, String> {
+fn check_dictionary(r: &mut impl std::io::Read) -> Result<Dict, String> {
     let mut header = [0u8; 176];
     if r.read_exact(&mut header).is_err() {
-        return Ok(Vec::new());
+        return Ok(Dict::default());
     }
     // Layout code 2 or 3 tells the byte order.
     let layout = i32::from_le_bytes([header[64], header[65], header[66], header[67]]);
@@ -239,6 +343,7 @@ fn check_dictionary(r: &mut impl std::io::Read) -> Result<Vec<RawSet>, String> {
     };
     let mut slots = 0i64;
     let mut sets = Vec::new();
+    let mut encoding = None;
     let mut walk = || -> Option<Result<(), String>> {
         loop {
             match w.int()? {
@@ -282,10 +387,14 @@ fn check_dictionary(r: &mut impl std::io::Read) -> Result<Vec<RawSet>, String> {
                 7 => {
                     let (subtype, size, count) = (w.int()?, w.int()?, w.int()?);
                     let len = size.max(0).saturating_mul(count.max(0));
-                    if matches!(subtype, 7 | 19) && len < 1 << 24 {
+                    if matches!(subtype, 7 | 19 | 20) && len < 1 << 24 {
                         let mut text = vec![0u8; usize::try_from(len).ok()?];
                         w.r.read_exact(&mut text).ok()?;
-                        sets.extend(text.split(|&b| b == b'\n').filter_map(mr_set_members));
+                        if subtype == 20 {
+                            encoding = Some(String::from_utf8_lossy(&text).trim().to_string());
+                        } else {
+                            sets.extend(text.split(|&b| b == b'\n').filter_map(mr_set_members));
+                        }
                     } else {
                         w.skip(len)?;
                     }
@@ -296,7 +405,7 @@ fn check_dictionary(r: &mut impl std::io::Read) -> Result<Vec<RawSet>, String> {
         }
     };
     walk().unwrap_or(Ok(()))?;
-    Ok(sets)
+    Ok(Dict { sets, encoding })
 }
 
 /// The name and member names of one line of an MR-set record:
