@@ -236,6 +236,11 @@ where
 {
     let a = array.as_primitive::<T>();
     values.reserve(a.len());
+    if a.null_count() == 0 && !check {
+        // The common case: no nulls, nothing to check; one pass.
+        values.extend(a.values().iter().map(|&raw| convert(raw)));
+        return Ok(());
+    }
     for (i, &raw) in a.values().iter().enumerate() {
         if a.is_null(i) {
             missing.push(start + i);
