@@ -429,3 +429,22 @@ fn kz1048_sav_decodes_and_an_unknown_encoding_is_an_error() {
     let message = bad_file_error(&data_path("sav_bad_encoding.sav"));
     assert!(message.contains("x-no-such-encoding"), "{message}");
 }
+
+/// A questionnaire given explicitly checks a binary file's values as it checks a CSV's,
+/// naming the row as the CSV of the same data would (case 3 holds q5 = 9: row 4).
+#[test]
+fn an_explicit_questionnaire_checks_every_format() {
+    let q = Questionnaire::from_json(
+        r#"{"questions": [{"id": "q5", "kind": "single_choice",
+            "options": [{"code": 1}, {"code": 2}, {"code": 3}, {"code": 4}, {"code": 5}]}]}"#,
+    )
+    .expect("questionnaire");
+    let options = survey_stats::data::OpenOptions::new().questionnaire(&q);
+    for file in FILES {
+        let err = Dataset::open_with(data_path(file), &options).expect_err(file);
+        let ErrorKind::Data(DataError::UnknownCode { row, value, .. }) = err.kind() else {
+            panic!("{file}: {err}");
+        };
+        assert_eq!((*row, *value), (4, 9.0), "{file}");
+    }
+}

@@ -413,13 +413,13 @@ fn finish(
         }
     }
     let inferred = meta.questionnaire(&columns, &options.lang, file)?;
-    let data = Dataset::from_columns(columns).map_err(|e| match e {
-        DataError::DuplicateColumn { column, .. } => DataError::DuplicateColumn {
-            file: file.to_string(),
-            column,
-        },
-        e => e,
-    })?;
+    // As the CSV readers end: duplicate names reported with the file, the respondents'
+    // choices checked against the questionnaire's multiple-response rules.
+    let csv = CsvOptions {
+        questionnaire: options.questionnaire,
+        ..CsvOptions::default()
+    };
+    let data = super::csv::dataset_of(columns, file, &csv)?;
     Ok(Opened {
         data,
         format,
