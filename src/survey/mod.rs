@@ -270,12 +270,7 @@ impl Survey {
     /// # Ok::<(), survey_stats::Error>(())
     /// ```
     pub fn open(path: impl AsRef<std::path::Path>, options: &DesignOptions) -> Result<Survey> {
-        let opened = Dataset::open(path)?;
-        let data = match &opened.questionnaire {
-            Some(q) => opened.data.with_labels_of(q),
-            None => opened.data,
-        };
-        Survey::new(data, options)
+        Survey::new(Dataset::open(path)?.data, options)
     }
 
     /// A generalised linear model fitted under the design (R's `svyglm`): coefficients by

@@ -185,8 +185,8 @@ impl<'q> OpenOptions<'q> {
     }
 }
 
-/// A file opened by [`Dataset::open`]: its data, its format, and the questionnaire its
-/// metadata describe.
+/// A file opened by [`Dataset::open`]: its data (with the file's value labels as
+/// [`Dataset::label`]s), its format, and the questionnaire its metadata describe.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Opened {
@@ -419,7 +419,10 @@ fn finish(
         questionnaire: options.questionnaire,
         ..CsvOptions::default()
     };
-    let data = super::csv::dataset_of(columns, file, &csv)?;
+    let mut data = super::csv::dataset_of(columns, file, &csv)?;
+    if let Some(q) = &inferred {
+        data = data.with_labels_of(q);
+    }
     Ok(Opened {
         data,
         format,
