@@ -1,7 +1,7 @@
 //! The 2019 ZUBR survey of beneficiaries of state-funded NGO projects, reproduced.
 //!
 //! ```text
-//! cargo run --release --example zubr_2019 [-- --lang kk] [--format table|markdown|csv|json]
+//! cargo run --release --example zubr_2019 [-- --lang kk] [--format table|markdown|csv|json] [--data data/zubr2019/responses.sav]
 //! cargo run --release --example zubr_2019 -- --html report.html [--lang kk]
 //! ```
 //! `--html FILE` writes the reproduction as one self-contained page: the tables below, the
@@ -293,18 +293,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut lang = Lang("en".into());
     let mut format = Format::Table;
     let mut html = None;
+    let mut data = None;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--lang" => lang = Lang(args.get(i + 1).cloned().ok_or("--lang needs en or kk")?),
             "--format" => format = args.get(i + 1).ok_or("--format needs a value")?.parse()?,
             "--html" => html = Some(args.get(i + 1).ok_or("--html needs a file")?.clone()),
+            "--data" => data = Some(args.get(i + 1).ok_or("--data needs a file")?.clone()),
             other => return Err(format!("unknown argument {other}").into()),
         }
         i += 2;
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zubr2019");
-    let report = analyse(&dir)?;
+    let report = match &data {
+        Some(file) => analysis::analyse_file(&dir, std::path::Path::new(file))?,
+        None => analyse(&dir)?,
+    };
     let tables = tables(&report, &lang);
     if let Some(path) = html {
         page(&report, &tables, &lang, &dir)?.write_html(&path)?;

@@ -258,3 +258,27 @@
 //! print!("{}", table.to_table().to_markdown());
 //! # Ok::<(), survey_stats::Error>(())
 //! ```
+//!
+//! # An SPSS file with its labels: "hard to answer" leaves the base by itself
+//!
+//! ```
+//! # #[cfg(feature = "sav")] {
+//! use survey_stats::spec::{AnalysisSpec, run};
+//! use survey_stats::table::ResultRow;
+//!
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+//! // q5 is declared in the .sav with value labels and 9 = "Hard to answer" user-missing.
+//! let spec = AnalysisSpec::from_json(r#"{
+//!     "data": "formats.sav",
+//!     "design": {"weights": "w", "strata": "region", "clusters": ["cluster"]},
+//!     "estimates": [{"id": "q5", "stat": "proportion", "variable": "q5"}]
+//! }"#)?;
+//! let out = run(&spec, dir.as_ref(), None)?;
+//! let labels: Vec<&str> = out.rows.iter().filter_map(|r| match r {
+//!     ResultRow::Estimate(e) => e.category_label.as_deref(),
+//!     ResultRow::Test(_) => None,
+//! }).collect();
+//! assert_eq!(labels, ["Very bad", "Bad", "Neutral", "Good", "Very good"]);
+//! # }
+//! # Ok::<(), survey_stats::Error>(())
+//! ```

@@ -9,7 +9,7 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use survey_stats::data::{CsvOptions, Dataset, read_csv};
+use survey_stats::data::{Dataset, OpenOptions};
 use survey_stats::design::{Design, DesignOptions};
 use survey_stats::estimate::{
     CategorySelection, Domains, Estimate, EstimateOptions, LikertScale, MultipleBase,
@@ -238,16 +238,11 @@ pub struct Report {
     pub df: f64,
 }
 
-/// The questionnaire and the data checked against it.
-fn load(dir: &Path) -> Result<(Questionnaire, Dataset), Box<dyn std::error::Error>> {
+/// The questionnaire and the responses in `data` (any format the crate reads), checked
+/// against it.
+fn load(dir: &Path, data: &Path) -> Result<(Questionnaire, Dataset), Box<dyn std::error::Error>> {
     let questionnaire = Questionnaire::from_path(dir.join("questionnaire.json"))?;
-    let data = read_csv(
-        dir.join("responses.csv"),
-        &CsvOptions {
-            questionnaire: Some(&questionnaire),
-            ..CsvOptions::default()
-        },
-    )?;
+    let data = Dataset::open_with(data, &OpenOptions::new().questionnaire(&questionnaire))?.data;
     Ok((questionnaire, data))
 }
 
@@ -266,7 +261,16 @@ fn design_options() -> DesignOptions {
 /// # Errors
 /// Any error of reading, validating or estimating, boxed.
 pub fn analyse(dir: &Path) -> Result<Report, Box<dyn std::error::Error>> {
-    let (questionnaire, data) = load(dir)?;
+    analyse_file(dir, &dir.join("responses.csv"))
+}
+
+/// [`analyse`] on the responses in `data` (any format the crate reads, e.g. the
+/// `responses.sav` that `make_sav.R` writes), checked against `questionnaire.json`.
+///
+/// # Errors
+/// As [`analyse`].
+pub fn analyse_file(dir: &Path, data: &Path) -> Result<Report, Box<dyn std::error::Error>> {
+    let (questionnaire, data) = load(dir, data)?;
     let design = Design::new(&data, &design_options())?;
     let whole = Domains::whole();
     let regions = Domains::by(&data, &["region".to_string()])?;
@@ -427,7 +431,7 @@ fn estimate_figure(
 /// # Errors
 /// Any error of reading or validating the data or building the design, boxed.
 pub fn survey(dir: &Path, lang: &str) -> Result<Survey, Box<dyn std::error::Error>> {
-    let (questionnaire, csv) = load(dir)?;
+    let (questionnaire, csv) = load(dir, &dir.join("responses.csv"))?;
     // The CSV reader keeps the questionnaire's option columns as plain 0/1 columns; the
     // builder declares each multiple-response question and the answer labels.
     let mut data = Dataset::builder();

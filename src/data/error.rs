@@ -193,4 +193,51 @@ pub enum DataError {
         /// What is wrong with the order.
         problem: String,
     },
+    /// A file that is not a readable file of its format: wrong magic, truncated, a block
+    /// that does not inflate, inconsistent metadata (a label set for a variable the file
+    /// does not have), an encoding the reader does not know.
+    #[error("{file}: cannot read it as {format}: {message}")]
+    BadFile {
+        /// File name.
+        file: String,
+        /// The format it was read as (`SPSS .sav`, `Stata .dta`, `Parquet`).
+        format: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A file whose format is not known from its name, or whose reader this build of the
+    /// crate leaves out (a cargo feature turned off).
+    #[error("{file}: {message}")]
+    UnsupportedFormat {
+        /// File name.
+        file: String,
+        /// Why, and what to do.
+        message: String,
+    },
+    /// One value of a binary file (SPSS, Stata, Parquet) that a column cannot hold. Cases
+    /// count from 1.
+    #[error("{file}: case {case}, column {column:?}: {value}: {reason}")]
+    BadCell {
+        /// File name.
+        file: String,
+        /// The case (row of data, from 1).
+        case: u64,
+        /// Column name.
+        column: String,
+        /// The value as stored.
+        value: String,
+        /// Why it cannot be read, and what to do.
+        reason: String,
+    },
+    /// A column of a binary file whose type has no column kind here (binary blobs, lists,
+    /// structs).
+    #[error("{file}: column {column:?} has type {kind}, which is neither a number nor text")]
+    UnsupportedColumn {
+        /// File name.
+        file: String,
+        /// Column name.
+        column: String,
+        /// The type as the file declares it.
+        kind: String,
+    },
 }

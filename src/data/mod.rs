@@ -22,6 +22,7 @@ mod csv;
 mod csv_fast;
 mod error;
 mod factor;
+mod formats;
 mod permute;
 
 pub(crate) use build::Metadata;
@@ -37,6 +38,7 @@ pub use csv_fast::CsvTuning;
 pub use error::{DataError, Result};
 pub use factor::{Factor, Level};
 pub(crate) use factor::{RowCodes, find_level, labels};
+pub use formats::{Format, OpenOptions, Opened};
 pub(crate) use permute::{Scratch, gather_into};
 
 use std::collections::HashMap;

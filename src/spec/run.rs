@@ -4,7 +4,7 @@ use super::SpecError;
 use super::types::{
     AdjustStep, AnalysisSpec, CodeOrLabel, DesignSpec, DfRuleName, DfSpec, EstimateSpec,
 };
-use crate::data::{CsvOptions, Dataset, read_csv, show_number};
+use crate::data::{Dataset, OpenOptions, show_number};
 use crate::design::{Design, DesignOptions, JointProbabilities};
 use crate::estimate::{
     self, CategorySelection, DfRule, Domains, EstimateError, EstimateOptions, Stat,
@@ -152,12 +152,27 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
     let start = Instant::now();
     let questionnaire = load_questionnaire(spec, dir)?;
     let data_path = data.map_or_else(|| resolve(dir, &spec.data), Path::to_path_buf);
-    let options = CsvOptions {
-        missing: spec.missing.clone(),
-        questionnaire: questionnaire.as_ref(),
-        ..CsvOptions::default()
-    };
-    let mut dataset = read_csv(&data_path, &options)?;
+    let mut options = OpenOptions::new().missing(spec.missing.iter().cloned());
+    // A file whose extension names no other format is CSV, as it always was.
+    if crate::data::Format::from_path(&data_path).is_none() {
+        options = options.format(crate::data::Format::Csv);
+    }
+    if let Some(q) = &questionnaire {
+        options = options.questionnaire(q);
+    }
+    if let Some(lang) = &spec.lang {
+        options = options.lang(lang.clone());
+    }
+    // CSV is read whole anyway; the binary formats skip the columns no analysis names.
+    if crate::data::Format::from_path(&data_path).is_some_and(|f| f != crate::data::Format::Csv)
+        && let Some(columns) = wanted_columns(spec, questionnaire.as_ref())
+    {
+        options = options.columns(columns);
+    }
+    let opened = Dataset::open_with(&data_path, &options).map_err(open_error)?;
+    let mut dataset = opened.data;
+    // A questionnaire given explicitly wins over the one the file's labels describe.
+    let questionnaire = questionnaire.or(opened.questionnaire);
     let load_seconds = start.elapsed().as_secs_f64();
 
     let start = Instant::now();
@@ -948,4 +963,74 @@ fn run_glm(
         }));
     }
     Ok(rows)
+}
+
+/// The columns an analysis can name: every word of every text in the spec (beyond its
+/// file names) and every column of the questionnaire; `None` (every column) when
+/// replicate weights are found by a prefix. Reading only these skips the other columns of
+/// a Parquet or SPSS file; a name that is no column is ignored.
+fn wanted_columns(
+    spec: &AnalysisSpec,
+    questionnaire: Option<&Questionnaire>,
+) -> Option<Vec<String>> {
+    if spec
+        .design
+        .replicates
+        .as_ref()
+        .is_some_and(|r| r.prefix.is_some())
+    {
+        return None;
+    }
+    // A banner's multiple-response row finds its options' columns by prefix (`q7_1`, …).
+    if spec.tables.iter().any(|t| {
+        t.rows
+            .iter()
+            .any(|r| matches!(r, super::BannerRowSpec::Multiple(_)))
+    }) {
+        return None;
+    }
+    fn walk(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(s) => {
+                out.push(s.clone());
+                out.extend(
+                    s.split(|c: char| {
+                        !(c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | '@' | '#'))
+                    })
+                    .filter(|w| !w.is_empty() && *w != s)
+                    .map(str::to_string),
+                );
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    if k != "data" && k != "questionnaire" {
+                        out.push(k.clone());
+                        walk(v, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&serde_json::to_value(spec).ok()?, &mut out);
+    if let Some(q) = questionnaire {
+        out.extend(q.columns().map(str::to_string));
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// A data file's error in the spec's terms.
+fn open_error(e: crate::Error) -> SpecError {
+    match e.into_kind() {
+        crate::ErrorKind::Data(e) => SpecError::Data(e),
+        crate::ErrorKind::Questionnaire(e) => SpecError::Questionnaire(e),
+        other => SpecError::Invalid {
+            path: "data".into(),
+            message: other.to_string(),
+        },
+    }
 }

@@ -26,7 +26,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnalysisSpec {
-    /// CSV file; a relative path is relative to the spec file.
+    /// The data file (CSV, SPSS `.sav`/`.zsav`, Stata `.dta`, Parquet, by extension); a
+    /// relative path is relative to the spec file.
     pub data: String,
     /// The crate's questionnaire JSON, to validate the data and label the output.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -243,6 +243,36 @@ impl Survey {
         Survey::new(data, options)
     }
 
+    /// A survey on a data file of any format the crate reads (`.csv`, `.sav`, `.zsav`,
+    /// `.dta`, `.parquet`, by extension; see [`Dataset::open`]) with the given design. The
+    /// file's value labels become the data's labels ([`Dataset::label`]); its user-missing
+    /// codes stay codes, to leave out with [`Survey::exclude`] (the spec runner leaves them
+    /// out by itself).
+    ///
+    /// # Errors
+    /// The file's errors, naming the file, case, column and value; then the design's.
+    ///
+    /// ```
+    /// use survey_stats::{DesignOptions, Survey};
+    /// # #[cfg(feature = "sav")] {
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/formats.sav");
+    /// let survey = Survey::open(path, &DesignOptions {
+    ///     weights: Some("w".into()),
+    ///     strata: Some("region".into()),
+    ///     clusters: vec!["cluster".into()],
+    ///     ..Default::default()
+    /// })?;
+    /// assert_eq!(survey.data().label("q5", 9.0), Some("Hard to answer"));
+    /// // R: svymean(~q5, subset(svydesign(ids=~cluster, strata=~region, weights=~w), q5 != 9))
+    /// let m = survey.exclude([9]).mean("q5")?;
+    /// assert!((m.value - 3.463440686083652).abs() < 1e-12);
+    /// # }
+    /// # Ok::<(), survey_stats::Error>(())
+    /// ```
+    pub fn open(path: impl AsRef<std::path::Path>, options: &DesignOptions) -> Result<Survey> {
+        Survey::new(Dataset::open(path)?.data, options)
+    }
+
     /// A generalised linear model fitted under the design (R's `svyglm`): coefficients by
     /// weighted IRLS, design-based standard errors (the sandwich through the design's own
     /// variance, or refits per replicate), t statistics on the model's residual df.

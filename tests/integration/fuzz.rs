@@ -288,8 +288,83 @@ fn data_with_edges() -> impl Strategy<Value = String> {
     })
 }
 
+/// The binary fixtures the format readers are fuzzed from (`tests/data/formats_make.R`,
+/// `formats_make.py`, `sav_by_hand.py`).
+#[cfg(all(feature = "sav", feature = "dta", feature = "parquet"))]
+const BINARY_FIXTURES: [&str; 5] = [
+    "formats.sav",
+    "formats.zsav",
+    "formats.dta",
+    "formats.parquet",
+    "sav_1251.sav",
+];
+
+/// A fixture's bytes with random edits: bytes overwritten, runs deleted or inserted, the
+/// tail cut; half the edits fall in the first kilobyte, where the headers and
+/// dictionaries are.
+#[cfg(all(feature = "sav", feature = "dta", feature = "parquet"))]
+fn mutated_file() -> impl Strategy<Value = (String, Vec<u8>)> {
+    let edit = (
+        any::<prop::sample::Index>(),
+        any::<bool>(),
+        0u8..4,
+        any::<u8>(),
+        1usize..9,
+    );
+    (
+        prop::sample::select(BINARY_FIXTURES.to_vec()),
+        prop::collection::vec(edit, 1..6),
+    )
+        .prop_map(|(name, edits)| {
+            let mut bytes = std::fs::read(crate::common::data_path(name)).expect("fixture");
+            for (at, head, kind, byte, run) in edits {
+                let span = if head {
+                    bytes.len().min(1024)
+                } else {
+                    bytes.len()
+                };
+                if span == 0 {
+                    break;
+                }
+                let i = at.index(span);
+                let j = (i + run).min(bytes.len());
+                match kind {
+                    0 => bytes[i..j].iter_mut().for_each(|b| *b = byte),
+                    1 => drop(bytes.drain(i..j)),
+                    2 => bytes
+                        .splice(i..i, std::iter::repeat_n(byte, run))
+                        .for_each(drop),
+                    _ => bytes.truncate(i),
+                }
+            }
+            (name.to_string(), bytes)
+        })
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    /// A damaged SPSS, Stata or Parquet file opens to an error or to data without NaN or
+    /// infinity; never a panic.
+    #[cfg(all(feature = "sav", feature = "dta", feature = "parquet"))]
+    #[test]
+    fn format_readers_never_panic((name, bytes) in mutated_file()) {
+        let dir = scratch();
+        let path = dir.join(&name);
+        std::fs::write(&path, &bytes).expect("write");
+        let opened = survey_stats::Dataset::open(&path);
+        let _ = std::fs::remove_dir_all(&dir);
+        if let Ok(opened) = opened {
+            for column in opened.data.names() {
+                if let Ok(c) = opened.data.numeric(column) {
+                    prop_assert!(
+                        (0..c.len()).filter_map(|i| c.get(i)).all(f64::is_finite),
+                        "{name}: column {column} holds a non-finite number"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn csv_reader_never_panics(bytes in csv_bytes()) {

@@ -11,6 +11,7 @@ mod contrast;
 #[cfg(feature = "internals")]
 mod csv_parallel;
 mod csv_reading;
+mod formats;
 mod fuzz;
 mod glm;
 mod hardening;

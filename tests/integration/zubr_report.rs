@@ -251,3 +251,31 @@ fn banners_by_region_hold_the_figures() {
         assert_eq!(base[2], Data::Float(1200.0));
     }
 }
+
+/// `data/zubr2019/responses.sav` (written by `data/zubr2019/make_sav.R` with haven from
+/// the CSV and the questionnaire) gives the same figures as `responses.csv`.
+#[cfg(feature = "sav")]
+#[test]
+fn the_sav_of_the_responses_gives_the_same_figures() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zubr2019");
+    let csv = report();
+    let sav = analysis::analyse_file(&dir, &dir.join("responses.sav")).expect("the .sav runs");
+    assert_eq!(csv.figures.len(), sav.figures.len());
+    for (a, b) in csv.figures.iter().zip(&sav.figures) {
+        let pairs =
+            std::iter::once((&a.estimate, &b.estimate)).chain(a.by_region.iter().zip(&b.by_region));
+        for (x, y) in pairs {
+            for (u, v) in [(x.estimate, y.estimate), (x.std_error, y.std_error)] {
+                assert_close(
+                    v.expect("value"),
+                    u.expect("value"),
+                    1e-12,
+                    0.0,
+                    a.figure.id,
+                );
+            }
+            assert_eq!(x.n, y.n, "{}", a.figure.id);
+        }
+    }
+    assert_eq!((csv.n_rows, csv.n_psu), (sav.n_rows, sav.n_psu));
+}

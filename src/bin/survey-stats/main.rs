@@ -1,10 +1,11 @@
 //! The `survey-stats` command line: a thin shell over the library's spec runner.
 //!
 //! ```text
-//! survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
+//! survey-stats estimate SPEC.json [--data FILE] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
 //! survey-stats binom SUCCESSES TRIALS [--method M] [--level L]
 //! survey-stats sql SPEC.json [--dialect ansi|spark|postgres|bigquery] [--table NAME]
 //! survey-stats finish SPEC.json --sums SUMS.csv [--format …] [--out FILE] [--timings] [--lang LANG]
+//! survey-stats questionnaire FILE.sav|FILE.dta
 //! ```
 //! Exit status 0 on success, 2 for a bad spec, bad data or bad arguments.
 
@@ -27,10 +28,11 @@ use survey_stats::spec::{self, AnalysisSpec};
 use survey_stats::table::Format;
 
 const USAGE: &str = "usage:
-  survey-stats estimate SPEC.json [--data FILE.csv] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
+  survey-stats estimate SPEC.json [--data FILE] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
   survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]
   survey-stats sql SPEC.json [--dialect ansi|spark|postgres|bigquery] [--table NAME]
-  survey-stats finish SPEC.json --sums SUMS.csv [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]";
+  survey-stats finish SPEC.json --sums SUMS.csv [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
+  survey-stats questionnaire FILE.sav|FILE.zsav|FILE.dta   (the questionnaire its labels describe, as JSON)";
 
 fn main() -> ExitCode {
     runtime::keep_freed_memory();
@@ -58,6 +60,7 @@ fn run(args: &[String]) -> Result<(), String> {
         Some("binom") => binom(&args[1..]),
         Some("sql") => sql(&args[1..]),
         Some("finish") => estimate(&args[1..], true),
+        Some("questionnaire") => questionnaire(&args[1..]),
         Some("--help" | "-h" | "help") => {
             print(USAGE)?;
             Ok(())
@@ -240,4 +243,23 @@ fn print(text: &str) -> Result<bool, String> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
         Err(e) => Err(format!("cannot write the results: {e}")),
     }
+}
+
+/// Prints the questionnaire a data file's labels describe, as the JSON the questionnaire
+/// loader reads (empty when the file has no labels).
+fn questionnaire(args: &[String]) -> Result<(), String> {
+    let [file] = args else {
+        return Err(format!("questionnaire needs one data file\n{USAGE}"));
+    };
+    let opened = survey_stats::Dataset::open(file).map_err(|e| e.to_string())?;
+    let q = match opened.questionnaire {
+        Some(q) => q,
+        None => {
+            note!("{file}: the file has no labels; the questionnaire is empty");
+            survey_stats::questionnaire::Questionnaire::new(Vec::new())
+                .map_err(|e| e.to_string())?
+        }
+    };
+    print(q.to_json_pretty().map_err(|e| e.to_string())?.trim_end())?;
+    Ok(())
 }
