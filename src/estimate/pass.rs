@@ -2,7 +2,7 @@
 
 use crate::data::{Dataset, Factor, MISSING_CODE};
 use crate::design::{Design, DesignError};
-use crate::variance::UnitSums;
+use crate::variance::{UnitSums, written_zeros};
 use std::collections::BTreeMap;
 
 /// Whether a row counts, as an estimator's row function says.
@@ -103,8 +103,8 @@ impl DomainPass {
             n_positive: 0,
             n_missing: 0,
             weighted_n: 0.0,
-            psu_in_domain: vec![false; design.n_psu()],
-            psu_in_base: vec![false; design.n_psu()],
+            psu_in_domain: written_zeros(design.n_psu(), false),
+            psu_in_base: written_zeros(design.n_psu(), false),
             replicate_totals: vec![0.0; design.n_replicates() * k],
             totals: Vec::new(),
         }
