@@ -156,6 +156,14 @@ impl<'a> Sums<'a> {
             )
         })?;
         let labels = ids.labels();
+        if let Some(header) = labels.iter().position(|l| *l == "estimate") {
+            let r = ids.codes().iter().position(|&c| c as usize == header);
+            return Err(bad(format!(
+                "row {} repeats the header line: concatenate the results of chunks without \
+                 their header lines",
+                r.map_or(0, |r| r + 2)
+            )));
+        }
         let mut level_part = Vec::with_capacity(labels.len());
         for label in &labels {
             let found = plan.parts.iter().position(|p| p.id == *label);
@@ -194,14 +202,38 @@ impl<'a> Sums<'a> {
                 ))
             })
             .collect::<Result<_, SpecError>>()?;
+        let sum_w = numbers("sum_w")?;
+        let positive = numbers("positive")?;
+        for (r, (w, p)) in sum_w.iter().zip(&positive).enumerate() {
+            let agree = match (w, p) {
+                (Some(w), _) if *w < 0.0 => {
+                    return Err(bad(format!(
+                        "row {}: sum_w is {}, a negative sum of weights",
+                        r + 2,
+                        show_number(*w)
+                    )));
+                }
+                (Some(w), Some(p)) => (*p == 1.0 && *w > 0.0) || (*p == 0.0 && *w == 0.0),
+                _ => true,
+            };
+            if !agree {
+                return Err(bad(format!(
+                    "row {}: positive is {} but sum_w is {}: the query gives 1 to rows of \
+                     positive weight and 0 to rows of weight 0",
+                    r + 2,
+                    p.map_or("missing".into(), show_number),
+                    w.map_or("missing".into(), show_number)
+                )));
+            }
+        }
         Ok(Sums {
             file: file.to_string(),
             table,
             part,
             n_rows,
-            sum_w: numbers("sum_w")?,
+            sum_w,
             in_base: numbers("in_base")?,
-            positive: numbers("positive")?,
+            positive,
             values,
             invalid: if plan.has_choices {
                 Some(numbers("n_invalid")?)
@@ -391,6 +423,20 @@ fn add_up(
                         n = j + 1
                     )));
                 };
+                // Σw·y² ≥ (Σw·y)²/Σw for any rows of non-negative weight (Cauchy–Schwarz);
+                // a table breaking it would be read as values without spread.
+                let w = sums.sum_w[r].unwrap_or(0.0);
+                let m = if w > 0.0 { a / w } else { 0.0 };
+                if b < 0.0 || (w > 0.0 && m * m > b / w * (1.0 + 1e-9)) {
+                    return Err(bad(format!(
+                        "row {}: sum_wyy{n} is {}, less than sum_wy{n}² / sum_w = {}: no \
+                         rows have these sums",
+                        r + 2,
+                        show_number(b),
+                        show_number(m * a),
+                        n = j + 1
+                    )));
+                }
                 group.wy[j] += a;
                 group.wyy[j] += b;
             }

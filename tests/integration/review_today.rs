@@ -1,0 +1,160 @@
+//! Hostile inputs to what was merged on 2026-12-07 (banner tables, the HTML report, finishing
+//! from SQL sums): each test is a case that failed before its fix.
+
+use crate::common::scratch;
+use std::path::{Path, PathBuf};
+use survey_stats::report::Report;
+use survey_stats::spec::{AnalysisSpec, SpecError};
+use survey_stats::sums::finish;
+use survey_stats::table::Table;
+use survey_stats::{Dataset, Survey};
+
+/// A label with XML's non-characters U+FFFE and U+FFFF (and a control character): the page
+/// is XHTML, so a label must not make it ill-formed.
+#[test]
+fn page_with_noncharacter_labels_is_well_formed() {
+    let mut t = Table::new(vec!["region".into(), "share".into()]);
+    t.push(vec!["a\u{FFFF}b\u{FFFE}c\u{1}<&\">".into(), "0.5".into()]);
+    let page = Report::new("R\u{FFFF}")
+        .table("caption\u{FFFE}", &t)
+        .to_html();
+    let doc = roxmltree::Document::parse_with_options(
+        &page,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("not well-formed: {e}"));
+    let cell = doc
+        .descendants()
+        .find(|n| n.has_tag_name("td"))
+        .and_then(|n| n.text())
+        .unwrap();
+    // The visible text survives (each bad character replaced by U+FFFD).
+    assert_eq!(cell, "a\u{FFFD}b\u{FFFD}c\u{FFFD}<&\">");
+}
+
+/// `banner(["h", "h"])` gave every column of `h` twice, lettered twice (A B C D), testing
+/// each column against itself's copy: an error naming the variable.
+#[test]
+fn banner_variable_listed_twice_is_an_error() {
+    let data = Dataset::builder()
+        .column("psu", vec![1u8, 1, 2, 2, 3, 3])
+        .column("h", vec![1u8, 2, 1, 2, 1, 2])
+        .column("q", vec![1u8, 2, 2, 1, 1, 1])
+        .build()
+        .unwrap();
+    let survey = Survey::builder(data).clusters(["psu"]).build().unwrap();
+    let err = survey
+        .banner(["h", "h"])
+        .rows_single("q")
+        .build()
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("\"h\"") && text.contains("twice"), "{text}");
+    // Listed once, it has its two columns.
+    let ok = survey.banner(["h"]).rows_single("q").build().unwrap();
+    assert_eq!(ok.columns().len(), 3);
+}
+
+/// A folder with the spec of a mean and a share, and the sums of its 8 data rows (as the
+/// query's result from SQLite).
+fn sums_case(name: &str) -> (PathBuf, AnalysisSpec) {
+    let dir = scratch("review_today", name);
+    let spec = AnalysisSpec::from_json(
+        r#"{"data": "d.csv", "design": {"weights": "w", "clusters": ["psu"], "strata": "st"},
+            "estimates": [{"id": "m", "stat": "mean", "variable": "y"},
+                          {"id": "p", "stat": "proportion", "variable": "g"}]}"#,
+    )
+    .unwrap();
+    (dir, spec)
+}
+
+const HEADER: &str = "estimate,st,psu,g,in_base,positive,n_rows,sum_w,sum_wy1,sum_wyy1";
+const MEAN_ROWS: &str = "m,1,1,,1,1,2,3,5,9
+m,1,2,,1,1,2,4,15,57
+m,2,3,,1,1,2,2,11,61
+m,2,4,,1,1,2,3,22,162";
+const SHARE_ROWS: &str = "p,1,1,a,,1,1,1,,
+p,1,1,b,,1,1,2,,
+p,1,2,a,,1,1,1,,
+p,1,2,b,,1,1,3,,
+p,2,3,a,,1,1,1,,
+p,2,3,b,,1,1,1,,
+p,2,4,a,,1,2,3,,";
+
+fn finish_text(dir: &Path, spec: &AnalysisSpec, text: &str) -> Result<(), SpecError> {
+    let path = dir.join("sums.csv");
+    std::fs::write(&path, text).unwrap();
+    finish(spec, dir, &path).map(|_| ())
+}
+
+/// The well-formed table finishes: the cases below differ from it in one place.
+#[test]
+fn sums_base_case_finishes() {
+    let (dir, spec) = sums_case("base");
+    finish_text(
+        &dir,
+        &spec,
+        &format!("{HEADER}\n{MEAN_ROWS}\n{SHARE_ROWS}\n"),
+    )
+    .unwrap();
+}
+
+/// Chunks' results concatenated with their header lines (`cat a.csv b.csv`): the error
+/// said the table had rows of an estimate "estimate" "from another spec"; it now names the
+/// row that repeats the header.
+#[test]
+fn sums_with_a_repeated_header_line_names_it() {
+    let (dir, spec) = sums_case("header");
+    let text = format!("{HEADER}\n{MEAN_ROWS}\n{HEADER}\n{SHARE_ROWS}\n");
+    let err = finish_text(&dir, &spec, &text).unwrap_err().to_string();
+    assert!(
+        err.contains("row 6") && err.contains("header"),
+        "the repeated header's row: {err}"
+    );
+}
+
+/// A negative `sum_w`: the error named the rebuilt design's weight column and row, not the
+/// sums file's.
+#[test]
+fn sums_with_a_negative_weight_sum_names_the_file_row() {
+    let (dir, spec) = sums_case("negative");
+    let rows = MEAN_ROWS.replacen("m,1,2,,1,1,2,4,", "m,1,2,,1,1,2,-4,", 1);
+    let err = finish_text(&dir, &spec, &format!("{HEADER}\n{rows}\n{SHARE_ROWS}\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("sums.csv") && err.contains("row 3") && err.contains("sum_w"),
+        "{err}"
+    );
+}
+
+/// `Σw·y² < (Σw·y)²/Σw` cannot come from data (Cauchy–Schwarz): it was read as no spread
+/// and the design effect silently changed (2.37 to 2.40).
+#[test]
+fn sums_with_impossible_squares_is_an_error() {
+    let (dir, spec) = sums_case("squares");
+    let rows = MEAN_ROWS.replacen("m,1,1,,1,1,2,3,5,9", "m,1,1,,1,1,2,3,5,-9", 1);
+    let err = finish_text(&dir, &spec, &format!("{HEADER}\n{rows}\n{SHARE_ROWS}\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("row 2") && err.contains("sum_wyy1"), "{err}");
+    // Equal values (Σw·y² = (Σw·y)²/Σw up to rounding) are fine.
+    let rows = MEAN_ROWS.replacen("m,1,1,,1,1,2,3,5,9", "m,1,1,,1,1,2,3,0.3,0.03", 1);
+    finish_text(&dir, &spec, &format!("{HEADER}\n{rows}\n{SHARE_ROWS}\n")).unwrap();
+}
+
+/// `positive` says whether the rows' weights are positive: a group flagged 0 with a
+/// positive `sum_w` (or 1 with 0) is not the query's result, and its rows would be counted
+/// among the wrong ones.
+#[test]
+fn sums_with_positive_flag_contradicting_the_weights_is_an_error() {
+    let (dir, spec) = sums_case("positive");
+    let rows = SHARE_ROWS.replacen("p,2,3,b,,1,1,1,,", "p,2,3,b,,0,1,1,,", 1);
+    let err = finish_text(&dir, &spec, &format!("{HEADER}\n{MEAN_ROWS}\n{rows}\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("row 11") && err.contains("positive"), "{err}");
+}
