@@ -626,7 +626,7 @@ impl<'s> BannerBuilder<'s> {
                 if nd == 0 {
                     continue;
                 }
-                let Some((value, se)) = domain_mean(design, &pass, options, o)? else {
+                let Some((value, se)) = domain_mean(design, &pass, options, &m.question, o)? else {
                     continue;
                 };
                 let low_base = nd < self.min_base;
@@ -650,7 +650,15 @@ impl<'s> BannerBuilder<'s> {
                 .enumerate()
                 .flat_map(|(i, &a)| testable[i + 1..].iter().map(move |&b| (a, b)))
                 .collect();
-            let found = test_pairs(design, &pass, options, &pairs, &column_of, self.adjust)?;
+            let found = test_pairs(
+                design,
+                &pass,
+                options,
+                &m.question,
+                &pairs,
+                &column_of,
+                self.adjust,
+            )?;
             for t in &found {
                 if !t.significant || t.difference == 0.0 {
                     continue;

@@ -158,3 +158,22 @@ fn sums_with_positive_flag_contradicting_the_weights_is_an_error() {
         .to_string();
     assert!(err.contains("row 11") && err.contains("positive"), "{err}");
 }
+
+/// A banner mean whose weighted sums overflow: the error named the variable `""`.
+#[test]
+fn banner_overflow_names_the_variable() {
+    let data = Dataset::builder()
+        .column("psu", vec![1u8, 1, 2, 2, 3, 3])
+        .column("h", vec![1u8, 2, 1, 2, 1, 2])
+        .column("y", vec![1e308, 1e308, -1e308, 1e308, 1e308, 1e308])
+        .build()
+        .unwrap();
+    let survey = Survey::builder(data).clusters(["psu"]).build().unwrap();
+    let err = survey
+        .banner(["h"])
+        .rows_mean("y")
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("\"y\"") && err.contains("overflow"), "{err}");
+}
