@@ -177,3 +177,51 @@ fn banner_overflow_names_the_variable() {
         .to_string();
     assert!(err.contains("\"y\"") && err.contains("overflow"), "{err}");
 }
+
+/// The workbook of labels with `<&">`, a control character, U+FFFF and a 40-character
+/// Kazakh caption twice: Excel's own reader (calamine here) opens it, with the labels and
+/// two distinct sheet names.
+#[cfg(feature = "xlsx")]
+#[test]
+fn workbook_of_hostile_labels_opens() {
+    use calamine::{Data, Reader, Xlsx};
+    let mut t = Table::new(vec!["region".into(), "share".into()]);
+    t.push(vec!["a<&\">\u{1}b\u{FFFF}".into(), "0.5".into()]);
+    let caption = "Әр көрсеткіш өңірлер бойынша: бағалау [95%]";
+    let bytes = Report::new("R")
+        .table(caption, &t)
+        .table(caption, &t)
+        .to_xlsx()
+        .unwrap();
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names.len(), 2);
+    assert_ne!(names[0], names[1]);
+    let range = book.worksheet_range(&names[1]).unwrap();
+    let label = range.get_value((2, 0)).cloned();
+    let Some(Data::String(label)) = label else {
+        panic!("{label:?}")
+    };
+    assert!(label.starts_with("a<&\">"), "{label}");
+    assert_eq!(range.get_value((2, 1)), Some(&Data::Float(0.5)));
+}
+
+/// `--format xlsx` without `--out` was refused only after the whole analysis ran (here:
+/// after failing on the missing data file, which hid the usage error).
+#[test]
+fn xlsx_without_out_is_refused_before_the_analysis() {
+    let dir = scratch("review_today", "xlsx_no_out");
+    let spec = dir.join("spec.json");
+    std::fs::write(
+        &spec,
+        r#"{"data": "absent.csv", "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#,
+    )
+    .unwrap();
+    let (code, _, err) =
+        crate::common::run_cli(&["estimate", spec.to_str().unwrap(), "--format", "xlsx"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--out") && !err.contains("absent.csv"),
+        "{err}"
+    );
+}

@@ -114,6 +114,10 @@ fn estimate(args: &[String], finish: bool) -> Result<(), String> {
         i += 1;
     }
     let spec = spec.ok_or_else(|| format!("estimate needs a spec file\n{USAGE}"))?;
+    if page.as_deref() == Some("xlsx") && out_file.is_none() {
+        // Said before the analysis runs (minutes on a large file), not after.
+        return Err(format!("--format xlsx needs --out FILE.xlsx\n{USAGE}"));
+    }
     let text = std::fs::read_to_string(&spec)
         .map_err(|e| format!("{}: cannot read: {e}", spec.display()))?;
     let mut parsed = AnalysisSpec::from_json(&text).map_err(|e| e.to_string())?;
