@@ -214,7 +214,15 @@ impl<'a> Sums<'a> {
                     )));
                 }
                 (Some(w), Some(p)) => (*p == 1.0 && *w > 0.0) || (*p == 0.0 && *w == 0.0),
-                _ => true,
+                // The query's group of the data rows without a weight.
+                (None, _) => {
+                    return Err(bad(format!(
+                        "row {}: sum_w is missing: the data have rows without a weight, and \
+                         the design needs every row's",
+                        r + 2
+                    )));
+                }
+                (Some(_), None) => false,
             };
             if !agree {
                 return Err(bad(format!(

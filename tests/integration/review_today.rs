@@ -225,3 +225,18 @@ fn xlsx_without_out_is_refused_before_the_analysis() {
         "{err}"
     );
 }
+
+/// The query's group of rows without a weight (`sum_w` and `positive` NULL): the error named
+/// the rebuilt design's row ("weight column \"sum_w\", data row 1"), not the sums file's.
+#[test]
+fn sums_of_rows_without_weight_name_the_file_row() {
+    let (dir, spec) = sums_case("no_weight");
+    let rows = format!("{MEAN_ROWS}\nm,2,4,,1,,1,,7,49");
+    let err = finish_text(&dir, &spec, &format!("{HEADER}\n{rows}\n{SHARE_ROWS}\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("sums.csv") && err.contains("row 6") && err.contains("without a weight"),
+        "{err}"
+    );
+}
