@@ -1,7 +1,7 @@
 //! Hostile inputs to what was merged on 2026-12-07 (banner tables, the HTML report, finishing
 //! from SQL sums): each test is a case that failed before its fix.
 
-use crate::common::scratch;
+use crate::common::{parse_xml, run_cli, scratch};
 use std::path::{Path, PathBuf};
 use survey_stats::report::Report;
 use survey_stats::spec::{AnalysisSpec, SpecError};
@@ -18,14 +18,7 @@ fn page_with_noncharacter_labels_is_well_formed() {
     let page = Report::new("R\u{FFFF}")
         .table("caption\u{FFFE}", &t)
         .to_html();
-    let doc = roxmltree::Document::parse_with_options(
-        &page,
-        roxmltree::ParsingOptions {
-            allow_dtd: true,
-            ..Default::default()
-        },
-    )
-    .unwrap_or_else(|e| panic!("not well-formed: {e}"));
+    let doc = parse_xml(&page);
     let cell = doc
         .descendants()
         .find(|n| n.has_tag_name("td"))
@@ -90,6 +83,13 @@ fn finish_text(dir: &Path, spec: &AnalysisSpec, text: &str) -> Result<(), SpecEr
     finish(spec, dir, &path).map(|_| ())
 }
 
+/// The error of finishing the table `HEADER`, `mean_rows`, `share_rows`.
+fn finish_error(name: &str, mean_rows: &str, share_rows: &str) -> String {
+    let (dir, spec) = sums_case(name);
+    let text = format!("{HEADER}\n{mean_rows}\n{share_rows}\n");
+    finish_text(&dir, &spec, &text).unwrap_err().to_string()
+}
+
 /// The well-formed table finishes: the cases below differ from it in one place.
 #[test]
 fn sums_base_case_finishes() {
@@ -120,11 +120,8 @@ fn sums_with_a_repeated_header_line_names_it() {
 /// sums file's.
 #[test]
 fn sums_with_a_negative_weight_sum_names_the_file_row() {
-    let (dir, spec) = sums_case("negative");
     let rows = MEAN_ROWS.replacen("m,1,2,,1,1,2,4,", "m,1,2,,1,1,2,-4,", 1);
-    let err = finish_text(&dir, &spec, &format!("{HEADER}\n{rows}\n{SHARE_ROWS}\n"))
-        .unwrap_err()
-        .to_string();
+    let err = finish_error("negative", &rows, SHARE_ROWS);
     assert!(
         err.contains("sums.csv") && err.contains("row 3") && err.contains("sum_w"),
         "{err}"
@@ -135,14 +132,12 @@ fn sums_with_a_negative_weight_sum_names_the_file_row() {
 /// and the design effect silently changed (2.37 to 2.40).
 #[test]
 fn sums_with_impossible_squares_is_an_error() {
-    let (dir, spec) = sums_case("squares");
     let rows = MEAN_ROWS.replacen("m,1,1,,1,1,2,3,5,9", "m,1,1,,1,1,2,3,5,-9", 1);
-    let err = finish_text(&dir, &spec, &format!("{HEADER}\n{rows}\n{SHARE_ROWS}\n"))
-        .unwrap_err()
-        .to_string();
+    let err = finish_error("squares", &rows, SHARE_ROWS);
     assert!(err.contains("row 2") && err.contains("sum_wyy1"), "{err}");
     // Equal values (Σw·y² = (Σw·y)²/Σw up to rounding) are fine.
     let rows = MEAN_ROWS.replacen("m,1,1,,1,1,2,3,5,9", "m,1,1,,1,1,2,3,0.3,0.03", 1);
+    let (dir, spec) = sums_case("squares_equal");
     finish_text(&dir, &spec, &format!("{HEADER}\n{rows}\n{SHARE_ROWS}\n")).unwrap();
 }
 
@@ -151,11 +146,8 @@ fn sums_with_impossible_squares_is_an_error() {
 /// among the wrong ones.
 #[test]
 fn sums_with_positive_flag_contradicting_the_weights_is_an_error() {
-    let (dir, spec) = sums_case("positive");
     let rows = SHARE_ROWS.replacen("p,2,3,b,,1,1,1,,", "p,2,3,b,,0,1,1,,", 1);
-    let err = finish_text(&dir, &spec, &format!("{HEADER}\n{MEAN_ROWS}\n{rows}\n"))
-        .unwrap_err()
-        .to_string();
+    let err = finish_error("positive", MEAN_ROWS, &rows);
     assert!(err.contains("row 11") && err.contains("positive"), "{err}");
 }
 
@@ -217,8 +209,7 @@ fn xlsx_without_out_is_refused_before_the_analysis() {
         r#"{"data": "absent.csv", "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#,
     )
     .unwrap();
-    let (code, _, err) =
-        crate::common::run_cli(&["estimate", spec.to_str().unwrap(), "--format", "xlsx"]);
+    let (code, _, err) = run_cli(&["estimate", spec.to_str().unwrap(), "--format", "xlsx"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("--out") && !err.contains("absent.csv"),
@@ -230,11 +221,8 @@ fn xlsx_without_out_is_refused_before_the_analysis() {
 /// the rebuilt design's row ("weight column \"sum_w\", data row 1"), not the sums file's.
 #[test]
 fn sums_of_rows_without_weight_name_the_file_row() {
-    let (dir, spec) = sums_case("no_weight");
     let rows = format!("{MEAN_ROWS}\nm,2,4,,1,,1,,7,49");
-    let err = finish_text(&dir, &spec, &format!("{HEADER}\n{rows}\n{SHARE_ROWS}\n"))
-        .unwrap_err()
-        .to_string();
+    let err = finish_error("no_weight", &rows, SHARE_ROWS);
     assert!(
         err.contains("sums.csv") && err.contains("row 6") && err.contains("without a weight"),
         "{err}"
