@@ -448,6 +448,19 @@ fn add_up(
                 group.wy[j] += a;
                 group.wyy[j] += b;
             }
+            // Rows that chose: each chose an option, so the options' Σw·y add up to Σw at
+            // least; less would leave rows without a choice in the base of choosers.
+            let w = sums.sum_w[r].unwrap_or(0.0);
+            let chosen: f64 = sums.values[..k].iter().filter_map(|(wy, _)| wy[r]).sum();
+            if base_flag == 2.0 && chosen < w * (1.0 - 1e-9) {
+                return Err(bad(format!(
+                    "row {}: the options' sum_wy add up to {}, less than sum_w = {}: rows \
+                     with in_base 2 each chose an option",
+                    r + 2,
+                    show_number(chosen),
+                    show_number(w)
+                )));
+            }
         }
     }
     if groups.is_empty() {

@@ -228,3 +228,26 @@ fn sums_of_rows_without_weight_name_the_file_row() {
         "{err}"
     );
 }
+
+/// Rows of a multiple response that chose (`in_base` 2) whose options' `Σw·y` add up to
+/// less than their `Σw`: no data give that (each row chose an option), and it was finished
+/// by counting the rest as choosing nothing (n 5 became 3, a's share 0.43 became 0.5).
+#[test]
+fn sums_of_choices_below_the_weight_is_an_error() {
+    let dir = scratch("review_today", "choices");
+    let spec = AnalysisSpec::from_json(
+        r#"{"data": "mr.csv", "design": {"weights": "w", "clusters": ["psu"]},
+            "estimates": [{"id": "mr", "stat": "multiple_response", "variables": ["a", "b"]}]}"#,
+    )
+    .unwrap();
+    let header =
+        "estimate,psu,in_base,positive,n_rows,sum_w,sum_wy1,sum_wyy1,sum_wy2,sum_wyy2,n_invalid";
+    let rest = "mr,2,2,1,1,1,1,1,1,1,0\nmr,2,1,1,1,3,0,0,0,0,0\nmr,3,2,1,2,3,1,1,2,2,0";
+    // Row 2 as the query gives it for psu 1 (a chosen with weight 1, b with weight 2) ...
+    let good = format!("{header}\nmr,1,2,1,2,3,1,1,2,2,0\n{rest}\n");
+    finish_text(&dir, &spec, &good).unwrap();
+    // ... and with b's sum lowered.
+    let bad = format!("{header}\nmr,1,2,1,2,3,1,1,1,1,0\n{rest}\n");
+    let err = finish_text(&dir, &spec, &bad).unwrap_err().to_string();
+    assert!(err.contains("row 2") && err.contains("in_base 2"), "{err}");
+}
