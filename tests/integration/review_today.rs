@@ -296,3 +296,22 @@ fn sums_with_zero_weights_match_memory() {
     assert!(memory.rows.len() > 20);
     crate::sums::assert_same(&memory, &finished);
 }
+
+/// An estimate id with a quote and a backslash: Spark and BigQuery read backslash escapes
+/// in strings (Spark also joins `'a''b'` into `ab`), so the ANSI `''` gave them another id
+/// (or a syntax error); BigQuery reads them in backtick names too.
+#[test]
+fn sql_literals_and_names_escape_per_dialect() {
+    use survey_stats::sums::{Dialect, sql_for};
+    let spec = AnalysisSpec::from_json(
+        r#"{"data": "d.csv", "design": {"weights": "w", "clusters": ["p\\s"]},
+            "estimates": [{"id": "men's\\all", "stat": "mean", "variable": "y"}]}"#,
+    )
+    .unwrap();
+    let sql = |d| sql_for(&spec, "t", d, None).unwrap();
+    assert!(sql(Dialect::Ansi).contains(r"'men''s\all' AS"));
+    assert!(sql(Dialect::Spark).contains(r"'men\'s\\all' AS"));
+    let bq = sql(Dialect::BigQuery);
+    assert!(bq.contains(r"'men\'s\\all' AS"), "{bq}");
+    assert!(bq.contains(r"`p\\s`"), "{bq}");
+}
