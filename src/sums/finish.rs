@@ -69,7 +69,8 @@ pub fn finish(spec: &AnalysisSpec, dir: &Path, sums: &Path) -> Result<RunOutput,
     let options = CsvOptions {
         missing: spec.missing.clone(),
         questionnaire: questionnaire.as_ref(),
-        ..CsvOptions::default()
+        // Ids are text even when they look like numbers ("01" is not "1").
+        text_columns: ["estimate".to_string()].into(),
     };
     let table = read_csv(sums, &options)?;
     let load_seconds = start.elapsed().as_secs_f64();

@@ -315,3 +315,31 @@ fn sql_literals_and_names_escape_per_dialect() {
     assert!(bq.contains(r"'men\'s\\all' AS"), "{bq}");
     assert!(bq.contains(r"`p\\s`"), "{bq}");
 }
+
+/// Estimate ids that look like numbers (`"01"`, `"2.50"`): the sums table's `estimate`
+/// column was read as numbers, and the table refused as "from another spec" (estimate "1").
+#[test]
+fn sums_of_numeric_looking_ids_finish() {
+    let (dir, spec) = sums_case("numeric_ids");
+    let json = serde_json::to_string(&spec).unwrap();
+    let spec = AnalysisSpec::from_json(
+        &json
+            .replace(r#""id":"m""#, r#""id":"01""#)
+            .replace(r#""id":"p""#, r#""id":"2.50""#),
+    )
+    .unwrap();
+    let text = format!("{HEADER}\n{MEAN_ROWS}\n{SHARE_ROWS}\n")
+        .replace("\nm,", "\n01,")
+        .replace("\np,", "\n2.50,");
+    let path = dir.join("sums.csv");
+    std::fs::write(&path, text).unwrap();
+    let out = finish(&spec, &dir, &path).unwrap();
+    let json = serde_json::to_value(&out.rows).unwrap();
+    let ids: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["01", "2.50", "2.50"]);
+}
