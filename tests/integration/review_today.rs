@@ -343,3 +343,67 @@ fn sums_of_numeric_looking_ids_finish() {
         .collect();
     assert_eq!(ids, ["01", "2.50", "2.50"]);
 }
+
+/// Banner cells and letters' tests under the lonely-PSU policies `average` and `adjust`
+/// (two strata of one PSU) and on JK1 replicates made from the design (today's merge
+/// changed the replicate degrees of freedom of a pass), against R
+/// (`tests/data/review_banner_R.R`: `svyby(..., covmat = TRUE)`, `svycontrast`, `degf`).
+#[test]
+fn banner_under_lonely_psus_and_replicates_matches_r() {
+    let r = crate::common::read_json("review_banner_R.json");
+    let dir = crate::common::data_path("");
+    for (name, design) in [
+        ("average", r#""strata": "st", "lonely_psu": "average""#),
+        ("adjust", r#""strata": "st", "lonely_psu": "adjust""#),
+        ("JK1", r#""create_replicates": {"type": "JK1"}"#),
+    ] {
+        let spec = AnalysisSpec::from_json(&format!(
+            r#"{{"data": "review_banner.csv", "design": {{"weights": "w", "clusters": ["psu"], {design}}},
+            "tables": [{{"id": "t", "by": ["g"], "rows": [{{"mean": "y"}}, {{"single": "q"}}], "min_base": 1}}]}}"#
+        ))
+        .unwrap();
+        let out = survey_stats::spec::run(&spec, &dir, None).unwrap();
+        let tables = serde_json::to_value(&out.tables).unwrap();
+        let rows = tables[0]["rows"].as_array().unwrap();
+        // Row 0: the mean of y; row 1: the share answering q = 1.
+        for (row, var) in [(&rows[0], "y"), (&rows[1], "q1")] {
+            let want = &r[name][var];
+            let what = format!("{name} {var}");
+            for (c, key) in ["total", "a", "b"].iter().enumerate() {
+                let cell = &row["cells"][c];
+                let (value, se) = (
+                    want[key][0].as_f64().unwrap(),
+                    want[key][1].as_f64().unwrap(),
+                );
+                crate::common::assert_close(
+                    cell["value"].as_f64().unwrap(),
+                    value,
+                    1e-9,
+                    1e-12,
+                    &what,
+                );
+                crate::common::assert_close(
+                    cell["std_error"].as_f64().unwrap(),
+                    se,
+                    1e-9,
+                    1e-12,
+                    &what,
+                );
+            }
+            let test = &row["tests"][0];
+            for (got, key) in [
+                ("difference", "difference"),
+                ("std_error", "se"),
+                ("p_value", "p"),
+            ] {
+                crate::common::assert_close(
+                    test[got].as_f64().unwrap(),
+                    want[key].as_f64().unwrap(),
+                    1e-9,
+                    1e-12,
+                    &format!("{what} {got}"),
+                );
+            }
+        }
+    }
+}
