@@ -39,7 +39,9 @@ pub fn finish_file(spec_path: &Path, sums: &Path) -> Result<RunOutput, SpecError
 ///
 /// # Errors
 /// As [`super::sql_for`] for what cannot be finished from sums; [`SpecError::Sums`] for a
-/// table that lacks a column, an estimate's rows or has a bad count; [`SpecError::Design`]
+/// table that lacks a column, an estimate's rows or has a bad count, and for a row no data
+/// give (a repeated header line, a missing or negative `sum_w`, a `positive` flag at odds
+/// with it, `sum_wyy` below `sum_wy²/sum_w`, choosers' option sums below their weight); [`SpecError::Design`]
 /// and [`SpecError::Estimate`] as in [`crate::spec::run`].
 ///
 /// ```
