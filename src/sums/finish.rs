@@ -392,6 +392,22 @@ fn add_up(
     let mut groups: Vec<Group> = Vec::new();
     let flag = |x: Option<f64>| x.map_or(u64::MAX, f64::to_bits);
     for r in (0..sums.part.len()).filter(|&r| sums.part[r] == index) {
+        // Any other flag would be read as rows out of the base.
+        let valid = match (&part.kind, sums.in_base[r]) {
+            (Kind::Categories(_), _) => true,
+            (Kind::Values(_), Some(x)) => x == 0.0 || x == 1.0,
+            (Kind::Choices(_), Some(x)) => x == 0.0 || x == 1.0 || x == 2.0,
+            (_, None) => false,
+        };
+        if !valid {
+            return Err(bad(format!(
+                "row {}: in_base is {}, not a flag the query gives estimate {:?} (0 or 1; \
+                 0, 1 or 2 for a multiple response)",
+                r + 2,
+                sums.in_base[r].map_or("missing".into(), show_number),
+                part.id
+            )));
+        }
         let mut key: Vec<u64> = key_columns.iter().map(|(_, c)| key_of(c, r)).collect();
         key.push(flag(sums.in_base[r]));
         key.push(flag(sums.positive[r]));

@@ -407,3 +407,14 @@ fn banner_under_lonely_psus_and_replicates_matches_r() {
         }
     }
 }
+
+/// An `in_base` other than the query's flags (0 or 1 for a mean): the rows were read as out
+/// of the base, silently (the mean's n went from 8 to 6).
+#[test]
+fn sums_with_an_unknown_base_flag_is_an_error() {
+    for flag in ["2", ""] {
+        let rows = MEAN_ROWS.replacen("m,1,2,,1,", &format!("m,1,2,,{flag},"), 1);
+        let err = finish_error("base_flag", &rows, SHARE_ROWS);
+        assert!(err.contains("row 3") && err.contains("in_base"), "{err}");
+    }
+}
