@@ -418,3 +418,46 @@ fn sums_with_an_unknown_base_flag_is_an_error() {
         assert!(err.contains("row 3") && err.contains("in_base"), "{err}");
     }
 }
+
+/// `--out` naming the data file (a slip: `--format csv --out responses.csv`) overwrote the
+/// data with the results; now refused, the data unchanged.
+#[test]
+fn out_onto_an_input_file_is_refused() {
+    let dir = scratch("review_today", "out_onto_input");
+    let data = "psu,y\n1,1\n1,2\n2,4\n";
+    std::fs::write(dir.join("d.csv"), data).unwrap();
+    let spec = dir.join("spec.json");
+    std::fs::write(
+        &spec,
+        r#"{"data": "d.csv", "design": {"clusters": ["psu"]},
+            "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#,
+    )
+    .unwrap();
+    let spec = spec.to_str().unwrap();
+    for target in ["d.csv", "spec.json"] {
+        let out = dir.join(target);
+        let (code, _, err) = run_cli(&[
+            "estimate",
+            spec,
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{target}");
+        assert!(err.contains("input"), "{err}");
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("d.csv")).unwrap(), data);
+    // Another file is written.
+    let out = dir.join("out.csv");
+    let (code, _, err) = run_cli(&[
+        "estimate",
+        spec,
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(out).unwrap().starts_with("id,"));
+}
