@@ -116,16 +116,23 @@ fn sums_with_a_repeated_header_line_names_it() {
     );
 }
 
-/// A negative `sum_w`: the error named the rebuilt design's weight column and row, not the
-/// sums file's.
+/// A negative `sum_w`, and the query's group of rows without a weight (`sum_w` and
+/// `positive` NULL): the error named the rebuilt design's weight column and row (`weight
+/// column "sum_w", data row 1`), not the sums file's.
 #[test]
-fn sums_with_a_negative_weight_sum_names_the_file_row() {
-    let rows = MEAN_ROWS.replacen("m,1,2,,1,1,2,4,", "m,1,2,,1,1,2,-4,", 1);
-    let err = finish_error("negative", &rows, SHARE_ROWS);
-    assert!(
-        err.contains("sums.csv") && err.contains("row 3") && err.contains("sum_w"),
-        "{err}"
-    );
+fn sums_with_a_negative_or_missing_weight_sum_name_the_file_row() {
+    let negative = MEAN_ROWS.replacen("m,1,2,,1,1,2,4,", "m,1,2,,1,1,2,-4,", 1);
+    let missing = format!("{MEAN_ROWS}\nm,2,4,,1,,1,,7,49");
+    for (rows, row, what) in [
+        (negative, "row 3", "negative"),
+        (missing, "row 6", "without a weight"),
+    ] {
+        let err = finish_error("weight", &rows, SHARE_ROWS);
+        assert!(
+            err.contains("sums.csv") && err.contains(row) && err.contains(what),
+            "{err}"
+        );
+    }
 }
 
 /// `Σw·y² < (Σw·y)²/Σw` cannot come from data (Cauchy–Schwarz): it was read as no spread
@@ -213,18 +220,6 @@ fn xlsx_without_out_is_refused_before_the_analysis() {
     assert_eq!(code, 2);
     assert!(
         err.contains("--out") && !err.contains("absent.csv"),
-        "{err}"
-    );
-}
-
-/// The query's group of rows without a weight (`sum_w` and `positive` NULL): the error named
-/// the rebuilt design's row ("weight column \"sum_w\", data row 1"), not the sums file's.
-#[test]
-fn sums_of_rows_without_weight_name_the_file_row() {
-    let rows = format!("{MEAN_ROWS}\nm,2,4,,1,,1,,7,49");
-    let err = finish_error("no_weight", &rows, SHARE_ROWS);
-    assert!(
-        err.contains("sums.csv") && err.contains("row 6") && err.contains("without a weight"),
         "{err}"
     );
 }
@@ -434,30 +429,26 @@ fn out_onto_an_input_file_is_refused() {
     )
     .unwrap();
     let spec = spec.to_str().unwrap();
-    for target in ["d.csv", "spec.json"] {
-        let out = dir.join(target);
-        let (code, _, err) = run_cli(&[
+    let to = |file: &str| {
+        let out = dir.join(file);
+        run_cli(&[
             "estimate",
             spec,
             "--format",
             "csv",
             "--out",
             out.to_str().unwrap(),
-        ]);
+        ])
+    };
+    for target in ["d.csv", "spec.json"] {
+        let (code, _, err) = to(target);
         assert_eq!(code, 2, "{target}");
         assert!(err.contains("input"), "{err}");
     }
     assert_eq!(std::fs::read_to_string(dir.join("d.csv")).unwrap(), data);
     // Another file is written.
-    let out = dir.join("out.csv");
-    let (code, _, err) = run_cli(&[
-        "estimate",
-        spec,
-        "--format",
-        "csv",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (code, _, err) = to("out.csv");
     assert_eq!(code, 0, "{err}");
+    let out = dir.join("out.csv");
     assert!(std::fs::read_to_string(out).unwrap().starts_with("id,"));
 }
