@@ -192,7 +192,7 @@ impl<'s> BannerBuilder<'s> {
     ///
     /// # Errors
     /// No row asked for; a banner variable, question or variable missing from the data or
-    /// not numeric; a net's code or an excluded code that does not occur; a
+    /// not numeric; a banner variable listed twice; a net's code or an excluded code that does not occur; a
     /// multiple-response option holding something other than 0 or 1; a confidence level
     /// outside (0, 1); a single-choice question with more than 200 distinct codes; a banner
     /// variable with more than 60 categories; the design's variance errors.
@@ -209,6 +209,17 @@ impl<'s> BannerBuilder<'s> {
                 reason:
                     "ask for rows: rows_single, rows_net, rows_multiple, rows_likert or rows_mean"
                         .into(),
+            }
+            .into());
+        }
+        // A variable listed twice would give its columns twice, each tested against its copy.
+        if let Some((i, b)) =
+            (self.banner.iter().enumerate()).find(|(i, b)| self.banner[..*i].contains(b))
+        {
+            return Err(ErrorKind::InvalidSetting {
+                setting: format!("banner variables[{i}]"),
+                value: format!("{b:?}"),
+                reason: "listed twice: each banner variable gives its columns once".into(),
             }
             .into());
         }
@@ -615,7 +626,7 @@ impl<'s> BannerBuilder<'s> {
                 if nd == 0 {
                     continue;
                 }
-                let Some((value, se)) = domain_mean(design, &pass, options, o)? else {
+                let Some((value, se)) = domain_mean(design, &pass, options, &m.question, o)? else {
                     continue;
                 };
                 let low_base = nd < self.min_base;
@@ -639,7 +650,15 @@ impl<'s> BannerBuilder<'s> {
                 .enumerate()
                 .flat_map(|(i, &a)| testable[i + 1..].iter().map(move |&b| (a, b)))
                 .collect();
-            let found = test_pairs(design, &pass, options, &pairs, &column_of, self.adjust)?;
+            let found = test_pairs(
+                design,
+                &pass,
+                options,
+                &m.question,
+                &pairs,
+                &column_of,
+                self.adjust,
+            )?;
             for t in &found {
                 if !t.significant || t.difference == 0.0 {
                     continue;

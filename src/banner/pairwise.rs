@@ -79,32 +79,35 @@ impl std::str::FromStr for Adjust {
 }
 
 /// The estimate and SE of the mean of the domain at slot `d` of a pass of
-/// [`crate::estimate::contrast::domain_value_totals`]; `None` without a base.
+/// [`crate::estimate::contrast::domain_value_totals`] of `variable` (named in errors);
+/// `None` without a base.
 pub(super) fn domain_mean(
     design: &Design,
     pass: &DomainPass,
     options: &EstimateOptions,
+    variable: &str,
     d: usize,
 ) -> Result<Option<(f64, Option<f64>)>> {
-    let row = unavailable(Stat::Mean, "", options.level.value(), "");
+    let row = unavailable(Stat::Mean, variable, options.level.value(), "");
     let row = domain_linear(design, pass, options, row, &[(1.0, d)])?;
     Ok(row.estimate.map(|v| (v, row.std_error)))
 }
 
 /// The tests of `pairs` of domain slots `(a, b)` of one pass, adjusted together; slot `d`
-/// is the banner's column `column_of[d]`. Pairs without a p-value (no SE, no degrees of freedom)
-/// are left out.
+/// is the banner's column `column_of[d]`; the values are `variable`'s (named in errors).
+/// Pairs without a p-value (no SE, no degrees of freedom) are left out.
 pub(super) fn test_pairs(
     design: &Design,
     pass: &DomainPass,
     options: &EstimateOptions,
+    variable: &str,
     pairs: &[(usize, usize)],
     column_of: &[usize],
     adjust: Adjust,
 ) -> Result<Vec<PairTest>> {
     let mut tests = Vec::with_capacity(pairs.len());
     for &(da, db) in pairs {
-        let row = unavailable(Stat::Difference, "", options.level.value(), "");
+        let row = unavailable(Stat::Difference, variable, options.level.value(), "");
         let row = domain_linear(design, pass, options, row, &[(1.0, da), (-1.0, db)])?;
         if let (Some(difference), Some(std_error), Some(p_value)) =
             (row.estimate, row.std_error, row.p_value)

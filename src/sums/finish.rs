@@ -39,7 +39,9 @@ pub fn finish_file(spec_path: &Path, sums: &Path) -> Result<RunOutput, SpecError
 ///
 /// # Errors
 /// As [`super::sql_for`] for what cannot be finished from sums; [`SpecError::Sums`] for a
-/// table that lacks a column, an estimate's rows or has a bad count; [`SpecError::Design`]
+/// table that lacks a column, an estimate's rows or has a bad count, and for a row no data
+/// give (a repeated header line, a missing or negative `sum_w`, a `positive` flag at odds
+/// with it, `sum_wyy` below `sum_wy²/sum_w`, choosers' option sums below their weight); [`SpecError::Design`]
 /// and [`SpecError::Estimate`] as in [`crate::spec::run`].
 ///
 /// ```
@@ -69,7 +71,8 @@ pub fn finish(spec: &AnalysisSpec, dir: &Path, sums: &Path) -> Result<RunOutput,
     let options = CsvOptions {
         missing: spec.missing.clone(),
         questionnaire: questionnaire.as_ref(),
-        ..CsvOptions::default()
+        // Ids are text even when they look like numbers ("01" is not "1").
+        text_columns: ["estimate".to_string()].into(),
     };
     let table = read_csv(sums, &options)?;
     let load_seconds = start.elapsed().as_secs_f64();
@@ -156,6 +159,14 @@ impl<'a> Sums<'a> {
             )
         })?;
         let labels = ids.labels();
+        if let Some(header) = labels.iter().position(|l| *l == "estimate") {
+            let r = ids.codes().iter().position(|&c| c as usize == header);
+            return Err(bad(format!(
+                "row {} repeats the header line: concatenate the results of chunks without \
+                 their header lines",
+                r.map_or(0, |r| r + 2)
+            )));
+        }
         let mut level_part = Vec::with_capacity(labels.len());
         for label in &labels {
             let found = plan.parts.iter().position(|p| p.id == *label);
@@ -194,14 +205,46 @@ impl<'a> Sums<'a> {
                 ))
             })
             .collect::<Result<_, SpecError>>()?;
+        let sum_w = numbers("sum_w")?;
+        let positive = numbers("positive")?;
+        for (r, (w, p)) in sum_w.iter().zip(&positive).enumerate() {
+            let agree = match (w, p) {
+                (Some(w), _) if *w < 0.0 => {
+                    return Err(bad(format!(
+                        "row {}: sum_w is {}, a negative sum of weights",
+                        r + 2,
+                        show_number(*w)
+                    )));
+                }
+                (Some(w), Some(p)) => (*p == 1.0 && *w > 0.0) || (*p == 0.0 && *w == 0.0),
+                // The query's group of the data rows without a weight.
+                (None, _) => {
+                    return Err(bad(format!(
+                        "row {}: sum_w is missing: the data have rows without a weight, and \
+                         the design needs every row's",
+                        r + 2
+                    )));
+                }
+                (Some(_), None) => false,
+            };
+            if !agree {
+                return Err(bad(format!(
+                    "row {}: positive is {} but sum_w is {}: the query gives 1 to rows of \
+                     positive weight and 0 to rows of weight 0",
+                    r + 2,
+                    p.map_or("missing".into(), show_number),
+                    w.map_or("missing".into(), show_number)
+                )));
+            }
+        }
         Ok(Sums {
             file: file.to_string(),
             table,
             part,
             n_rows,
-            sum_w: numbers("sum_w")?,
+            sum_w,
             in_base: numbers("in_base")?,
-            positive: numbers("positive")?,
+            positive,
             values,
             invalid: if plan.has_choices {
                 Some(numbers("n_invalid")?)
@@ -349,6 +392,22 @@ fn add_up(
     let mut groups: Vec<Group> = Vec::new();
     let flag = |x: Option<f64>| x.map_or(u64::MAX, f64::to_bits);
     for r in (0..sums.part.len()).filter(|&r| sums.part[r] == index) {
+        // Any other flag would be read as rows out of the base.
+        let valid = match (&part.kind, sums.in_base[r]) {
+            (Kind::Categories(_), _) => true,
+            (Kind::Values(_), Some(x)) => x == 0.0 || x == 1.0,
+            (Kind::Choices(_), Some(x)) => x == 0.0 || x == 1.0 || x == 2.0,
+            (_, None) => false,
+        };
+        if !valid {
+            return Err(bad(format!(
+                "row {}: in_base is {}, not a flag the query gives estimate {:?} (0 or 1; \
+                 0, 1 or 2 for a multiple response)",
+                r + 2,
+                sums.in_base[r].map_or("missing".into(), show_number),
+                part.id
+            )));
+        }
         let mut key: Vec<u64> = key_columns.iter().map(|(_, c)| key_of(c, r)).collect();
         key.push(flag(sums.in_base[r]));
         key.push(flag(sums.positive[r]));
@@ -391,8 +450,35 @@ fn add_up(
                         n = j + 1
                     )));
                 };
+                // Σw·y² ≥ (Σw·y)²/Σw for any rows of non-negative weight (Cauchy–Schwarz);
+                // a table breaking it would be read as values without spread.
+                let w = sums.sum_w[r].unwrap_or(0.0);
+                let m = if w > 0.0 { a / w } else { 0.0 };
+                if b < 0.0 || (w > 0.0 && m * m > b / w * (1.0 + 1e-9)) {
+                    return Err(bad(format!(
+                        "row {}: sum_wyy{n} is {}, less than sum_wy{n}² / sum_w = {}: no \
+                         rows have these sums",
+                        r + 2,
+                        show_number(b),
+                        show_number(m * a),
+                        n = j + 1
+                    )));
+                }
                 group.wy[j] += a;
                 group.wyy[j] += b;
+            }
+            // Rows that chose: each chose an option, so the options' Σw·y add up to Σw at
+            // least; less would leave rows without a choice in the base of choosers.
+            let w = sums.sum_w[r].unwrap_or(0.0);
+            let chosen: f64 = sums.values[..k].iter().filter_map(|(wy, _)| wy[r]).sum();
+            if base_flag == 2.0 && chosen < w * (1.0 - 1e-9) {
+                return Err(bad(format!(
+                    "row {}: the options' sum_wy add up to {}, less than sum_w = {}: rows \
+                     with in_base 2 each chose an option",
+                    r + 2,
+                    show_number(chosen),
+                    show_number(w)
+                )));
             }
         }
     }

@@ -27,7 +27,7 @@
 //!
 //! Rows of the table with the same key (every column but the sums) are added up first, so
 //! the table may be the concatenation of the query's results over chunks of the data
-//! (files, partitions, days): sums over disjoint rows merge by addition.
+//! (files, partitions, days; one header line): sums over disjoint rows merge by addition.
 //!
 //! # How the estimates are finished exactly
 //!

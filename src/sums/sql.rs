@@ -48,7 +48,8 @@ impl Dialect {
     fn ident(self, name: &str) -> String {
         match self {
             Dialect::Spark => format!("`{}`", name.replace('`', "``")),
-            Dialect::BigQuery => format!("`{}`", name.replace('`', "\\`")),
+            // BigQuery reads backslash escapes inside backticks too.
+            Dialect::BigQuery => format!("`{}`", name.replace('\\', "\\\\").replace('`', "\\`")),
             Dialect::Ansi | Dialect::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
         }
     }
@@ -68,10 +69,17 @@ impl Dialect {
             Dialect::Ansi | Dialect::Postgres => format!("CAST({expr} AS DOUBLE PRECISION)"),
         }
     }
-}
 
-fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+    /// A string literal. Spark and BigQuery read backslash escapes in strings (and Spark
+    /// joins `'a''b'` into `ab`): there a quote is `\'` and a backslash `\\`.
+    fn literal(self, text: &str) -> String {
+        match self {
+            Dialect::Spark | Dialect::BigQuery => {
+                format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+            }
+            Dialect::Ansi | Dialect::Postgres => format!("'{}'", text.replace('\'', "''")),
+        }
+    }
 }
 
 /// The query computing the sums table of `spec` (see [`crate::sums`]) from the table
@@ -129,7 +137,7 @@ fn select(
 ) -> String {
     let mut columns = vec![format!(
         "{} AS {}",
-        literal(&part.id),
+        dialect.literal(&part.id),
         dialect.ident("estimate")
     )];
     let mut group = Vec::new();

@@ -83,3 +83,16 @@ pub fn run_cli(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Parses `text` as XML (an SVG chart, or the report's page, which is written as XHTML so
+/// that this checks it); panics with the parser's message when it is not well-formed.
+pub fn parse_xml(text: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse_with_options(
+        text,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("not well-formed: {e}"))
+}

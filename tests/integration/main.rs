@@ -28,6 +28,7 @@ mod questionnaire;
 mod questionnaire_analysis;
 mod replicates;
 mod report;
+mod review_today;
 mod speed_invariance;
 mod sums;
 mod svyciprop;

@@ -1,7 +1,7 @@
 //! Charts, the HTML page and the Excel workbook: well-formed (parsed here), carrying the
 //! numbers of the JSON output, labels inside their boxes at Kazakh lengths.
 
-use crate::common::{data_path, run_cli, scratch};
+use crate::common::{data_path, parse_xml as parse, run_cli, scratch};
 use std::path::{Path, PathBuf};
 use survey_stats::chart::{Chart, DivergingBars, DotPlot, RankedBars};
 use survey_stats::questionnaire::Questionnaire;
@@ -19,18 +19,6 @@ fn zubr_questionnaire() -> Questionnaire {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zubr2019/questionnaire.json"),
     )
     .unwrap()
-}
-
-/// Parses `text` as XML: the page is written as XHTML so that this checks it.
-fn parse(text: &str) -> roxmltree::Document<'_> {
-    roxmltree::Document::parse_with_options(
-        text,
-        roxmltree::ParsingOptions {
-            allow_dtd: true,
-            ..Default::default()
-        },
-    )
-    .unwrap_or_else(|e| panic!("not well-formed: {e}"))
 }
 
 /// Runs the charts spec with `--format FORMAT --out` a fresh file; the file's path.

@@ -91,7 +91,7 @@ fn query_csv(con: &Connection, sql: &str, header: bool) -> String {
 /// The spec's rows from the data in memory, and finished from the sums that SQLite
 /// computes with the printed query over `chunks` parts of the data (rows `i % chunks`),
 /// whose results are concatenated.
-fn both_ways(spec_json: &str, dir: &Path, chunks: usize) -> (RunOutput, RunOutput) {
+pub(crate) fn both_ways(spec_json: &str, dir: &Path, chunks: usize) -> (RunOutput, RunOutput) {
     let spec = AnalysisSpec::from_json(spec_json).expect("spec");
     let memory = spec::run(&spec, dir, None).expect("in-memory run");
     let sums = sums_csv(&spec, dir, &|i| i % chunks, chunks);
@@ -124,7 +124,7 @@ fn write_sums(data: &Path, sql: &str, part: &dyn Fn(usize) -> usize, parts: usiz
 }
 
 /// Every field of every row equal; numbers within relative 1e-9.
-fn assert_same(memory: &RunOutput, finished: &RunOutput) {
+pub(crate) fn assert_same(memory: &RunOutput, finished: &RunOutput) {
     let a = serde_json::to_value(&memory.rows).expect("json");
     let b = serde_json::to_value(&finished.rows).expect("json");
     let (a, b) = (a.as_array().expect("rows"), b.as_array().expect("rows"));

@@ -190,14 +190,7 @@ fn banners_by_region_hold_the_figures() {
         .banner(banners[0].0, shares)
         .banner(banners[1].0, likert)
         .to_html();
-    let doc = roxmltree::Document::parse_with_options(
-        &page,
-        roxmltree::ParsingOptions {
-            allow_dtd: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let doc = crate::common::parse_xml(&page);
     let sups: Vec<String> = doc
         .descendants()
         .filter(|n| n.has_tag_name("sup"))

@@ -117,6 +117,10 @@ fn estimate(args: &[String], finish: bool) -> Result<(), String> {
         i += 1;
     }
     let spec = spec.ok_or_else(|| format!("estimate needs a spec file\n{USAGE}"))?;
+    if page.as_deref() == Some("xlsx") && out_file.is_none() {
+        // Said before the analysis runs (minutes on a large file), not after.
+        return Err(format!("--format xlsx needs --out FILE.xlsx\n{USAGE}"));
+    }
     let text = std::fs::read_to_string(&spec)
         .map_err(|e| format!("{}: cannot read: {e}", spec.display()))?;
     let mut parsed = AnalysisSpec::from_json(&text).map_err(|e| e.to_string())?;
@@ -124,6 +128,11 @@ fn estimate(args: &[String], finish: bool) -> Result<(), String> {
         parsed.lang = lang;
     }
     let dir = spec.parent().unwrap_or(Path::new("."));
+    if let Some(out) = &out_file {
+        let data = data.clone().unwrap_or_else(|| dir.join(&parsed.data));
+        let inputs = [Some(&spec), Some(&data), sums.as_ref()];
+        not_an_input(out, &inputs.into_iter().flatten().collect::<Vec<_>>())?;
+    }
     let out = match &sums {
         Some(sums) => survey_stats::sums::finish(&parsed, dir, sums),
         None if finish => return Err(format!("finish needs --sums SUMS.csv\n{USAGE}")),
@@ -186,6 +195,26 @@ fn estimate(args: &[String], finish: bool) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Refuses an `--out` file that is one of the run's input files (the spec, the data, the
+/// sums), which writing would destroy.
+fn not_an_input(out: &Path, inputs: &[&PathBuf]) -> Result<(), String> {
+    let Ok(target) = std::fs::canonicalize(out) else {
+        // A file that does not exist yet is no input.
+        return Ok(());
+    };
+    match inputs
+        .iter()
+        .find(|p| std::fs::canonicalize(p).is_ok_and(|p| p == target))
+    {
+        Some(p) => Err(format!(
+            "--out {}: that is an input of this run ({}); write the output to another file",
+            out.display(),
+            p.display()
+        )),
+        None => Ok(()),
+    }
 }
 
 #[cfg(feature = "xlsx")]
