@@ -52,7 +52,7 @@
 mod finish;
 mod sql;
 
-pub use finish::{finish, finish_file};
+pub use finish::{finish, finish_file, finish_table};
 pub use sql::{Dialect, sql_file, sql_for};
 
 use crate::design::ReplicateType;
