@@ -261,6 +261,19 @@ impl CategoricalColumn {
         b.finish()
     }
 
+    /// Builds a column from text values, `None` missing.
+    #[cfg_attr(not(feature = "datafusion"), allow(dead_code))]
+    pub(crate) fn from_optional(values: &[Option<&str>]) -> Self {
+        let mut b = CategoricalBuilder::default();
+        for v in values {
+            match v {
+                Some(v) => b.push(v),
+                None => b.push_missing(),
+            }
+        }
+        b.finish()
+    }
+
     /// A column from its codes and its levels (sorted, distinct; every code an index into
     /// them or [`MISSING_CODE`]).
     pub(crate) fn from_parts(codes: Vec<u32>, levels: Vec<String>) -> Self {

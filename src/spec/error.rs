@@ -94,4 +94,14 @@ pub enum SpecError {
         /// What is wrong, with the row where there is one.
         message: String,
     },
+    /// A query engine (see [`crate::sums`]) could not read the data or run the sums query.
+    #[error("{file}: {engine}: {message}")]
+    Engine {
+        /// The engine (`DataFusion`).
+        engine: String,
+        /// The data file, or `the sums query` when the query failed.
+        file: String,
+        /// The engine's message.
+        message: String,
+    },
 }

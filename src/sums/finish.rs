@@ -75,9 +75,86 @@ pub fn finish(spec: &AnalysisSpec, dir: &Path, sums: &Path) -> Result<RunOutput,
         text_columns: ["estimate".to_string()].into(),
     };
     let table = read_csv(sums, &options)?;
-    let load_seconds = start.elapsed().as_secs_f64();
+    let loaded = Loaded {
+        questionnaire,
+        plan,
+        source: sums.display().to_string(),
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    finish_loaded(spec, loaded, &table)
+}
+
+/// [`finish`] from the sums table already in memory (e.g. the record batches a query
+/// engine returned, made a [`Dataset`]): key columns as numbers or text, sums as numbers,
+/// missing values missing. Errors about the table name it "the sums table".
+///
+/// # Errors
+/// As [`finish`].
+///
+/// ```
+/// use survey_stats::data::Dataset;
+/// use survey_stats::spec::AnalysisSpec;
+/// use survey_stats::sums::finish_table;
+/// use survey_stats::table::ResultRow;
+/// // The sums of y = 1, 2 (weight 1) in cluster 1 and 6 (weight 2) in cluster 2.
+/// let sums = Dataset::builder()
+///     .column("estimate", vec!["m", "m"])
+///     .column("psu", vec![1.0, 2.0])
+///     .column("in_base", vec![1.0, 1.0])
+///     .column("positive", vec![1.0, 1.0])
+///     .column("n_rows", vec![2.0, 1.0])
+///     .column("sum_w", vec![2.0, 2.0])
+///     .column("sum_wy1", vec![3.0, 12.0])
+///     .column("sum_wyy1", vec![5.0, 72.0])
+///     .build()?;
+/// let spec = AnalysisSpec::from_json(r#"{"data": "y.csv", "design": {"weights": "w", "clusters": ["psu"]},
+///   "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#)?;
+/// let out = finish_table(&spec, ".".as_ref(), &sums)?;
+/// let ResultRow::Estimate(row) = &out.rows[0] else { unreachable!() };
+/// assert_eq!(row.estimate, Some(3.75));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn finish_table(
+    spec: &AnalysisSpec,
+    dir: &Path,
+    sums: &Dataset,
+) -> Result<RunOutput, SpecError> {
     let start = Instant::now();
-    let sums = Sums::read(&table, &plan, &sums.display().to_string())?;
+    let questionnaire = load_questionnaire(spec, dir)?;
+    let plan = Plan::of(spec, questionnaire.as_ref())?;
+    let loaded = Loaded {
+        questionnaire,
+        plan,
+        source: "the sums table".into(),
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    finish_loaded(spec, loaded, sums)
+}
+
+/// What a run has before it reads the sums table: the questionnaire, the plan, where the
+/// table came from (for errors) and the seconds spent getting it.
+pub(super) struct Loaded {
+    pub(super) questionnaire: Option<Questionnaire>,
+    pub(super) plan: Plan,
+    pub(super) source: String,
+    pub(super) seconds: f64,
+}
+
+/// Every estimate of `spec` finished from the sums `table`: the one code behind [`finish`],
+/// [`finish_table`] and the engines.
+pub(super) fn finish_loaded(
+    spec: &AnalysisSpec,
+    loaded: Loaded,
+    table: &Dataset,
+) -> Result<RunOutput, SpecError> {
+    let Loaded {
+        questionnaire,
+        plan,
+        source,
+        seconds: load_seconds,
+    } = loaded;
+    let start = Instant::now();
+    let sums = Sums::read(table, &plan, &source)?;
     let mut rows = Vec::new();
     let mut step_seconds = Vec::new();
     let mut design = None;

@@ -49,10 +49,15 @@
 //! than the jackknife's (bootstrap, BRR, Fay), PPS designs, and designs without clusters
 //! (each row its own unit: the table would be as large as the data).
 
+#[cfg(feature = "datafusion")]
+mod datafusion;
 mod finish;
 mod sql;
 
-pub use finish::{finish, finish_file};
+#[cfg(feature = "datafusion")]
+pub use self::datafusion::run_datafusion;
+
+pub use finish::{finish, finish_file, finish_table};
 pub use sql::{Dialect, sql_file, sql_for};
 
 use crate::design::ReplicateType;

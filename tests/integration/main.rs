@@ -11,6 +11,8 @@ mod contrast;
 #[cfg(feature = "internals")]
 mod csv_parallel;
 mod csv_reading;
+#[cfg(feature = "datafusion")]
+mod datafusion;
 mod formats;
 mod fuzz;
 mod glm;

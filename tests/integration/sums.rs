@@ -174,7 +174,12 @@ fn r_record<'a>(reference: &'a serde_json::Value, id: &str) -> &'a serde_json::V
 }
 
 /// Checks rows against R: `(our id, domain, category, R record id after "prefix/")`.
-fn assert_r(out: &RunOutput, file: &str, prefix: &str, checks: &[(&str, &str, &str, &str)]) {
+pub(crate) fn assert_r(
+    out: &RunOutput,
+    file: &str,
+    prefix: &str,
+    checks: &[(&str, &str, &str, &str)],
+) {
     let reference = read_json(file);
     for (id, domain, category, r_id) in checks {
         let r_id = &format!("{prefix}/{r_id}");
@@ -211,7 +216,7 @@ fn assert_r_tests(out: &RunOutput, checks: &[(&str, &str)]) {
     }
 }
 
-fn api_dir(topic: &str) -> PathBuf {
+pub(crate) fn api_dir(topic: &str) -> PathBuf {
     let dir = scratch("sums", topic);
     for f in [
         "apiclus1.csv",
@@ -225,7 +230,7 @@ fn api_dir(topic: &str) -> PathBuf {
     dir
 }
 
-const API_ESTIMATES: &str = r#"[
+pub(crate) const API_ESTIMATES: &str = r#"[
   {"id": "m", "stat": "mean", "variable": "api00"},
   {"id": "t", "stat": "total", "variable": "api00"},
   {"id": "me", "stat": "mean", "variable": "enroll"},
@@ -247,7 +252,7 @@ const API_ESTIMATES: &str = r#"[
 
 /// Our rows and the R records (of `reference.json`'s designs, after the design's prefix)
 /// they must equal: `(id, domain, category, R record)`.
-const REFERENCE_CHECKS: &[(&str, &str, &str, &str)] = &[
+pub(crate) const REFERENCE_CHECKS: &[(&str, &str, &str, &str)] = &[
     ("m", "", "", "svymean/api00"),
     ("t", "", "", "svytotal/api00"),
     ("me", "", "", "svymean/enroll"),
@@ -444,9 +449,11 @@ fn strata_of_clusters_under_every_lonely_psu_policy_match_memory_and_r() {
     assert_eq!(memory, finished);
 }
 
-#[test]
-fn the_2019_report_matches_memory() {
-    let dir = scratch("sums", "zubr");
+/// The 2019 report's analysis copied to a scratch folder of `topic`, with its
+/// multiple-response questions also on the other bases and by region: the spec's path and
+/// the spec.
+pub(crate) fn zubr_spec(topic: &str) -> (PathBuf, AnalysisSpec) {
+    let dir = scratch(topic, "zubr");
     for f in ["analysis.json", "questionnaire.json", "responses.csv"] {
         std::fs::copy(
             Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -478,6 +485,13 @@ fn the_2019_report_matches_memory() {
     std::fs::write(&spec_path, json.to_string()).expect("write spec");
     let spec =
         AnalysisSpec::from_json(&std::fs::read_to_string(&spec_path).expect("spec")).expect("spec");
+    (spec_path, spec)
+}
+
+#[test]
+fn the_2019_report_matches_memory() {
+    let (spec_path, spec) = zubr_spec("sums");
+    let dir = spec_path.parent().expect("dir").to_path_buf();
     let memory = spec::run(&spec, &dir, None).expect("run");
     // The query with the questionnaire's missing codes, as `survey-stats sql` prints it.
     let sql = sums::sql_file(&spec_path, Some("survey"), Dialect::Ansi).expect("sql");

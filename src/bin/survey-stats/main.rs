@@ -1,7 +1,7 @@
 //! The `survey-stats` command line: a thin shell over the library's spec runner.
 //!
 //! ```text
-//! survey-stats estimate SPEC.json [--data FILE] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
+//! survey-stats estimate SPEC.json [--data FILE] [--engine memory|datafusion] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
 //! survey-stats binom SUCCESSES TRIALS [--method M] [--level L]
 //! survey-stats sql SPEC.json [--dialect ansi|spark|postgres|bigquery] [--table NAME]
 //! survey-stats finish SPEC.json --sums SUMS.csv [--format …] [--out FILE] [--timings] [--lang LANG]
@@ -28,7 +28,7 @@ use survey_stats::spec::{self, AnalysisSpec};
 use survey_stats::table::Format;
 
 const USAGE: &str = "usage:
-  survey-stats estimate SPEC.json [--data FILE] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
+  survey-stats estimate SPEC.json [--data FILE] [--engine memory|datafusion] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
   survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]
   survey-stats sql SPEC.json [--dialect ansi|spark|postgres|bigquery] [--table NAME]
   survey-stats finish SPEC.json --sums SUMS.csv [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
@@ -90,16 +90,39 @@ fn sql(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Runs the spec on `engine`: `memory` (the crate's own, the default) or `datafusion`.
+fn run_engine(
+    engine: &str,
+    spec: &AnalysisSpec,
+    dir: &Path,
+    data: Option<&Path>,
+) -> Result<Result<spec::RunOutput, spec::SpecError>, String> {
+    match engine {
+        "memory" => Ok(spec::run(spec, dir, data)),
+        #[cfg(feature = "datafusion")]
+        "datafusion" => Ok(survey_stats::sums::run_datafusion(spec, dir, data)),
+        #[cfg(not(feature = "datafusion"))]
+        "datafusion" => Err("--engine datafusion: this survey-stats was built without the \
+                             `datafusion` feature (cargo install survey-stats --features datafusion)"
+            .into()),
+        other => Err(format!(
+            "--engine {other}: unknown engine; use memory or datafusion\n{USAGE}"
+        )),
+    }
+}
+
 /// `survey-stats estimate`, and `survey-stats finish` (from `--sums` instead of the data).
 fn estimate(args: &[String], finish: bool) -> Result<(), String> {
     let (mut spec, mut data, mut format, mut timings) = (None, None, Format::Table, false);
     let (mut lang, mut sums) = (None, None::<PathBuf>);
     let (mut page, mut out_file) = (None, None);
+    let mut engine = String::from("memory");
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--sums" if finish => sums = Some(PathBuf::from(value(args, &mut i, "--sums")?)),
             "--data" if !finish => data = Some(PathBuf::from(value(args, &mut i, "--data")?)),
+            "--engine" if !finish => engine = value(args, &mut i, "--engine")?.to_string(),
             "--format" => match value(args, &mut i, "--format")? {
                 f @ ("html" | "xlsx") => page = Some(f.to_string()),
                 f => {
@@ -136,7 +159,7 @@ fn estimate(args: &[String], finish: bool) -> Result<(), String> {
     let out = match &sums {
         Some(sums) => survey_stats::sums::finish(&parsed, dir, sums),
         None if finish => return Err(format!("finish needs --sums SUMS.csv\n{USAGE}")),
-        None => spec::run(&parsed, dir, data.as_deref()),
+        None => run_engine(&engine, &parsed, dir, data.as_deref())?,
     }
     .map_err(|e| e.to_string())?;
     for w in &out.weighting {
