@@ -160,13 +160,7 @@ pub(crate) fn domain_means_function(
     gradient: Option<MeansGradient>,
     options: &EstimateOptions,
 ) -> Result<Estimate> {
-    design.check_data(data)?;
-    domains.check_data(data)?;
-    if domains.is_empty() {
-        return Err(EstimateError::NoDomains {
-            reason: "no row has a value in every by column".to_string(),
-        });
-    }
+    check_domains(data, design, domains)?;
     let passes = domain_totals(data, design, variable, None, domains, options)?;
     let n_dom = domains.len();
     let ratios = (0..n_dom).map(|d| (2 * d, 2 * d + 1)).collect();
@@ -281,13 +275,7 @@ pub fn domain_contrast(
     coefficients: &[f64],
     options: &EstimateOptions,
 ) -> Result<Estimate> {
-    design.check_data(data)?;
-    domains.check_data(data)?;
-    if domains.is_empty() {
-        return Err(EstimateError::NoDomains {
-            reason: "no row has a value in every by column".to_string(),
-        });
-    }
+    check_domains(data, design, domains)?;
     if coefficients.len() != domains.len() {
         return Err(EstimateError::UnknownCategory {
             variable: variable.to_string(),
@@ -408,4 +396,17 @@ pub fn ttest(
         }
     }
     Ok(row)
+}
+
+/// The checks every function of domain estimates starts with: the design and the domains
+/// were made on `data`, and there is at least one domain.
+fn check_domains(data: &Dataset, design: &Design, domains: &Domains) -> Result<()> {
+    design.check_data(data)?;
+    domains.check_data(data)?;
+    if domains.is_empty() {
+        return Err(EstimateError::NoDomains {
+            reason: "no row has a value in every by column".to_string(),
+        });
+    }
+    Ok(())
 }
