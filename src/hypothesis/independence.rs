@@ -173,15 +173,7 @@ pub fn independence(
         }
     }
     let cells = r * c;
-    let passes = run_pass(design, &Domains::whole(), cells + 1, |i, buf| {
-        if rc[i] == MISSING_CODE || cc[i] == MISSING_CODE {
-            return RowStatus::Missing;
-        }
-        buf.iter_mut().for_each(|b| *b = 0.0);
-        buf[rc[i] as usize + r * cc[i] as usize] = 1.0;
-        buf[cells] = 1.0;
-        RowStatus::In
-    });
+    let passes = cell_pass(design, &Domains::whole(), (rc, cc), r, cells);
     let table = Table {
         row_var,
         col_var,
@@ -343,15 +335,7 @@ pub fn independence_by(
         }
     }
     let cells = r * c;
-    let passes = run_pass(design, domains, cells + 1, |i, buf| {
-        if rc[i] == MISSING_CODE || cc[i] == MISSING_CODE {
-            return RowStatus::Missing;
-        }
-        buf.iter_mut().for_each(|b| *b = 0.0);
-        buf[rc[i] as usize + r * cc[i] as usize] = 1.0;
-        buf[cells] = 1.0;
-        RowStatus::In
-    });
+    let passes = cell_pass(design, domains, (rc, cc), r, cells);
     let keeps_rows =
         (design.is_calibrated() && design.replicates().is_none()) || design.pps().is_some();
     let row_labels: Vec<String> = rows.labels().into_iter().map(String::from).collect();
@@ -441,4 +425,24 @@ fn table_factors<'a>(
         });
     }
     Ok((rows, cols))
+}
+
+/// One pass over the rows with both codes: an indicator of the row's cell (row code +
+/// `r` × column code, of `cells`) and a last slot of 1 for the total.
+fn cell_pass(
+    design: &Design,
+    domains: &Domains,
+    (rc, cc): (&[u32], &[u32]),
+    r: usize,
+    cells: usize,
+) -> Vec<DomainPass> {
+    run_pass(design, domains, cells + 1, |i, buf| {
+        if rc[i] == MISSING_CODE || cc[i] == MISSING_CODE {
+            return RowStatus::Missing;
+        }
+        buf.iter_mut().for_each(|b| *b = 0.0);
+        buf[rc[i] as usize + r * cc[i] as usize] = 1.0;
+        buf[cells] = 1.0;
+        RowStatus::In
+    })
 }
