@@ -275,6 +275,7 @@ fn non_substantive_answers_are_rows_apart_and_out_of_the_base() {
     assert_close(sum, 1.0, 0.0, 1e-12, "shares of q1 without 9");
     assert_eq!(q1[3].kind(), RowKind::NonSubstantive);
     assert_eq!(q1[3].cells()[0].as_ref().unwrap().n(), 1200);
+    // 1,108: R's n for q1 without 9 (`banner_R.json`, row "q1_awareness=1", total).
     assert_eq!(q1[0].cells()[0].as_ref().unwrap().n(), 1200 - 92);
     assert!(
         table

@@ -4,7 +4,9 @@
 //! relative 1e-9 — and R's values (`reference.json`) where the SQLite tests check them.
 
 use crate::common::run_cli;
-use crate::sums::{API_ESTIMATES, REFERENCE_CHECKS, api_dir, assert_r, assert_same, zubr_spec};
+use crate::sums::{
+    API_ESTIMATES, REFERENCE_CHECKS, api_dir, assert_r, assert_same, clus1_spec_file, zubr_spec,
+};
 use std::path::Path;
 use survey_stats::spec::{self, AnalysisSpec, SpecError};
 use survey_stats::sums;
@@ -101,16 +103,7 @@ fn parquet_written_by_datafusion_gives_the_same_rows() {
 
 #[test]
 fn cli_engine_datafusion_prints_what_the_memory_engine_prints() {
-    let dir = api_dir("datafusion-cli");
-    let spec_path = dir.join("spec.json");
-    std::fs::write(
-        &spec_path,
-        format!(
-            r#"{{"data": "apiclus1.csv", "design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}},
-            "estimates": {API_ESTIMATES}}}"#
-        ),
-    )
-    .expect("spec");
+    let spec_path = clus1_spec_file("datafusion-cli");
     let spec = spec_path.to_str().expect("path");
     let (code, memory, err) = run_cli(&["estimate", spec, "--format", "csv"]);
     assert_eq!(code, 0, "{err}");

@@ -216,6 +216,21 @@ fn assert_r_tests(out: &RunOutput, checks: &[(&str, &str)]) {
     }
 }
 
+/// A spec file of the API estimates on apiclus1 (clusters with fpc), beside the data, for
+/// the command-line tests.
+pub(crate) fn clus1_spec_file(topic: &str) -> PathBuf {
+    let spec_path = api_dir(topic).join("spec.json");
+    std::fs::write(
+        &spec_path,
+        format!(
+            r#"{{"data": "apiclus1.csv", "design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}},
+            "estimates": {API_ESTIMATES}}}"#
+        ),
+    )
+    .expect("spec");
+    spec_path
+}
+
 pub(crate) fn api_dir(topic: &str) -> PathBuf {
     let dir = scratch("sums", topic);
     for f in [
@@ -655,16 +670,8 @@ fn a_sums_table_of_another_spec_is_refused() {
 
 #[test]
 fn cli_sql_and_finish_print_what_estimate_prints() {
-    let dir = api_dir("cli");
-    let spec_path = dir.join("spec.json");
-    std::fs::write(
-        &spec_path,
-        format!(
-            r#"{{"data": "apiclus1.csv", "design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}},
-            "estimates": {API_ESTIMATES}}}"#
-        ),
-    )
-    .expect("spec");
+    let spec_path = clus1_spec_file("cli");
+    let dir = spec_path.parent().expect("the spec's folder");
     let spec = spec_path.to_str().expect("path");
     let (code, spark, _) = run_cli(&["sql", spec, "--dialect", "spark"]);
     assert_eq!(code, 0);
