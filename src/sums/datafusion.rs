@@ -54,6 +54,25 @@ pub fn run_datafusion(
     dir: &Path,
     data: Option<&Path>,
 ) -> Result<RunOutput, SpecError> {
+    run_on(spec, dir, data, "DataFusion", |_| async {
+        Ok::<_, SpecError>(SessionContext::new())
+    })
+}
+
+/// Runs the sums query of `spec` on the context `connect` gives (an in-process DataFusion
+/// context, or one whose plans run elsewhere), then finishes the estimates: the one code
+/// behind every DataFusion-based engine. `engine` names it in errors and in the source line.
+pub(super) fn run_on<F, Fut>(
+    spec: &AnalysisSpec,
+    dir: &Path,
+    data: Option<&Path>,
+    engine_name: &str,
+    connect: F,
+) -> Result<RunOutput, SpecError>
+where
+    F: FnOnce(&str) -> Fut,
+    Fut: std::future::Future<Output = Result<SessionContext, SpecError>>,
+{
     let start = Instant::now();
     let questionnaire = load_questionnaire(spec, dir)?;
     let plan = Plan::of(spec, questionnaire.as_ref())?;
@@ -75,7 +94,7 @@ pub fn run_datafusion(
         });
     }
     let engine = |file: &str, e: &dyn std::fmt::Display| SpecError::Engine {
-        engine: "DataFusion".into(),
+        engine: engine_name.into(),
         file: file.to_string(),
         message: e.to_string(),
     };
@@ -84,7 +103,7 @@ pub fn run_datafusion(
         .build()
         .map_err(|e| engine(&file, &e))?;
     let batches = runtime.block_on(async {
-        let ctx = SessionContext::new();
+        let ctx = connect(&file).await?;
         register(&ctx, &table, &path, &spec.missing)
             .await
             .map_err(|e| engine(&file, &e))?;
@@ -101,7 +120,7 @@ pub fn run_datafusion(
     let loaded = Loaded {
         questionnaire,
         plan,
-        source: format!("{file} (sums from DataFusion)"),
+        source: format!("{file} (sums from {engine_name})"),
         seconds: start.elapsed().as_secs_f64(),
     };
     finish_loaded(spec, loaded, &sums)
