@@ -57,70 +57,116 @@ pub fn header() -> Vec<String> {
     h
 }
 
-/// Generates `n` rows deterministically.
+/// Generates `n` rows deterministically (`n / 50` PSUs, at least 6).
 pub fn generate(n: usize) -> Synthetic {
-    let mut rng = Rng::new(20191128);
-    let n_psu = (n / 50).max(6);
-    // PSUs by region: .45/.35/.20 of the PSUs, at least two each.
-    let cut1 = ((n_psu as f64 * 0.45) as usize).max(2);
-    let cut2 = (cut1 + (n_psu as f64 * 0.35) as usize).max(cut1 + 2);
-    let region_of = |p: usize| {
-        if p < cut1 {
-            1.0
-        } else if p < cut2 {
-            2.0
-        } else {
-            3.0
-        }
-    };
-    // PSU effects: a shared one and one per multiple-response option.
-    let effects: Vec<[f64; 10]> = (0..n_psu)
-        .map(|_| std::array::from_fn(|_| rng.normal()))
-        .collect();
-    let base_weight = [0.0, 900.0, 1100.0, 1500.0];
-    let mut s = Synthetic {
-        region: Vec::with_capacity(n),
-        psu: Vec::with_capacity(n),
-        weight: Vec::with_capacity(n),
-        q_single: Vec::with_capacity(n),
-        q_likert: Vec::with_capacity(n),
-        q_multi: (0..8).map(|_| Vec::with_capacity(n)).collect(),
-        q_num: Vec::with_capacity(n),
-    };
-    let single_cuts = [-0.9, -0.3, 0.2, 0.6, 1.1];
-    let likert_cuts = [-1.4, -0.7, 0.0, 0.8];
-    for _ in 0..n {
-        let p = (rng.next_u64() % n_psu as u64) as usize;
-        let e = &effects[p];
-        let r = region_of(p);
-        s.region.push(r);
-        s.psu.push((p + 1) as f64);
-        s.weight
-            .push(base_weight[r as usize] * (0.35 * rng.normal()).exp());
-        let z = 0.5 * e[0] + 0.2 * (r - 2.0) + 0.85 * rng.normal();
-        let code = if rng.uniform() < 0.05 {
-            9.0
-        } else {
-            1.0 + single_cuts.iter().filter(|&&c| z > c).count() as f64
-        };
-        s.q_single.push(code);
-        let z = 0.45 * e[1] + 0.3 * e[0] + 0.85 * rng.normal();
-        let likert = if rng.uniform() < 0.07 {
-            9.0
-        } else {
-            1.0 + likert_cuts.iter().filter(|&&c| z > c).count() as f64
-        };
-        s.q_likert.push(likert);
-        for (j, col) in s.q_multi.iter_mut().enumerate() {
-            let threshold = -0.6 + 0.25 * j as f64;
-            let z = 0.5 * e[2 + j] + 0.87 * rng.normal();
-            col.push(if z > threshold { 1.0 } else { 0.0 });
-        }
-        let num = 50.0 + 8.0 * e[0] + 12.0 * rng.normal();
-        s.q_num
-            .push((rng.uniform() >= 0.08).then_some((num * 100.0).round() / 100.0));
+    Stream::new(n, 20191128).take(n)
+}
+
+/// The synthetic survey's rows, made a chunk at a time: the same seed and PSU count
+/// always give the same rows, however they are chunked, so a file of any size is written
+/// in bounded memory.
+pub struct Stream {
+    rng: Rng,
+    n_psu: usize,
+    cut1: usize,
+    cut2: usize,
+    /// PSU effects: a shared one and one per multiple-response option.
+    effects: Vec<[f64; 10]>,
+}
+
+impl Stream {
+    /// A survey of `n_rows` rows in `n_rows / 50` PSUs (at least 6).
+    pub fn new(n_rows: usize, seed: u64) -> Self {
+        Self::with_psus(n_rows / 50, seed)
     }
-    s
+
+    /// A survey of exactly `n_psu` PSUs (at least 6).
+    pub fn with_psus(n_psu: usize, seed: u64) -> Self {
+        let n_psu = n_psu.max(6);
+        let mut rng = Rng::new(seed);
+        // PSUs by region: .45/.35/.20 of the PSUs, at least two each.
+        let cut1 = ((n_psu as f64 * 0.45) as usize).max(2);
+        let cut2 = (cut1 + (n_psu as f64 * 0.35) as usize).max(cut1 + 2);
+        let effects: Vec<[f64; 10]> = (0..n_psu)
+            .map(|_| std::array::from_fn(|_| rng.normal()))
+            .collect();
+        Stream {
+            rng,
+            n_psu,
+            cut1,
+            cut2,
+            effects,
+        }
+    }
+
+    /// A chunk of the survey in a fresh [`Synthetic`]: a row's PSU is one of all the
+    /// survey's PSUs, so PSUs span chunks.
+    ///
+    /// Passing a different seed to [`Stream::with_psus`] but the same PSU count gives other
+    /// rows of the same PSUs only if the effects agree: use [`Stream::reseed`] for that.
+    pub fn take(&mut self, n: usize) -> Synthetic {
+        let (cut1, cut2) = (self.cut1, self.cut2);
+        let region_of = |p: usize| {
+            if p < cut1 {
+                1.0
+            } else if p < cut2 {
+                2.0
+            } else {
+                3.0
+            }
+        };
+        let base_weight = [0.0, 900.0, 1100.0, 1500.0];
+        let mut s = Synthetic {
+            region: Vec::with_capacity(n),
+            psu: Vec::with_capacity(n),
+            weight: Vec::with_capacity(n),
+            q_single: Vec::with_capacity(n),
+            q_likert: Vec::with_capacity(n),
+            q_multi: (0..8).map(|_| Vec::with_capacity(n)).collect(),
+            q_num: Vec::with_capacity(n),
+        };
+        let single_cuts = [-0.9, -0.3, 0.2, 0.6, 1.1];
+        let likert_cuts = [-1.4, -0.7, 0.0, 0.8];
+        let rng = &mut self.rng;
+        for _ in 0..n {
+            let p = (rng.next_u64() % self.n_psu as u64) as usize;
+            let e = &self.effects[p];
+            let r = region_of(p);
+            s.region.push(r);
+            s.psu.push((p + 1) as f64);
+            s.weight
+                .push(base_weight[r as usize] * (0.35 * rng.normal()).exp());
+            let z = 0.5 * e[0] + 0.2 * (r - 2.0) + 0.85 * rng.normal();
+            let code = if rng.uniform() < 0.05 {
+                9.0
+            } else {
+                1.0 + single_cuts.iter().filter(|&&c| z > c).count() as f64
+            };
+            s.q_single.push(code);
+            let z = 0.45 * e[1] + 0.3 * e[0] + 0.85 * rng.normal();
+            let likert = if rng.uniform() < 0.07 {
+                9.0
+            } else {
+                1.0 + likert_cuts.iter().filter(|&&c| z > c).count() as f64
+            };
+            s.q_likert.push(likert);
+            for (j, col) in s.q_multi.iter_mut().enumerate() {
+                let threshold = -0.6 + 0.25 * j as f64;
+                let z = 0.5 * e[2 + j] + 0.87 * rng.normal();
+                col.push(if z > threshold { 1.0 } else { 0.0 });
+            }
+            let num = 50.0 + 8.0 * e[0] + 12.0 * rng.normal();
+            s.q_num
+                .push((rng.uniform() >= 0.08).then_some((num * 100.0).round() / 100.0));
+        }
+        s
+    }
+
+    /// Continues with the rows of another seed, over the same PSUs and effects: the next
+    /// chunk of a survey too large to make in one go on one machine.
+    pub fn reseed(&mut self, seed: u64) {
+        self.rng = Rng::new(seed);
+    }
 }
 
 impl Synthetic {
@@ -147,6 +193,11 @@ impl Synthetic {
     /// Writes the survey as CSV.
     pub fn write_csv(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         writeln!(out, "{}", header().join(","))?;
+        self.write_csv_rows(out)
+    }
+
+    /// Writes the rows as CSV without the header line (weights to 4 decimals).
+    pub fn write_csv_rows(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         for i in 0..self.region.len() {
             write!(
                 out,

@@ -2,8 +2,12 @@
 //!
 //! DataFusion reads the data file itself (CSV or Parquet, in parallel), runs the query
 //! [`super::sql_for`] writes, and hands back the small sums table, which
-//! [`super::finish_table`]'s code finishes. Its memory pool is DataFusion's default
-//! (unbounded): bounding it, so that the aggregation spills, is still to do.
+//! [`super::finish_table`]'s code finishes. [`DataFusion::memory_limit`] bounds its memory
+//! pool, so that the aggregation spills to temporary files instead of growing.
+//!
+//! For a DataFusion context of your own (tables on object storage, a Ballista cluster),
+//! [`logical_plan`] gives the query as a plan on that context and [`finish_batches`]
+//! finishes from the record batches it returns.
 
 use super::finish::{Loaded, finish_loaded};
 use super::{Dialect, Plan, sql_for};
@@ -14,7 +18,9 @@ use ::datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use ::datafusion::arrow::compute::{cast, concat};
 use ::datafusion::arrow::datatypes::{DataType, Field, Schema};
 use ::datafusion::arrow::record_batch::RecordBatch;
-use ::datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionContext};
+use ::datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use ::datafusion::logical_expr::LogicalPlan;
+use ::datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
 use ::datafusion::sql::TableReference;
 use std::path::Path;
 use std::time::Instant;
@@ -54,9 +60,264 @@ pub fn run_datafusion(
     dir: &Path,
     data: Option<&Path>,
 ) -> Result<RunOutput, SpecError> {
-    run_on(spec, dir, data, "DataFusion", |_| async {
-        Ok::<_, SpecError>(SessionContext::new())
-    })
+    DataFusion::new().run(spec, dir, data)
+}
+
+/// Apache DataFusion in-process, with its memory bounded or not: the engine behind
+/// [`run_datafusion`] and `--engine datafusion`.
+///
+/// With [`DataFusion::memory_limit`], DataFusion holds the query's memory (hash tables,
+/// sort buffers) to that many bytes: an aggregation that cannot grow spills its groups to
+/// temporary files in the OS temp folder; the data are read as they stream by. A limit too
+/// small for the query's concurrent aggregations (tens of megabytes: a spilling aggregation
+/// still needs room for a batch of groups while the others hold theirs) is an error
+/// naming them (`Resources exhausted`). The limit covers the query, not the finished sums
+/// table, which the crate holds (a few rows per sampling unit, domain and category).
+///
+/// ```
+/// use survey_stats::spec::AnalysisSpec;
+/// use survey_stats::sums::DataFusion;
+/// use survey_stats::table::ResultRow;
+/// let dir = std::env::temp_dir().join(format!("datafusion-limit-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// std::fs::write(dir.join("y.csv"), "psu,w,y\n1,1,1\n1,1,2\n2,2,6\n")?;
+/// let spec = AnalysisSpec::from_json(r#"{"data": "y.csv", "design": {"weights": "w", "clusters": ["psu"]},
+///   "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#)?;
+/// let out = DataFusion::new().memory_limit(64 << 20).partitions(2).run(&spec, &dir, None)?;
+/// let ResultRow::Estimate(row) = &out.rows[0] else { unreachable!() };
+/// assert_eq!(row.estimate, Some(3.75));
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct DataFusion {
+    memory_limit: Option<usize>,
+    partitions: Option<usize>,
+}
+
+impl DataFusion {
+    /// DataFusion's defaults: every core, memory unbounded.
+    ///
+    /// ```
+    /// let engine = survey_stats::sums::DataFusion::new();
+    /// # let _ = engine;
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Holds the query's memory to `bytes`, spilling the rest to temporary files.
+    ///
+    /// ```
+    /// let engine = survey_stats::sums::DataFusion::new().memory_limit(1 << 30);
+    /// # let _ = engine;
+    /// ```
+    pub fn memory_limit(mut self, bytes: usize) -> Self {
+        self.memory_limit = Some(bytes);
+        self
+    }
+
+    /// Runs the query in `n` parallel partitions (DataFusion's `target_partitions`; by
+    /// default the number of cores). Fewer partitions hold fewer hash tables at once.
+    ///
+    /// ```
+    /// let engine = survey_stats::sums::DataFusion::new().partitions(1);
+    /// # let _ = engine;
+    /// ```
+    pub fn partitions(mut self, n: usize) -> Self {
+        self.partitions = Some(n.max(1));
+        self
+    }
+
+    /// The result rows of `spec` with the sums computed by this engine: as
+    /// [`run_datafusion`].
+    ///
+    /// # Errors
+    /// As [`run_datafusion`].
+    ///
+    /// ```no_run
+    /// use survey_stats::spec::AnalysisSpec;
+    /// use survey_stats::sums::DataFusion;
+    /// let spec = AnalysisSpec::from_json(r#"{"data": "survey_100m.parquet",
+    ///   "design": {"weights": "weight", "strata": "region", "clusters": ["psu"]},
+    ///   "estimates": [{"id": "m", "stat": "mean", "variable": "q_num"}]}"#)?;
+    /// let out = DataFusion::new().memory_limit(1 << 30).run(&spec, "/data".as_ref(), None)?;
+    /// # let _ = out;
+    /// # Ok::<(), survey_stats::spec::SpecError>(())
+    /// ```
+    pub fn run(
+        &self,
+        spec: &AnalysisSpec,
+        dir: &Path,
+        data: Option<&Path>,
+    ) -> Result<RunOutput, SpecError> {
+        let engine = self.clone();
+        run_on(spec, dir, data, "DataFusion", move |file| {
+            let file = file.to_string();
+            async move { engine.context(&file) }
+        })
+    }
+
+    /// A session context with this engine's memory pool and partitions.
+    fn context(&self, file: &str) -> Result<SessionContext, SpecError> {
+        let mut config = SessionConfig::new();
+        if let Some(n) = self.partitions {
+            config = config.with_target_partitions(n);
+        }
+        let mut runtime = RuntimeEnvBuilder::new();
+        if let Some(bytes) = self.memory_limit {
+            // DataFusion's greedy pool: an aggregation that cannot grow spills its sorted
+            // groups to a temporary file and goes on. (Its fair pool splits the limit among
+            // the union's aggregations in advance, and small shares fail where the greedy
+            // pool succeeds.)
+            runtime = runtime.with_memory_limit(bytes, 1.0);
+        }
+        let runtime = runtime.build_arc().map_err(|e| SpecError::Engine {
+            engine: "DataFusion".into(),
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(SessionContext::new_with_config_rt(config, runtime))
+    }
+
+    /// The sums query of `spec` as the logical plan this engine would run on its data
+    /// file (or `data`), optimized as DataFusion optimizes it before it runs: what
+    /// `survey-stats sql SPEC.json --plan` prints (with `display_indent`).
+    ///
+    /// # Errors
+    /// As [`run_datafusion`] up to the query's planning.
+    ///
+    /// ```
+    /// use survey_stats::spec::AnalysisSpec;
+    /// use survey_stats::sums::DataFusion;
+    /// let dir = std::env::temp_dir().join(format!("datafusion-lp-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("y.csv"), "psu,w,y\n1,1,1\n2,2,6\n")?;
+    /// let spec = AnalysisSpec::from_json(r#"{"data": "y.csv", "design": {"weights": "w", "clusters": ["psu"]},
+    ///   "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#)?;
+    /// let plan = DataFusion::new().logical_plan(&spec, &dir, None)?;
+    /// assert!(plan.display_indent().to_string().contains("Aggregate: groupBy=[[y.psu"));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn logical_plan(
+        &self,
+        spec: &AnalysisSpec,
+        dir: &Path,
+        data: Option<&Path>,
+    ) -> Result<LogicalPlan, SpecError> {
+        let questionnaire = load_questionnaire(spec, dir)?;
+        let (path, table) = source(spec, dir, data)?;
+        let file = path.display().to_string();
+        let engine = |e: &dyn std::fmt::Display| SpecError::Engine {
+            engine: "DataFusion".into(),
+            file: file.clone(),
+            message: e.to_string(),
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| engine(&e))?;
+        runtime.block_on(async {
+            let ctx = self.context(&file)?;
+            register(&ctx, &table, &path, &spec.missing)
+                .await
+                .map_err(|e| engine(&e))?;
+            let plan = logical_plan(spec, &ctx, &table, questionnaire.as_ref()).await?;
+            ctx.state().optimize(&plan).map_err(|e| engine(&e))
+        })
+    }
+}
+
+/// The sums query of `spec` as a DataFusion logical plan on `ctx`, where the data are
+/// registered as the table `table` (a Parquet listing on object storage, a CSV, a
+/// Ballista cluster's table, …): run it with `ctx.execute_logical_plan`, collect the
+/// batches and finish them with [`finish_batches`]. The plan is the ANSI query of
+/// [`super::sql_for`] planned against the table's schema, unoptimized (DataFusion
+/// optimizes it when it runs).
+///
+/// # Errors
+/// As [`super::sql_for`]; [`SpecError::Engine`] when DataFusion cannot plan the query
+/// on `table` (no such table, a missing column).
+///
+/// ```
+/// use datafusion::prelude::{CsvReadOptions, SessionContext};
+/// use survey_stats::spec::AnalysisSpec;
+/// use survey_stats::sums::{finish_batches, logical_plan};
+/// use survey_stats::table::ResultRow;
+/// # let runtime = tokio::runtime::Runtime::new()?;
+/// # runtime.block_on(async {
+/// let dir = std::env::temp_dir().join(format!("datafusion-plan-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// std::fs::write(dir.join("y.csv"), "psu,w,y\n1,1,1\n1,1,2\n2,2,6\n")?;
+/// let spec = AnalysisSpec::from_json(r#"{"data": "y.csv", "design": {"weights": "w", "clusters": ["psu"]},
+///   "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#)?;
+/// let ctx = SessionContext::new();
+/// ctx.register_csv("answers", dir.join("y.csv").to_str().unwrap(), CsvReadOptions::new()).await?;
+/// let plan = logical_plan(&spec, &ctx, "answers", None).await?;
+/// assert!(plan.display_indent().to_string().contains("Aggregate"));
+/// let batches = ctx.execute_logical_plan(plan).await?.collect().await?;
+/// let out = finish_batches(&spec, &dir, &batches)?;
+/// let ResultRow::Estimate(row) = &out.rows[0] else { unreachable!() };
+/// assert_eq!(row.estimate, Some(3.75));
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn logical_plan(
+    spec: &AnalysisSpec,
+    ctx: &SessionContext,
+    table: &str,
+    questionnaire: Option<&crate::questionnaire::Questionnaire>,
+) -> Result<LogicalPlan, SpecError> {
+    let query = sql_for(spec, table, Dialect::Ansi, questionnaire)?;
+    let frame = ctx.sql(&query).await.map_err(|e| SpecError::Engine {
+        engine: "DataFusion".into(),
+        file: "the sums query".into(),
+        message: e.to_string(),
+    })?;
+    Ok(frame.logical_plan().clone())
+}
+
+/// Every estimate of `spec` finished from the record batches of its sums query (see
+/// [`logical_plan`]): as [`super::finish_table`] on the batches as a table.
+///
+/// # Errors
+/// As [`super::finish_table`]; [`SpecError::Sums`] when the batches are not a sums table.
+///
+/// ```
+/// use datafusion::arrow::array::{Float64Array, StringArray};
+/// use datafusion::arrow::record_batch::RecordBatch;
+/// use std::sync::Arc;
+/// use survey_stats::spec::AnalysisSpec;
+/// use survey_stats::sums::finish_batches;
+/// let number = |v: &[f64]| Arc::new(Float64Array::from(v.to_vec())) as _;
+/// let batch = RecordBatch::try_from_iter([
+///     ("estimate", Arc::new(StringArray::from(vec!["m", "m"])) as _),
+///     ("psu", number(&[1.0, 2.0])),
+///     ("in_base", number(&[1.0, 1.0])),
+///     ("positive", number(&[1.0, 1.0])),
+///     ("n_rows", number(&[2.0, 1.0])),
+///     ("sum_w", number(&[2.0, 2.0])),
+///     ("sum_wy1", number(&[3.0, 12.0])),
+///     ("sum_wyy1", number(&[5.0, 72.0])),
+/// ])?;
+/// let spec = AnalysisSpec::from_json(r#"{"data": "y.csv", "design": {"weights": "w", "clusters": ["psu"]},
+///   "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#)?;
+/// let out = finish_batches(&spec, ".".as_ref(), &[batch])?;
+/// assert_eq!(out.rows.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn finish_batches(
+    spec: &AnalysisSpec,
+    dir: &Path,
+    batches: &[RecordBatch],
+) -> Result<RunOutput, SpecError> {
+    let table = to_dataset(batches).map_err(|message| SpecError::Sums {
+        file: "the record batches".into(),
+        message,
+    })?;
+    super::finish_table(spec, dir, &table)
 }
 
 /// Runs the sums query of `spec` on the context `connect` gives (an in-process DataFusion
@@ -76,27 +337,22 @@ where
     let start = Instant::now();
     let questionnaire = load_questionnaire(spec, dir)?;
     let plan = Plan::of(spec, questionnaire.as_ref())?;
-    let path = data.map_or_else(|| resolve(dir, &spec.data), Path::to_path_buf);
-    // The table's name in the query: the file's stem, as `survey-stats sql` names it, kept
-    // to one part (a dot would make it `schema.table`).
-    let table = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("data")
-        .replace('.', "_");
+    let (path, table) = source(spec, dir, data)?;
     let query = sql_for(spec, &table, Dialect::Ansi, questionnaire.as_ref())?;
     let file = path.display().to_string();
-    // DataFusion reads a path that does not exist as an empty table.
-    if !path.exists() {
-        return Err(SpecError::Read {
-            path: file,
-            message: "no such file or folder".into(),
-        });
-    }
-    let engine = |file: &str, e: &dyn std::fmt::Display| SpecError::Engine {
-        engine: engine_name.into(),
-        file: file.to_string(),
-        message: e.to_string(),
+    let engine = |file: &str, e: &dyn std::fmt::Display| {
+        let mut message = e.to_string();
+        if message.contains("Resources exhausted") {
+            message.push_str(
+                " (the memory limit is too small for this query's aggregations: raise the \
+                 memory limit, or run fewer partitions)",
+            );
+        }
+        SpecError::Engine {
+            engine: engine_name.into(),
+            file: file.to_string(),
+            message,
+        }
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -124,6 +380,30 @@ where
         seconds: start.elapsed().as_secs_f64(),
     };
     finish_loaded(spec, loaded, &sums)
+}
+
+/// The data file of `spec` (or `data` in its place) and its table's name in the query:
+/// the file's stem, as `survey-stats sql` names it, kept to one part (a dot would make it
+/// `schema.table`).
+fn source(
+    spec: &AnalysisSpec,
+    dir: &Path,
+    data: Option<&Path>,
+) -> Result<(std::path::PathBuf, String), SpecError> {
+    let path = data.map_or_else(|| resolve(dir, &spec.data), Path::to_path_buf);
+    let table = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("data")
+        .replace('.', "_");
+    // DataFusion reads a path that does not exist as an empty table.
+    if !path.exists() {
+        return Err(SpecError::Read {
+            path: path.display().to_string(),
+            message: "no such file or folder".into(),
+        });
+    }
+    Ok((path, table))
 }
 
 /// Registers the data file as `table`: Parquet by its extension (or a folder of Parquet

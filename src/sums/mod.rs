@@ -55,7 +55,7 @@ mod finish;
 mod sql;
 
 #[cfg(feature = "datafusion")]
-pub use self::datafusion::run_datafusion;
+pub use self::datafusion::{DataFusion, finish_batches, logical_plan, run_datafusion};
 
 pub use finish::{finish, finish_file, finish_table};
 pub use sql::{Dialect, sql_file, sql_for};

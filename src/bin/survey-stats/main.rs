@@ -29,8 +29,10 @@ use survey_stats::table::Format;
 
 const USAGE: &str = "usage:
   survey-stats estimate SPEC.json [--data FILE] [--engine memory|datafusion] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
+      (datafusion: [--memory-limit SIZE] holds its memory to SIZE (800M, 1.5G) and spills the rest; [--partitions N])
   survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]
   survey-stats sql SPEC.json [--dialect ansi|spark|postgres|bigquery] [--table NAME]
+  survey-stats sql SPEC.json --plan [--data FILE]   (the query as DataFusion's logical plan on the data)
   survey-stats finish SPEC.json --sums SUMS.csv [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
   survey-stats questionnaire FILE.sav|FILE.zsav|FILE.dta   (the questionnaire its labels describe, as JSON)";
 
@@ -72,9 +74,12 @@ fn run(args: &[String]) -> Result<(), String> {
 /// `survey-stats sql`: prints the query of the per-unit sums.
 fn sql(args: &[String]) -> Result<(), String> {
     let (mut spec, mut dialect, mut table) = (None, survey_stats::sums::Dialect::Ansi, None);
+    let (mut plan, mut data) = (false, None::<PathBuf>);
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
+            "--plan" => plan = true,
+            "--data" => data = Some(PathBuf::from(value(args, &mut i, "--data")?)),
             "--dialect" => dialect = value(args, &mut i, "--dialect")?.parse()?,
             "--table" => table = Some(value(args, &mut i, "--table")?.to_string()),
             a if a.starts_with("--") => return Err(format!("unknown option {a}\n{USAGE}")),
@@ -84,23 +89,100 @@ fn sql(args: &[String]) -> Result<(), String> {
         i += 1;
     }
     let spec = spec.ok_or_else(|| format!("sql needs a spec file\n{USAGE}"))?;
+    if plan {
+        return print_plan(&spec, data.as_deref());
+    }
+    if data.is_some() {
+        return Err(format!(
+            "--data goes with --plan (the SQL names a table)\n{USAGE}"
+        ));
+    }
     let query = survey_stats::sums::sql_file(&spec, table.as_deref(), dialect)
         .map_err(|e| e.to_string())?;
     print(query.trim_end())?;
     Ok(())
 }
 
+/// `survey-stats sql SPEC.json --plan`: the sums query as DataFusion plans it on the data.
+#[cfg(feature = "datafusion")]
+fn print_plan(spec_path: &Path, data: Option<&Path>) -> Result<(), String> {
+    let text = std::fs::read_to_string(spec_path)
+        .map_err(|e| format!("{}: cannot read: {e}", spec_path.display()))?;
+    let spec = AnalysisSpec::from_json(&text).map_err(|e| e.to_string())?;
+    let dir = spec_path.parent().unwrap_or(Path::new("."));
+    let plan = survey_stats::sums::DataFusion::new()
+        .logical_plan(&spec, dir, data)
+        .map_err(|e| e.to_string())?;
+    print(&plan.display_indent().to_string()).map(|_| ())
+}
+
+#[cfg(not(feature = "datafusion"))]
+fn print_plan(_: &Path, _: Option<&Path>) -> Result<(), String> {
+    Err(
+        "sql --plan: this survey-stats was built without the `datafusion` feature \
+         (cargo install survey-stats --features datafusion)"
+            .into(),
+    )
+}
+
+/// How an engine other than `memory` may use the machine: `--memory-limit`, `--partitions`.
+#[derive(Default)]
+struct Limits {
+    memory: Option<usize>,
+    partitions: Option<usize>,
+}
+
+/// A size in bytes: a number with an optional K, M or G (powers of 1024).
+fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let (number, unit) = match t.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((at, _)) => (&t[..at], &t[at..]),
+        None => (t, ""),
+    };
+    let scale = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 1.0,
+        "K" => 1024.0,
+        "M" => 1024.0 * 1024.0,
+        "G" => 1024.0 * 1024.0 * 1024.0,
+        _ => f64::NAN,
+    };
+    let bytes = number.trim().parse::<f64>().map(|x| x * scale);
+    match bytes {
+        Ok(b) if (1.0..1e18).contains(&b) => Ok(b as usize),
+        _ => Err(format!(
+            "--memory-limit {text:?}: not a size; write bytes or a number with K, M or G (800M, 1.5G)"
+        )),
+    }
+}
+
 /// Runs the spec on `engine`: `memory` (the crate's own, the default) or `datafusion`.
 fn run_engine(
     engine: &str,
+    limits: &Limits,
     spec: &AnalysisSpec,
     dir: &Path,
     data: Option<&Path>,
 ) -> Result<Result<spec::RunOutput, spec::SpecError>, String> {
+    if engine == "memory" && (limits.memory.is_some() || limits.partitions.is_some()) {
+        return Err(
+            "--memory-limit and --partitions are for --engine datafusion: the memory engine \
+             holds the data's columns"
+                .into(),
+        );
+    }
     match engine {
         "memory" => Ok(spec::run(spec, dir, data)),
         #[cfg(feature = "datafusion")]
-        "datafusion" => Ok(survey_stats::sums::run_datafusion(spec, dir, data)),
+        "datafusion" => {
+            let mut df = survey_stats::sums::DataFusion::new();
+            if let Some(bytes) = limits.memory {
+                df = df.memory_limit(bytes);
+            }
+            if let Some(n) = limits.partitions {
+                df = df.partitions(n);
+            }
+            Ok(df.run(spec, dir, data))
+        }
         #[cfg(not(feature = "datafusion"))]
         "datafusion" => Err("--engine datafusion: this survey-stats was built without the \
                              `datafusion` feature (cargo install survey-stats --features datafusion)"
@@ -117,12 +199,23 @@ fn estimate(args: &[String], finish: bool) -> Result<(), String> {
     let (mut lang, mut sums) = (None, None::<PathBuf>);
     let (mut page, mut out_file) = (None, None);
     let mut engine = String::from("memory");
+    let mut limits = Limits::default();
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--sums" if finish => sums = Some(PathBuf::from(value(args, &mut i, "--sums")?)),
             "--data" if !finish => data = Some(PathBuf::from(value(args, &mut i, "--data")?)),
             "--engine" if !finish => engine = value(args, &mut i, "--engine")?.to_string(),
+            "--memory-limit" if !finish => {
+                limits.memory = Some(parse_size(value(args, &mut i, "--memory-limit")?)?)
+            }
+            "--partitions" if !finish => {
+                let n = value(args, &mut i, "--partitions")?;
+                match n.parse::<usize>() {
+                    Ok(n) if n >= 1 => limits.partitions = Some(n),
+                    _ => return Err(format!("--partitions {n:?}: not a count of 1 or more")),
+                }
+            }
             "--format" => match value(args, &mut i, "--format")? {
                 f @ ("html" | "xlsx") => page = Some(f.to_string()),
                 f => {
@@ -159,7 +252,7 @@ fn estimate(args: &[String], finish: bool) -> Result<(), String> {
     let out = match &sums {
         Some(sums) => survey_stats::sums::finish(&parsed, dir, sums),
         None if finish => return Err(format!("finish needs --sums SUMS.csv\n{USAGE}")),
-        None => run_engine(&engine, &parsed, dir, data.as_deref())?,
+        None => run_engine(&engine, &limits, &parsed, dir, data.as_deref())?,
     }
     .map_err(|e| e.to_string())?;
     for w in &out.weighting {
