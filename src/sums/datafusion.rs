@@ -15,7 +15,7 @@ use crate::data::{CategoricalColumn, Column, Dataset, NumericColumn};
 use crate::spec::run::{load_questionnaire, resolve};
 use crate::spec::{AnalysisSpec, RunOutput, SpecError};
 use ::datafusion::arrow::array::{Array, ArrayRef, AsArray};
-use ::datafusion::arrow::compute::{cast, concat};
+use ::datafusion::arrow::compute::cast;
 use ::datafusion::arrow::datatypes::{DataType, Field, Schema};
 use ::datafusion::arrow::record_batch::RecordBatch;
 use ::datafusion::execution::runtime_env::RuntimeEnvBuilder;
@@ -373,6 +373,7 @@ where
             .map_err(|e| engine(&format!("{file} (the sums query)"), &e))
     })?;
     let sums = to_dataset(&batches).map_err(|e| engine("the sums table", &e))?;
+    drop(batches);
     let loaded = Loaded {
         questionnaire,
         plan,
@@ -478,28 +479,39 @@ fn escape_regex(text: &str) -> String {
 
 /// The query's record batches as the sums table: numeric columns as numbers, others as
 /// text, made numbers when every value is one (as the crate's CSV reader reads the table).
+/// Each batch is converted on its own (no concatenated copy of the table).
 fn to_dataset(batches: &[RecordBatch]) -> Result<Dataset, String> {
     let Some(first) = batches.first() else {
         return Err("the query returned no rows (is the data empty?)".into());
     };
     let schema = first.schema();
+    let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
     let mut columns = Vec::with_capacity(schema.fields().len());
     for (j, field) in schema.fields().iter().enumerate() {
-        let parts: Vec<&dyn Array> = batches.iter().map(|b| b.column(j).as_ref()).collect();
-        let array: ArrayRef = concat(&parts).map_err(|e| e.to_string())?;
-        let column = if array.data_type().is_numeric() || *array.data_type() == DataType::Null {
-            let doubles = cast(&array, &DataType::Float64).map_err(|e| e.to_string())?;
-            let doubles = doubles.as_primitive::<::datafusion::arrow::datatypes::Float64Type>();
-            Column::Numeric(NumericColumn::from_options(
-                (0..doubles.len())
-                    .map(|i| doubles.is_valid(i).then(|| doubles.value(i)))
-                    .collect(),
-            ))
+        let numeric = |t: &DataType| t.is_numeric() || *t == DataType::Null;
+        let column = if batches.iter().all(|b| numeric(b.column(j).data_type())) {
+            let mut column = NumericColumn::with_capacity(rows);
+            for batch in batches {
+                let doubles =
+                    cast(batch.column(j), &DataType::Float64).map_err(|e| e.to_string())?;
+                let doubles =
+                    doubles.as_primitive::<::datafusion::arrow::datatypes::Float64Type>();
+                for i in 0..doubles.len() {
+                    column.push(doubles.is_valid(i).then(|| doubles.value(i)));
+                }
+            }
+            Column::Numeric(column)
         } else {
-            let text = cast(&array, &DataType::Utf8).map_err(|e| e.to_string())?;
-            let text = text.as_string::<i32>();
-            let values: Vec<Option<&str>> = (0..text.len())
-                .map(|i| text.is_valid(i).then(|| text.value(i)))
+            let mut text: Vec<ArrayRef> = Vec::with_capacity(batches.len());
+            for batch in batches {
+                text.push(cast(batch.column(j), &DataType::Utf8).map_err(|e| e.to_string())?);
+            }
+            let values: Vec<Option<&str>> = text
+                .iter()
+                .flat_map(|a| {
+                    let a = a.as_string::<i32>();
+                    (0..a.len()).map(move |i| a.is_valid(i).then(|| a.value(i)))
+                })
                 .collect();
             let numbers: Option<Vec<Option<f64>>> = values
                 .iter()
