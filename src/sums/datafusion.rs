@@ -158,6 +158,59 @@ impl DataFusion {
         })
     }
 
+    /// Computes the sums table of `spec` on its data file (or `data`) and writes it to
+    /// `out` as CSV with a header line: the table `survey-stats finish --sums` and
+    /// [`super::finish`] read. Tables of chunks of the data, concatenated without their
+    /// header lines, finish as one (sums add up). Returns the number of groups written.
+    ///
+    /// # Errors
+    /// As [`run_datafusion`] up to the query's result; [`SpecError::Read`] naming `out`
+    /// when it cannot be written.
+    ///
+    /// ```
+    /// use survey_stats::spec::AnalysisSpec;
+    /// use survey_stats::sums::{finish, DataFusion};
+    /// use survey_stats::table::ResultRow;
+    /// let dir = std::env::temp_dir().join(format!("datafusion-sums-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("y.csv"), "psu,w,y\n1,1,1\n1,1,2\n2,2,6\n")?;
+    /// let spec = AnalysisSpec::from_json(r#"{"data": "y.csv", "design": {"weights": "w", "clusters": ["psu"]},
+    ///   "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#)?;
+    /// let groups = DataFusion::new().write_sums(&spec, &dir, None, &mut std::fs::File::create(dir.join("sums.csv"))?)?;
+    /// assert_eq!(groups, 2);
+    /// let out = finish(&spec, &dir, &dir.join("sums.csv"))?;
+    /// let ResultRow::Estimate(row) = &out.rows[0] else { unreachable!() };
+    /// assert_eq!(row.estimate, Some(3.75));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_sums(
+        &self,
+        spec: &AnalysisSpec,
+        dir: &Path,
+        data: Option<&Path>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<usize, SpecError> {
+        let engine = self.clone();
+        let (batches, _) = query_on(spec, dir, data, "DataFusion", move |file| {
+            let file = file.to_string();
+            async move { engine.context(&file) }
+        })?;
+        let failed = |e: &dyn std::fmt::Display| SpecError::Read {
+            path: "the sums output".into(),
+            message: format!("cannot be written: {e}"),
+        };
+        let mut writer = ::datafusion::arrow::csv::WriterBuilder::new()
+            .with_header(true)
+            .build(out);
+        let mut groups = 0;
+        for batch in &batches {
+            writer.write(batch).map_err(|e| failed(&e))?;
+            groups += batch.num_rows();
+        }
+        Ok(groups)
+    }
+
     /// A session context with this engine's memory pool and partitions.
     fn context(&self, file: &str) -> Result<SessionContext, SpecError> {
         let mut config = SessionConfig::new();
@@ -334,6 +387,28 @@ where
     F: FnOnce(&str) -> Fut,
     Fut: std::future::Future<Output = Result<SessionContext, SpecError>>,
 {
+    let (batches, loaded) = query_on(spec, dir, data, engine_name, connect)?;
+    let sums = to_dataset(&batches).map_err(|message| SpecError::Engine {
+        engine: engine_name.into(),
+        file: "the sums table".into(),
+        message,
+    })?;
+    drop(batches);
+    finish_loaded(spec, loaded, &sums)
+}
+
+/// The sums table of `spec` as the engine returns it, and what finishing it needs.
+fn query_on<F, Fut>(
+    spec: &AnalysisSpec,
+    dir: &Path,
+    data: Option<&Path>,
+    engine_name: &str,
+    connect: F,
+) -> Result<(Vec<RecordBatch>, Loaded), SpecError>
+where
+    F: FnOnce(&str) -> Fut,
+    Fut: std::future::Future<Output = Result<SessionContext, SpecError>>,
+{
     let start = Instant::now();
     let questionnaire = load_questionnaire(spec, dir)?;
     let plan = Plan::of(spec, questionnaire.as_ref())?;
@@ -372,15 +447,13 @@ where
             .await
             .map_err(|e| engine(&format!("{file} (the sums query)"), &e))
     })?;
-    let sums = to_dataset(&batches).map_err(|e| engine("the sums table", &e))?;
-    drop(batches);
     let loaded = Loaded {
         questionnaire,
         plan,
         source: format!("{file} (sums from {engine_name})"),
         seconds: start.elapsed().as_secs_f64(),
     };
-    finish_loaded(spec, loaded, &sums)
+    Ok((batches, loaded))
 }
 
 /// The data file of `spec` (or `data` in its place) and its table's name in the query:
@@ -494,8 +567,7 @@ fn to_dataset(batches: &[RecordBatch]) -> Result<Dataset, String> {
             for batch in batches {
                 let doubles =
                     cast(batch.column(j), &DataType::Float64).map_err(|e| e.to_string())?;
-                let doubles =
-                    doubles.as_primitive::<::datafusion::arrow::datatypes::Float64Type>();
+                let doubles = doubles.as_primitive::<::datafusion::arrow::datatypes::Float64Type>();
                 for i in 0..doubles.len() {
                     column.push(doubles.is_valid(i).then(|| doubles.value(i)));
                 }

@@ -33,6 +33,7 @@ const USAGE: &str = "usage:
   survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]
   survey-stats sql SPEC.json [--dialect ansi|spark|postgres|bigquery] [--table NAME]
   survey-stats sql SPEC.json --plan [--data FILE]   (the query as DataFusion's logical plan on the data)
+  survey-stats sums SPEC.json [--data FILE] [--out SUMS.csv] [--memory-limit SIZE] [--partitions N]   (the sums table, computed by DataFusion)
   survey-stats finish SPEC.json --sums SUMS.csv [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
   survey-stats questionnaire FILE.sav|FILE.zsav|FILE.dta   (the questionnaire its labels describe, as JSON)";
 
@@ -62,6 +63,7 @@ fn run(args: &[String]) -> Result<(), String> {
         Some("binom") => binom(&args[1..]),
         Some("sql") => sql(&args[1..]),
         Some("finish") => estimate(&args[1..], true),
+        Some("sums") => sums(&args[1..]),
         Some("questionnaire") => questionnaire(&args[1..]),
         Some("--help" | "-h" | "help") => {
             print(USAGE)?;
@@ -103,6 +105,71 @@ fn sql(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// `survey-stats sums`: the sums table computed by DataFusion from the data, as CSV.
+#[cfg(feature = "datafusion")]
+fn sums(args: &[String]) -> Result<(), String> {
+    let (mut spec, mut data, mut out_file) = (None, None::<PathBuf>, None::<PathBuf>);
+    let mut limits = Limits::default();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--data" => data = Some(PathBuf::from(value(args, &mut i, "--data")?)),
+            "--out" => out_file = Some(PathBuf::from(value(args, &mut i, "--out")?)),
+            a @ ("--memory-limit" | "--partitions") => limits.read(a, value(args, &mut i, a)?)?,
+            a if a.starts_with("--") => return Err(format!("unknown option {a}\n{USAGE}")),
+            a if spec.is_none() => spec = Some(PathBuf::from(a)),
+            a => return Err(format!("unexpected argument {a}\n{USAGE}")),
+        }
+        i += 1;
+    }
+    let spec_path = spec.ok_or_else(|| format!("sums needs a spec file\n{USAGE}"))?;
+    let text = std::fs::read_to_string(&spec_path)
+        .map_err(|e| format!("{}: cannot read: {e}", spec_path.display()))?;
+    let spec = AnalysisSpec::from_json(&text).map_err(|e| e.to_string())?;
+    let dir = spec_path.parent().unwrap_or(Path::new("."));
+    let engine = limits.datafusion();
+    match &out_file {
+        Some(out) => {
+            let data_path = data.clone().unwrap_or_else(|| dir.join(&spec.data));
+            not_an_input(out, &[&spec_path, &data_path])?;
+            let mut file = std::io::BufWriter::new(
+                std::fs::File::create(out)
+                    .map_err(|e| format!("{}: cannot write: {e}", out.display()))?,
+            );
+            let groups = engine
+                .write_sums(&spec, dir, data.as_deref(), &mut file)
+                .map_err(|e| e.to_string())?;
+            file.flush()
+                .map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
+            note!(
+                "survey-stats: {groups} groups of sums written to {}",
+                out.display()
+            );
+        }
+        None => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            match engine.write_sums(&spec, dir, data.as_deref(), &mut stdout) {
+                Ok(_) => {}
+                // A closed pipe (`| head`) ends the output quietly.
+                Err(e) if e.to_string().contains("Broken pipe") => return Ok(()),
+                Err(e) => return Err(e.to_string()),
+            }
+            let _ = stdout.flush();
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "datafusion"))]
+fn sums(_: &[String]) -> Result<(), String> {
+    Err(
+        "sums: this survey-stats was built without the `datafusion` feature \
+         (cargo install survey-stats --features datafusion); `survey-stats sql` prints the \
+         query for another engine"
+            .into(),
+    )
+}
+
 /// `survey-stats sql SPEC.json --plan`: the sums query as DataFusion plans it on the data.
 #[cfg(feature = "datafusion")]
 fn print_plan(spec_path: &Path, data: Option<&Path>) -> Result<(), String> {
@@ -130,6 +197,34 @@ fn print_plan(_: &Path, _: Option<&Path>) -> Result<(), String> {
 struct Limits {
     memory: Option<usize>,
     partitions: Option<usize>,
+}
+
+impl Limits {
+    /// Reads `--memory-limit` or `--partitions`.
+    fn read(&mut self, option: &str, text: &str) -> Result<(), String> {
+        if option == "--memory-limit" {
+            self.memory = Some(parse_size(text)?);
+            return Ok(());
+        }
+        match text.parse::<usize>() {
+            Ok(n) if n >= 1 => self.partitions = Some(n),
+            _ => return Err(format!("--partitions {text:?}: not a count of 1 or more")),
+        }
+        Ok(())
+    }
+
+    /// The DataFusion engine with these limits.
+    #[cfg(feature = "datafusion")]
+    fn datafusion(&self) -> survey_stats::sums::DataFusion {
+        let mut df = survey_stats::sums::DataFusion::new();
+        if let Some(bytes) = self.memory {
+            df = df.memory_limit(bytes);
+        }
+        if let Some(n) = self.partitions {
+            df = df.partitions(n);
+        }
+        df
+    }
 }
 
 /// A size in bytes: a number with an optional K, M or G (powers of 1024).
@@ -173,16 +268,7 @@ fn run_engine(
     match engine {
         "memory" => Ok(spec::run(spec, dir, data)),
         #[cfg(feature = "datafusion")]
-        "datafusion" => {
-            let mut df = survey_stats::sums::DataFusion::new();
-            if let Some(bytes) = limits.memory {
-                df = df.memory_limit(bytes);
-            }
-            if let Some(n) = limits.partitions {
-                df = df.partitions(n);
-            }
-            Ok(df.run(spec, dir, data))
-        }
+        "datafusion" => Ok(limits.datafusion().run(spec, dir, data)),
         #[cfg(not(feature = "datafusion"))]
         "datafusion" => Err("--engine datafusion: this survey-stats was built without the \
                              `datafusion` feature (cargo install survey-stats --features datafusion)"
@@ -206,15 +292,8 @@ fn estimate(args: &[String], finish: bool) -> Result<(), String> {
             "--sums" if finish => sums = Some(PathBuf::from(value(args, &mut i, "--sums")?)),
             "--data" if !finish => data = Some(PathBuf::from(value(args, &mut i, "--data")?)),
             "--engine" if !finish => engine = value(args, &mut i, "--engine")?.to_string(),
-            "--memory-limit" if !finish => {
-                limits.memory = Some(parse_size(value(args, &mut i, "--memory-limit")?)?)
-            }
-            "--partitions" if !finish => {
-                let n = value(args, &mut i, "--partitions")?;
-                match n.parse::<usize>() {
-                    Ok(n) if n >= 1 => limits.partitions = Some(n),
-                    _ => return Err(format!("--partitions {n:?}: not a count of 1 or more")),
-                }
+            a @ ("--memory-limit" | "--partitions") if !finish => {
+                limits.read(a, value(args, &mut i, a)?)?
             }
             "--format" => match value(args, &mut i, "--format")? {
                 f @ ("html" | "xlsx") => page = Some(f.to_string()),
