@@ -195,6 +195,8 @@ struct Sums<'a> {
     positive: Vec<Option<f64>>,
     /// `sum_wy{j}`, `sum_wyy{j}` per value slot.
     values: Vec<(Column64, Column64)>,
+    /// `sum_y{j}` per value slot, when the spec rakes (else none).
+    plain: Vec<Column64>,
     /// `n_invalid`, when the table has it.
     invalid: Option<Column64>,
 }
@@ -282,6 +284,13 @@ impl<'a> Sums<'a> {
                 ))
             })
             .collect::<Result<_, SpecError>>()?;
+        let plain = if plan.raked {
+            (1..=plan.n_values)
+                .map(|j| numbers(&format!("sum_y{j}")))
+                .collect::<Result<_, SpecError>>()?
+        } else {
+            Vec::new()
+        };
         let sum_w = numbers("sum_w")?;
         let positive = numbers("positive")?;
         for (r, (w, p)) in sum_w.iter().zip(&positive).enumerate() {
@@ -323,6 +332,7 @@ impl<'a> Sums<'a> {
             in_base: numbers("in_base")?,
             positive,
             values,
+            plain,
             invalid: if plan.has_choices {
                 Some(numbers("n_invalid")?)
             } else {
@@ -348,6 +358,8 @@ struct Group {
     sum_w: Option<f64>,
     wy: Vec<f64>,
     wyy: Vec<f64>,
+    /// `Σ y` per value (read when the spec rakes).
+    y: Vec<f64>,
 }
 
 /// The small dataset's rows of one estimate: its key rows of the table, weights, values
@@ -358,16 +370,32 @@ struct Rows {
     weight: Vec<Option<f64>>,
     values: Vec<Vec<Option<f64>>>,
     count: Vec<u64>,
+    /// Each row's share of its group's unweighted sums.
+    mass: Vec<f64>,
 }
 
 impl Rows {
+    /// A row standing for `count` data rows that share its values.
     fn push(&mut self, row: usize, weight: Option<f64>, values: &[Option<f64>], count: u64) {
+        self.push_mass(row, weight, values, count, count as f64);
+    }
+
+    /// A row counted `count` times in counts of rows and `mass` times in unweighted sums.
+    fn push_mass(
+        &mut self,
+        row: usize,
+        weight: Option<f64>,
+        values: &[Option<f64>],
+        count: u64,
+        mass: f64,
+    ) {
         self.row.push(row);
         self.weight.push(weight);
         for (column, v) in self.values.iter_mut().zip(values) {
             column.push(*v);
         }
         self.count.push(count);
+        self.mass.push(mass);
     }
 }
 
@@ -398,9 +426,11 @@ fn finish_part(
     for g in &groups {
         match part.kind {
             Kind::Choices(_) => push_choices(&mut rows, g, sums.in_base[g.row], k),
+            _ if plan.raked => push_values_raked(&mut rows, g, sums.in_base[g.row], k),
             _ => push_values(&mut rows, g, sums.in_base[g.row], k),
         }
     }
+    let table_rows = rows.row.clone();
     let data = small_dataset(
         &key_columns,
         value_names,
@@ -422,15 +452,27 @@ fn finish_part(
             variance: d.variance,
         },
     )?
-    .with_row_counts(rows.count);
+    .with_row_counts(rows.count)
+    .with_row_masses(rows.mass);
     // Replicates made from the design weight whole units, and post-stratification scales
     // whole cells: both as from the data.
     let mut design = create_replicates(design, d)?;
     for (i, step) in spec.adjust.iter().enumerate() {
         design = adjust(&data, &design, step)
-            .map_err(|source| SpecError::Adjust {
-                path: format!("adjust[{i}]"),
-                source: Box::new(source),
+            .map_err(|source| match adjust_row(&source) {
+                // The small dataset's rows are groups of the table's.
+                Some(row) => SpecError::Sums {
+                    file: sums.file.clone(),
+                    message: format!(
+                        "adjust[{i}] fails on the data rows summed on row {} of the table: \
+                         {source} (data row {row} here is that group)",
+                        table_rows.get(row - 1).map_or(0, |r| r + 2)
+                    ),
+                },
+                None => SpecError::Adjust {
+                    path: format!("adjust[{i}]"),
+                    source: Box::new(source),
+                },
             })?
             .0;
     }
@@ -443,6 +485,25 @@ fn finish_part(
     }
     let rows = run_estimate(&data, &design, questionnaire, &e, index)?;
     Ok((rows, DesignSummary::of(&design)))
+}
+
+/// The data row (from 1) a weighting error names, if it names one.
+fn adjust_row(e: &crate::weighting::AdjustError) -> Option<usize> {
+    use crate::weighting::{AdjustError, WeightingError};
+    match e {
+        AdjustError::MissingValue { row, .. } | AdjustError::NegativeWeight { row, .. } => {
+            Some(*row)
+        }
+        AdjustError::Weighting(
+            WeightingError::InvalidWeight { row, .. }
+            | WeightingError::MissingCategory { row, .. }
+            | WeightingError::CodeOutOfRange { row, .. }
+            | WeightingError::CategoryWithoutPopulation { row, .. }
+            | WeightingError::InvalidAuxiliary { row, .. },
+        ) => Some(*row),
+        _ => None,
+    }
+    .filter(|&row| row > 0)
 }
 
 /// The estimate's rows of the table, those with the same key (from chunks of the data)
@@ -495,6 +556,7 @@ fn add_up(
                 sum_w: Some(0.0),
                 wy: vec![0.0; k],
                 wyy: vec![0.0; k],
+                y: vec![0.0; k],
             });
             groups.len() - 1
         });
@@ -543,6 +605,15 @@ fn add_up(
                 }
                 group.wy[j] += a;
                 group.wyy[j] += b;
+                if let Some(plain) = sums.plain.get(j) {
+                    group.y[j] += plain[r].ok_or_else(|| {
+                        bad(format!(
+                            "row {}: sum_y{} is missing in a row of the base",
+                            r + 2,
+                            j + 1
+                        ))
+                    })?;
+                }
             }
             // Rows that chose: each chose an option, so the options' Σw·y add up to Σw at
             // least; less would leave rows without a choice in the base of choosers.
@@ -590,6 +661,41 @@ fn push_values(rows: &mut Rows, g: &Group, in_base: Option<f64>, k: usize) {
         let high: Vec<Option<f64>> = m.iter().zip(&s).map(|(m, s)| Some(m + s)).collect();
         rows.push(g.row, half, &low, g.n.div_ceil(2));
         rows.push(g.row, half, &high, g.n / 2);
+    }
+}
+
+/// [`push_values`] for raked weights, whose variance also reads each cell's unweighted
+/// sums of the values (R's `ave` of the linearized values): for each value `j`, two rows
+/// of weight `Σw/2k` at `m_j ± √k·s_j` (the other values at their means), which keep the
+/// group's Σw, Σw·y and Σw·y² of every value; their masses add up to the group's rows `n`
+/// and put `Σ y_j` (the unweighted sum) on value `j`: the pair's masses `n/2k ∓ d_j/2`
+/// with `d_j = (Σ y_j − n·m_j)/(√k·s_j)`. All the group's rows are counted on the first.
+fn push_values_raked(rows: &mut Rows, g: &Group, in_base: Option<f64>, k: usize) {
+    let w = g.sum_w;
+    let total = w.filter(|&w| w > 0.0);
+    if k == 0 || in_base != Some(1.0) || total.is_none() {
+        return push_values(rows, g, in_base, k);
+    }
+    let t = total.unwrap_or(1.0);
+    let m: Vec<f64> = (0..k).map(|j| g.wy[j] / t).collect();
+    let root = (k as f64).sqrt();
+    let n = g.n as f64;
+    let mut count = g.n;
+    for j in 0..k {
+        let s = (g.wyy[j] / t - m[j] * m[j]).max(0.0).sqrt();
+        // Without spread every value is the mean, and Σ y = n·m.
+        let d = if s > 0.0 {
+            (g.y[j] - n * m[j]) / (root * s)
+        } else {
+            0.0
+        };
+        for sign in [-1.0, 1.0] {
+            let mut values: Vec<Option<f64>> = m.iter().map(|&v| Some(v)).collect();
+            values[j] = Some(m[j] + sign * root * s);
+            let mass = n / (2 * k) as f64 + sign * d / 2.0;
+            rows.push_mass(g.row, Some(t / (2 * k) as f64), &values, count, mass);
+            count = 0;
+        }
     }
 }
 

@@ -81,6 +81,7 @@ fn reserved(name: &str) -> bool {
     .contains(&name)
         || numbered("sum_wy")
         || numbered("sum_wyy")
+        || numbered("sum_y")
 }
 
 /// What an estimate reads of a row.
@@ -126,6 +127,9 @@ struct Plan {
     n_values: usize,
     /// Whether the table has the `n_invalid` column (a multiple-response estimate's).
     has_choices: bool,
+    /// Whether the spec rakes: the table then has the unweighted sums `sum_y1`, … of the
+    /// numeric values (the raking variance's cell means are unweighted).
+    raked: bool,
     parts: Vec<Part>,
 }
 
@@ -156,6 +160,54 @@ fn kind_of(e: &EstimateSpec) -> Result<Kind, String> {
                                       at every Newton step)"
             .into()),
     }
+}
+
+/// The variables whose categories the weighting steps scale by: keys of every group.
+///
+/// Post-stratification, raking and calibration on categorical margins give every row of a
+/// cell of the steps' cross-classification the same factor (raking's sweeps and the
+/// calibration's Newton steps are functions of the cells' weight totals; bounds act on the
+/// cell's g-weight), and their variance projects each unit's values on cell indicators
+/// with weighted sums and row counts per cell: with these variables among the keys, the
+/// groups carry all of it. Numeric auxiliaries and trimming act on each row's own value
+/// or weight, which the groups do not keep.
+fn weighting_cells(spec: &AnalysisSpec) -> Result<Vec<String>, SpecError> {
+    let mut cells = Vec::new();
+    for (i, step) in spec.adjust.iter().enumerate() {
+        let refuse = |step: &str, why: &str| SpecError::Invalid {
+            path: format!("adjust[{i}].{step}"),
+            message: format!("cannot be finished from sums: {why}"),
+        };
+        match step {
+            AdjustStep::Poststratify { variable, .. } => cells.push(variable.clone()),
+            AdjustStep::Rake { margins, .. } => {
+                cells.extend(margins.0.iter().map(|(v, _)| v.clone()));
+            }
+            AdjustStep::Calibrate {
+                categorical,
+                numeric,
+                ..
+            } => {
+                if let Some(v) = numeric.keys().next() {
+                    return Err(refuse(
+                        "calibrate",
+                        &format!(
+                            "its numeric auxiliary {v:?} gives each row its own g-weight,                              and the sums table keeps only totals of groups of rows;                              calibrate on categorical margins only, or run on the rows"
+                        ),
+                    ));
+                }
+                cells.extend(categorical.keys().cloned());
+            }
+            AdjustStep::Trim { .. } => {
+                return Err(refuse(
+                    "trim",
+                    "trimming caps each row's own weight, and a group of the sums table \
+                     holds rows of different weights as one total; run on the rows",
+                ));
+            }
+        }
+    }
+    Ok(cells)
 }
 
 impl Plan {
@@ -190,20 +242,7 @@ impl Plan {
         if !spec.tables.is_empty() {
             return Err(not_yet("tables", "banner tables"));
         }
-        // Post-stratification scales each cell's weights: its cells are keys of every
-        // estimate's groups. The others need more than cell totals.
-        let mut cells = Vec::new();
-        for (i, step) in spec.adjust.iter().enumerate() {
-            match step {
-                AdjustStep::Poststratify { variable, .. } => cells.push(variable.clone()),
-                _ => {
-                    return Err(not_yet(
-                        &format!("adjust[{i}]"),
-                        "raking, calibration and trimming",
-                    ));
-                }
-            }
-        }
+        let cells = weighting_cells(spec)?;
         if d.weights.is_none() && !d.fpc.is_empty() {
             return Err(SpecError::Invalid {
                 path: "design.weights".into(),
@@ -313,10 +352,27 @@ impl Plan {
             }
         }
         let has_choices = parts.iter().any(|p| matches!(p.kind, Kind::Choices(_)));
+        let raked = spec
+            .adjust
+            .iter()
+            .any(|s| matches!(s, AdjustStep::Rake { .. }));
+        if let Some(p) = parts
+            .iter()
+            .find(|p| raked && matches!(p.kind, Kind::Choices(_)))
+        {
+            return Err(SpecError::NotFromSums {
+                id: p.id.clone(),
+                reason: "a multiple response on raked weights needs each group's unweighted \
+                         count of choosers of every option (the raking variance's cell means \
+                         are unweighted), which the sums table does not keep"
+                    .into(),
+            });
+        }
         Ok(Plan {
             keys,
             n_values,
             has_choices,
+            raked,
             parts,
         })
     }

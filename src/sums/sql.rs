@@ -212,6 +212,18 @@ fn select(
             }
         }
     }
+    if plan.raked {
+        for j in 0..plan.n_values {
+            let y = match quoted.get(j) {
+                Some(q) if !choices => format!("SUM({})", dialect.double(q)),
+                _ => "NULL".to_string(),
+            };
+            columns.push(format!(
+                "{y} AS {}",
+                dialect.ident(&format!("sum_y{}", j + 1))
+            ));
+        }
+    }
     if plan.has_choices {
         let invalid = if choices {
             format!(

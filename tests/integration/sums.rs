@@ -3,6 +3,9 @@
 //! `finish` must give the in-memory `spec::run` rows within relative 1e-9 — and R's values
 //! (`reference.json`, `extra_reference.json`) where those have them.
 
+#[path = "../../examples/support/synth.rs"]
+mod synth;
+
 use crate::common::{assert_close, data_path, read_json, run_cli, scratch};
 use proptest::prelude::*;
 use rusqlite::Connection;
@@ -386,6 +389,146 @@ fn post_stratification_matches_memory_and_r() {
     check_api("poststrat1", "apiclus1.csv", &design, 2, None);
 }
 
+/// The estimates R's `sums_rake_R.R` gives on weighted designs, beside [`API_ESTIMATES`].
+const WEIGHTED_ESTIMATES: &str = r#"{"id": "pc", "stat": "proportion", "variable": "comp.imp"},
+  {"id": "cc", "stat": "count", "variable": "comp.imp"},
+  {"id": "te", "stat": "total", "variable": "enroll"}"#;
+
+/// Our rows and the records of `sums_rake_R.json` (after the design's prefix).
+const WEIGHTED_CHECKS: &[(&str, &str, &str, &str)] = &[
+    ("m", "", "", "mean/api00"),
+    ("te", "", "", "total/enroll"),
+    ("avg", "awards=No", "", "mean/api00/awards=No"),
+    ("avg", "awards=Yes", "", "mean/api00/awards=Yes"),
+    ("pc", "", "No", "mean/comp.imp=No"),
+    ("pc", "", "Yes", "mean/comp.imp=Yes"),
+    ("cc", "", "No", "total/comp.imp=No"),
+    ("cc", "", "Yes", "total/comp.imp=Yes"),
+];
+
+/// [`API_ESTIMATES`] and [`WEIGHTED_ESTIMATES`] on `data` with `design` (and its `adjust`)
+/// both ways over `chunks` chunks; the finished rows against R's records `prefix/…` of
+/// `sums_rake_R.json`.
+fn check_weighted(data: &str, design: &str, chunks: usize, prefix: &str) {
+    let dir = api_dir(prefix);
+    let estimates = API_ESTIMATES.trim_end().trim_end_matches(']');
+    let spec = format!(
+        r#"{{"data": "{data}", {design}, "estimates": {estimates}, {WEIGHTED_ESTIMATES}]}}"#
+    );
+    let (memory, finished) = both_ways(&spec, &dir, chunks);
+    assert_same(&memory, &finished);
+    assert_r(&finished, "sums_rake_R.json", prefix, WEIGHTED_CHECKS);
+}
+
+#[test]
+fn raking_matches_memory_and_r() {
+    let stype = r#""stype": {"E": 4421, "H": 755, "M": 1018}"#;
+    let sch_wide = r#""sch.wide": {"No": 1072, "Yes": 5122}"#;
+    let awards = r#""awards": {"No": 2027, "Yes": 4167}"#;
+    // R's default control: ten sweeps at most, stopping once no cell moves by 1.
+    let design = format!(
+        r#""design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}},
+        "adjust": [{{"rake": {{"margins": {{{stype}, {sch_wide}}}}}}}]"#
+    );
+    check_weighted("apiclus1.csv", &design, 3, "clus1_rake");
+    let design = format!(
+        r#""design": {{"weights": "pw", "strata": "stype", "clusters": ["snum"], "fpc": ["fpc"]}},
+        "adjust": [{{"rake": {{"margins": {{{sch_wide}, {awards}}}, "max_iter": 100, "tolerance": 1e-9}}}}]"#
+    );
+    check_weighted("apistrat.csv", &design, 2, "strat_rake");
+}
+
+/// The speed benchmark's J6 shape: a generated survey (strata `region`, clusters `psu`)
+/// raked to margins of `region` and `q_single` (the weighted counts times 1.1, so every
+/// cell moves), with the benchmark's shares and means (its multiple response aside: that
+/// one is refused on raked weights).
+#[test]
+fn raking_the_generated_survey_matches_memory() {
+    let dir = scratch("sums", "j6");
+    let synth = synth::generate(3_000);
+    let mut file = std::fs::File::create(dir.join("survey.csv")).expect("create");
+    synth.write_csv(&mut file).expect("write");
+    let margin = |codes: &[f64]| {
+        let mut m = std::collections::BTreeMap::<String, f64>::new();
+        for (c, w) in codes.iter().zip(&synth.weight) {
+            *m.entry(format!("{c}")).or_default() += 1.1 * w;
+        }
+        serde_json::to_string(&m).expect("json")
+    };
+    let spec = format!(
+        r#"{{"data": "survey.csv", "design": {{"weights": "weight", "strata": "region", "clusters": ["psu"]}},
+        "adjust": [{{"rake": {{"margins": {{"region": {}, "q_single": {}}}, "max_iter": 50, "tolerance": 1e-9}}}}],
+        "estimates": [
+          {{"id": "J1", "stat": "proportion", "variable": "q_single"}},
+          {{"id": "J2", "stat": "mean", "variable": "q_likert", "exclude": [9]}},
+          {{"id": "J3", "stat": "proportion", "variable": "q_single", "category": 1, "method": "logit"}},
+          {{"id": "J5", "stat": "proportion", "variable": "q_single", "by": ["region"]}},
+          {{"id": "T", "stat": "total", "variable": "q_num", "by": ["region"]}},
+          {{"id": "R", "stat": "ratio", "numerator": "q_num", "denominator": "q_likert"}}
+        ]}}"#,
+        margin(&synth.region),
+        margin(&synth.q_single)
+    );
+    let (memory, finished) = both_ways(&spec, &dir, 3);
+    assert_same(&memory, &finished);
+    assert!(memory.rows.len() > 20);
+}
+
+/// A weighting error that names a data row names, from sums, the table's row that sums it.
+#[test]
+fn a_raking_variable_missing_names_the_sums_row() {
+    let dir = scratch("sums", "rake-missing");
+    std::fs::write(
+        dir.join("r.csv"),
+        "psu,w,g,y\n1,1,a,1\n1,2,b,2\n2,1,a,3\n2,1,,4\n3,1,b,5\n",
+    )
+    .expect("write");
+    let spec = AnalysisSpec::from_json(
+        r#"{"data": "r.csv", "design": {"weights": "w", "clusters": ["psu"]},
+        "adjust": [{"rake": {"margins": {"g": {"a": 10, "b": 10}}}}],
+        "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#,
+    )
+    .expect("spec");
+    let memory = spec::run(&spec, &dir, None).expect_err("g is missing on row 4");
+    assert!(
+        memory.to_string().contains("data row 4 has no value"),
+        "{memory}"
+    );
+    let sums = sums_csv(&spec, &dir, &|_| 0, 1);
+    let err = sums::finish(&spec, &dir, &sums)
+        .expect_err("missing")
+        .to_string();
+    let table = std::fs::read_to_string(&sums).expect("sums");
+    // The table's row (its line, from 1 with the header) of psu 2's group without g.
+    let line = table
+        .lines()
+        .position(|l| l.starts_with("\"m\",2.0,,"))
+        .expect("the group")
+        + 1;
+    assert!(
+        err.contains("adjust[0]") && err.contains(&format!("row {line} of the table")),
+        "{err}\n{table}"
+    );
+}
+
+#[test]
+fn calibration_on_categorical_margins_matches_memory_and_r() {
+    let margins = r#""categorical": {"sch.wide": {"No": 1072, "Yes": 5122}, "stype": {"E": 4421, "H": 755, "M": 1018}}"#;
+    for (method, prefix) in [
+        (r#""method": "linear""#, "clus1_cal_linear"),
+        (
+            r#""method": "logit", "bounds": [0.5, 2.5]"#,
+            "clus1_cal_logit",
+        ),
+    ] {
+        let design = format!(
+            r#""design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}},
+            "adjust": [{{"calibrate": {{{method}, {margins}}}}}]"#
+        );
+        check_weighted("apiclus1.csv", &design, 2, prefix);
+    }
+}
+
 #[test]
 fn replicates_made_from_the_design_match_memory_and_r() {
     let checks = [
@@ -614,14 +757,43 @@ fn what_needs_the_rows_says_so() {
         "{err}"
     );
     assert!(err.to_string().contains("ordered values"), "{err}");
+    // Steps that act on each row's own value or weight.
+    let stype = r#"{"stype": {"E": 4421, "H": 755, "M": 1018}}"#;
+    for (step, path, why) in [
+        (
+            format!(
+                r#"{{"calibrate": {{"categorical": {stype}, "numeric": {{"api99": 3914069}}}}}}"#
+            ),
+            "adjust[1].calibrate",
+            "numeric auxiliary \"api99\"",
+        ),
+        (
+            r#"{"trim": {"lower": 20, "upper": 40}}"#.to_string(),
+            "adjust[1].trim",
+            "caps each row's own weight",
+        ),
+    ] {
+        let err = sql_error(&format!(
+            r#"{base} "adjust": [{{"poststratify": {{"variable": "sch.wide", "population": {{"No": 1072, "Yes": 5122}}}}}}, {step}],
+            "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}}]}}"#
+        ));
+        assert!(
+            matches!(&err, SpecError::Invalid { path: p, .. } if p == path),
+            "{err}"
+        );
+        assert!(err.to_string().contains(why), "{err}");
+    }
+    // A multiple response on raked weights needs unweighted counts of choosers.
     let err = sql_error(&format!(
-        r#"{base} "adjust": [{{"rake": {{"margins": {{"stype": {{"E": 4421, "H": 755, "M": 1018}}}}}}}}],
-        "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}}]}}"#
+        r#"{base} "adjust": [{{"rake": {{"margins": {stype}}}}}],
+        "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}},
+          {{"id": "mr", "stat": "multiple_response", "variables": ["a", "b"]}}]}}"#
     ));
     assert!(
-        matches!(&err, SpecError::NotImplemented { path, .. } if path == "adjust[0]"),
+        matches!(&err, SpecError::NotFromSums { id, .. } if id == "mr"),
         "{err}"
     );
+    assert!(err.to_string().contains("unweighted"), "{err}");
     let err = sql_error(
         r#"{"data": "apistrat.csv", "design": {"weights": "pw", "strata": "stype"},
         "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]}"#,
