@@ -431,27 +431,43 @@ fn finish_part(
         }
     }
     let table_rows = rows.row.clone();
+    let d = &spec.design;
+    let replicates = match (&d.replicates, &d.weights) {
+        (Some(reps), Some(w)) => replicate_weights(sums, reps, w, &rows)?,
+        _ => Vec::new(),
+    };
     let data = small_dataset(
         &key_columns,
         value_names,
         rows.row,
         rows.values,
         rows.weight,
+        replicates,
     )?;
-    let d = &spec.design;
-    let design = Design::new(
-        &data,
-        &DesignOptions {
-            weights: Some("sum_w".into()),
-            strata: d.strata.clone(),
-            clusters: d.clusters.clone(),
-            fpc: d.fpc.clone(),
-            nest: d.nest,
-            lonely_psu: d.lonely_psu,
-            pps: None,
-            variance: d.variance,
-        },
-    )?
+    let design = match &d.replicates {
+        // The replicate columns hold analysis weights now, whatever they held in the data.
+        Some(reps) => Design::with_replicate_columns(
+            &data,
+            "sum_w",
+            &crate::design::ReplicateOptions {
+                combined_weights: true,
+                ..reps.clone()
+            },
+        )?,
+        None => Design::new(
+            &data,
+            &DesignOptions {
+                weights: Some("sum_w".into()),
+                strata: d.strata.clone(),
+                clusters: d.clusters.clone(),
+                fpc: d.fpc.clone(),
+                nest: d.nest,
+                lonely_psu: d.lonely_psu,
+                pps: None,
+                variance: d.variance,
+            },
+        )?,
+    }
     .with_row_counts(rows.count)
     .with_row_masses(rows.mass);
     // Replicates made from the design weight whole units, and post-stratification scales
@@ -699,17 +715,78 @@ fn push_values_raked(rows: &mut Rows, g: &Group, in_base: Option<f64>, k: usize)
     }
 }
 
-/// The small dataset: the key columns at each row's table row, the numeric variables, and
-/// the weights as `sum_w`.
+/// The small dataset's replicate weight columns: a row's replicate weights are its
+/// group's (a key of the table) in the ratio of its weight to the group's weight per data
+/// row (also a key), or its weight times the group's factors (`combined_weights: false`),
+/// so that each replicate's totals are the data's.
+fn replicate_weights(
+    sums: &Sums<'_>,
+    reps: &crate::design::ReplicateOptions,
+    weight: &str,
+    rows: &Rows,
+) -> Result<Vec<(String, Column)>, SpecError> {
+    let numbers = |name: &str| -> Result<&NumericColumn, SpecError> {
+        match sums.table.column(name)? {
+            Column::Numeric(c) => Ok(c),
+            Column::Categorical(_) => Err(SpecError::Sums {
+                file: sums.file.clone(),
+                message: format!("column {name:?} holds text, not weights"),
+            }),
+        }
+    };
+    let full = numbers(weight)?;
+    let mut out = Vec::new();
+    for name in &reps.columns {
+        let column = numbers(name)?;
+        let mut values = Vec::with_capacity(rows.row.len());
+        for (&r, small) in rows.row.iter().zip(&rows.weight) {
+            let (v, small) = (column.get(r), small.unwrap_or(0.0));
+            let value = match (v, full.get(r)) {
+                (Some(v), _) if !reps.combined_weights => Some(v * small),
+                (Some(v), Some(w)) if w > 0.0 => Some(v * (small / w)),
+                (Some(v), Some(_)) if v == 0.0 => Some(0.0),
+                // The data's rows without a weight or replicate weight: the design refuses
+                // them as from the data.
+                (None, _) | (_, None) => None,
+                (Some(v), Some(_)) => {
+                    return Err(SpecError::Sums {
+                        file: sums.file.clone(),
+                        message: format!(
+                            "row {}: rows of weight 0 have replicate weight {} in {name:?}: \
+                             sums keep only weighted totals, so rows of weight 0 must have \
+                             replicate weights 0",
+                            r + 2,
+                            show_number(v)
+                        ),
+                    });
+                }
+            };
+            values.push(value);
+        }
+        out.push((
+            name.clone(),
+            Column::Numeric(NumericColumn::from_options(values)),
+        ));
+    }
+    Ok(out)
+}
+
+/// The small dataset: the key columns at each row's table row (those of `replaced` by its
+/// columns), the numeric variables, and the weights as `sum_w`.
 fn small_dataset(
     key_columns: &[(&String, &Column)],
     value_names: &[String],
     at: Vec<usize>,
     values: Vec<Vec<Option<f64>>>,
     weight: Vec<Option<f64>>,
+    mut replaced: Vec<(String, Column)>,
 ) -> Result<Dataset, SpecError> {
     let mut columns = Vec::new();
     for (name, column) in key_columns {
+        if let Some(i) = replaced.iter().position(|(n, _)| n == *name) {
+            columns.push(replaced.swap_remove(i));
+            continue;
+        }
         let col = match column {
             Column::Numeric(c) => Column::Numeric(NumericColumn::from_options(
                 at.iter().map(|&r| c.get(r)).collect(),

@@ -162,6 +162,40 @@ fn kind_of(e: &EstimateSpec) -> Result<Kind, String> {
     }
 }
 
+/// The key columns of a design of replicate weight columns: the full-sample weights and
+/// the replicate columns.
+///
+/// A replicate's estimate is a function of its weighted totals, which sums keep; but the
+/// degrees of freedom are the rank of the replicate weights of the rows (of the domain),
+/// which sums of them lose. With the weights among the keys, a group's rows share their
+/// weight and each replicate's, so the group's rows, rebuilt with replicate weights in
+/// the same ratio to their weight, have the rank of the data's and every replicate's
+/// totals. The table has a row per weight set (and domain, category): one per sampling
+/// unit when the weights are constant within units, as when a design's replicates are
+/// made by R's `as.svrepdesign`, but as many as the data when every row has its own.
+fn replicate_keys(
+    weights: Option<&str>,
+    reps: &crate::design::ReplicateOptions,
+) -> Result<Vec<String>, SpecError> {
+    if reps.prefix.is_some() {
+        return Err(SpecError::Invalid {
+            path: "design.replicates.prefix".into(),
+            message: "sums need the replicate columns by name (the query is written before \
+                      the data's columns are known): list them in design.replicates.columns"
+                .into(),
+        });
+    }
+    let Some(w) = weights else {
+        return Err(SpecError::Invalid {
+            path: "design.weights".into(),
+            message: "a replicate design needs the full-sample weights column".into(),
+        });
+    };
+    Ok(std::iter::once(w.to_string())
+        .chain(reps.columns.iter().cloned())
+        .collect())
+}
+
 /// The variables whose categories the weighting steps scale by: keys of every group.
 ///
 /// Post-stratification, raking and calibration on categorical margins give every row of a
@@ -221,9 +255,12 @@ impl Plan {
             path: path.into(),
             what: format!("{what} from sums"),
         };
-        if d.replicates.is_some() {
-            return Err(not_yet("design.replicates", "a replicate design"));
-        }
+        // Replicate weight columns: the weights and every replicate's are keys, so each
+        // group's rows share them (see `replicate_keys`).
+        let replicate_keys = match &d.replicates {
+            Some(reps) => replicate_keys(d.weights.as_deref(), reps)?,
+            None => Vec::new(),
+        };
         let jackknife = |c: &crate::spec::CreateReplicates| {
             matches!(c.kind, ReplicateType::JK1 | ReplicateType::JKn)
         };
@@ -251,7 +288,7 @@ impl Plan {
                     .into(),
             });
         }
-        if d.clusters.is_empty() {
+        if d.clusters.is_empty() && d.replicates.is_none() {
             return Err(SpecError::Invalid {
                 path: "design.clusters".into(),
                 message: "sums are per sampling unit, and without clusters each row is its \
@@ -271,6 +308,7 @@ impl Plan {
             .iter()
             .chain(&d.clusters)
             .chain(&d.fpc)
+            .chain(&replicate_keys)
             .chain(&cells)
         {
             add(&mut keys, c);

@@ -568,6 +568,192 @@ fn replicates_made_from_the_design_match_memory_and_r() {
     }
 }
 
+/// The estimates on the data of R's replicate designs (`replicate_R.R`'s CSV files).
+const REPLICATE_ESTIMATES: &str = r#"[
+  {"id": "m", "stat": "mean", "variable": "api00"},
+  {"id": "t", "stat": "total", "variable": "enroll"},
+  {"id": "p", "stat": "proportion", "variable": "sch.wide"},
+  {"id": "r", "stat": "ratio", "numerator": "api00", "denominator": "api99"},
+  {"id": "d", "stat": "difference", "variables": ["api00", "api99"]},
+  {"id": "mb", "stat": "mean", "variable": "api00", "by": ["stype"]},
+  {"id": "c", "stat": "count", "variable": "stype"},
+  {"id": "x", "stat": "chisq", "variables": ["sch.wide", "stype"]},
+  {"id": "tt", "stat": "ttest", "variable": "api00", "group": "sch.wide"},
+  {"id": "mr", "stat": "multiple_response", "variables": ["a", "b"], "by": ["stype"]}
+]"#;
+
+/// The `design` of `replicate_R.json`'s case: its CSV's `fullw` and replicate columns
+/// `rw1`, … with the case's type, scale, rscales and `mse`.
+fn replicate_design(case: &serde_json::Value) -> serde_json::Value {
+    let number = |v: &serde_json::Value| v.as_str().expect("text").parse::<f64>().expect("number");
+    let r = case["replicates"].as_u64().expect("replicates");
+    let rscales: Vec<f64> = case["rscales"]
+        .as_array()
+        .expect("rscales")
+        .iter()
+        .map(number)
+        .collect();
+    serde_json::json!({
+        "weights": "fullw",
+        "replicates": {
+            "columns": (1..=r).map(|j| format!("rw{j}")).collect::<Vec<_>>(),
+            "type": case["type"],
+            "scale": number(&case["scale"]),
+            "rscales": rscales,
+            "mse": case["mse"],
+        }
+    })
+}
+
+#[test]
+fn replicate_weight_columns_match_memory_and_r() {
+    let reference = read_json("replicate_R.json");
+    let number = |v: &serde_json::Value| v.as_str().expect("text").parse::<f64>().expect("number");
+    for (case, file) in [
+        ("jk1_clus1", "rep_jk1_clus1.csv"),
+        ("jkn_strat", "rep_jkn_strat.csv"),
+        ("brr_pairs", "rep_brr_pairs.csv"),
+        ("fay_pairs", "rep_fay_pairs.csv"),
+        ("boot_strat", "rep_boot_strat.csv"),
+    ] {
+        let values = &reference["cases"][case];
+        let dir = scratch("sums", &format!("rep-{case}"));
+        // With two options of a multiple response: api00 above 650, api99 above 600.
+        let text = std::fs::read_to_string(data_path(file)).expect("data");
+        let mut lines = text.lines();
+        let mut csv = format!("{},a,b\n", lines.next().expect("header"));
+        for line in lines {
+            let mut fields = line.split(',');
+            let mut over = |limit: f64| {
+                let v: f64 = fields.next().expect("field").parse().expect("number");
+                u8::from(v > limit)
+            };
+            let (a, b) = (over(650.0), over(600.0));
+            csv.push_str(&format!("{line},{a},{b}\n"));
+        }
+        std::fs::write(dir.join(file), csv).expect("write");
+        let estimates: serde_json::Value =
+            serde_json::from_str(REPLICATE_ESTIMATES).expect("estimates");
+        let spec = serde_json::json!({
+            "data": file,
+            "design": replicate_design(values),
+            "estimates": estimates,
+        });
+        let (memory, finished) = both_ways(&spec.to_string(), &dir, 2);
+        assert_same(&memory, &finished);
+        // R's values on the same replicate weights.
+        let mut checks = vec![
+            ("m", "", "", "mean_api00"),
+            ("t", "", "", "total_enroll"),
+            ("p", "", "Yes", "p_schwide_yes"),
+            ("r", "", "", "ratio"),
+            ("d", "", "", "diff"),
+        ];
+        if case == "jk1_clus1" {
+            checks.extend([
+                ("mb", "stype=E", "", "E"),
+                ("mb", "stype=H", "", "H"),
+                ("mb", "stype=M", "", "M"),
+            ]);
+        }
+        for (id, domain, category, key) in checks {
+            let ours = row(&finished, id, domain, category);
+            let (want, want_se) = match domain {
+                "" => (number(&values[key]), number(&values[format!("{key}_se")])),
+                _ => {
+                    let by = values["by_stype"]
+                        .as_array()
+                        .expect("by")
+                        .iter()
+                        .find(|b| b["stype"] == key)
+                        .expect("stype");
+                    (number(&by["estimate"]), number(&by["se"]))
+                }
+            };
+            let what = format!("{case} {id} {domain}{category}");
+            assert_close(
+                ours["estimate"].as_f64().expect("estimate"),
+                want,
+                1e-9,
+                1e-12,
+                &what,
+            );
+            assert_close(
+                ours["std_error"].as_f64().expect("se"),
+                want_se,
+                1e-9,
+                1e-12,
+                &what,
+            );
+        }
+        let df = ours_df(&finished, "m");
+        assert_eq!(df, values["degf"].as_f64(), "{case} df");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// The `df` of the estimate `id`'s first row.
+fn ours_df(out: &RunOutput, id: &str) -> Option<f64> {
+    row(out, id, "", "")["df"].as_f64()
+}
+
+/// Weighting steps on replicate weight columns reweight every replicate: from sums as
+/// from the data, and as R's `postStratify` of the JK1 design.
+#[test]
+fn weighting_replicate_weight_columns_matches_memory_and_r() {
+    let reference = read_json("replicate_R.json");
+    let values = &reference["cases"]["jk1_clus1"];
+    let dir = scratch("sums", "rep-weighted");
+    std::fs::copy(
+        data_path("rep_jk1_clus1.csv"),
+        dir.join("rep_jk1_clus1.csv"),
+    )
+    .expect("copy");
+    // Not the shares and counts of the margins: the weighting fixes them, and their SEs
+    // are rounding noise.
+    let mut estimates: serde_json::Value =
+        serde_json::from_str(REPLICATE_ESTIMATES).expect("estimates");
+    estimates
+        .as_array_mut()
+        .expect("estimates")
+        .retain(|e| !["p", "c", "mr"].contains(&e["id"].as_str().expect("id")));
+    let stype = serde_json::json!({"E": 4421, "H": 755, "M": 1018});
+    let sch_wide = serde_json::json!({"No": 1072, "Yes": 5122});
+    for adjust in [
+        serde_json::json!([{"poststratify": {"variable": "stype", "population": stype}}]),
+        serde_json::json!([{"rake": {"margins": {"stype": stype, "sch.wide": sch_wide}}}]),
+        serde_json::json!([{"calibrate": {"categorical": {"stype": stype, "sch.wide": sch_wide}}}]),
+    ] {
+        let spec = serde_json::json!({
+            "data": "rep_jk1_clus1.csv",
+            "design": replicate_design(values),
+            "adjust": adjust,
+            "estimates": estimates,
+        });
+        let (memory, finished) = both_ways(&spec.to_string(), &dir, 2);
+        assert_same(&memory, &finished);
+        if adjust[0].get("poststratify").is_some() {
+            let m = row(&finished, "m", "", "");
+            let number =
+                |v: &serde_json::Value| v.as_str().expect("text").parse::<f64>().expect("number");
+            assert_close(
+                m["estimate"].as_f64().expect("estimate"),
+                number(&values["poststrat_mean_api00"]),
+                1e-9,
+                1e-12,
+                "poststratified mean",
+            );
+            assert_close(
+                m["std_error"].as_f64().expect("se"),
+                number(&values["poststrat_mean_api00_se"]),
+                1e-9,
+                1e-12,
+                "poststratified mean's SE",
+            );
+        }
+    }
+}
+
 #[test]
 fn strata_of_clusters_under_every_lonely_psu_policy_match_memory_and_r() {
     let design =
@@ -783,6 +969,15 @@ fn what_needs_the_rows_says_so() {
         );
         assert!(err.to_string().contains(why), "{err}");
     }
+    // Replicate columns by name only.
+    let err = sql_error(
+        r#"{"data": "r.csv", "design": {"weights": "w", "replicates": {"prefix": "rw", "type": "JK1"}},
+        "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#,
+    );
+    assert!(
+        matches!(&err, SpecError::Invalid { path, .. } if path == "design.replicates.prefix"),
+        "{err}"
+    );
     // A multiple response on raked weights needs unweighted counts of choosers.
     let err = sql_error(&format!(
         r#"{base} "adjust": [{{"rake": {{"margins": {stype}}}}}],
