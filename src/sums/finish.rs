@@ -425,7 +425,14 @@ fn finish_part(
     };
     for g in &groups {
         match part.kind {
-            Kind::Choices(_) => push_choices(&mut rows, g, sums.in_base[g.row], k),
+            Kind::Choices(_) => {
+                push_choices(&mut rows, g, sums.in_base[g.row], k, plan.raked).map_err(
+                    |message| SpecError::Sums {
+                        file: sums.file.clone(),
+                        message: format!("row {}: {message}", g.row + 2),
+                    },
+                )?;
+            }
             _ if plan.raked => push_values_raked(&mut rows, g, sums.in_base[g.row], k),
             _ => push_values(&mut rows, g, sums.in_base[g.row], k),
         }
@@ -818,19 +825,25 @@ fn small_dataset(
 /// sums laid end to end around a circle of length `Σ w` (each at most `Σ w`, together at
 /// least `Σ w` as every row chose), cut where one starts or ends; each arc is a row choosing
 /// the options over it. All the group's rows are counted on the longest arc.
-fn push_choices(rows: &mut Rows, g: &Group, in_base: Option<f64>, k: usize) {
+fn push_choices(
+    rows: &mut Rows,
+    g: &Group,
+    in_base: Option<f64>,
+    k: usize,
+    raked: bool,
+) -> Result<(), String> {
     let w = g.sum_w;
     match in_base {
         Some(2.0) => {}
-        Some(1.0) => return rows.push(g.row, w, &vec![Some(0.0); k], g.n),
-        _ => return rows.push(g.row, w, &vec![None; k], g.n),
+        Some(1.0) => return Ok(rows.push(g.row, w, &vec![Some(0.0); k], g.n)),
+        _ => return Ok(rows.push(g.row, w, &vec![None; k], g.n)),
     }
     let total = w.unwrap_or(0.0);
     if total <= 0.0 || g.n == 0 {
         // Weight 0: any choice keeps the rows in the base and adds nothing.
         let mut one = vec![Some(0.0); k];
         one[0] = Some(1.0);
-        return rows.push(g.row, w, &one, g.n);
+        return Ok(rows.push(g.row, w, &one, g.n));
     }
     let mut arcs: Vec<(usize, f64, f64)> = Vec::new();
     let mut cuts = vec![0.0, total];
@@ -870,8 +883,65 @@ fn push_choices(rows: &mut Rows, g: &Group, in_base: Option<f64>, k: usize) {
         .enumerate()
         .max_by(|a, b| a.1.0.total_cmp(&b.1.0))
         .map_or(0, |(i, _)| i);
-    for (i, (weight, chosen)) in pieces.iter().enumerate() {
+    let masses = if raked {
+        choice_masses(&pieces, g, total)?
+    } else {
+        (0..pieces.len())
+            .map(|i| if i == longest { g.n as f64 } else { 0.0 })
+            .collect()
+    };
+    for (i, ((weight, chosen), mass)) in pieces.iter().zip(masses).enumerate() {
         let count = if i == longest { g.n } else { 0 };
-        rows.push(g.row, Some(*weight), chosen, count);
+        rows.push_mass(g.row, Some(*weight), chosen, count, mass);
     }
+    Ok(())
+}
+
+/// The masses of a group's rows of choices (see [`push_choices`]) for raked weights: they
+/// add up to the group's rows `n` and, over the rows choosing option `j`, to its number of
+/// choosers `Σ y_j`. The masses in proportion to the rows' weights, corrected by least
+/// norm: `μ = μ₀ + Cᵀ(CCᵀ)⁺(b − Cμ₀)` with `C` the rows' indicators (all, then each
+/// option's) and `b = (n, Σ y_1, …)`. The arcs' cuts make rows that differ in one option,
+/// or in one option for another, so `C` has full rank but where cuts coincide; a group
+/// whose sums no masses meet is an error.
+fn choice_masses(
+    pieces: &[(f64, Vec<Option<f64>>)],
+    g: &Group,
+    total: f64,
+) -> Result<Vec<f64>, String> {
+    let n = g.n as f64;
+    let k = g.y.len();
+    let q = k + 1;
+    // Row a of C at piece p: 1 for a = 0, else whether the piece chose option a − 1.
+    let c = |a: usize, p: usize| match a {
+        0 => 1.0,
+        _ => pieces[p].1[a - 1].unwrap_or(0.0),
+    };
+    let b: Vec<f64> = std::iter::once(n).chain(g.y.iter().copied()).collect();
+    let mut mu: Vec<f64> = pieces.iter().map(|(w, _)| w / total * n).collect();
+    let misfit = |mu: &[f64]| -> Vec<f64> {
+        (0..q)
+            .map(|a| b[a] - (0..mu.len()).map(|p| c(a, p) * mu[p]).sum::<f64>())
+            .collect()
+    };
+    let mut cct = vec![0.0; q * q];
+    for a in 0..q {
+        for b in 0..q {
+            cct[a * q + b] = (0..pieces.len()).map(|p| c(a, p) * c(b, p)).sum();
+        }
+    }
+    let (lambda, _) =
+        crate::numerics::linalg::pseudo_solve(&cct, q, &misfit(&mu), 256.0 * f64::EPSILON);
+    for (p, m) in mu.iter_mut().enumerate() {
+        *m += (0..q).map(|a| c(a, p) * lambda[a]).sum::<f64>();
+    }
+    let off = misfit(&mu).iter().fold(0.0, |m: f64, r| m.max(r.abs()));
+    if off > 1e-9 * n.max(1.0) {
+        return Err(format!(
+            "the multiple response's group of {} rows cannot be rebuilt for raked weights: \
+             no rows with its weighted sums have its numbers of choosers (sum_y)",
+            g.n
+        ));
+    }
+    Ok(mu)
 }

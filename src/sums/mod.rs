@@ -394,18 +394,6 @@ impl Plan {
             .adjust
             .iter()
             .any(|s| matches!(s, AdjustStep::Rake { .. }));
-        if let Some(p) = parts
-            .iter()
-            .find(|p| raked && matches!(p.kind, Kind::Choices(_)))
-        {
-            return Err(SpecError::NotFromSums {
-                id: p.id.clone(),
-                reason: "a multiple response on raked weights needs each group's unweighted \
-                         count of choosers of every option (the raking variance's cell means \
-                         are unweighted), which the sums table does not keep"
-                    .into(),
-            });
-        }
         Ok(Plan {
             keys,
             n_values,

@@ -214,9 +214,11 @@ fn select(
     }
     if plan.raked {
         for j in 0..plan.n_values {
+            // Unweighted: the values' sum, or an option's number of choosers.
             let y = match quoted.get(j) {
-                Some(q) if !choices => format!("SUM({})", dialect.double(q)),
-                _ => "NULL".to_string(),
+                Some(q) if choices => format!("SUM(CASE WHEN {q} = 1 THEN 1 ELSE 0 END)"),
+                Some(q) => format!("SUM({})", dialect.double(q)),
+                None => "NULL".to_string(),
             };
             columns.push(format!(
                 "{y} AS {}",

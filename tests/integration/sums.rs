@@ -440,8 +440,7 @@ fn raking_matches_memory_and_r() {
 
 /// The speed benchmark's J6 shape: a generated survey (strata `region`, clusters `psu`)
 /// raked to margins of `region` and `q_single` (the weighted counts times 1.1, so every
-/// cell moves), with the benchmark's shares and means (its multiple response aside: that
-/// one is refused on raked weights).
+/// cell moves), with the benchmark's shares, means and multiple responses.
 #[test]
 fn raking_the_generated_survey_matches_memory() {
     let dir = scratch("sums", "j6");
@@ -462,6 +461,8 @@ fn raking_the_generated_survey_matches_memory() {
           {{"id": "J1", "stat": "proportion", "variable": "q_single"}},
           {{"id": "J2", "stat": "mean", "variable": "q_likert", "exclude": [9]}},
           {{"id": "J3", "stat": "proportion", "variable": "q_single", "category": 1, "method": "logit"}},
+          {{"id": "J4", "stat": "multiple_response", "variables": ["q_multi_1", "q_multi_2", "q_multi_3", "q_multi_4", "q_multi_5", "q_multi_6", "q_multi_7", "q_multi_8"], "base": "all"}},
+          {{"id": "J4c", "stat": "multiple_response", "variables": ["q_multi_1", "q_multi_2", "q_multi_3"], "by": ["region"]}},
           {{"id": "J5", "stat": "proportion", "variable": "q_single", "by": ["region"]}},
           {{"id": "T", "stat": "total", "variable": "q_num", "by": ["region"]}},
           {{"id": "R", "stat": "ratio", "numerator": "q_num", "denominator": "q_likert"}}
@@ -978,17 +979,6 @@ fn what_needs_the_rows_says_so() {
         matches!(&err, SpecError::Invalid { path, .. } if path == "design.replicates.prefix"),
         "{err}"
     );
-    // A multiple response on raked weights needs unweighted counts of choosers.
-    let err = sql_error(&format!(
-        r#"{base} "adjust": [{{"rake": {{"margins": {stype}}}}}],
-        "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}},
-          {{"id": "mr", "stat": "multiple_response", "variables": ["a", "b"]}}]}}"#
-    ));
-    assert!(
-        matches!(&err, SpecError::NotFromSums { id, .. } if id == "mr"),
-        "{err}"
-    );
-    assert!(err.to_string().contains("unweighted"), "{err}");
     let err = sql_error(
         r#"{"data": "apistrat.csv", "design": {"weights": "pw", "strata": "stype"},
         "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]}"#,
