@@ -15,7 +15,8 @@
 //! | column | what |
 //! | --- | --- |
 //! | `estimate` | the estimate's `id` |
-//! | the design's `strata`, `clusters` and `fpc` columns, each `poststratify` step's `variable` | their values (the groups nest in units and post-strata) |
+//! | the design's `strata`, `clusters` and `fpc` columns, each `poststratify` step's `variable`, each `rake` step's margins, each `calibrate` step's `categorical` variables | their values (the groups nest in units and in the weighting steps' cells) |
+//! | with replicate weight columns: the `weights` column and the replicate `columns` | their values (a group's rows share every weight) |
 //! | the estimate's `by` columns (a `ttest`'s `group`) | their values (other estimates' `by` columns: NULL) |
 //! | the categories a share or test reads (`proportion`, `count`: its `variable`; `chisq`: its `variables`) | their values |
 //! | `in_base` | for a mean, total, ratio, difference or t-test: 1 when the rows have every value (none missing nor excluded), else 0; for a multiple response: 2 when a row chose an option, 1 when it answered (an option column has a value) without choosing, 0 when it did not answer |
@@ -23,6 +24,7 @@
 //! | `n_rows` | the number of data rows |
 //! | `sum_w` | `Σ w` |
 //! | `sum_wy1`, `sum_wyy1`, `sum_wy2`, `sum_wyy2`, … | `Σ w·y` and `Σ w·y²` of the estimate's numeric variables in order (a mean's or t-test's `variable`; a ratio's `numerator`, `denominator`; a difference's `variables`; a multiple response's option columns, `y` = 1 for a chosen option) |
+//! | `sum_y1`, `sum_y2`, … | when the spec rakes: `Σ y` of the same variables without weights (an option's number of choosers) |
 //! | `n_invalid` | with a multiple response: its rows with an option value other than 0 or 1 (an error) |
 //!
 //! Rows of the table with the same key (every column but the sums) are added up first, so
@@ -39,15 +41,32 @@
 //! weights add up to the group's `Σ w` and, per option, to its `Σ w·y` (the options' sums
 //! laid end to end around a circle of length `Σ w`, cut where one starts or ends). The
 //! design is rebuilt on those rows from the same columns, with the spec's jackknife
-//! replicates and post-stratification, and the spec's own estimates run on it unchanged.
+//! replicates and weighting steps, and the spec's own estimates run on it unchanged.
 //! Results agree with the in-memory run up to the order of floating-point additions
 //! (relative 1e-12 or so).
 //!
+//! Weighting: post-stratification, raking and calibration on categorical margins give
+//! every row of a cell of their variables' cross-classification the same factor (raking's
+//! sweeps and calibration's Newton steps read only the cells' weight totals), so those
+//! variables are keys of every group. Raking's variance (R's sweeps of cell means) also
+//! averages the linearized values over rows *without* weights: with a `rake` step the
+//! table carries `Σ y` per group, and each rebuilt row a mass, its share of the group's
+//! unweighted sums. Numeric values then become, for each value `j` of `k`, two rows of
+//! weight `Σw/2k` at `m_j ± √k·s_j` whose masses put `Σ y_j` on value `j`; choices get
+//! masses corrected by least norm to each option's number of choosers.
+//!
+//! Replicate weight columns: a replicate's estimate needs its weighted totals, but the
+//! degrees of freedom are the rank of the replicate weights of the rows in the domain,
+//! which sums lose. The weights column and the replicate columns are keys, so a group's
+//! rows share every weight; the rebuilt rows get replicate weights in the group's ratio
+//! of replicate to full-sample weight, which keeps each replicate's totals and the rank.
+//!
 //! Not from sums (the error names the estimate or the spec's part and says why): quantiles
 //! (they need the ordered values), models (`glm`, `olr`: their fits iterate over the rows),
-//! weighting steps other than `poststratify`, replicate weight columns, replicates other
+//! calibration on numeric totals and trimming (they act on each row's own value or
+//! weight), replicate columns given by `prefix`, replicates made from the design other
 //! than the jackknife's (bootstrap, BRR, Fay), PPS designs, and designs without clusters
-//! (each row its own unit: the table would be as large as the data).
+//! or replicate columns (each row its own unit: the table would be as large as the data).
 
 #[cfg(feature = "datafusion")]
 mod datafusion;

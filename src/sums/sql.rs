@@ -88,8 +88,10 @@ impl Dialect {
 ///
 /// # Errors
 /// [`SpecError::NotFromSums`] naming an estimate that needs the rows themselves;
-/// [`SpecError::NotImplemented`] for weighting steps, replicate and PPS designs;
-/// [`SpecError::Invalid`] for a spec that is not valid.
+/// [`SpecError::NotImplemented`] for PPS designs and banner tables;
+/// [`SpecError::Invalid`] for a spec that is not valid, and naming a weighting step that
+/// needs the rows (`adjust[0].trim`, a `calibrate` with `numeric` totals) or replicates
+/// that sums cannot make or read.
 ///
 /// ```
 /// use survey_stats::spec::AnalysisSpec;
