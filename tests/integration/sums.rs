@@ -436,6 +436,12 @@ fn raking_matches_memory_and_r() {
         "adjust": [{{"rake": {{"margins": {{{sch_wide}, {awards}}}, "max_iter": 100, "tolerance": 1e-9}}}}]"#
     );
     check_weighted("apistrat.csv", &design, 2, "strat_rake");
+    // Jackknife replicates made from the design, each raked as the full sample is.
+    let design = format!(
+        r#""design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"], "create_replicates": {{"type": "JK1"}}}},
+        "adjust": [{{"rake": {{"margins": {{{stype}, {sch_wide}}}}}}}]"#
+    );
+    check_api("clus1_rake_jk1", "apiclus1.csv", &design, 2, None);
 }
 
 /// The speed benchmark's J6 shape: a generated survey (strata `region`, clusters `psu`)
@@ -691,6 +697,33 @@ fn replicate_weight_columns_match_memory_and_r() {
         assert_eq!(df, values["degf"].as_f64(), "{case} df");
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// Rows of weight 0 with replicate weights other than 0 add to the replicates' totals by
+/// their own values, which sums weighted by the full-sample weight lose: an error naming
+/// the table's row.
+#[test]
+fn replicate_weights_on_rows_of_weight_0_are_an_error_from_sums() {
+    let dir = scratch("sums", "rep-zero");
+    std::fs::write(
+        dir.join("z.csv"),
+        "w,rw1,rw2,y\n1,2,0,1\n2,0,4,2\n0,1,0,3\n1,2,0,4\n",
+    )
+    .expect("write");
+    let spec = AnalysisSpec::from_json(
+        r#"{"data": "z.csv", "design": {"weights": "w", "replicates": {"columns": ["rw1", "rw2"], "type": "JK1"}},
+        "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#,
+    )
+    .expect("spec");
+    spec::run(&spec, &dir, None).expect("the data are a valid design");
+    let sums = sums_csv(&spec, &dir, &|_| 0, 1);
+    let err = sums::finish(&spec, &dir, &sums)
+        .expect_err("weight 0")
+        .to_string();
+    assert!(
+        err.contains("rows of weight 0 have replicate weight 1 in \"rw1\""),
+        "{err}"
+    );
 }
 
 /// The `df` of the estimate `id`'s first row.
