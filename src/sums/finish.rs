@@ -507,7 +507,12 @@ fn finish_part(
         Kind::Categories(_) | Kind::Choices(_) => check_exclude(&data, questionnaire, &e, index)?,
     }
     let rows = run_estimate(&data, &design, questionnaire, &e, index)?;
-    Ok((rows, DesignSummary::of(&design)))
+    let mut summary = DesignSummary::of(&design);
+    if d.replicates.is_some() {
+        // Each data row is its own unit of a replicate design, not each group.
+        summary.psus = summary.rows;
+    }
+    Ok((rows, summary))
 }
 
 /// The data row (from 1) a weighting error names, if it names one.

@@ -442,6 +442,17 @@ fn raking_matches_memory_and_r() {
         "adjust": [{{"rake": {{"margins": {{{stype}, {sch_wide}}}}}}}]"#
     );
     check_api("clus1_rake_jk1", "apiclus1.csv", &design, 2, None);
+    // Steps chained (R applies their projections in turn): post-stratification before and
+    // after raking.
+    let post =
+        r#"{"poststratify": {"variable": "awards", "population": {"No": 2027, "Yes": 4167}}}"#;
+    let rake = format!(r#"{{"rake": {{"margins": {{{stype}, {sch_wide}}}}}}}"#);
+    for steps in [format!("{post}, {rake}"), format!("{rake}, {post}")] {
+        let design = format!(
+            r#""design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}}, "adjust": [{steps}]"#
+        );
+        check_api("clus1_chained", "apiclus1.csv", &design, 2, None);
+    }
 }
 
 /// The speed benchmark's J6 shape: a generated survey (strata `region`, clusters `psu`)
@@ -484,18 +495,14 @@ fn raking_the_generated_survey_matches_memory() {
 /// A weighting error that names a data row names, from sums, the table's row that sums it.
 #[test]
 fn a_raking_variable_missing_names_the_sums_row() {
-    let dir = scratch("sums", "rake-missing");
-    std::fs::write(
-        dir.join("r.csv"),
+    let (dir, spec) = small_case(
+        "rake-missing",
+        "r.csv",
         "psu,w,g,y\n1,1,a,1\n1,2,b,2\n2,1,a,3\n2,1,,4\n3,1,b,5\n",
-    )
-    .expect("write");
-    let spec = AnalysisSpec::from_json(
         r#"{"data": "r.csv", "design": {"weights": "w", "clusters": ["psu"]},
         "adjust": [{"rake": {"margins": {"g": {"a": 10, "b": 10}}}}],
         "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#,
-    )
-    .expect("spec");
+    );
     let memory = spec::run(&spec, &dir, None).expect_err("g is missing on row 4");
     assert!(
         memory.to_string().contains("data row 4 has no value"),
@@ -648,6 +655,8 @@ fn replicate_weight_columns_match_memory_and_r() {
         });
         let (memory, finished) = both_ways(&spec.to_string(), &dir, 2);
         assert_same(&memory, &finished);
+        assert_eq!(memory.design.psus, finished.design.psus, "{case} units");
+        assert_eq!(memory.design.df, finished.design.df, "{case} df");
         // R's values on the same replicate weights.
         let mut checks = vec![
             ("m", "", "", "mean_api00"),
@@ -695,8 +704,46 @@ fn replicate_weight_columns_match_memory_and_r() {
         }
         let df = ours_df(&finished, "m");
         assert_eq!(df, values["degf"].as_f64(), "{case} df");
+        if case == "jk1_clus1" {
+            replicate_factors_match(&dir, file, &spec, &finished);
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// The design of `spec` with its replicate columns as factors of the full-sample weight
+/// (`combined_weights: false`, each `rw` divided by `fullw`) gives, from sums, the rows
+/// `combined` gave.
+fn replicate_factors_match(dir: &Path, file: &str, spec: &serde_json::Value, combined: &RunOutput) {
+    let text = std::fs::read_to_string(dir.join(file)).expect("data");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let full = header
+        .iter()
+        .position(|h| *h == "\"fullw\"")
+        .expect("fullw");
+    let mut csv = format!("{}\n", header.join(","));
+    for line in lines {
+        let fields: Vec<String> = line.split(',').map(str::to_string).collect();
+        let w: f64 = fields[full].parse().expect("weight");
+        let row: Vec<String> = fields
+            .iter()
+            .zip(&header)
+            .map(|(f, h)| match h.starts_with("\"rw") {
+                true => format!("{:?}", f.parse::<f64>().expect("replicate weight") / w),
+                false => f.clone(),
+            })
+            .collect();
+        csv.push_str(&row.join(","));
+        csv.push('\n');
+    }
+    std::fs::write(dir.join("factors.csv"), csv).expect("write");
+    let mut spec = spec.clone();
+    spec["data"] = "factors.csv".into();
+    spec["design"]["replicates"]["combined_weights"] = false.into();
+    let (memory, finished) = both_ways(&spec.to_string(), dir, 1);
+    assert_same(&memory, &finished);
+    assert_same(combined, &finished);
 }
 
 /// Rows of weight 0 with replicate weights other than 0 add to the replicates' totals by
@@ -704,17 +751,13 @@ fn replicate_weight_columns_match_memory_and_r() {
 /// the table's row.
 #[test]
 fn replicate_weights_on_rows_of_weight_0_are_an_error_from_sums() {
-    let dir = scratch("sums", "rep-zero");
-    std::fs::write(
-        dir.join("z.csv"),
+    let (dir, spec) = small_case(
+        "rep-zero",
+        "z.csv",
         "w,rw1,rw2,y\n1,2,0,1\n2,0,4,2\n0,1,0,3\n1,2,0,4\n",
-    )
-    .expect("write");
-    let spec = AnalysisSpec::from_json(
         r#"{"data": "z.csv", "design": {"weights": "w", "replicates": {"columns": ["rw1", "rw2"], "type": "JK1"}},
         "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#,
-    )
-    .expect("spec");
+    );
     spec::run(&spec, &dir, None).expect("the data are a valid design");
     let sums = sums_csv(&spec, &dir, &|_| 0, 1);
     let err = sums::finish(&spec, &dir, &sums)
@@ -895,19 +938,22 @@ fn the_2019_report_matches_memory() {
     assert!(groups <= 3 * 60, "{groups} groups for 60 clusters");
 }
 
+/// A scratch folder of `topic` holding the data `csv` as `file`, and `spec`.
+fn small_case(topic: &str, file: &str, csv: &str, spec: &str) -> (PathBuf, AnalysisSpec) {
+    let dir = scratch("sums", topic);
+    std::fs::write(dir.join(file), csv).expect("write");
+    (dir, AnalysisSpec::from_json(spec).expect("spec"))
+}
+
 #[test]
 fn option_values_other_than_0_or_1_are_an_error_from_sums() {
-    let dir = scratch("sums", "mr-invalid");
-    std::fs::write(
-        dir.join("mr.csv"),
+    let (dir, spec) = small_case(
+        "mr-invalid",
+        "mr.csv",
         "psu,w,a,b\n1,1,1,0\n1,2,0,1\n2,1,1,1\n2,1,0,2\n3,1,1,0\n",
-    )
-    .expect("write");
-    let spec = AnalysisSpec::from_json(
         r#"{"data": "mr.csv", "design": {"weights": "w", "clusters": ["psu"]},
         "estimates": [{"id": "mr", "stat": "multiple_response", "variables": ["a", "b"]}]}"#,
-    )
-    .expect("spec");
+    );
     let memory = spec::run(&spec, &dir, None).expect_err("2 is not an option value");
     assert!(memory.to_string().contains("not 0 or 1"), "{memory}");
     let sums = sums_csv(&spec, &dir, &|_| 0, 1);
