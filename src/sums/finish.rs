@@ -756,7 +756,7 @@ fn replicate_weights(
             let value = match (v, full.get(r)) {
                 (Some(v), _) if !reps.combined_weights => Some(v * small),
                 (Some(v), Some(w)) if w > 0.0 => Some(v * (small / w)),
-                (Some(v), Some(_)) if v == 0.0 => Some(0.0),
+                (Some(0.0), Some(_)) => Some(0.0),
                 // The data's rows without a weight or replicate weight: the design refuses
                 // them as from the data.
                 (None, _) | (_, None) => None,
@@ -838,17 +838,21 @@ fn push_choices(
     raked: bool,
 ) -> Result<(), String> {
     let w = g.sum_w;
-    match in_base {
-        Some(2.0) => {}
-        Some(1.0) => return Ok(rows.push(g.row, w, &vec![Some(0.0); k], g.n)),
-        _ => return Ok(rows.push(g.row, w, &vec![None; k], g.n)),
-    }
     let total = w.unwrap_or(0.0);
-    if total <= 0.0 || g.n == 0 {
-        // Weight 0: any choice keeps the rows in the base and adds nothing.
-        let mut one = vec![Some(0.0); k];
-        one[0] = Some(1.0);
-        return Ok(rows.push(g.row, w, &one, g.n));
+    let single = match in_base {
+        Some(2.0) if total <= 0.0 || g.n == 0 => {
+            // Weight 0: any choice keeps the rows in the base and adds nothing.
+            let mut one = vec![Some(0.0); k];
+            one[0] = Some(1.0);
+            Some(one)
+        }
+        Some(2.0) => None,
+        Some(1.0) => Some(vec![Some(0.0); k]),
+        _ => Some(vec![None; k]),
+    };
+    if let Some(values) = single {
+        rows.push(g.row, w, &values, g.n);
+        return Ok(());
     }
     let mut arcs: Vec<(usize, f64, f64)> = Vec::new();
     let mut cuts = vec![0.0, total];

@@ -3,10 +3,8 @@
 //! `finish` must give the in-memory `spec::run` rows within relative 1e-9 — and R's values
 //! (`reference.json`, `extra_reference.json`) where those have them.
 
-#[path = "../../examples/support/synth.rs"]
-mod synth;
-
 use crate::common::{assert_close, data_path, read_json, run_cli, scratch};
+use crate::speed_invariance::synth;
 use proptest::prelude::*;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
