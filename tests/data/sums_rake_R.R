@@ -1,6 +1,7 @@
-# Raked and calibrated designs (rake, calibrate on categorical margins) and a design of
-# replicate weight columns: the values tests/integration/sums.rs checks the sums path
-# against. Run from tests/data: Rscript sums_rake_R.R  (writes sums_rake_R.json)
+# Raked and calibrated designs (rake, calibrate on categorical margins): the values
+# tests/integration/sums.rs checks the sums path against (replicate weight columns are
+# checked against replicate_R.json). Run from tests/data: Rscript sums_rake_R.R
+# (writes sums_rake_R.json)
 suppressMessages(library(survey))
 out <- list()
 add <- function(id, estimate, se, df) {
