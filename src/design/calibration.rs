@@ -207,8 +207,9 @@ impl Projection {
     }
 
     /// The row's moment factors acting on `u = z/w` (`w` the design's final weight):
-    /// `λ·x·w/w_s` (GREG) or `w/psw_m` at each margin's cell (sweeps).
-    fn row_factors(&self, row: usize, weight: f64, out: &mut [f64]) {
+    /// `λ·x·w/w_s` (GREG) or `w/psw_m` at each margin's cell (sweeps; times the row's
+    /// `mass` in unweighted sums, R's cell means being unweighted).
+    fn row_factors(&self, row: usize, weight: f64, mass: f64, out: &mut [f64]) {
         match self {
             Projection::Greg {
                 p,
@@ -230,7 +231,7 @@ impl Projection {
                 out.iter_mut().for_each(|o| *o = 0.0);
                 let mut at = 0;
                 for ((code, psw), n) in sweeps.row(row).zip(&sweeps.n_codes) {
-                    out[at + code] = if psw > 0.0 { weight / psw } else { 0.0 };
+                    out[at + code] = if psw > 0.0 { mass * weight / psw } else { 0.0 };
                     at += n;
                 }
             }
@@ -490,6 +491,8 @@ impl Calibration {
         let mut chain = vec![0.0; q * q];
         if steps.len() > 1 {
             let (mut loads, mut factors) = (vec![0.0; q], vec![0.0; q]);
+            let masses = design.row_masses();
+            let mass = |row: usize| masses.map_or(1.0, |m| m[row]);
             for (row, &wr) in w.iter().enumerate() {
                 if wr <= 0.0 {
                     continue;
@@ -498,7 +501,7 @@ impl Calibration {
                 for (s, step) in steps.iter().enumerate() {
                     let range = offsets[s]..offsets[s] + step.q();
                     step.add_row_loads(row, &mut loads[range.clone()]);
-                    step.row_factors(row, wr, &mut factors[range]);
+                    step.row_factors(row, wr, mass(row), &mut factors[range]);
                 }
                 for (s, step) in steps.iter().enumerate().skip(1) {
                     for a in offsets[s]..offsets[s] + step.q() {
@@ -563,13 +566,15 @@ impl Calibration {
         }
     }
 
-    /// The row's moment factors of every step (see [`Projection`]).
+    /// The row's moment factors of every step (see [`Projection`]); `mass`: how many
+    /// times the row counts in unweighted sums (1 but on a sums table's rows).
     #[inline]
-    pub(crate) fn row_factors(&self, row: usize, weight: f64, out: &mut [f64]) {
+    pub(crate) fn row_factors(&self, row: usize, weight: f64, mass: f64, out: &mut [f64]) {
         for (s, step) in self.steps.iter().enumerate() {
             step.row_factors(
                 row,
                 weight,
+                mass,
                 &mut out[self.offsets[s]..self.offsets[s] + step.q()],
             );
         }

@@ -148,6 +148,9 @@ pub struct Design {
     /// For a design on a sums table (the `sums` module): how many data rows each of its
     /// rows stands for. `None`: one each.
     row_counts: Option<std::sync::Arc<Vec<u64>>>,
+    /// For a design on a sums table: each row's share of its group's unweighted sums (the
+    /// raking variance's cell means are unweighted). `None`: one each.
+    row_masses: Option<std::sync::Arc<Vec<f64>>>,
 }
 
 impl Design {
@@ -292,6 +295,7 @@ impl Design {
             data_id: data.id(),
             pps: pps.map(std::sync::Arc::new),
             row_counts: None,
+            row_masses: None,
         };
         Ok(design)
     }
@@ -385,6 +389,19 @@ impl Design {
         debug_assert_eq!(counts.len(), self.n_rows());
         self.row_counts = Some(std::sync::Arc::new(counts));
         self
+    }
+
+    /// The same design whose row `i` counts `masses[i]` times in unweighted sums over rows
+    /// (a row of a sums table: its data rows, or a share of its group's unweighted sums).
+    pub(crate) fn with_row_masses(mut self, masses: Vec<f64>) -> Design {
+        debug_assert_eq!(masses.len(), self.n_rows());
+        self.row_masses = Some(std::sync::Arc::new(masses));
+        self
+    }
+
+    /// How many times each row counts in unweighted sums (`None`: once each).
+    pub(crate) fn row_masses(&self) -> Option<&[f64]> {
+        self.row_masses.as_deref().map(Vec::as_slice)
     }
 
     /// The number of data rows the design's rows stand for: [`Design::n_rows`] but for a

@@ -428,6 +428,7 @@ where
     let replicates = design.replicates();
     // A row of a sums table stands for several data rows.
     let counts = design.row_counts();
+    let masses = design.row_masses();
     let mut lx = vec![0.0; calibration.map_or(0, |c| c.q)];
     // Raking's moment factors depend on the row's cell only: sum the values per cell and
     // apply the factors once per cell at the end.
@@ -481,7 +482,7 @@ where
                 p.sum_sq[j] += w;
                 p.sums.add_one(units[row], j, w);
                 if let Some(at) = cell_at {
-                    cell_sums[d][at + j] += 1.0;
+                    cell_sums[d][at + j] += masses.map_or(1.0, |m| m[row]);
                 }
             }
             continue;
@@ -503,13 +504,14 @@ where
             (Some((cell, _)), _) => {
                 if w > 0.0 {
                     let at = cell[row] as usize * k;
+                    let mass = masses.map_or(1.0, |m| m[row]);
                     for (s, y) in cell_sums[d][at..at + k].iter_mut().zip(&buf) {
-                        *s += y;
+                        *s += mass * y;
                     }
                 }
             }
             (None, Some(cal)) => {
-                cal.row_factors(row, w, &mut lx);
+                cal.row_factors(row, w, masses.map_or(1.0, |m| m[row]), &mut lx);
                 p.sums.add_calibration(&lx, &buf);
             }
             (None, None) => {}

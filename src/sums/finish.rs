@@ -195,6 +195,8 @@ struct Sums<'a> {
     positive: Vec<Option<f64>>,
     /// `sum_wy{j}`, `sum_wyy{j}` per value slot.
     values: Vec<(Column64, Column64)>,
+    /// `sum_y{j}` per value slot, when the spec rakes (else none).
+    plain: Vec<Column64>,
     /// `n_invalid`, when the table has it.
     invalid: Option<Column64>,
 }
@@ -282,6 +284,13 @@ impl<'a> Sums<'a> {
                 ))
             })
             .collect::<Result<_, SpecError>>()?;
+        let plain = if plan.raked {
+            (1..=plan.n_values)
+                .map(|j| numbers(&format!("sum_y{j}")))
+                .collect::<Result<_, SpecError>>()?
+        } else {
+            Vec::new()
+        };
         let sum_w = numbers("sum_w")?;
         let positive = numbers("positive")?;
         for (r, (w, p)) in sum_w.iter().zip(&positive).enumerate() {
@@ -323,6 +332,7 @@ impl<'a> Sums<'a> {
             in_base: numbers("in_base")?,
             positive,
             values,
+            plain,
             invalid: if plan.has_choices {
                 Some(numbers("n_invalid")?)
             } else {
@@ -348,6 +358,8 @@ struct Group {
     sum_w: Option<f64>,
     wy: Vec<f64>,
     wyy: Vec<f64>,
+    /// `Σ y` per value (read when the spec rakes).
+    y: Vec<f64>,
 }
 
 /// The small dataset's rows of one estimate: its key rows of the table, weights, values
@@ -358,16 +370,32 @@ struct Rows {
     weight: Vec<Option<f64>>,
     values: Vec<Vec<Option<f64>>>,
     count: Vec<u64>,
+    /// Each row's share of its group's unweighted sums.
+    mass: Vec<f64>,
 }
 
 impl Rows {
+    /// A row standing for `count` data rows that share its values.
     fn push(&mut self, row: usize, weight: Option<f64>, values: &[Option<f64>], count: u64) {
+        self.push_mass(row, weight, values, count, count as f64);
+    }
+
+    /// A row counted `count` times in counts of rows and `mass` times in unweighted sums.
+    fn push_mass(
+        &mut self,
+        row: usize,
+        weight: Option<f64>,
+        values: &[Option<f64>],
+        count: u64,
+        mass: f64,
+    ) {
         self.row.push(row);
         self.weight.push(weight);
         for (column, v) in self.values.iter_mut().zip(values) {
             column.push(*v);
         }
         self.count.push(count);
+        self.mass.push(mass);
     }
 }
 
@@ -397,40 +425,77 @@ fn finish_part(
     };
     for g in &groups {
         match part.kind {
-            Kind::Choices(_) => push_choices(&mut rows, g, sums.in_base[g.row], k),
+            Kind::Choices(_) => {
+                push_choices(&mut rows, g, sums.in_base[g.row], k, plan.raked).map_err(
+                    |message| SpecError::Sums {
+                        file: sums.file.clone(),
+                        message: format!("row {}: {message}", g.row + 2),
+                    },
+                )?;
+            }
+            _ if plan.raked => push_values_raked(&mut rows, g, sums.in_base[g.row], k),
             _ => push_values(&mut rows, g, sums.in_base[g.row], k),
         }
     }
+    let table_rows = rows.row.clone();
+    let d = &spec.design;
+    let replicates = match (&d.replicates, &d.weights) {
+        (Some(reps), Some(w)) => replicate_weights(sums, reps, w, &rows)?,
+        _ => Vec::new(),
+    };
     let data = small_dataset(
         &key_columns,
         value_names,
         rows.row,
         rows.values,
         rows.weight,
+        replicates,
     )?;
-    let d = &spec.design;
-    let design = Design::new(
-        &data,
-        &DesignOptions {
-            weights: Some("sum_w".into()),
-            strata: d.strata.clone(),
-            clusters: d.clusters.clone(),
-            fpc: d.fpc.clone(),
-            nest: d.nest,
-            lonely_psu: d.lonely_psu,
-            pps: None,
-            variance: d.variance,
-        },
-    )?
-    .with_row_counts(rows.count);
+    let design = match &d.replicates {
+        // The replicate columns hold analysis weights now, whatever they held in the data.
+        Some(reps) => Design::with_replicate_columns(
+            &data,
+            "sum_w",
+            &crate::design::ReplicateOptions {
+                combined_weights: true,
+                ..reps.clone()
+            },
+        )?,
+        None => Design::new(
+            &data,
+            &DesignOptions {
+                weights: Some("sum_w".into()),
+                strata: d.strata.clone(),
+                clusters: d.clusters.clone(),
+                fpc: d.fpc.clone(),
+                nest: d.nest,
+                lonely_psu: d.lonely_psu,
+                pps: None,
+                variance: d.variance,
+            },
+        )?,
+    }
+    .with_row_counts(rows.count)
+    .with_row_masses(rows.mass);
     // Replicates made from the design weight whole units, and post-stratification scales
     // whole cells: both as from the data.
     let mut design = create_replicates(design, d)?;
     for (i, step) in spec.adjust.iter().enumerate() {
         design = adjust(&data, &design, step)
-            .map_err(|source| SpecError::Adjust {
-                path: format!("adjust[{i}]"),
-                source: Box::new(source),
+            .map_err(|source| match adjust_row(&source) {
+                // The small dataset's rows are groups of the table's.
+                Some(row) => SpecError::Sums {
+                    file: sums.file.clone(),
+                    message: format!(
+                        "adjust[{i}] fails on the data rows summed on row {} of the table: \
+                         {source} (data row {row} here is that group)",
+                        table_rows.get(row - 1).map_or(0, |r| r + 2)
+                    ),
+                },
+                None => SpecError::Adjust {
+                    path: format!("adjust[{i}]"),
+                    source: Box::new(source),
+                },
             })?
             .0;
     }
@@ -442,7 +507,31 @@ fn finish_part(
         Kind::Categories(_) | Kind::Choices(_) => check_exclude(&data, questionnaire, &e, index)?,
     }
     let rows = run_estimate(&data, &design, questionnaire, &e, index)?;
-    Ok((rows, DesignSummary::of(&design)))
+    let mut summary = DesignSummary::of(&design);
+    if d.replicates.is_some() {
+        // Each data row is its own unit of a replicate design, not each group.
+        summary.psus = summary.rows;
+    }
+    Ok((rows, summary))
+}
+
+/// The data row (from 1) a weighting error names, if it names one.
+fn adjust_row(e: &crate::weighting::AdjustError) -> Option<usize> {
+    use crate::weighting::{AdjustError, WeightingError};
+    match e {
+        AdjustError::MissingValue { row, .. } | AdjustError::NegativeWeight { row, .. } => {
+            Some(*row)
+        }
+        AdjustError::Weighting(
+            WeightingError::InvalidWeight { row, .. }
+            | WeightingError::MissingCategory { row, .. }
+            | WeightingError::CodeOutOfRange { row, .. }
+            | WeightingError::CategoryWithoutPopulation { row, .. }
+            | WeightingError::InvalidAuxiliary { row, .. },
+        ) => Some(*row),
+        _ => None,
+    }
+    .filter(|&row| row > 0)
 }
 
 /// The estimate's rows of the table, those with the same key (from chunks of the data)
@@ -495,6 +584,7 @@ fn add_up(
                 sum_w: Some(0.0),
                 wy: vec![0.0; k],
                 wyy: vec![0.0; k],
+                y: vec![0.0; k],
             });
             groups.len() - 1
         });
@@ -543,6 +633,15 @@ fn add_up(
                 }
                 group.wy[j] += a;
                 group.wyy[j] += b;
+                if let Some(plain) = sums.plain.get(j) {
+                    group.y[j] += plain[r].ok_or_else(|| {
+                        bad(format!(
+                            "row {}: sum_y{} is missing in a row of the base",
+                            r + 2,
+                            j + 1
+                        ))
+                    })?;
+                }
             }
             // Rows that chose: each chose an option, so the options' Σw·y add up to Σw at
             // least; less would leave rows without a choice in the base of choosers.
@@ -593,17 +692,113 @@ fn push_values(rows: &mut Rows, g: &Group, in_base: Option<f64>, k: usize) {
     }
 }
 
-/// The small dataset: the key columns at each row's table row, the numeric variables, and
-/// the weights as `sum_w`.
+/// [`push_values`] for raked weights, whose variance also reads each cell's unweighted
+/// sums of the values (R's `ave` of the linearized values): for each value `j`, two rows
+/// of weight `Σw/2k` at `m_j ± √k·s_j` (the other values at their means), which keep the
+/// group's Σw, Σw·y and Σw·y² of every value; their masses add up to the group's rows `n`
+/// and put `Σ y_j` (the unweighted sum) on value `j`: the pair's masses `n/2k ∓ d_j/2`
+/// with `d_j = (Σ y_j − n·m_j)/(√k·s_j)`. All the group's rows are counted on the first.
+fn push_values_raked(rows: &mut Rows, g: &Group, in_base: Option<f64>, k: usize) {
+    let w = g.sum_w;
+    let total = w.filter(|&w| w > 0.0);
+    if k == 0 || in_base != Some(1.0) || total.is_none() {
+        return push_values(rows, g, in_base, k);
+    }
+    let t = total.unwrap_or(1.0);
+    let m: Vec<f64> = (0..k).map(|j| g.wy[j] / t).collect();
+    let root = (k as f64).sqrt();
+    let n = g.n as f64;
+    let mut count = g.n;
+    for j in 0..k {
+        let s = (g.wyy[j] / t - m[j] * m[j]).max(0.0).sqrt();
+        // Without spread every value is the mean, and Σ y = n·m.
+        let d = if s > 0.0 {
+            (g.y[j] - n * m[j]) / (root * s)
+        } else {
+            0.0
+        };
+        for sign in [-1.0, 1.0] {
+            let mut values: Vec<Option<f64>> = m.iter().map(|&v| Some(v)).collect();
+            values[j] = Some(m[j] + sign * root * s);
+            let mass = n / (2 * k) as f64 + sign * d / 2.0;
+            rows.push_mass(g.row, Some(t / (2 * k) as f64), &values, count, mass);
+            count = 0;
+        }
+    }
+}
+
+/// The small dataset's replicate weight columns: a row's replicate weights are its
+/// group's (a key of the table) in the ratio of its weight to the group's weight per data
+/// row (also a key), or its weight times the group's factors (`combined_weights: false`),
+/// so that each replicate's totals are the data's.
+fn replicate_weights(
+    sums: &Sums<'_>,
+    reps: &crate::design::ReplicateOptions,
+    weight: &str,
+    rows: &Rows,
+) -> Result<Vec<(String, Column)>, SpecError> {
+    let numbers = |name: &str| -> Result<&NumericColumn, SpecError> {
+        match sums.table.column(name)? {
+            Column::Numeric(c) => Ok(c),
+            Column::Categorical(_) => Err(SpecError::Sums {
+                file: sums.file.clone(),
+                message: format!("column {name:?} holds text, not weights"),
+            }),
+        }
+    };
+    let full = numbers(weight)?;
+    let mut out = Vec::new();
+    for name in &reps.columns {
+        let column = numbers(name)?;
+        let mut values = Vec::with_capacity(rows.row.len());
+        for (&r, small) in rows.row.iter().zip(&rows.weight) {
+            let (v, small) = (column.get(r), small.unwrap_or(0.0));
+            let value = match (v, full.get(r)) {
+                (Some(v), _) if !reps.combined_weights => Some(v * small),
+                (Some(v), Some(w)) if w > 0.0 => Some(v * (small / w)),
+                (Some(0.0), Some(_)) => Some(0.0),
+                // The data's rows without a weight or replicate weight: the design refuses
+                // them as from the data.
+                (None, _) | (_, None) => None,
+                (Some(v), Some(_)) => {
+                    return Err(SpecError::Sums {
+                        file: sums.file.clone(),
+                        message: format!(
+                            "row {}: rows of weight 0 have replicate weight {} in {name:?}: \
+                             sums keep only weighted totals, so rows of weight 0 must have \
+                             replicate weights 0",
+                            r + 2,
+                            show_number(v)
+                        ),
+                    });
+                }
+            };
+            values.push(value);
+        }
+        out.push((
+            name.clone(),
+            Column::Numeric(NumericColumn::from_options(values)),
+        ));
+    }
+    Ok(out)
+}
+
+/// The small dataset: the key columns at each row's table row (those of `replaced` by its
+/// columns), the numeric variables, and the weights as `sum_w`.
 fn small_dataset(
     key_columns: &[(&String, &Column)],
     value_names: &[String],
     at: Vec<usize>,
     values: Vec<Vec<Option<f64>>>,
     weight: Vec<Option<f64>>,
+    mut replaced: Vec<(String, Column)>,
 ) -> Result<Dataset, SpecError> {
     let mut columns = Vec::new();
     for (name, column) in key_columns {
+        if let Some(i) = replaced.iter().position(|(n, _)| n == *name) {
+            columns.push(replaced.swap_remove(i));
+            continue;
+        }
         let col = match column {
             Column::Numeric(c) => Column::Numeric(NumericColumn::from_options(
                 at.iter().map(|&r| c.get(r)).collect(),
@@ -635,19 +830,29 @@ fn small_dataset(
 /// sums laid end to end around a circle of length `Σ w` (each at most `Σ w`, together at
 /// least `Σ w` as every row chose), cut where one starts or ends; each arc is a row choosing
 /// the options over it. All the group's rows are counted on the longest arc.
-fn push_choices(rows: &mut Rows, g: &Group, in_base: Option<f64>, k: usize) {
+fn push_choices(
+    rows: &mut Rows,
+    g: &Group,
+    in_base: Option<f64>,
+    k: usize,
+    raked: bool,
+) -> Result<(), String> {
     let w = g.sum_w;
-    match in_base {
-        Some(2.0) => {}
-        Some(1.0) => return rows.push(g.row, w, &vec![Some(0.0); k], g.n),
-        _ => return rows.push(g.row, w, &vec![None; k], g.n),
-    }
     let total = w.unwrap_or(0.0);
-    if total <= 0.0 || g.n == 0 {
-        // Weight 0: any choice keeps the rows in the base and adds nothing.
-        let mut one = vec![Some(0.0); k];
-        one[0] = Some(1.0);
-        return rows.push(g.row, w, &one, g.n);
+    let single = match in_base {
+        Some(2.0) if total <= 0.0 || g.n == 0 => {
+            // Weight 0: any choice keeps the rows in the base and adds nothing.
+            let mut one = vec![Some(0.0); k];
+            one[0] = Some(1.0);
+            Some(one)
+        }
+        Some(2.0) => None,
+        Some(1.0) => Some(vec![Some(0.0); k]),
+        _ => Some(vec![None; k]),
+    };
+    if let Some(values) = single {
+        rows.push(g.row, w, &values, g.n);
+        return Ok(());
     }
     let mut arcs: Vec<(usize, f64, f64)> = Vec::new();
     let mut cuts = vec![0.0, total];
@@ -687,8 +892,65 @@ fn push_choices(rows: &mut Rows, g: &Group, in_base: Option<f64>, k: usize) {
         .enumerate()
         .max_by(|a, b| a.1.0.total_cmp(&b.1.0))
         .map_or(0, |(i, _)| i);
-    for (i, (weight, chosen)) in pieces.iter().enumerate() {
+    let masses = if raked {
+        choice_masses(&pieces, g, total)?
+    } else {
+        (0..pieces.len())
+            .map(|i| if i == longest { g.n as f64 } else { 0.0 })
+            .collect()
+    };
+    for (i, ((weight, chosen), mass)) in pieces.iter().zip(masses).enumerate() {
         let count = if i == longest { g.n } else { 0 };
-        rows.push(g.row, Some(*weight), chosen, count);
+        rows.push_mass(g.row, Some(*weight), chosen, count, mass);
     }
+    Ok(())
+}
+
+/// The masses of a group's rows of choices (see [`push_choices`]) for raked weights: they
+/// add up to the group's rows `n` and, over the rows choosing option `j`, to its number of
+/// choosers `Σ y_j`. The masses in proportion to the rows' weights, corrected by least
+/// norm: `μ = μ₀ + Cᵀ(CCᵀ)⁺(b − Cμ₀)` with `C` the rows' indicators (all, then each
+/// option's) and `b = (n, Σ y_1, …)`. The arcs' cuts make rows that differ in one option,
+/// or in one option for another, so `C` has full rank but where cuts coincide; a group
+/// whose sums no masses meet is an error.
+fn choice_masses(
+    pieces: &[(f64, Vec<Option<f64>>)],
+    g: &Group,
+    total: f64,
+) -> Result<Vec<f64>, String> {
+    let n = g.n as f64;
+    let k = g.y.len();
+    let q = k + 1;
+    // Row a of C at piece p: 1 for a = 0, else whether the piece chose option a − 1.
+    let c = |a: usize, p: usize| match a {
+        0 => 1.0,
+        _ => pieces[p].1[a - 1].unwrap_or(0.0),
+    };
+    let b: Vec<f64> = std::iter::once(n).chain(g.y.iter().copied()).collect();
+    let mut mu: Vec<f64> = pieces.iter().map(|(w, _)| w / total * n).collect();
+    let misfit = |mu: &[f64]| -> Vec<f64> {
+        (0..q)
+            .map(|a| b[a] - (0..mu.len()).map(|p| c(a, p) * mu[p]).sum::<f64>())
+            .collect()
+    };
+    let mut cct = vec![0.0; q * q];
+    for a in 0..q {
+        for b in 0..q {
+            cct[a * q + b] = (0..pieces.len()).map(|p| c(a, p) * c(b, p)).sum();
+        }
+    }
+    let (lambda, _) =
+        crate::numerics::linalg::pseudo_solve(&cct, q, &misfit(&mu), 256.0 * f64::EPSILON);
+    for (p, m) in mu.iter_mut().enumerate() {
+        *m += (0..q).map(|a| c(a, p) * lambda[a]).sum::<f64>();
+    }
+    let off = misfit(&mu).iter().fold(0.0, |m: f64, r| m.max(r.abs()));
+    if off > 1e-9 * n.max(1.0) {
+        return Err(format!(
+            "the multiple response's group of {} rows cannot be rebuilt for raked weights: \
+             no rows with its weighted sums have its numbers of choosers (sum_y)",
+            g.n
+        ));
+    }
+    Ok(mu)
 }

@@ -15,7 +15,8 @@
 //! | column | what |
 //! | --- | --- |
 //! | `estimate` | the estimate's `id` |
-//! | the design's `strata`, `clusters` and `fpc` columns, each `poststratify` step's `variable` | their values (the groups nest in units and post-strata) |
+//! | the design's `strata`, `clusters` and `fpc` columns, each `poststratify` step's `variable`, each `rake` step's margins, each `calibrate` step's `categorical` variables | their values (the groups nest in units and in the weighting steps' cells) |
+//! | with replicate weight columns: the `weights` column and the replicate `columns` | their values (a group's rows share every weight) |
 //! | the estimate's `by` columns (a `ttest`'s `group`) | their values (other estimates' `by` columns: NULL) |
 //! | the categories a share or test reads (`proportion`, `count`: its `variable`; `chisq`: its `variables`) | their values |
 //! | `in_base` | for a mean, total, ratio, difference or t-test: 1 when the rows have every value (none missing nor excluded), else 0; for a multiple response: 2 when a row chose an option, 1 when it answered (an option column has a value) without choosing, 0 when it did not answer |
@@ -23,6 +24,7 @@
 //! | `n_rows` | the number of data rows |
 //! | `sum_w` | `Σ w` |
 //! | `sum_wy1`, `sum_wyy1`, `sum_wy2`, `sum_wyy2`, … | `Σ w·y` and `Σ w·y²` of the estimate's numeric variables in order (a mean's or t-test's `variable`; a ratio's `numerator`, `denominator`; a difference's `variables`; a multiple response's option columns, `y` = 1 for a chosen option) |
+//! | `sum_y1`, `sum_y2`, … | when the spec rakes: `Σ y` of the same variables without weights (an option's number of choosers) |
 //! | `n_invalid` | with a multiple response: its rows with an option value other than 0 or 1 (an error) |
 //!
 //! Rows of the table with the same key (every column but the sums) are added up first, so
@@ -39,15 +41,32 @@
 //! weights add up to the group's `Σ w` and, per option, to its `Σ w·y` (the options' sums
 //! laid end to end around a circle of length `Σ w`, cut where one starts or ends). The
 //! design is rebuilt on those rows from the same columns, with the spec's jackknife
-//! replicates and post-stratification, and the spec's own estimates run on it unchanged.
+//! replicates and weighting steps, and the spec's own estimates run on it unchanged.
 //! Results agree with the in-memory run up to the order of floating-point additions
 //! (relative 1e-12 or so).
 //!
+//! Weighting: post-stratification, raking and calibration on categorical margins give
+//! every row of a cell of their variables' cross-classification the same factor (raking's
+//! sweeps and calibration's Newton steps read only the cells' weight totals), so those
+//! variables are keys of every group. Raking's variance (R's sweeps of cell means) also
+//! averages the linearized values over rows *without* weights: with a `rake` step the
+//! table carries `Σ y` per group, and each rebuilt row a mass, its share of the group's
+//! unweighted sums. Numeric values then become, for each value `j` of `k`, two rows of
+//! weight `Σw/2k` at `m_j ± √k·s_j` whose masses put `Σ y_j` on value `j`; choices get
+//! masses corrected by least norm to each option's number of choosers.
+//!
+//! Replicate weight columns: a replicate's estimate needs its weighted totals, but the
+//! degrees of freedom are the rank of the replicate weights of the rows in the domain,
+//! which sums lose. The weights column and the replicate columns are keys, so a group's
+//! rows share every weight; the rebuilt rows get replicate weights in the group's ratio
+//! of replicate to full-sample weight, which keeps each replicate's totals and the rank.
+//!
 //! Not from sums (the error names the estimate or the spec's part and says why): quantiles
 //! (they need the ordered values), models (`glm`, `olr`: their fits iterate over the rows),
-//! weighting steps other than `poststratify`, replicate weight columns, replicates other
+//! calibration on numeric totals and trimming (they act on each row's own value or
+//! weight), replicate columns given by `prefix`, replicates made from the design other
 //! than the jackknife's (bootstrap, BRR, Fay), PPS designs, and designs without clusters
-//! (each row its own unit: the table would be as large as the data).
+//! or replicate columns (each row its own unit: the table would be as large as the data).
 
 #[cfg(feature = "datafusion")]
 mod datafusion;
@@ -81,6 +100,7 @@ fn reserved(name: &str) -> bool {
     .contains(&name)
         || numbered("sum_wy")
         || numbered("sum_wyy")
+        || numbered("sum_y")
 }
 
 /// What an estimate reads of a row.
@@ -126,6 +146,9 @@ struct Plan {
     n_values: usize,
     /// Whether the table has the `n_invalid` column (a multiple-response estimate's).
     has_choices: bool,
+    /// Whether the spec rakes: the table then has the unweighted sums `sum_y1`, … of the
+    /// numeric values (the raking variance's cell means are unweighted).
+    raked: bool,
     parts: Vec<Part>,
 }
 
@@ -158,6 +181,88 @@ fn kind_of(e: &EstimateSpec) -> Result<Kind, String> {
     }
 }
 
+/// The key columns of a design of replicate weight columns: the full-sample weights and
+/// the replicate columns.
+///
+/// A replicate's estimate is a function of its weighted totals, which sums keep; but the
+/// degrees of freedom are the rank of the replicate weights of the rows (of the domain),
+/// which sums of them lose. With the weights among the keys, a group's rows share their
+/// weight and each replicate's, so the group's rows, rebuilt with replicate weights in
+/// the same ratio to their weight, have the rank of the data's and every replicate's
+/// totals. The table has a row per weight set (and domain, category): one per sampling
+/// unit when the weights are constant within units, as when a design's replicates are
+/// made by R's `as.svrepdesign`, but as many as the data when every row has its own.
+fn replicate_keys(
+    weights: Option<&str>,
+    reps: &crate::design::ReplicateOptions,
+) -> Result<Vec<String>, SpecError> {
+    if reps.prefix.is_some() {
+        return Err(SpecError::Invalid {
+            path: "design.replicates.prefix".into(),
+            message: "sums need the replicate columns by name (the query is written before \
+                      the data's columns are known): list them in design.replicates.columns"
+                .into(),
+        });
+    }
+    let Some(w) = weights else {
+        return Err(SpecError::Invalid {
+            path: "design.weights".into(),
+            message: "a replicate design needs the full-sample weights column".into(),
+        });
+    };
+    Ok(std::iter::once(w.to_string())
+        .chain(reps.columns.iter().cloned())
+        .collect())
+}
+
+/// The variables whose categories the weighting steps scale by: keys of every group.
+///
+/// Post-stratification, raking and calibration on categorical margins give every row of a
+/// cell of the steps' cross-classification the same factor (raking's sweeps and the
+/// calibration's Newton steps are functions of the cells' weight totals; bounds act on the
+/// cell's g-weight), and their variance projects each unit's values on cell indicators
+/// with weighted sums and row counts per cell: with these variables among the keys, the
+/// groups carry all of it. Numeric auxiliaries and trimming act on each row's own value
+/// or weight, which the groups do not keep.
+fn weighting_cells(spec: &AnalysisSpec) -> Result<Vec<String>, SpecError> {
+    let mut cells = Vec::new();
+    for (i, step) in spec.adjust.iter().enumerate() {
+        let refuse = |step: &str, why: &str| SpecError::Invalid {
+            path: format!("adjust[{i}].{step}"),
+            message: format!("cannot be finished from sums: {why}"),
+        };
+        match step {
+            AdjustStep::Poststratify { variable, .. } => cells.push(variable.clone()),
+            AdjustStep::Rake { margins, .. } => {
+                cells.extend(margins.0.iter().map(|(v, _)| v.clone()));
+            }
+            AdjustStep::Calibrate {
+                categorical,
+                numeric,
+                ..
+            } => {
+                if let Some(v) = numeric.keys().next() {
+                    return Err(refuse(
+                        "calibrate",
+                        &format!(
+                            "its numeric auxiliary {v:?} gives each row its own g-weight,                              and the sums table keeps only totals of groups of rows;                              calibrate on categorical margins only, or run on the rows"
+                        ),
+                    ));
+                }
+                cells.extend(categorical.keys().cloned());
+            }
+            AdjustStep::Trim { .. } => {
+                return Err(refuse(
+                    "trim",
+                    "trimming caps each row's own weight, and a group of the sums table \
+                     holds rows of different weights as one total; run on the rows",
+                ));
+            }
+        }
+    }
+    Ok(cells)
+}
+
 impl Plan {
     fn of(
         spec: &AnalysisSpec,
@@ -169,9 +274,12 @@ impl Plan {
             path: path.into(),
             what: format!("{what} from sums"),
         };
-        if d.replicates.is_some() {
-            return Err(not_yet("design.replicates", "a replicate design"));
-        }
+        // Replicate weight columns: the weights and every replicate's are keys, so each
+        // group's rows share them (see `replicate_keys`).
+        let replicate_keys = match &d.replicates {
+            Some(reps) => replicate_keys(d.weights.as_deref(), reps)?,
+            None => Vec::new(),
+        };
         let jackknife = |c: &crate::spec::CreateReplicates| {
             matches!(c.kind, ReplicateType::JK1 | ReplicateType::JKn)
         };
@@ -190,20 +298,7 @@ impl Plan {
         if !spec.tables.is_empty() {
             return Err(not_yet("tables", "banner tables"));
         }
-        // Post-stratification scales each cell's weights: its cells are keys of every
-        // estimate's groups. The others need more than cell totals.
-        let mut cells = Vec::new();
-        for (i, step) in spec.adjust.iter().enumerate() {
-            match step {
-                AdjustStep::Poststratify { variable, .. } => cells.push(variable.clone()),
-                _ => {
-                    return Err(not_yet(
-                        &format!("adjust[{i}]"),
-                        "raking, calibration and trimming",
-                    ));
-                }
-            }
-        }
+        let cells = weighting_cells(spec)?;
         if d.weights.is_none() && !d.fpc.is_empty() {
             return Err(SpecError::Invalid {
                 path: "design.weights".into(),
@@ -212,7 +307,7 @@ impl Plan {
                     .into(),
             });
         }
-        if d.clusters.is_empty() {
+        if d.clusters.is_empty() && d.replicates.is_none() {
             return Err(SpecError::Invalid {
                 path: "design.clusters".into(),
                 message: "sums are per sampling unit, and without clusters each row is its \
@@ -232,6 +327,7 @@ impl Plan {
             .iter()
             .chain(&d.clusters)
             .chain(&d.fpc)
+            .chain(&replicate_keys)
             .chain(&cells)
         {
             add(&mut keys, c);
@@ -313,10 +409,15 @@ impl Plan {
             }
         }
         let has_choices = parts.iter().any(|p| matches!(p.kind, Kind::Choices(_)));
+        let raked = spec
+            .adjust
+            .iter()
+            .any(|s| matches!(s, AdjustStep::Rake { .. }));
         Ok(Plan {
             keys,
             n_values,
             has_choices,
+            raked,
             parts,
         })
     }

@@ -88,8 +88,10 @@ impl Dialect {
 ///
 /// # Errors
 /// [`SpecError::NotFromSums`] naming an estimate that needs the rows themselves;
-/// [`SpecError::NotImplemented`] for weighting steps, replicate and PPS designs;
-/// [`SpecError::Invalid`] for a spec that is not valid.
+/// [`SpecError::NotImplemented`] for PPS designs and banner tables;
+/// [`SpecError::Invalid`] for a spec that is not valid, and naming a weighting step that
+/// needs the rows (`adjust[0].trim`, a `calibrate` with `numeric` totals) or replicates
+/// that sums cannot make or read.
 ///
 /// ```
 /// use survey_stats::spec::AnalysisSpec;
@@ -210,6 +212,20 @@ fn select(
                 columns.push(format!("NULL AS {}", dialect.ident(&wy)));
                 columns.push(format!("NULL AS {}", dialect.ident(&wyy)));
             }
+        }
+    }
+    if plan.raked {
+        for j in 0..plan.n_values {
+            // Unweighted: the values' sum, or an option's number of choosers.
+            let y = match quoted.get(j) {
+                Some(q) if choices => format!("SUM(CASE WHEN {q} = 1 THEN 1 ELSE 0 END)"),
+                Some(q) => format!("SUM({})", dialect.double(q)),
+                None => "NULL".to_string(),
+            };
+            columns.push(format!(
+                "{y} AS {}",
+                dialect.ident(&format!("sum_y{}", j + 1))
+            ));
         }
     }
     if plan.has_choices {

@@ -7,7 +7,7 @@
 //! R's alternating sweeps of cell means). On a replicate-weight design every replicate is
 //! weighted the same way, and the replicates carry the variance.
 
-use super::rake::{MarginRows, Raked, rake_margins, rake_valid};
+use super::rake::{CellCounts, MarginRows, Raked, rake_margins, rake_valid};
 use super::{
     CalibrateOptions, CalibrationOutcome, RakeControl, RakeOutcome, WeightingError, calibrate,
     poststratify, trim,
@@ -360,9 +360,31 @@ pub fn rake_design(
         ratio,
     };
     let cells = std::mem::take(&mut outcome.cells);
+    let counts = match design.row_counts() {
+        // A row of a sums table stands for several data rows: the variance's cell means
+        // are over the data rows.
+        Some(n) => data_row_counts(&cells, n, old, counts.rows.len()),
+        None => counts,
+    };
     let counts = (counts.rows.as_slice(), counts.positive.as_slice());
     let raked = rake_rows(design, cells, &factor, table, counts)?;
     Ok((raked, outcome))
+}
+
+/// Data rows and data rows of positive weight per cell, of rows standing for `counts`
+/// data rows each.
+fn data_row_counts(cells: &[u32], counts: &[u64], weights: &[f64], n_cells: usize) -> CellCounts {
+    let mut out = CellCounts {
+        rows: vec![0.0; n_cells],
+        positive: vec![0.0; n_cells],
+    };
+    for ((&c, &n), &w) in cells.iter().zip(counts).zip(weights) {
+        out.rows[c as usize] += n as f64;
+        if w > 0.0 {
+            out.positive[c as usize] += n as f64;
+        }
+    }
+    out
 }
 
 /// Calibrates (GREG) to population totals of categorical and numeric auxiliaries, as R's

@@ -309,3 +309,36 @@ fn cli_prints_the_plan_and_takes_a_memory_limit() {
     assert_eq!(code, 2);
     assert!(err.contains("--data goes with --plan"), "{err}");
 }
+
+#[test]
+fn raking_calibration_and_replicate_columns_match_memory() {
+    let dir = api_dir("datafusion-weighting");
+    let margins =
+        r#"{"stype": {"E": 4421, "H": 755, "M": 1018}, "sch.wide": {"No": 1072, "Yes": 5122}}"#;
+    let design = r#""design": {"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}"#;
+    check(
+        &dir,
+        "apiclus1.csv",
+        &format!(r#"{design}, "adjust": [{{"rake": {{"margins": {margins}}}}}]"#),
+    );
+    check(
+        &dir,
+        "apiclus1.csv",
+        &format!(r#"{design}, "adjust": [{{"calibrate": {{"categorical": {margins}}}}}]"#),
+    );
+    std::fs::copy(
+        crate::common::data_path("rep_jk1_clus1.csv"),
+        dir.join("rep_jk1_clus1.csv"),
+    )
+    .expect("copy");
+    let columns: Vec<String> = (1..=15).map(|j| format!("\"rw{j}\"")).collect();
+    let json = format!(
+        r#"{{"data": "rep_jk1_clus1.csv", "design": {{"weights": "fullw", "replicates": {{"columns": [{}], "type": "JK1", "scale": 0.91483927785116681}}}},
+        "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}}, {{"id": "p", "stat": "proportion", "variable": "sch.wide", "by": ["stype"]}}]}}"#,
+        columns.join(", ")
+    );
+    let spec = AnalysisSpec::from_json(&json).expect("spec");
+    let memory = spec::run(&spec, &dir, None).expect("in-memory run");
+    let engine = sums::run_datafusion(&spec, &dir, None).expect("DataFusion run");
+    assert_same(&memory, &engine);
+}

@@ -4,7 +4,7 @@
 //! are summed per raking cell or per row.
 
 #[path = "../../examples/support/synth.rs"]
-mod synth;
+pub(crate) mod synth;
 
 use crate::common::close;
 use survey_stats::data::{Column, CsvOptions, Dataset, NumericColumn, read_csv};

@@ -4,6 +4,7 @@
 //! (`reference.json`, `extra_reference.json`) where those have them.
 
 use crate::common::{assert_close, data_path, read_json, run_cli, scratch};
+use crate::speed_invariance::synth;
 use proptest::prelude::*;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
@@ -386,6 +387,160 @@ fn post_stratification_matches_memory_and_r() {
     check_api("poststrat1", "apiclus1.csv", &design, 2, None);
 }
 
+/// The estimates R's `sums_rake_R.R` gives on weighted designs, beside [`API_ESTIMATES`].
+const WEIGHTED_ESTIMATES: &str = r#"{"id": "pc", "stat": "proportion", "variable": "comp.imp"},
+  {"id": "cc", "stat": "count", "variable": "comp.imp"},
+  {"id": "te", "stat": "total", "variable": "enroll"}"#;
+
+/// Our rows and the records of `sums_rake_R.json` (after the design's prefix).
+const WEIGHTED_CHECKS: &[(&str, &str, &str, &str)] = &[
+    ("m", "", "", "mean/api00"),
+    ("te", "", "", "total/enroll"),
+    ("avg", "awards=No", "", "mean/api00/awards=No"),
+    ("avg", "awards=Yes", "", "mean/api00/awards=Yes"),
+    ("pc", "", "No", "mean/comp.imp=No"),
+    ("pc", "", "Yes", "mean/comp.imp=Yes"),
+    ("cc", "", "No", "total/comp.imp=No"),
+    ("cc", "", "Yes", "total/comp.imp=Yes"),
+];
+
+/// [`API_ESTIMATES`] and [`WEIGHTED_ESTIMATES`] on `data` with `design` (and its `adjust`)
+/// both ways over `chunks` chunks; the finished rows against R's records `prefix/…` of
+/// `sums_rake_R.json`.
+fn check_weighted(data: &str, design: &str, chunks: usize, prefix: &str) {
+    let dir = api_dir(prefix);
+    let estimates = API_ESTIMATES.trim_end().trim_end_matches(']');
+    let spec = format!(
+        r#"{{"data": "{data}", {design}, "estimates": {estimates}, {WEIGHTED_ESTIMATES}]}}"#
+    );
+    let (memory, finished) = both_ways(&spec, &dir, chunks);
+    assert_same(&memory, &finished);
+    assert_r(&finished, "sums_rake_R.json", prefix, WEIGHTED_CHECKS);
+}
+
+#[test]
+fn raking_matches_memory_and_r() {
+    let stype = r#""stype": {"E": 4421, "H": 755, "M": 1018}"#;
+    let sch_wide = r#""sch.wide": {"No": 1072, "Yes": 5122}"#;
+    let awards = r#""awards": {"No": 2027, "Yes": 4167}"#;
+    // R's default control: ten sweeps at most, stopping once no cell moves by 1.
+    let design = format!(
+        r#""design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}},
+        "adjust": [{{"rake": {{"margins": {{{stype}, {sch_wide}}}}}}}]"#
+    );
+    check_weighted("apiclus1.csv", &design, 3, "clus1_rake");
+    let design = format!(
+        r#""design": {{"weights": "pw", "strata": "stype", "clusters": ["snum"], "fpc": ["fpc"]}},
+        "adjust": [{{"rake": {{"margins": {{{sch_wide}, {awards}}}, "max_iter": 100, "tolerance": 1e-9}}}}]"#
+    );
+    check_weighted("apistrat.csv", &design, 2, "strat_rake");
+    // Jackknife replicates made from the design, each raked as the full sample is.
+    let design = format!(
+        r#""design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"], "create_replicates": {{"type": "JK1"}}}},
+        "adjust": [{{"rake": {{"margins": {{{stype}, {sch_wide}}}}}}}]"#
+    );
+    check_api("clus1_rake_jk1", "apiclus1.csv", &design, 2, None);
+    // Steps chained (R applies their projections in turn): post-stratification before and
+    // after raking.
+    let post =
+        r#"{"poststratify": {"variable": "awards", "population": {"No": 2027, "Yes": 4167}}}"#;
+    let rake = format!(r#"{{"rake": {{"margins": {{{stype}, {sch_wide}}}}}}}"#);
+    for steps in [format!("{post}, {rake}"), format!("{rake}, {post}")] {
+        let design = format!(
+            r#""design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}}, "adjust": [{steps}]"#
+        );
+        check_api("clus1_chained", "apiclus1.csv", &design, 2, None);
+    }
+}
+
+/// The speed benchmark's J6 shape: a generated survey (strata `region`, clusters `psu`)
+/// raked to margins of `region` and `q_single` (the weighted counts times 1.1, so every
+/// cell moves), with the benchmark's shares, means and multiple responses.
+#[test]
+fn raking_the_generated_survey_matches_memory() {
+    let dir = scratch("sums", "j6");
+    let synth = synth::generate(3_000);
+    let mut file = std::fs::File::create(dir.join("survey.csv")).expect("create");
+    synth.write_csv(&mut file).expect("write");
+    let margin = |codes: &[f64]| {
+        let mut m = std::collections::BTreeMap::<String, f64>::new();
+        for (c, w) in codes.iter().zip(&synth.weight) {
+            *m.entry(format!("{c}")).or_default() += 1.1 * w;
+        }
+        serde_json::to_string(&m).expect("json")
+    };
+    let spec = format!(
+        r#"{{"data": "survey.csv", "design": {{"weights": "weight", "strata": "region", "clusters": ["psu"]}},
+        "adjust": [{{"rake": {{"margins": {{"region": {}, "q_single": {}}}, "max_iter": 50, "tolerance": 1e-9}}}}],
+        "estimates": [
+          {{"id": "J1", "stat": "proportion", "variable": "q_single"}},
+          {{"id": "J2", "stat": "mean", "variable": "q_likert", "exclude": [9]}},
+          {{"id": "J3", "stat": "proportion", "variable": "q_single", "category": 1, "method": "logit"}},
+          {{"id": "J4", "stat": "multiple_response", "variables": ["q_multi_1", "q_multi_2", "q_multi_3", "q_multi_4", "q_multi_5", "q_multi_6", "q_multi_7", "q_multi_8"], "base": "all"}},
+          {{"id": "J4c", "stat": "multiple_response", "variables": ["q_multi_1", "q_multi_2", "q_multi_3"], "by": ["region"]}},
+          {{"id": "J5", "stat": "proportion", "variable": "q_single", "by": ["region"]}},
+          {{"id": "T", "stat": "total", "variable": "q_num", "by": ["region"]}},
+          {{"id": "R", "stat": "ratio", "numerator": "q_num", "denominator": "q_likert"}}
+        ]}}"#,
+        margin(&synth.region),
+        margin(&synth.q_single)
+    );
+    let (memory, finished) = both_ways(&spec, &dir, 3);
+    assert_same(&memory, &finished);
+    assert!(memory.rows.len() > 20);
+}
+
+/// A weighting error that names a data row names, from sums, the table's row that sums it.
+#[test]
+fn a_raking_variable_missing_names_the_sums_row() {
+    let (dir, spec) = small_case(
+        "rake-missing",
+        "r.csv",
+        "psu,w,g,y\n1,1,a,1\n1,2,b,2\n2,1,a,3\n2,1,,4\n3,1,b,5\n",
+        r#"{"data": "r.csv", "design": {"weights": "w", "clusters": ["psu"]},
+        "adjust": [{"rake": {"margins": {"g": {"a": 10, "b": 10}}}}],
+        "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#,
+    );
+    let memory = spec::run(&spec, &dir, None).expect_err("g is missing on row 4");
+    assert!(
+        memory.to_string().contains("data row 4 has no value"),
+        "{memory}"
+    );
+    let sums = sums_csv(&spec, &dir, &|_| 0, 1);
+    let err = sums::finish(&spec, &dir, &sums)
+        .expect_err("missing")
+        .to_string();
+    let table = std::fs::read_to_string(&sums).expect("sums");
+    // The table's row (its line, from 1 with the header) of psu 2's group without g.
+    let line = table
+        .lines()
+        .position(|l| l.starts_with("\"m\",2.0,,"))
+        .expect("the group")
+        + 1;
+    assert!(
+        err.contains("adjust[0]") && err.contains(&format!("row {line} of the table")),
+        "{err}\n{table}"
+    );
+}
+
+#[test]
+fn calibration_on_categorical_margins_matches_memory_and_r() {
+    let margins = r#""categorical": {"sch.wide": {"No": 1072, "Yes": 5122}, "stype": {"E": 4421, "H": 755, "M": 1018}}"#;
+    for (method, prefix) in [
+        (r#""method": "linear""#, "clus1_cal_linear"),
+        (
+            r#""method": "logit", "bounds": [0.5, 2.5]"#,
+            "clus1_cal_logit",
+        ),
+    ] {
+        let design = format!(
+            r#""design": {{"weights": "pw", "clusters": ["dnum"], "fpc": ["fpc"]}},
+            "adjust": [{{"calibrate": {{{method}, {margins}}}}}]"#
+        );
+        check_weighted("apiclus1.csv", &design, 2, prefix);
+    }
+}
+
 #[test]
 fn replicates_made_from_the_design_match_memory_and_r() {
     let checks = [
@@ -422,6 +577,255 @@ fn replicates_made_from_the_design_match_memory_and_r() {
             "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}}]}}"#
         ));
         assert!(err.to_string().contains("order of the"), "{err}");
+    }
+}
+
+/// The estimates on the data of R's replicate designs (`replicate_R.R`'s CSV files).
+const REPLICATE_ESTIMATES: &str = r#"[
+  {"id": "m", "stat": "mean", "variable": "api00"},
+  {"id": "t", "stat": "total", "variable": "enroll"},
+  {"id": "p", "stat": "proportion", "variable": "sch.wide"},
+  {"id": "r", "stat": "ratio", "numerator": "api00", "denominator": "api99"},
+  {"id": "d", "stat": "difference", "variables": ["api00", "api99"]},
+  {"id": "mb", "stat": "mean", "variable": "api00", "by": ["stype"]},
+  {"id": "c", "stat": "count", "variable": "stype"},
+  {"id": "x", "stat": "chisq", "variables": ["sch.wide", "stype"]},
+  {"id": "tt", "stat": "ttest", "variable": "api00", "group": "sch.wide"},
+  {"id": "mr", "stat": "multiple_response", "variables": ["a", "b"], "by": ["stype"]}
+]"#;
+
+/// The `design` of `replicate_R.json`'s case: its CSV's `fullw` and replicate columns
+/// `rw1`, … with the case's type, scale, rscales and `mse`.
+fn replicate_design(case: &serde_json::Value) -> serde_json::Value {
+    let number = |v: &serde_json::Value| v.as_str().expect("text").parse::<f64>().expect("number");
+    let r = case["replicates"].as_u64().expect("replicates");
+    let rscales: Vec<f64> = case["rscales"]
+        .as_array()
+        .expect("rscales")
+        .iter()
+        .map(number)
+        .collect();
+    serde_json::json!({
+        "weights": "fullw",
+        "replicates": {
+            "columns": (1..=r).map(|j| format!("rw{j}")).collect::<Vec<_>>(),
+            "type": case["type"],
+            "scale": number(&case["scale"]),
+            "rscales": rscales,
+            "mse": case["mse"],
+        }
+    })
+}
+
+#[test]
+fn replicate_weight_columns_match_memory_and_r() {
+    let reference = read_json("replicate_R.json");
+    let number = |v: &serde_json::Value| v.as_str().expect("text").parse::<f64>().expect("number");
+    for (case, file) in [
+        ("jk1_clus1", "rep_jk1_clus1.csv"),
+        ("jkn_strat", "rep_jkn_strat.csv"),
+        ("brr_pairs", "rep_brr_pairs.csv"),
+        ("fay_pairs", "rep_fay_pairs.csv"),
+        ("boot_strat", "rep_boot_strat.csv"),
+    ] {
+        let values = &reference["cases"][case];
+        let dir = scratch("sums", &format!("rep-{case}"));
+        // With two options of a multiple response: api00 above 650, api99 above 600.
+        let text = std::fs::read_to_string(data_path(file)).expect("data");
+        let mut lines = text.lines();
+        let mut csv = format!("{},a,b\n", lines.next().expect("header"));
+        for line in lines {
+            let mut fields = line.split(',');
+            let mut over = |limit: f64| {
+                let v: f64 = fields.next().expect("field").parse().expect("number");
+                u8::from(v > limit)
+            };
+            let (a, b) = (over(650.0), over(600.0));
+            csv.push_str(&format!("{line},{a},{b}\n"));
+        }
+        std::fs::write(dir.join(file), csv).expect("write");
+        let estimates: serde_json::Value =
+            serde_json::from_str(REPLICATE_ESTIMATES).expect("estimates");
+        let spec = serde_json::json!({
+            "data": file,
+            "design": replicate_design(values),
+            "estimates": estimates,
+        });
+        let (memory, finished) = both_ways(&spec.to_string(), &dir, 2);
+        assert_same(&memory, &finished);
+        assert_eq!(memory.design.psus, finished.design.psus, "{case} units");
+        assert_eq!(memory.design.df, finished.design.df, "{case} df");
+        // R's values on the same replicate weights.
+        let mut checks = vec![
+            ("m", "", "", "mean_api00"),
+            ("t", "", "", "total_enroll"),
+            ("p", "", "Yes", "p_schwide_yes"),
+            ("r", "", "", "ratio"),
+            ("d", "", "", "diff"),
+        ];
+        if case == "jk1_clus1" {
+            checks.extend([
+                ("mb", "stype=E", "", "E"),
+                ("mb", "stype=H", "", "H"),
+                ("mb", "stype=M", "", "M"),
+            ]);
+        }
+        for (id, domain, category, key) in checks {
+            let ours = row(&finished, id, domain, category);
+            let (want, want_se) = match domain {
+                "" => (number(&values[key]), number(&values[format!("{key}_se")])),
+                _ => {
+                    let by = values["by_stype"]
+                        .as_array()
+                        .expect("by")
+                        .iter()
+                        .find(|b| b["stype"] == key)
+                        .expect("stype");
+                    (number(&by["estimate"]), number(&by["se"]))
+                }
+            };
+            let what = format!("{case} {id} {domain}{category}");
+            assert_close(
+                ours["estimate"].as_f64().expect("estimate"),
+                want,
+                1e-9,
+                1e-12,
+                &what,
+            );
+            assert_close(
+                ours["std_error"].as_f64().expect("se"),
+                want_se,
+                1e-9,
+                1e-12,
+                &what,
+            );
+        }
+        let df = ours_df(&finished, "m");
+        assert_eq!(df, values["degf"].as_f64(), "{case} df");
+        if case == "jk1_clus1" {
+            replicate_factors_match(&dir, file, &spec, &finished);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// The design of `spec` with its replicate columns as factors of the full-sample weight
+/// (`combined_weights: false`, each `rw` divided by `fullw`) gives, from sums, the rows
+/// `combined` gave.
+fn replicate_factors_match(dir: &Path, file: &str, spec: &serde_json::Value, combined: &RunOutput) {
+    let text = std::fs::read_to_string(dir.join(file)).expect("data");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let full = header
+        .iter()
+        .position(|h| *h == "\"fullw\"")
+        .expect("fullw");
+    let mut csv = format!("{}\n", header.join(","));
+    for line in lines {
+        let fields: Vec<String> = line.split(',').map(str::to_string).collect();
+        let w: f64 = fields[full].parse().expect("weight");
+        let row: Vec<String> = fields
+            .iter()
+            .zip(&header)
+            .map(|(f, h)| match h.starts_with("\"rw") {
+                true => format!("{:?}", f.parse::<f64>().expect("replicate weight") / w),
+                false => f.clone(),
+            })
+            .collect();
+        csv.push_str(&row.join(","));
+        csv.push('\n');
+    }
+    std::fs::write(dir.join("factors.csv"), csv).expect("write");
+    let mut spec = spec.clone();
+    spec["data"] = "factors.csv".into();
+    spec["design"]["replicates"]["combined_weights"] = false.into();
+    let (memory, finished) = both_ways(&spec.to_string(), dir, 1);
+    assert_same(&memory, &finished);
+    assert_same(combined, &finished);
+}
+
+/// Rows of weight 0 with replicate weights other than 0 add to the replicates' totals by
+/// their own values, which sums weighted by the full-sample weight lose: an error naming
+/// the table's row.
+#[test]
+fn replicate_weights_on_rows_of_weight_0_are_an_error_from_sums() {
+    let (dir, spec) = small_case(
+        "rep-zero",
+        "z.csv",
+        "w,rw1,rw2,y\n1,2,0,1\n2,0,4,2\n0,1,0,3\n1,2,0,4\n",
+        r#"{"data": "z.csv", "design": {"weights": "w", "replicates": {"columns": ["rw1", "rw2"], "type": "JK1"}},
+        "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#,
+    );
+    spec::run(&spec, &dir, None).expect("the data are a valid design");
+    let sums = sums_csv(&spec, &dir, &|_| 0, 1);
+    let err = sums::finish(&spec, &dir, &sums)
+        .expect_err("weight 0")
+        .to_string();
+    assert!(
+        err.contains("rows of weight 0 have replicate weight 1 in \"rw1\""),
+        "{err}"
+    );
+}
+
+/// The `df` of the estimate `id`'s first row.
+fn ours_df(out: &RunOutput, id: &str) -> Option<f64> {
+    row(out, id, "", "")["df"].as_f64()
+}
+
+/// Weighting steps on replicate weight columns reweight every replicate: from sums as
+/// from the data, and as R's `postStratify` of the JK1 design.
+#[test]
+fn weighting_replicate_weight_columns_matches_memory_and_r() {
+    let reference = read_json("replicate_R.json");
+    let values = &reference["cases"]["jk1_clus1"];
+    let dir = scratch("sums", "rep-weighted");
+    std::fs::copy(
+        data_path("rep_jk1_clus1.csv"),
+        dir.join("rep_jk1_clus1.csv"),
+    )
+    .expect("copy");
+    // Not the shares and counts of the margins: the weighting fixes them, and their SEs
+    // are rounding noise.
+    let mut estimates: serde_json::Value =
+        serde_json::from_str(REPLICATE_ESTIMATES).expect("estimates");
+    estimates
+        .as_array_mut()
+        .expect("estimates")
+        .retain(|e| !["p", "c", "mr"].contains(&e["id"].as_str().expect("id")));
+    let stype = serde_json::json!({"E": 4421, "H": 755, "M": 1018});
+    let sch_wide = serde_json::json!({"No": 1072, "Yes": 5122});
+    for adjust in [
+        serde_json::json!([{"poststratify": {"variable": "stype", "population": stype}}]),
+        serde_json::json!([{"rake": {"margins": {"stype": stype, "sch.wide": sch_wide}}}]),
+        serde_json::json!([{"calibrate": {"categorical": {"stype": stype, "sch.wide": sch_wide}}}]),
+    ] {
+        let spec = serde_json::json!({
+            "data": "rep_jk1_clus1.csv",
+            "design": replicate_design(values),
+            "adjust": adjust,
+            "estimates": estimates,
+        });
+        let (memory, finished) = both_ways(&spec.to_string(), &dir, 2);
+        assert_same(&memory, &finished);
+        if adjust[0].get("poststratify").is_some() {
+            let m = row(&finished, "m", "", "");
+            let number =
+                |v: &serde_json::Value| v.as_str().expect("text").parse::<f64>().expect("number");
+            assert_close(
+                m["estimate"].as_f64().expect("estimate"),
+                number(&values["poststrat_mean_api00"]),
+                1e-9,
+                1e-12,
+                "poststratified mean",
+            );
+            assert_close(
+                m["std_error"].as_f64().expect("se"),
+                number(&values["poststrat_mean_api00_se"]),
+                1e-9,
+                1e-12,
+                "poststratified mean's SE",
+            );
+        }
     }
 }
 
@@ -532,19 +936,22 @@ fn the_2019_report_matches_memory() {
     assert!(groups <= 3 * 60, "{groups} groups for 60 clusters");
 }
 
+/// A scratch folder of `topic` holding the data `csv` as `file`, and `spec`.
+fn small_case(topic: &str, file: &str, csv: &str, spec: &str) -> (PathBuf, AnalysisSpec) {
+    let dir = scratch("sums", topic);
+    std::fs::write(dir.join(file), csv).expect("write");
+    (dir, AnalysisSpec::from_json(spec).expect("spec"))
+}
+
 #[test]
 fn option_values_other_than_0_or_1_are_an_error_from_sums() {
-    let dir = scratch("sums", "mr-invalid");
-    std::fs::write(
-        dir.join("mr.csv"),
+    let (dir, spec) = small_case(
+        "mr-invalid",
+        "mr.csv",
         "psu,w,a,b\n1,1,1,0\n1,2,0,1\n2,1,1,1\n2,1,0,2\n3,1,1,0\n",
-    )
-    .expect("write");
-    let spec = AnalysisSpec::from_json(
         r#"{"data": "mr.csv", "design": {"weights": "w", "clusters": ["psu"]},
         "estimates": [{"id": "mr", "stat": "multiple_response", "variables": ["a", "b"]}]}"#,
-    )
-    .expect("spec");
+    );
     let memory = spec::run(&spec, &dir, None).expect_err("2 is not an option value");
     assert!(memory.to_string().contains("not 0 or 1"), "{memory}");
     let sums = sums_csv(&spec, &dir, &|_| 0, 1);
@@ -614,12 +1021,39 @@ fn what_needs_the_rows_says_so() {
         "{err}"
     );
     assert!(err.to_string().contains("ordered values"), "{err}");
-    let err = sql_error(&format!(
-        r#"{base} "adjust": [{{"rake": {{"margins": {{"stype": {{"E": 4421, "H": 755, "M": 1018}}}}}}}}],
-        "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}}]}}"#
-    ));
+    // Steps that act on each row's own value or weight.
+    let stype = r#"{"stype": {"E": 4421, "H": 755, "M": 1018}}"#;
+    for (step, path, why) in [
+        (
+            format!(
+                r#"{{"calibrate": {{"categorical": {stype}, "numeric": {{"api99": 3914069}}}}}}"#
+            ),
+            "adjust[1].calibrate",
+            "numeric auxiliary \"api99\"",
+        ),
+        (
+            r#"{"trim": {"lower": 20, "upper": 40}}"#.to_string(),
+            "adjust[1].trim",
+            "caps each row's own weight",
+        ),
+    ] {
+        let err = sql_error(&format!(
+            r#"{base} "adjust": [{{"poststratify": {{"variable": "sch.wide", "population": {{"No": 1072, "Yes": 5122}}}}}}, {step}],
+            "estimates": [{{"id": "m", "stat": "mean", "variable": "api00"}}]}}"#
+        ));
+        assert!(
+            matches!(&err, SpecError::Invalid { path: p, .. } if p == path),
+            "{err}"
+        );
+        assert!(err.to_string().contains(why), "{err}");
+    }
+    // Replicate columns by name only.
+    let err = sql_error(
+        r#"{"data": "r.csv", "design": {"weights": "w", "replicates": {"prefix": "rw", "type": "JK1"}},
+        "estimates": [{"id": "m", "stat": "mean", "variable": "y"}]}"#,
+    );
     assert!(
-        matches!(&err, SpecError::NotImplemented { path, .. } if path == "adjust[0]"),
+        matches!(&err, SpecError::Invalid { path, .. } if path == "design.replicates.prefix"),
         "{err}"
     );
     let err = sql_error(
