@@ -5,7 +5,8 @@
 
 use crate::common::run_cli;
 use crate::sums::{
-    API_ESTIMATES, REFERENCE_CHECKS, api_dir, assert_r, assert_same, clus1_spec_file, zubr_spec,
+    API_ESTIMATES, REFERENCE_CHECKS, api_dir, assert_r, assert_same, assert_same_json,
+    clus1_spec_file, zubr_spec,
 };
 use std::path::Path;
 use survey_stats::spec::{self, AnalysisSpec, SpecError};
@@ -341,4 +342,69 @@ fn raking_calibration_and_replicate_columns_match_memory() {
     let memory = spec::run(&spec, &dir, None).expect("in-memory run");
     let engine = sums::run_datafusion(&spec, &dir, None).expect("DataFusion run");
     assert_same(&memory, &engine);
+}
+
+#[test]
+fn cli_sums_of_chunks_finish_as_the_whole() {
+    let spec_path = clus1_spec_file("datafusion-cli-sums");
+    let dir = spec_path.parent().expect("dir").to_path_buf();
+    let spec = spec_path.to_str().expect("path");
+    let (code, memory, err) = run_cli(&["estimate", spec, "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    // The whole file's sums, to a file and to stdout.
+    let whole = dir.join("sums.csv");
+    let (code, _, err) = run_cli(&["sums", spec, "--out", whole.to_str().expect("path")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("groups of sums written"), "{err}");
+    let (code, printed, err) = run_cli(&["sums", spec]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        printed.lines().count(),
+        std::fs::read_to_string(&whole)
+            .expect("read")
+            .lines()
+            .count()
+    );
+    let (code, finished, err) = run_cli(&[
+        "finish",
+        spec,
+        "--sums",
+        whole.to_str().expect("path"),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(memory, finished);
+    // Two chunks of the rows (split after the header and the first 90 data lines), each
+    // summed on its own, then concatenated without the second header line.
+    let data = std::fs::read_to_string(dir.join("apiclus1.csv")).expect("data");
+    let lines: Vec<&str> = data.lines().collect();
+    let (head, rows) = (lines[0], &lines[1..]);
+    let mut merged = String::new();
+    for (k, part) in [&rows[..90], &rows[90..]].into_iter().enumerate() {
+        let chunk = dir.join(format!("chunk{k}.csv"));
+        std::fs::write(&chunk, format!("{head}\n{}\n", part.join("\n"))).expect("write");
+        let (code, sums, err) = run_cli(&["sums", spec, "--data", chunk.to_str().expect("path")]);
+        assert_eq!(code, 0, "{err}");
+        let body: Vec<&str> = sums.lines().skip(usize::from(k > 0)).collect();
+        merged.push_str(&body.join("\n"));
+        merged.push('\n');
+    }
+    let merged_path = dir.join("merged.csv");
+    std::fs::write(&merged_path, merged).expect("write");
+    let (code, from_chunks, err) = run_cli(&[
+        "finish",
+        spec,
+        "--sums",
+        merged_path.to_str().expect("path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (_, whole_json, _) = run_cli(&["estimate", spec, "--format", "json"]);
+    let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).expect("json");
+    assert_same_json(&json(&whole_json), &json(&from_chunks));
+    // The output must not overwrite an input.
+    let (code, _, err) = run_cli(&["sums", spec, "--out", spec]);
+    assert_eq!(code, 2, "{err}");
 }

@@ -128,6 +128,11 @@ fn write_sums(data: &Path, sql: &str, part: &dyn Fn(usize) -> usize, parts: usiz
 pub(crate) fn assert_same(memory: &RunOutput, finished: &RunOutput) {
     let a = serde_json::to_value(&memory.rows).expect("json");
     let b = serde_json::to_value(&finished.rows).expect("json");
+    assert_same_json(&a, &b);
+}
+
+/// [`assert_same`] of two runs' rows as JSON (the command line's `--format json`).
+pub(crate) fn assert_same_json(a: &serde_json::Value, b: &serde_json::Value) {
     let (a, b) = (a.as_array().expect("rows"), b.as_array().expect("rows"));
     assert_eq!(a.len(), b.len(), "number of rows");
     for (x, y) in a.iter().zip(b) {
