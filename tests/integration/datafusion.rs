@@ -88,7 +88,7 @@ fn the_2019_report_matches_memory() {
 
 /// Writes the CSV file `csv` (empty and `NA` fields missing) as the Parquet file `parquet`,
 /// with DataFusion's Parquet writer.
-pub(crate) fn write_parquet(csv: &Path, parquet: &Path) {
+fn write_parquet(csv: &Path, parquet: &Path) {
     use ::datafusion::dataframe::DataFrameWriteOptions;
     use ::datafusion::prelude::{CsvReadOptions, SessionContext};
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -111,9 +111,10 @@ pub(crate) fn write_parquet(csv: &Path, parquet: &Path) {
     assert!(parquet.is_file());
 }
 
-#[test]
-fn parquet_written_by_datafusion_gives_the_same_rows() {
-    let dir = api_dir("datafusion-parquet");
+/// The API estimates on apiclus1 written as Parquet by DataFusion, read by `engine` in
+/// place of the spec's CSV file: equal to the in-memory run and to R.
+pub(crate) fn parquet_matches(topic: &str, engine: Engine) {
+    let dir = api_dir(topic);
     let parquet = dir.join("apiclus1.parquet");
     write_parquet(&dir.join("apiclus1.csv"), &parquet);
     let json = format!(
@@ -122,28 +123,34 @@ fn parquet_written_by_datafusion_gives_the_same_rows() {
     );
     let spec = AnalysisSpec::from_json(&json).expect("spec");
     let memory = spec::run(&spec, &dir, None).expect("in-memory run");
-    let engine = sums::run_datafusion(&spec, &dir, Some(&parquet)).expect("DataFusion run");
+    let engine = engine(&spec, &dir, Some(&parquet)).expect("engine run");
     assert_same(&memory, &engine);
     assert_r(&engine, "reference.json", "clus1_fpc", REFERENCE_CHECKS);
 }
 
 #[test]
-fn cli_engine_datafusion_prints_what_the_memory_engine_prints() {
-    let spec_path = clus1_spec_file("datafusion-cli");
+fn parquet_written_by_datafusion_gives_the_same_rows() {
+    parquet_matches("datafusion-parquet", &sums::run_datafusion);
+}
+
+/// `survey-stats estimate SPEC --engine ENGINE --format csv` prints byte for byte what the
+/// memory engine prints.
+pub(crate) fn cli_matches(topic: &str, engine: &str) {
+    let spec_path = clus1_spec_file(topic);
     let spec = spec_path.to_str().expect("path");
     let (code, memory, err) = run_cli(&["estimate", spec, "--format", "csv"]);
     assert_eq!(code, 0, "{err}");
-    let (code, engine, err) = run_cli(&[
-        "estimate",
-        spec,
-        "--engine",
-        "datafusion",
-        "--format",
-        "csv",
-    ]);
+    let (code, out, err) = run_cli(&["estimate", spec, "--engine", engine, "--format", "csv"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(memory, engine);
+    assert_eq!(memory, out);
     assert!(memory.lines().count() > 20, "{memory}");
+}
+
+#[test]
+fn cli_engine_datafusion_prints_what_the_memory_engine_prints() {
+    cli_matches("datafusion-cli", "datafusion");
+    let spec_path = clus1_spec_file("datafusion-cli-spark");
+    let spec = spec_path.to_str().expect("path");
     let (code, _, err) = run_cli(&["estimate", spec, "--engine", "spark"]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown engine"), "{err}");
