@@ -67,7 +67,15 @@ pub fn run_ballista(
     let (address, partitions) = scheduler_address(url).map_err(unreachable)?;
     reachable(&address).map_err(unreachable)?;
     // The executors run in other folders than this process: they get absolute paths.
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    // (An empty folder, a spec file's parent when it is named without one, is this one.)
+    let absolute = |p: &Path| {
+        let p = if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        };
+        std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+    };
     let dir = absolute(dir);
     let data = data.map(absolute);
     let remote = format!("df://{address}");
