@@ -99,7 +99,8 @@ pub enum SpecError {
     Engine {
         /// The engine (`DataFusion`).
         engine: String,
-        /// The data file, or `the sums query` when the query failed.
+        /// The data file, `the sums query` when the query failed, or the cluster's address
+        /// when it cannot be reached.
         file: String,
         /// The engine's message.
         message: String,

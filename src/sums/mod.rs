@@ -68,11 +68,15 @@
 //! than the jackknife's (bootstrap, BRR, Fay), PPS designs, and designs without clusters
 //! or replicate columns (each row its own unit: the table would be as large as the data).
 
+#[cfg(feature = "ballista")]
+mod ballista;
 #[cfg(feature = "datafusion")]
 mod datafusion;
 mod finish;
 mod sql;
 
+#[cfg(feature = "ballista")]
+pub use self::ballista::run_ballista;
 #[cfg(feature = "datafusion")]
 pub use self::datafusion::{DataFusion, finish_batches, logical_plan, run_datafusion};
 

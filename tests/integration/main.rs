@@ -1,6 +1,8 @@
 //! Integration tests, built as one binary to keep link time down.
 
 mod bad_input;
+#[cfg(feature = "ballista-node")]
+mod ballista;
 mod banner;
 mod binomial;
 mod chained;

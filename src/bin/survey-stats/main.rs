@@ -1,7 +1,7 @@
 //! The `survey-stats` command line: a thin shell over the library's spec runner.
 //!
 //! ```text
-//! survey-stats estimate SPEC.json [--data FILE] [--engine memory|datafusion] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
+//! survey-stats estimate SPEC.json [--data FILE] [--engine memory|datafusion|ballista://HOST:PORT] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
 //! survey-stats binom SUCCESSES TRIALS [--method M] [--level L]
 //! survey-stats sql SPEC.json [--dialect ansi|spark|postgres|bigquery] [--table NAME]
 //! survey-stats finish SPEC.json --sums SUMS.csv [--format …] [--out FILE] [--timings] [--lang LANG]
@@ -28,7 +28,7 @@ use survey_stats::spec::{self, AnalysisSpec};
 use survey_stats::table::Format;
 
 const USAGE: &str = "usage:
-  survey-stats estimate SPEC.json [--data FILE] [--engine memory|datafusion] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
+  survey-stats estimate SPEC.json [--data FILE] [--engine memory|datafusion|ballista://HOST:PORT] [--format table|markdown|csv|json|html|xlsx] [--out FILE] [--timings] [--lang LANG]
       (datafusion: [--memory-limit SIZE] holds its memory to SIZE (800M, 1.5G) and spills the rest; [--partitions N])
   survey-stats binom SUCCESSES TRIALS [--method wald|wilson|wilson_cc|agresti_coull|clopper_pearson|jeffreys] [--level L]
   survey-stats sql SPEC.json [--dialect ansi|spark|postgres|bigquery] [--table NAME]
@@ -250,7 +250,8 @@ fn parse_size(text: &str) -> Result<usize, String> {
     }
 }
 
-/// Runs the spec on `engine`: `memory` (the crate's own, the default) or `datafusion`.
+/// Runs the spec on `engine`: `memory` (the crate's own, the default), `datafusion`, or a
+/// Ballista cluster's scheduler (`ballista://HOST:PORT`, Ballista's own `df://HOST:PORT`).
 fn run_engine(
     engine: &str,
     limits: &Limits,
@@ -258,12 +259,12 @@ fn run_engine(
     dir: &Path,
     data: Option<&Path>,
 ) -> Result<Result<spec::RunOutput, spec::SpecError>, String> {
-    if engine == "memory" && (limits.memory.is_some() || limits.partitions.is_some()) {
-        return Err(
-            "--memory-limit and --partitions are for --engine datafusion: the memory engine \
-             holds the data's columns"
-                .into(),
-        );
+    if engine != "datafusion" && (limits.memory.is_some() || limits.partitions.is_some()) {
+        return Err(format!(
+            "--memory-limit and --partitions are for --engine datafusion, not {engine} (the \
+             memory engine holds the data's columns; a Ballista cluster's executors have their \
+             own settings)"
+        ));
     }
     match engine {
         "memory" => Ok(spec::run(spec, dir, data)),
@@ -273,8 +274,17 @@ fn run_engine(
         "datafusion" => Err("--engine datafusion: this survey-stats was built without the \
                              `datafusion` feature (cargo install survey-stats --features datafusion)"
             .into()),
+        #[cfg(feature = "ballista")]
+        url if url.starts_with("ballista://") || url.starts_with("df://") => {
+            Ok(survey_stats::sums::run_ballista(spec, dir, data, url))
+        }
+        #[cfg(not(feature = "ballista"))]
+        url if url.starts_with("ballista://") || url.starts_with("df://") => Err(format!(
+            "--engine {url}: this survey-stats was built without the `ballista` feature \
+             (cargo install survey-stats --features ballista)"
+        )),
         other => Err(format!(
-            "--engine {other}: unknown engine; use memory or datafusion\n{USAGE}"
+            "--engine {other}: unknown engine; use memory, datafusion or ballista://HOST:PORT\n{USAGE}"
         )),
     }
 }
