@@ -14,7 +14,7 @@ use super::{Dialect, Plan, sql_for};
 use crate::data::{CategoricalColumn, Column, Dataset, NumericColumn};
 use crate::spec::run::{load_questionnaire, resolve};
 use crate::spec::{AnalysisSpec, RunOutput, SpecError};
-use ::datafusion::arrow::array::{Array, ArrayRef, AsArray};
+use ::datafusion::arrow::array::{Array, AsArray};
 use ::datafusion::arrow::compute::cast;
 use ::datafusion::arrow::datatypes::{DataType, Field, Schema};
 use ::datafusion::arrow::record_batch::RecordBatch;
@@ -366,7 +366,7 @@ pub fn finish_batches(
     dir: &Path,
     batches: &[RecordBatch],
 ) -> Result<RunOutput, SpecError> {
-    let table = to_dataset(batches).map_err(|message| SpecError::Sums {
+    let table = to_dataset(batches.to_vec()).map_err(|message| SpecError::Sums {
         file: "the record batches".into(),
         message,
     })?;
@@ -388,12 +388,11 @@ where
     Fut: std::future::Future<Output = Result<SessionContext, SpecError>>,
 {
     let (batches, loaded) = query_on(spec, dir, data, engine_name, connect)?;
-    let sums = to_dataset(&batches).map_err(|message| SpecError::Engine {
+    let sums = to_dataset(batches).map_err(|message| SpecError::Engine {
         engine: engine_name.into(),
         file: "the sums table".into(),
         message,
     })?;
-    drop(batches);
     finish_loaded(spec, loaded, &sums)
 }
 
@@ -552,54 +551,77 @@ fn escape_regex(text: &str) -> String {
 
 /// The query's record batches as the sums table: numeric columns as numbers, others as
 /// text, made numbers when every value is one (as the crate's CSV reader reads the table).
-/// Each batch is converted on its own (no concatenated copy of the table).
-fn to_dataset(batches: &[RecordBatch]) -> Result<Dataset, String> {
+/// The batches are converted one at a time and each is dropped once read, so the table is
+/// never held twice.
+fn to_dataset(batches: Vec<RecordBatch>) -> Result<Dataset, String> {
     let Some(first) = batches.first() else {
         return Err("the query returned no rows (is the data empty?)".into());
     };
     let schema = first.schema();
     let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
-    let mut columns = Vec::with_capacity(schema.fields().len());
-    for (j, field) in schema.fields().iter().enumerate() {
-        let numeric = |t: &DataType| t.is_numeric() || *t == DataType::Null;
-        let column = if batches.iter().all(|b| numeric(b.column(j).data_type())) {
-            let mut column = NumericColumn::with_capacity(rows);
-            for batch in batches {
-                let doubles =
-                    cast(batch.column(j), &DataType::Float64).map_err(|e| e.to_string())?;
-                let doubles = doubles.as_primitive::<::datafusion::arrow::datatypes::Float64Type>();
-                for i in 0..doubles.len() {
-                    column.push(doubles.is_valid(i).then(|| doubles.value(i)));
+    let numeric = |t: &DataType| t.is_numeric() || *t == DataType::Null;
+    /// A column being built: numbers as they come, or text until every value is seen.
+    enum Building {
+        Numbers(NumericColumn),
+        Text(Vec<Option<String>>),
+    }
+    let mut building: Vec<Building> = (0..schema.fields().len())
+        .map(|j| {
+            if batches.iter().all(|b| numeric(b.column(j).data_type())) {
+                Building::Numbers(NumericColumn::with_capacity(rows))
+            } else {
+                Building::Text(Vec::with_capacity(rows))
+            }
+        })
+        .collect();
+    for batch in batches {
+        for (j, column) in building.iter_mut().enumerate() {
+            match column {
+                Building::Numbers(column) => {
+                    let doubles =
+                        cast(batch.column(j), &DataType::Float64).map_err(|e| e.to_string())?;
+                    let doubles =
+                        doubles.as_primitive::<::datafusion::arrow::datatypes::Float64Type>();
+                    for i in 0..doubles.len() {
+                        column.push(doubles.is_valid(i).then(|| doubles.value(i)));
+                    }
+                }
+                Building::Text(values) => {
+                    let text = cast(batch.column(j), &DataType::Utf8).map_err(|e| e.to_string())?;
+                    let text = text.as_string::<i32>();
+                    values.extend(
+                        (0..text.len())
+                            .map(|i| text.is_valid(i).then(|| text.value(i).to_string())),
+                    );
                 }
             }
-            Column::Numeric(column)
-        } else {
-            let mut text: Vec<ArrayRef> = Vec::with_capacity(batches.len());
-            for batch in batches {
-                text.push(cast(batch.column(j), &DataType::Utf8).map_err(|e| e.to_string())?);
-            }
-            let values: Vec<Option<&str>> = text
-                .iter()
-                .flat_map(|a| {
-                    let a = a.as_string::<i32>();
-                    (0..a.len()).map(move |i| a.is_valid(i).then(|| a.value(i)))
-                })
-                .collect();
-            let numbers: Option<Vec<Option<f64>>> = values
-                .iter()
-                .map(|v| match v {
-                    None => Some(None),
-                    Some(t) => t
-                        .trim()
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|x| x.is_finite())
-                        .map(Some),
-                })
-                .collect();
-            match numbers {
-                Some(numbers) => Column::Numeric(NumericColumn::from_options(numbers)),
-                None => Column::Categorical(CategoricalColumn::from_optional(&values)),
+        }
+    }
+    let mut columns = Vec::with_capacity(building.len());
+    for (field, column) in schema.fields().iter().zip(building) {
+        let column = match column {
+            Building::Numbers(column) => Column::Numeric(column),
+            Building::Text(values) => {
+                let numbers: Option<Vec<Option<f64>>> = values
+                    .iter()
+                    .map(|v| match v {
+                        None => Some(None),
+                        Some(t) => t
+                            .trim()
+                            .parse::<f64>()
+                            .ok()
+                            .filter(|x| x.is_finite())
+                            .map(Some),
+                    })
+                    .collect();
+                match numbers {
+                    Some(numbers) => Column::Numeric(NumericColumn::from_options(numbers)),
+                    None => {
+                        let values: Vec<Option<&str>> =
+                            values.iter().map(|v| v.as_deref()).collect();
+                        Column::Categorical(CategoricalColumn::from_optional(&values))
+                    }
+                }
             }
         };
         columns.push((field.name().clone(), column));

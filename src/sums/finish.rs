@@ -190,19 +190,34 @@ struct Sums<'a> {
     /// Each row's estimate, as an index into the plan's parts.
     part: Vec<usize>,
     n_rows: Vec<u64>,
-    sum_w: Vec<Option<f64>>,
-    in_base: Vec<Option<f64>>,
-    positive: Vec<Option<f64>>,
+    sum_w: Column64<'a>,
+    in_base: Column64<'a>,
+    positive: Column64<'a>,
     /// `sum_wy{j}`, `sum_wyy{j}` per value slot.
-    values: Vec<(Column64, Column64)>,
+    values: Vec<(Column64<'a>, Column64<'a>)>,
     /// `sum_y{j}` per value slot, when the spec rakes (else none).
-    plain: Vec<Column64>,
+    plain: Vec<Column64<'a>>,
     /// `n_invalid`, when the table has it.
-    invalid: Option<Column64>,
+    invalid: Option<Column64<'a>>,
 }
 
-/// A column of the sums table: a number or missing per row.
-type Column64 = Vec<Option<f64>>;
+/// A numeric column of the sums table, read in place (no copy of a table that can have
+/// millions of rows): a number or missing per row.
+#[derive(Clone, Copy)]
+enum Column64<'a> {
+    Numbers(&'a NumericColumn),
+    /// A column of NULLs only (read as text: an estimate without such a sum).
+    Missing,
+}
+
+impl Column64<'_> {
+    fn get(&self, row: usize) -> Option<f64> {
+        match self {
+            Column64::Numbers(c) => c.get(row),
+            Column64::Missing => None,
+        }
+    }
+}
 
 impl<'a> Sums<'a> {
     fn read(table: &'a Dataset, plan: &Plan, file: &str) -> Result<Sums<'a>, SpecError> {
@@ -218,11 +233,11 @@ impl<'a> Sums<'a> {
                 ))
             })
         };
-        let numbers = |name: &str| -> Result<Vec<Option<f64>>, SpecError> {
+        let numbers = |name: &str| -> Result<Column64<'a>, SpecError> {
             match column(name)? {
-                Column::Numeric(c) => Ok((0..c.len()).map(|i| c.get(i)).collect()),
+                Column::Numeric(c) => Ok(Column64::Numbers(c)),
                 Column::Categorical(c) => match (0..c.len()).find_map(|i| c.get(i)) {
-                    None => Ok(vec![None; c.len()]),
+                    None => Ok(Column64::Missing),
                     Some(text) => Err(bad(format!("column {name:?} holds {text:?}, not a number"))),
                 },
             }
@@ -264,8 +279,9 @@ impl<'a> Sums<'a> {
             }
         }
         let mut n_rows = Vec::with_capacity(table.n_rows());
-        for (r, n) in numbers("n_rows")?.into_iter().enumerate() {
-            match n {
+        let counts = numbers("n_rows")?;
+        for r in 0..table.n_rows() {
+            match counts.get(r) {
                 Some(x) if x >= 1.0 && x.fract() == 0.0 && x < 9.0e15 => n_rows.push(x as u64),
                 other => {
                     return Err(bad(format!(
@@ -293,16 +309,17 @@ impl<'a> Sums<'a> {
         };
         let sum_w = numbers("sum_w")?;
         let positive = numbers("positive")?;
-        for (r, (w, p)) in sum_w.iter().zip(&positive).enumerate() {
+        for r in 0..table.n_rows() {
+            let (w, p) = (sum_w.get(r), positive.get(r));
             let agree = match (w, p) {
-                (Some(w), _) if *w < 0.0 => {
+                (Some(w), _) if w < 0.0 => {
                     return Err(bad(format!(
                         "row {}: sum_w is {}, a negative sum of weights",
                         r + 2,
-                        show_number(*w)
+                        show_number(w)
                     )));
                 }
-                (Some(w), Some(p)) => (*p == 1.0 && *w > 0.0) || (*p == 0.0 && *w == 0.0),
+                (Some(w), Some(p)) => (p == 1.0 && w > 0.0) || (p == 0.0 && w == 0.0),
                 // The query's group of the data rows without a weight.
                 (None, _) => {
                     return Err(bad(format!(
@@ -426,15 +443,15 @@ fn finish_part(
     for g in &groups {
         match part.kind {
             Kind::Choices(_) => {
-                push_choices(&mut rows, g, sums.in_base[g.row], k, plan.raked).map_err(
+                push_choices(&mut rows, g, sums.in_base.get(g.row), k, plan.raked).map_err(
                     |message| SpecError::Sums {
                         file: sums.file.clone(),
                         message: format!("row {}: {message}", g.row + 2),
                     },
                 )?;
             }
-            _ if plan.raked => push_values_raked(&mut rows, g, sums.in_base[g.row], k),
-            _ => push_values(&mut rows, g, sums.in_base[g.row], k),
+            _ if plan.raked => push_values_raked(&mut rows, g, sums.in_base.get(g.row), k),
+            _ => push_values(&mut rows, g, sums.in_base.get(g.row), k),
         }
     }
     let table_rows = rows.row.clone();
@@ -559,7 +576,7 @@ fn add_up(
     let flag = |x: Option<f64>| x.map_or(u64::MAX, f64::to_bits);
     for r in (0..sums.part.len()).filter(|&r| sums.part[r] == index) {
         // Any other flag would be read as rows out of the base.
-        let valid = match (&part.kind, sums.in_base[r]) {
+        let valid = match (&part.kind, sums.in_base.get(r)) {
             (Kind::Categories(_), _) => true,
             (Kind::Values(_), Some(x)) => x == 0.0 || x == 1.0,
             (Kind::Choices(_), Some(x)) => x == 0.0 || x == 1.0 || x == 2.0,
@@ -570,13 +587,13 @@ fn add_up(
                 "row {}: in_base is {}, not a flag the query gives estimate {:?} (0 or 1; \
                  0, 1 or 2 for a multiple response)",
                 r + 2,
-                sums.in_base[r].map_or("missing".into(), show_number),
+                sums.in_base.get(r).map_or("missing".into(), show_number),
                 part.id
             )));
         }
         let mut key: Vec<u64> = key_columns.iter().map(|(_, c)| key_of(c, r)).collect();
-        key.push(flag(sums.in_base[r]));
-        key.push(flag(sums.positive[r]));
+        key.push(flag(sums.in_base.get(r)));
+        key.push(flag(sums.positive.get(r)));
         let g = *index_of.entry(key).or_insert_with(|| {
             groups.push(Group {
                 row: r,
@@ -590,11 +607,11 @@ fn add_up(
         });
         let group = &mut groups[g];
         group.n += sums.n_rows[r];
-        group.sum_w = group.sum_w.zip(sums.sum_w[r]).map(|(a, b)| a + b);
+        group.sum_w = group.sum_w.zip(sums.sum_w.get(r)).map(|(a, b)| a + b);
         if let Some(n) = sums
             .invalid
             .as_ref()
-            .and_then(|c| c[r])
+            .and_then(|c| c.get(r))
             .filter(|&n| n > 0.0)
         {
             return Err(bad(format!(
@@ -607,10 +624,10 @@ fn add_up(
                 value_names.join(", ")
             )));
         }
-        if k > 0 && sums.in_base[r] == Some(base_flag) {
+        if k > 0 && sums.in_base.get(r) == Some(base_flag) {
             for j in 0..k {
                 let (wy, wyy) = &sums.values[j];
-                let (Some(a), Some(b)) = (wy[r], wyy[r]) else {
+                let (Some(a), Some(b)) = (wy.get(r), wyy.get(r)) else {
                     return Err(bad(format!(
                         "row {}: sum_wy{n} or sum_wyy{n} is missing in a row of the base",
                         r + 2,
@@ -619,7 +636,7 @@ fn add_up(
                 };
                 // Σw·y² ≥ (Σw·y)²/Σw for any rows of non-negative weight (Cauchy–Schwarz);
                 // a table breaking it would be read as values without spread.
-                let w = sums.sum_w[r].unwrap_or(0.0);
+                let w = sums.sum_w.get(r).unwrap_or(0.0);
                 let m = if w > 0.0 { a / w } else { 0.0 };
                 if b < 0.0 || (w > 0.0 && m * m > b / w * (1.0 + 1e-9)) {
                     return Err(bad(format!(
@@ -634,7 +651,7 @@ fn add_up(
                 group.wy[j] += a;
                 group.wyy[j] += b;
                 if let Some(plain) = sums.plain.get(j) {
-                    group.y[j] += plain[r].ok_or_else(|| {
+                    group.y[j] += plain.get(r).ok_or_else(|| {
                         bad(format!(
                             "row {}: sum_y{} is missing in a row of the base",
                             r + 2,
@@ -645,8 +662,8 @@ fn add_up(
             }
             // Rows that chose: each chose an option, so the options' Σw·y add up to Σw at
             // least; less would leave rows without a choice in the base of choosers.
-            let w = sums.sum_w[r].unwrap_or(0.0);
-            let chosen: f64 = sums.values[..k].iter().filter_map(|(wy, _)| wy[r]).sum();
+            let w = sums.sum_w.get(r).unwrap_or(0.0);
+            let chosen: f64 = sums.values[..k].iter().filter_map(|(wy, _)| wy.get(r)).sum();
             if base_flag == 2.0 && chosen < w * (1.0 - 1e-9) {
                 return Err(bad(format!(
                     "row {}: the options' sum_wy add up to {}, less than sum_w = {}: rows \

@@ -354,11 +354,13 @@ fn raking_calibration_and_replicate_columns_match_memory() {
         &dir,
         "apiclus1.csv",
         &format!(r#"{design}, "adjust": [{{"rake": {{"margins": {margins}}}}}]"#),
+        &sums::run_datafusion,
     );
     check(
         &dir,
         "apiclus1.csv",
         &format!(r#"{design}, "adjust": [{{"calibrate": {{"categorical": {margins}}}}}]"#),
+        &sums::run_datafusion,
     );
     std::fs::copy(
         crate::common::data_path("rep_jk1_clus1.csv"),

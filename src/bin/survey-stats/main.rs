@@ -38,7 +38,6 @@ const USAGE: &str = "usage:
   survey-stats questionnaire FILE.sav|FILE.zsav|FILE.dta   (the questionnaire its labels describe, as JSON)";
 
 fn main() -> ExitCode {
-    runtime::keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -267,7 +266,13 @@ fn run_engine(
         ));
     }
     match engine {
-        "memory" => Ok(spec::run(spec, dir, data)),
+        "memory" => {
+            // The memory engine frees and allocates columns as large as the data: keep
+            // freed memory for reuse. A query engine's freed memory goes back to the system
+            // before the finishing step allocates its own.
+            runtime::keep_freed_memory();
+            Ok(spec::run(spec, dir, data))
+        }
         #[cfg(feature = "datafusion")]
         "datafusion" => Ok(limits.datafusion().run(spec, dir, data)),
         #[cfg(not(feature = "datafusion"))]
