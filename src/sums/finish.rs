@@ -663,7 +663,10 @@ fn add_up(
             // Rows that chose: each chose an option, so the options' Σw·y add up to Σw at
             // least; less would leave rows without a choice in the base of choosers.
             let w = sums.sum_w.get(r).unwrap_or(0.0);
-            let chosen: f64 = sums.values[..k].iter().filter_map(|(wy, _)| wy.get(r)).sum();
+            let chosen: f64 = sums.values[..k]
+                .iter()
+                .filter_map(|(wy, _)| wy.get(r))
+                .sum();
             if base_flag == 2.0 && chosen < w * (1.0 - 1e-9) {
                 return Err(bad(format!(
                     "row {}: the options' sum_wy add up to {}, less than sum_w = {}: rows \

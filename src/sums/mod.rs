@@ -67,6 +67,15 @@
 //! weight), replicate columns given by `prefix`, replicates made from the design other
 //! than the jackknife's (bootstrap, BRR, Fay), PPS designs, and designs without clusters
 //! or replicate columns (each row its own unit: the table would be as large as the data).
+//!
+//! # Engines
+//!
+//! With the feature `datafusion`, Apache DataFusion runs the query in-process:
+//! `run_datafusion`, or `DataFusion` with a memory limit and a number of partitions (its
+//! `write_sums` writes the table of one chunk of the data); `logical_plan` gives the query
+//! as a plan on a `SessionContext` of your own and `finish_batches` finishes its record
+//! batches. With the feature `ballista`, `run_ballista` sends the query to a Ballista
+//! cluster's scheduler.
 
 #[cfg(feature = "ballista")]
 mod ballista;
