@@ -102,7 +102,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let parts: Vec<&Estimate> = chunk_outputs.iter().map(|o| estimates(o)[r]).collect();
         if additive && matches!(row.stat, Stat::Total | Stat::Count) {
             let sum: f64 = parts.iter().filter_map(|p| p.estimate).sum();
-            worst = worst.max(relative(row.estimate.unwrap_or(f64::NAN), sum));
+            worst = worst.max(relative(row.estimate.unwrap_or(f64::NAN), sum, 0.0));
         }
         let n: u64 = parts.iter().map(|p| p.n).sum();
         assert_eq!(row.n, n, "{} {:?}: n", row.id, row.category);
@@ -145,8 +145,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let scale = a.estimate.unwrap_or(0.0).abs();
             for (x, y) in pairs {
                 if let (Some(x), Some(y)) = (x, y) {
-                    let d = (x - y).abs() / x.abs().max(y.abs()).max(scale);
-                    worst = worst.max(if d.is_nan() { 0.0 } else { d });
+                    worst = worst.max(relative(x, y, scale));
                 }
             }
         }
@@ -176,10 +175,11 @@ fn n_of(out: &RunOutput) -> u64 {
     estimates(out).iter().map(|e| e.n).max().unwrap_or(0)
 }
 
-fn relative(a: f64, b: f64) -> f64 {
+/// `|a - b|` relative to the larger of `|a|`, `|b|` and `scale`.
+fn relative(a: f64, b: f64, scale: f64) -> f64 {
     if a == b {
         0.0
     } else {
-        (a - b).abs() / a.abs().max(b.abs())
+        (a - b).abs() / a.abs().max(b.abs()).max(scale)
     }
 }

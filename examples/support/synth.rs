@@ -99,11 +99,8 @@ impl Stream {
         }
     }
 
-    /// A chunk of the survey in a fresh [`Synthetic`]: a row's PSU is one of all the
-    /// survey's PSUs, so PSUs span chunks.
-    ///
-    /// Passing a different seed to [`Stream::with_psus`] but the same PSU count gives other
-    /// rows of the same PSUs only if the effects agree: use [`Stream::reseed`] for that.
+    /// The next `n` rows in a fresh [`Synthetic`]: a row's PSU is one of all the survey's
+    /// PSUs, so PSUs span chunks.
     pub fn take(&mut self, n: usize) -> Synthetic {
         let (cut1, cut2) = (self.cut1, self.cut2);
         let region_of = |p: usize| {

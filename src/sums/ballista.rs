@@ -6,7 +6,7 @@
 //! the scheduler, so the query, the registration of the data file and the finishing are
 //! those of [`super::run_datafusion`].
 
-use super::datafusion::run_on;
+use super::datafusion::{engine_error, run_on};
 use crate::spec::{AnalysisSpec, RunOutput, SpecError};
 use ::ballista::prelude::SessionContextExt;
 use ::datafusion::prelude::SessionContext;
@@ -59,11 +59,7 @@ pub fn run_ballista(
     data: Option<&Path>,
     url: &str,
 ) -> Result<RunOutput, SpecError> {
-    let unreachable = |message: String| SpecError::Engine {
-        engine: "Ballista".into(),
-        file: url.to_string(),
-        message,
-    };
+    let unreachable = |message: String| engine_error("Ballista", url, &message);
     let (address, partitions) = scheduler_address(url).map_err(unreachable)?;
     reachable(&address).map_err(unreachable)?;
     // The executors run in other folders than this process: they get absolute paths.

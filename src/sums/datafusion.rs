@@ -151,8 +151,19 @@ impl DataFusion {
         dir: &Path,
         data: Option<&Path>,
     ) -> Result<RunOutput, SpecError> {
+        let (batches, loaded) = self.query(spec, dir, data)?;
+        finish_query(spec, "DataFusion", batches, loaded)
+    }
+
+    /// The sums table of `spec` as this engine returns it, and what finishing it needs.
+    fn query(
+        &self,
+        spec: &AnalysisSpec,
+        dir: &Path,
+        data: Option<&Path>,
+    ) -> Result<(Vec<RecordBatch>, Loaded), SpecError> {
         let engine = self.clone();
-        run_on(spec, dir, data, "DataFusion", move |file| {
+        query_on(spec, dir, data, "DataFusion", move |file| {
             let file = file.to_string();
             async move { engine.context(&file) }
         })
@@ -191,11 +202,7 @@ impl DataFusion {
         data: Option<&Path>,
         out: &mut dyn std::io::Write,
     ) -> Result<usize, SpecError> {
-        let engine = self.clone();
-        let (batches, _) = query_on(spec, dir, data, "DataFusion", move |file| {
-            let file = file.to_string();
-            async move { engine.context(&file) }
-        })?;
+        let (batches, _) = self.query(spec, dir, data)?;
         let failed = |e: &dyn std::fmt::Display| SpecError::Read {
             path: "the sums output".into(),
             message: format!("cannot be written: {e}"),
@@ -225,11 +232,9 @@ impl DataFusion {
             // pool succeeds.)
             runtime = runtime.with_memory_limit(bytes, 1.0);
         }
-        let runtime = runtime.build_arc().map_err(|e| SpecError::Engine {
-            engine: "DataFusion".into(),
-            file: file.to_string(),
-            message: e.to_string(),
-        })?;
+        let runtime = runtime
+            .build_arc()
+            .map_err(|e| engine_error("DataFusion", file, &e))?;
         Ok(SessionContext::new_with_config_rt(config, runtime))
     }
 
@@ -262,11 +267,7 @@ impl DataFusion {
         let questionnaire = load_questionnaire(spec, dir)?;
         let (path, table) = source(spec, dir, data)?;
         let file = path.display().to_string();
-        let engine = |e: &dyn std::fmt::Display| SpecError::Engine {
-            engine: "DataFusion".into(),
-            file: file.clone(),
-            message: e.to_string(),
-        };
+        let engine = |e: &dyn std::fmt::Display| engine_error("DataFusion", &file, e);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .map_err(|e| engine(&e))?;
@@ -324,11 +325,10 @@ pub async fn logical_plan(
     questionnaire: Option<&crate::questionnaire::Questionnaire>,
 ) -> Result<LogicalPlan, SpecError> {
     let query = sql_for(spec, table, Dialect::Ansi, questionnaire)?;
-    let frame = ctx.sql(&query).await.map_err(|e| SpecError::Engine {
-        engine: "DataFusion".into(),
-        file: "the sums query".into(),
-        message: e.to_string(),
-    })?;
+    let frame = ctx
+        .sql(&query)
+        .await
+        .map_err(|e| engine_error("DataFusion", "the sums query", &e))?;
     Ok(frame.logical_plan().clone())
 }
 
@@ -388,12 +388,36 @@ where
     Fut: std::future::Future<Output = Result<SessionContext, SpecError>>,
 {
     let (batches, loaded) = query_on(spec, dir, data, engine_name, connect)?;
-    let sums = to_dataset(batches).map_err(|message| SpecError::Engine {
-        engine: engine_name.into(),
-        file: "the sums table".into(),
-        message,
-    })?;
+    finish_query(spec, engine_name, batches, loaded)
+}
+
+/// Every estimate of `spec` finished from the batches of its sums query.
+fn finish_query(
+    spec: &AnalysisSpec,
+    engine_name: &str,
+    batches: Vec<RecordBatch>,
+    loaded: Loaded,
+) -> Result<RunOutput, SpecError> {
+    let sums = to_dataset(batches)
+        .map_err(|message| engine_error(engine_name, "the sums table", &message))?;
     finish_loaded(spec, loaded, &sums)
+}
+
+/// An error of the engine `engine` about `file` (the data file, or the query): the
+/// engine's message, with what to do when a memory limit was too small.
+pub(super) fn engine_error(engine: &str, file: &str, e: &dyn std::fmt::Display) -> SpecError {
+    let mut message = e.to_string();
+    if message.contains("Resources exhausted") {
+        message.push_str(
+            " (the memory limit is too small for this query's aggregations: raise the \
+             memory limit, or run fewer partitions)",
+        );
+    }
+    SpecError::Engine {
+        engine: engine.into(),
+        file: file.to_string(),
+        message,
+    }
 }
 
 /// The sums table of `spec` as the engine returns it, and what finishing it needs.
@@ -414,20 +438,7 @@ where
     let (path, table) = source(spec, dir, data)?;
     let query = sql_for(spec, &table, Dialect::Ansi, questionnaire.as_ref())?;
     let file = path.display().to_string();
-    let engine = |file: &str, e: &dyn std::fmt::Display| {
-        let mut message = e.to_string();
-        if message.contains("Resources exhausted") {
-            message.push_str(
-                " (the memory limit is too small for this query's aggregations: raise the \
-                 memory limit, or run fewer partitions)",
-            );
-        }
-        SpecError::Engine {
-            engine: engine_name.into(),
-            file: file.to_string(),
-            message,
-        }
-    };
+    let engine = |file: &str, e: &dyn std::fmt::Display| engine_error(engine_name, file, e);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -104,6 +104,13 @@ fn sql(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// The analysis spec in the file `path`.
+fn read_spec(path: &Path) -> Result<AnalysisSpec, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    AnalysisSpec::from_json(&text).map_err(|e| e.to_string())
+}
+
 /// `survey-stats sums`: the sums table computed by DataFusion from the data, as CSV.
 #[cfg(feature = "datafusion")]
 fn sums(args: &[String]) -> Result<(), String> {
@@ -122,39 +129,40 @@ fn sums(args: &[String]) -> Result<(), String> {
         i += 1;
     }
     let spec_path = spec.ok_or_else(|| format!("sums needs a spec file\n{USAGE}"))?;
-    let text = std::fs::read_to_string(&spec_path)
-        .map_err(|e| format!("{}: cannot read: {e}", spec_path.display()))?;
-    let spec = AnalysisSpec::from_json(&text).map_err(|e| e.to_string())?;
+    let spec = read_spec(&spec_path)?;
     let dir = spec_path.parent().unwrap_or(Path::new("."));
-    let engine = limits.datafusion();
-    match &out_file {
+    let (mut sink, name): (Box<dyn Write>, String) = match &out_file {
         Some(out) => {
             let data_path = data.clone().unwrap_or_else(|| dir.join(&spec.data));
             not_an_input(out, &[&spec_path, &data_path])?;
-            let mut file = std::io::BufWriter::new(
-                std::fs::File::create(out)
-                    .map_err(|e| format!("{}: cannot write: {e}", out.display()))?,
-            );
-            let groups = engine
-                .write_sums(&spec, dir, data.as_deref(), &mut file)
-                .map_err(|e| e.to_string())?;
-            file.flush()
+            let file = std::fs::File::create(out)
                 .map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
-            note!(
-                "survey-stats: {groups} groups of sums written to {}",
-                out.display()
-            );
+            (
+                Box::new(std::io::BufWriter::new(file)),
+                out.display().to_string(),
+            )
         }
-        None => {
-            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            match engine.write_sums(&spec, dir, data.as_deref(), &mut stdout) {
-                Ok(_) => {}
-                // A closed pipe (`| head`) ends the output quietly.
-                Err(e) if e.to_string().contains("Broken pipe") => return Ok(()),
-                Err(e) => return Err(e.to_string()),
-            }
-            let _ = stdout.flush();
-        }
+        None => (
+            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            "standard output".into(),
+        ),
+    };
+    let groups = match limits
+        .datafusion()
+        .write_sums(&spec, dir, data.as_deref(), &mut sink)
+    {
+        Ok(groups) => groups,
+        // A closed pipe (`| head`) ends the output quietly.
+        Err(e) if e.to_string().contains("Broken pipe") => return Ok(()),
+        Err(e) => return Err(e.to_string()),
+    };
+    match sink.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+        Err(e) => return Err(format!("{name}: cannot write: {e}")),
+        Ok(()) => {}
+    }
+    if out_file.is_some() {
+        note!("survey-stats: {groups} groups of sums written to {name}");
     }
     Ok(())
 }
@@ -172,9 +180,7 @@ fn sums(_: &[String]) -> Result<(), String> {
 /// `survey-stats sql SPEC.json --plan`: the sums query as DataFusion plans it on the data.
 #[cfg(feature = "datafusion")]
 fn print_plan(spec_path: &Path, data: Option<&Path>) -> Result<(), String> {
-    let text = std::fs::read_to_string(spec_path)
-        .map_err(|e| format!("{}: cannot read: {e}", spec_path.display()))?;
-    let spec = AnalysisSpec::from_json(&text).map_err(|e| e.to_string())?;
+    let spec = read_spec(spec_path)?;
     let dir = spec_path.parent().unwrap_or(Path::new("."));
     let plan = survey_stats::sums::DataFusion::new()
         .logical_plan(&spec, dir, data)
@@ -331,9 +337,7 @@ fn estimate(args: &[String], finish: bool) -> Result<(), String> {
         // Said before the analysis runs (minutes on a large file), not after.
         return Err(format!("--format xlsx needs --out FILE.xlsx\n{USAGE}"));
     }
-    let text = std::fs::read_to_string(&spec)
-        .map_err(|e| format!("{}: cannot read: {e}", spec.display()))?;
-    let mut parsed = AnalysisSpec::from_json(&text).map_err(|e| e.to_string())?;
+    let mut parsed = read_spec(&spec)?;
     if lang.is_some() {
         parsed.lang = lang;
     }
