@@ -106,6 +106,36 @@ pub struct NumericColumn {
     /// Shared so that a design's weights can be this column rather than a copy.
     values: Arc<Vec<f64>>,
     validity: Validity,
+    /// The column's factor (codes and levels), made the first time an estimate asks for
+    /// it and kept: several estimates of one question code it once.
+    factor: FactorCache,
+}
+
+/// A numeric column's factor, computed on first use; emptied whenever the values change.
+/// Equal to any other (it is derived from the values), cloned with the column (shared).
+#[derive(Clone, Default)]
+pub(crate) struct FactorCache(std::sync::OnceLock<Arc<CodedFactor>>);
+
+/// A numeric column's codes and levels, as [`super::Factor`] gives them.
+#[derive(Debug)]
+pub(crate) struct CodedFactor {
+    pub codes: Vec<u32>,
+    pub levels: Vec<super::Level>,
+}
+
+impl PartialEq for FactorCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for FactorCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0.get() {
+            Some(_) => "FactorCache(coded)",
+            None => "FactorCache(empty)",
+        })
+    }
 }
 
 impl NumericColumn {
@@ -120,6 +150,7 @@ impl NumericColumn {
         Self {
             values: Arc::new(values),
             validity,
+            factor: FactorCache::default(),
         }
     }
 
@@ -138,6 +169,7 @@ impl NumericColumn {
         Self {
             values: Arc::new(values),
             validity,
+            factor: FactorCache::default(),
         }
     }
 
@@ -145,12 +177,14 @@ impl NumericColumn {
         Self {
             values: Arc::new(Vec::with_capacity(n)),
             validity: Validity::default(),
+            factor: FactorCache::default(),
         }
     }
 
     /// Appends a value; `None` and non-finite values are missing (a non-finite value is
     /// kept in the value slot so that validation can report it, see [`NumericColumn::raw`]).
     pub(crate) fn push(&mut self, v: Option<f64>) {
+        self.factor = FactorCache::default();
         let values = Arc::make_mut(&mut self.values);
         match v {
             Some(x) => {
@@ -187,6 +221,7 @@ impl NumericColumn {
     /// validity when given.
     pub(crate) fn swap_values(&mut self, values: &mut Vec<f64>, validity: Option<Validity>) {
         debug_assert_eq!(values.len(), self.values.len());
+        self.factor = FactorCache::default();
         match Arc::get_mut(&mut self.values) {
             Some(own) => std::mem::swap(own, values),
             None => self.values = Arc::new(std::mem::take(values)),
@@ -194,6 +229,11 @@ impl NumericColumn {
         if let Some(v) = validity {
             self.validity = v;
         }
+    }
+
+    /// The column's factor, made by `make` on first use and kept.
+    pub(crate) fn cached_factor(&self, make: impl FnOnce() -> CodedFactor) -> &CodedFactor {
+        self.factor.0.get_or_init(|| Arc::new(make()))
     }
 
     /// The values, shared.

@@ -1,6 +1,6 @@
 //! A categorical view of any column, for tables, proportions and domains.
 
-use super::column::{Column, MISSING_CODE, Validity};
+use super::column::{CodedFactor, Column, MISSING_CODE, Validity};
 use std::borrow::Cow;
 
 /// One level of a [`Factor`]: its label, and its numeric code when the column is numeric.
@@ -25,7 +25,7 @@ pub struct Level {
 #[derive(Debug, Clone)]
 pub struct Factor<'a> {
     codes: Cow<'a, [u32]>,
-    levels: Vec<Level>,
+    levels: Cow<'a, [Level]>,
 }
 
 impl<'a> Factor<'a> {
@@ -35,14 +35,39 @@ impl<'a> Factor<'a> {
     }
 
     /// The categorical view of a column. Text columns are borrowed; numeric columns are
-    /// coded from their row codes on blocks of rows on the machine's cores.
+    /// coded from their row codes on blocks of rows on the machine's cores, once: the
+    /// column keeps its codes for the next estimate that asks.
     pub fn of(column: &'a Column) -> Self {
+        match column {
+            Column::Numeric(c) => {
+                let coded = c.cached_factor(|| {
+                    let (rows, levels) = RowCodes::of(column);
+                    CodedFactor {
+                        codes: rows.collect(),
+                        levels,
+                    }
+                });
+                Factor {
+                    codes: Cow::Borrowed(&coded.codes),
+                    levels: Cow::Borrowed(&coded.levels),
+                }
+            }
+            Column::Categorical(_) => Self::uncached(column),
+        }
+    }
+
+    /// [`Factor::of`] without keeping the codes in the column (for codes that their user
+    /// keeps in another form, such as a design's cluster ids).
+    pub(crate) fn uncached(column: &'a Column) -> Self {
         let (rows, levels) = RowCodes::of(column);
         let codes = match rows {
             RowCodes::Stored(codes) => Cow::Borrowed(codes),
             rows => Cow::Owned(rows.collect()),
         };
-        Factor { codes, levels }
+        Factor {
+            codes,
+            levels: Cow::Owned(levels),
+        }
     }
 
     /// Code per row.
@@ -159,7 +184,15 @@ impl<'a> RowCodes<'a> {
                 valid,
                 table,
             };
-            (rows, to_levels(&lv))
+            // Small non-negative integers: written as integers (the same text, faster).
+            let levels = lv
+                .iter()
+                .map(|&v| Level {
+                    label: (v as u64).to_string(),
+                    code: Some(v),
+                })
+                .collect();
+            (rows, levels)
         } else {
             let mut lv: Vec<f64> = (0..n)
                 .filter(|&i| valid.is_none_or(|v| v.is_valid(i)))

@@ -213,7 +213,8 @@ impl Design {
             let (unit_of_row, group_of_unit) = match options.clusters.get(s) {
                 None => ((0..n as u32).collect(), parent.to_vec()),
                 Some(col) => {
-                    let f = data.factor(col)?;
+                    // The design keeps the ids as its own unit codes.
+                    let f = Factor::uncached(data.column(col)?);
                     let nest = s > 0 || options.nest;
                     units_from_ids(f, parent, nest, col, &stratum_labels)?
                 }
