@@ -38,6 +38,38 @@ pub(crate) fn map_blocks<R: Send>(
     })
 }
 
+/// [`map_blocks`] with a state per block, made by `make` on the calling thread before the
+/// blocks start (in block order) and handed to the block's `f`: memory that the blocks
+/// fill then comes from the caller's heap, where freed memory is reused, rather than being
+/// faulted in page by page on each thread.
+pub(crate) fn map_blocks_with<S: Send, R: Send>(
+    n: usize,
+    threads: usize,
+    min_rows: usize,
+    make: impl FnMut() -> S,
+    f: impl Fn(Range<usize>, S) -> R + Sync,
+) -> Vec<R> {
+    let count = blocks(n, threads, min_rows);
+    let mut states: Vec<S> = std::iter::repeat_with(make).take(count).collect();
+    if count == 1 {
+        let state = states.pop().expect("one block");
+        return vec![f(0..n, state)];
+    }
+    let size = n.div_ceil(count);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = states
+            .into_iter()
+            .enumerate()
+            .map(|(b, state)| scope.spawn(move || f(b * size..((b + 1) * size).min(n), state)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 /// `f(start, chunk)` of each block of `data` (as [`map_blocks`]), `start` being the
 /// block's first index.
 pub(crate) fn map_chunks<T: Send, R: Send>(

@@ -14,7 +14,7 @@
 //! The influence values run through the crate's own pass, so strata, multistage fpc,
 //! lonely PSUs and calibration residuals apply as to every other estimator.
 
-use super::pass::{DomainPass, Domains, RowStatus, run_pass};
+use super::pass::{Domains, RowStatus, run_pass};
 use crate::data::{Column, Dataset};
 use crate::design::Design;
 use crate::error::{ErrorKind, Result};
@@ -590,7 +590,7 @@ pub(crate) fn fit(
             let df = if domain.is_none() && m.n == n_rows {
                 design.degrees_of_freedom()
             } else {
-                DomainPass::degrees_of_freedom(design, &pass.psu_in_base)
+                pass.base_df(design)
             };
             (var, df)
         }

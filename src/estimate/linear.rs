@@ -172,6 +172,18 @@ pub(crate) fn precision(
     quantity: &Smooth,
     srs: Option<(usize, SrsScale)>,
 ) -> Result<Precision, EstimateError> {
+    precision_with(design, pass, quantity, srs, None)
+}
+
+/// [`precision`] with the linearized SE when it is known already (from
+/// [`linearized_std_errors`]).
+fn precision_with(
+    design: &Design,
+    pass: &DomainPass,
+    quantity: &Smooth,
+    srs: Option<(usize, SrsScale)>,
+    known_se: Option<f64>,
+) -> Result<Precision, EstimateError> {
     let t = &pass.totals;
     let estimate = quantity.value(t);
     let (std_error, logit_std_error) = match design.replicates() {
@@ -190,11 +202,15 @@ pub(crate) fn precision(
             });
             (replicate_std_error(reps, estimate, &thetas), logit_se)
         }
-        None => {
-            let grad = quantity.gradient(t);
-            let v = linearized_covariance(design, &pass.sums, &[&grad], Some(&pass.psu_in_base))?;
-            (v.std_error(0), None)
-        }
+        None => match known_se {
+            Some(se) => (se, None),
+            None => {
+                let grad = quantity.gradient(t);
+                let v =
+                    linearized_covariance(design, &pass.sums, &[&grad], Some(&pass.psu_in_base))?;
+                (v.std_error(0), None)
+            }
+        },
     };
     let (mut deff, mut deff_replace) = (None, None);
     if let Some((j, scale)) = srs {
@@ -252,9 +268,9 @@ pub(crate) fn degrees_of_freedom(
     is_by: bool,
 ) -> f64 {
     match options.df {
-        DfRule::Domain if is_by => DomainPass::degrees_of_freedom(design, &pass.psu_in_domain),
+        DfRule::Domain if is_by => pass.domain_df(design),
         DfRule::Domain => design.degrees_of_freedom(),
-        DfRule::Base => DomainPass::degrees_of_freedom(design, &pass.psu_in_base),
+        DfRule::Base => pass.base_df(design),
         DfRule::Fixed(df) => df,
     }
 }
@@ -419,12 +435,102 @@ pub(crate) fn quantity_row(
     design: &Design,
     pass: &DomainPass,
     options: &EstimateOptions,
-    mut row: Estimate,
+    row: Estimate,
     quantity: &Smooth,
     srs: Option<(usize, SrsScale)>,
     interval: RowInterval,
     is_by: bool,
 ) -> Result<Estimate, EstimateError> {
+    let item = Quantity {
+        row,
+        quantity: quantity.clone(),
+        srs,
+        interval,
+    };
+    quantity_row_with(design, pass, options, item, is_by, None)
+}
+
+/// One row of [`quantity_rows`]: the row to fill and what it estimates.
+pub(crate) struct Quantity {
+    pub row: Estimate,
+    pub quantity: Smooth,
+    pub srs: Option<(usize, SrsScale)>,
+    pub interval: RowInterval,
+}
+
+/// [`quantity_row`] of several quantities of one pass (a frequency table's shares), their
+/// linearized variances computed in one sweep over the units.
+///
+/// # Errors
+/// As [`quantity_row`].
+pub(crate) fn quantity_rows(
+    design: &Design,
+    pass: &DomainPass,
+    options: &EstimateOptions,
+    items: Vec<Quantity>,
+    is_by: bool,
+) -> Result<Vec<Estimate>, EstimateError> {
+    let known = linearized_std_errors(design, pass, &items);
+    items
+        .into_iter()
+        .zip(known)
+        .map(|(item, se)| quantity_row_with(design, pass, options, item, is_by, se))
+        .collect()
+}
+
+/// The linearized SE of each quantity whose gradient is finite, in one call of
+/// [`crate::variance::linearized_variances`]; `None` where it is left to [`precision`] (a
+/// replicate design, a zero denominator, or any error, which the single call then reports
+/// as before).
+fn linearized_std_errors(
+    design: &Design,
+    pass: &DomainPass,
+    items: &[Quantity],
+) -> Vec<Option<f64>> {
+    let mut known = vec![None; items.len()];
+    if design.replicates().is_some() || pass.n == 0 || items.len() < 2 {
+        return known;
+    }
+    let t = &pass.totals;
+    if t.iter().any(|x| !x.is_finite()) {
+        return known;
+    }
+    let mut which = Vec::with_capacity(items.len());
+    let mut grads = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let g = item.quantity.gradient(t);
+        if g.iter().all(|x| x.is_finite()) {
+            which.push(i);
+            grads.push(g);
+        }
+    }
+    let combos: Vec<&[f64]> = grads.iter().map(Vec::as_slice).collect();
+    if let Ok(v) =
+        crate::variance::linearized_variances(design, &pass.sums, &combos, Some(&pass.psu_in_base))
+    {
+        for (a, &i) in which.iter().enumerate() {
+            known[i] = Some(v.std_error(a));
+        }
+    }
+    known
+}
+
+/// [`quantity_row`] with the linearized SE when known.
+fn quantity_row_with(
+    design: &Design,
+    pass: &DomainPass,
+    options: &EstimateOptions,
+    item: Quantity,
+    is_by: bool,
+    known_se: Option<f64>,
+) -> Result<Estimate, EstimateError> {
+    let Quantity {
+        mut row,
+        quantity,
+        srs,
+        interval,
+    } = item;
+    let quantity = &quantity;
     set_counts(&mut row, pass);
     if !options.na_rm && pass.n_missing > 0 {
         row.note = Some(format!(
@@ -457,7 +563,7 @@ pub(crate) fn quantity_row(
         });
     }
     let df = degrees_of_freedom(design, pass, options, is_by);
-    let p = match precision(design, pass, quantity, srs) {
+    let p = match precision_with(design, pass, quantity, srs, known_se) {
         Ok(p) => p,
         // R's svyby fails as a whole; R's subset of each other domain is estimated.
         Err(EstimateError::Design(e @ DesignError::LonelyPsu { .. })) if is_by => {

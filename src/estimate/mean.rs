@@ -133,13 +133,11 @@ impl MeanPartial {
         let values = col.values();
         let valid = col.validity();
         let excluded = options.excluded_values();
-        let passes = run_pass_over(design, domains, 2, rows, |row, buf| {
+        let passes = run_pass_over(design, domains, 2, rows, |row, _| {
             if !valid.is_valid(row) || excluded.contains(values[row]) {
                 return RowStatus::Missing;
             }
-            buf[0] = values[row];
-            buf[1] = 1.0;
-            RowStatus::In
+            RowStatus::Value(values[row])
         });
         Ok(Self {
             variable: variable.to_string(),

@@ -1,7 +1,7 @@
 //! Multiple-response questions: the share of each option, and paired comparisons of options.
 
-use super::linear::{RowInterval, Smooth, SrsScale, quantity_row, unit};
-use super::pass::{DomainPass, RowStatus, run_pass};
+use super::linear::{Quantity, RowInterval, Smooth, SrsScale, quantity_row, quantity_rows, unit};
+use super::pass::{RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateOptions, Result, Stat, unavailable};
 use crate::data::{Dataset, Validity};
 use crate::design::Design;
@@ -131,20 +131,25 @@ fn choice_bits(cols: &[(&[f64], Option<&Validity>)], n: usize, threads: usize) -
     let odd = std::sync::atomic::AtomicBool::new(false);
     crate::parallel::map_chunks(&mut bits, threads, 100_000, |start, chunk| {
         let mut odd_here = 0usize;
-        for (j, (values, validity)) in cols.iter().enumerate() {
-            let values = &values[start..start + chunk.len()];
-            match validity {
-                None => {
-                    for (x, &v) in chunk.iter_mut().zip(values) {
-                        *x |= u16::from(v == 1.0) << j | ANSWERED;
-                        odd_here += usize::from(v != 0.0 && v != 1.0);
+        // A few thousand rows at a time, so that the bits stay in the nearest cache while
+        // each column's values stream past.
+        for (b, block) in chunk.chunks_mut(4096).enumerate() {
+            let start = start + b * 4096;
+            for (j, (values, validity)) in cols.iter().enumerate() {
+                let values = &values[start..start + block.len()];
+                match validity {
+                    None => {
+                        for (x, &v) in block.iter_mut().zip(values) {
+                            *x |= u16::from(v == 1.0) << j | ANSWERED;
+                            odd_here += usize::from(v != 0.0 && v != 1.0);
+                        }
                     }
-                }
-                Some(valid) => {
-                    for (i, (x, &v)) in chunk.iter_mut().zip(values).enumerate() {
-                        let present = valid.is_valid(start + i);
-                        *x |= u16::from(present & (v == 1.0)) << j | u16::from(present) << 15;
-                        odd_here += usize::from(v != 0.0 && v != 1.0);
+                    Some(valid) => {
+                        for (i, (x, &v)) in block.iter_mut().zip(values).enumerate() {
+                            let present = valid.is_valid(start + i);
+                            *x |= u16::from(present & (v == 1.0)) << j | u16::from(present) << 15;
+                            odd_here += usize::from(v != 0.0 && v != 1.0);
+                        }
                     }
                 }
             }
@@ -199,21 +204,13 @@ pub fn multiple_response(
     let m = columns.len();
     let passes = run_pass(design, domains, m + 2, |row, buf| opts.row(row, base, buf));
     domains.rows(&passes, |pass| {
-        (0..m)
-            .map(|j| share(design, pass, &opts, j, base, options, domains.is_by()))
-            .collect()
+        let items = (0..m).map(|j| share(&opts, j, base, options)).collect();
+        quantity_rows(design, pass, options, items, domains.is_by())
     })
 }
 
-fn share(
-    design: &Design,
-    pass: &DomainPass,
-    opts: &Options<'_>,
-    j: usize,
-    base: MultipleBase,
-    options: &EstimateOptions,
-    is_by: bool,
-) -> Result<Estimate> {
+/// Option `j`'s share: its row and quantity.
+fn share(opts: &Options<'_>, j: usize, base: MultipleBase, options: &EstimateOptions) -> Quantity {
     let m = opts.cols.len();
     let mut row = unavailable(Stat::MultipleResponse, "", options.level.value(), "");
     row.variable = opts.names.join(",");
@@ -222,8 +219,12 @@ fn share(
         MultipleBase::Responses => (m + 1, None, RowInterval::Clipped),
         _ => (m, Some((j, SrsScale::Mean)), RowInterval::Share),
     };
-    let quantity = Smooth::ratio(m + 2, j, denominator);
-    quantity_row(design, pass, options, row, &quantity, srs, interval, is_by)
+    Quantity {
+        row,
+        quantity: Smooth::ratio(m + 2, j, denominator),
+        srs,
+        interval,
+    }
 }
 
 /// The paired difference of two options' shares among the same respondents, with its SE

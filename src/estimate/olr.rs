@@ -18,7 +18,7 @@
 
 use crate::data::{Column, Dataset, Factor, MISSING_CODE};
 use crate::design::Design;
-use crate::estimate::pass::{DomainPass, Domains, RowStatus, run_pass};
+use crate::estimate::pass::{Domains, RowStatus, run_pass};
 use crate::estimate::{Estimate, EstimateError, EstimateOptions, IntervalKind, Result, Stat};
 use crate::numerics::linalg::{Matrix, pseudo_inverse, solve};
 use crate::variance::linearized_covariance;
@@ -354,7 +354,7 @@ fn linearized_std_errors(
     .remove(0);
     let combos: Vec<&[f64]> = vm.chunks_exact(k).collect();
     let cov = linearized_covariance(design, &pass.sums, &combos, Some(&pass.psu_in_base))?;
-    let df = DomainPass::degrees_of_freedom(design, &pass.psu_in_base) - model.p as f64;
+    let df = pass.base_df(design) - model.p as f64;
     Ok(Some(((0..k).map(|a| cov.std_error(a)).collect(), df)))
 }
 

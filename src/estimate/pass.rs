@@ -6,10 +6,14 @@ use crate::variance::{UnitSums, written_zeros};
 use std::collections::BTreeMap;
 
 /// Whether a row counts, as an estimator's row function says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum RowStatus {
     /// In the base: its values were written.
     In,
+    /// In the base of a pass of two variables with values `y` and 1 (a mean's or total's
+    /// numerator and base); the buffer is not written. The values stay in registers: a
+    /// buffer written value by value and read back as a vector waits for the writes.
+    Value(f64),
     /// In the domain but left out of the base (missing or excluded value).
     Missing,
     /// In the base with values 1 at this slot (none for [`NO_SLOT`]) and at the last
@@ -39,7 +43,7 @@ impl Hot {
             RowStatus::OneHot(NO_SLOT) => listed([k - 1, 0], 1),
             RowStatus::OneHot(slot) => listed([slot as usize, k - 1], 2),
             RowStatus::Ones(mask) => Some(Hot::Mask(mask)),
-            RowStatus::In | RowStatus::Missing => None,
+            RowStatus::In | RowStatus::Value(_) | RowStatus::Missing => None,
         }
     }
 }
@@ -92,6 +96,9 @@ pub(crate) struct DomainPass {
     /// The totals `T_j` over all units, once the pass is complete (see
     /// [`DomainPass::finish`]).
     pub totals: Vec<f64>,
+    /// [`DomainPass::domain_df`] and [`DomainPass::base_df`], once asked for (every row of
+    /// a frequency table asks).
+    df: [std::sync::OnceLock<f64>; 2],
 }
 
 impl DomainPass {
@@ -107,6 +114,7 @@ impl DomainPass {
             psu_in_base: written_zeros(design.n_psu(), false),
             replicate_totals: vec![0.0; design.n_replicates() * k],
             totals: Vec::new(),
+            df: Default::default(),
         }
     }
 
@@ -142,6 +150,17 @@ impl DomainPass {
         for (a, b) in self.totals.iter_mut().zip(&other.totals) {
             *a += b;
         }
+        self.df = Default::default();
+    }
+
+    /// [`DomainPass::degrees_of_freedom`] of the PSUs with rows in the domain.
+    pub fn domain_df(&self, design: &Design) -> f64 {
+        *self.df[0].get_or_init(|| Self::degrees_of_freedom(design, &self.psu_in_domain))
+    }
+
+    /// [`DomainPass::degrees_of_freedom`] of the PSUs with rows in the base.
+    pub fn base_df(&self, design: &Design) -> f64 {
+        *self.df[1].get_or_init(|| Self::degrees_of_freedom(design, &self.psu_in_base))
     }
 
     /// PSUs minus strata among the PSUs flagged (for a replicate design, whose PSUs are its
@@ -383,16 +402,26 @@ where
     // in block order, so a given thread count always gives the same numbers.
     let start = rows.start;
     let f = &row_fn;
-    let mut parts =
-        crate::parallel::map_blocks(rows.len(), design.threads(), MIN_ROWS_PER_THREAD, |block| {
+    let mut parts = crate::parallel::map_blocks_with(
+        rows.len(),
+        design.threads(),
+        MIN_ROWS_PER_THREAD,
+        || -> Vec<DomainPass> {
+            (0..domains.len())
+                .map(|_| DomainPass::new(design, k))
+                .collect()
+        },
+        |block, passes| {
             run_pass_on(
                 design,
                 domains,
                 k,
                 start + block.start..start + block.end,
                 f,
+                passes,
             )
-        });
+        },
+    );
     let mut merged = parts.remove(0);
     for part in &parts {
         for (a, b) in merged.iter_mut().zip(part) {
@@ -405,20 +434,199 @@ where
 /// Fewer rows than this per thread are not worth a thread.
 const MIN_ROWS_PER_THREAD: usize = 50_000;
 
-/// [`run_pass`] over a range of rows only: passes over disjoint ranges merge by addition.
-pub(crate) fn run_pass_on<F>(
+/// [`run_pass_on`] for a plain design (no replicates, calibration or sums-table rows):
+/// the same sums, in a loop with nothing else. The per-pass counters and `Σ w·y²` are
+/// kept in [`LANES`] copies taken in turn by consecutive rows, so that no row waits for
+/// the previous row's addition to the same slot; the copies are added up in a fixed
+/// order at the end.
+fn run_plain_on<F>(
     design: &Design,
     domains: &Domains,
     k: usize,
     rows: std::ops::Range<usize>,
-    row_fn: F,
+    row_fn: &F,
+    passes: &mut [DomainPass],
+) where
+    F: Fn(usize, &mut [f64]) -> RowStatus,
+{
+    let columns = Columns {
+        weights: design.weights().as_slice(),
+        units: design.variance_unit_of_row(),
+        psus: design.psu_of_row(),
+    };
+    let mut tallies = vec![Tally::default(); passes.len() * LANES];
+    let mut squares = vec![0.0; passes.len() * LANES * k];
+    let mut sinks: Vec<Sink<'_>> = passes
+        .iter_mut()
+        .map(|p| Sink {
+            sums: p.sums.as_mut_slice(),
+            in_domain: &mut p.psu_in_domain,
+            in_base: &mut p.psu_in_base,
+        })
+        .collect();
+    let mut acc = Accumulators {
+        sinks: &mut sinks,
+        tallies: &mut tallies,
+        squares: &mut squares,
+        k,
+    };
+    // The whole population apart: its domain is a constant, not a lookup per row.
+    match domains.codes.as_deref() {
+        None => plain_rows(columns, rows, row_fn, |_| Some(0), &mut acc),
+        Some(codes) => plain_rows(
+            columns,
+            rows,
+            row_fn,
+            |row| (codes[row] != MISSING_CODE).then_some(codes[row] as usize),
+            &mut acc,
+        ),
+    }
+    for (d, p) in passes.iter_mut().enumerate() {
+        for lane in d * LANES..(d + 1) * LANES {
+            let t = &tallies[lane];
+            p.n += t.n;
+            p.n_positive += t.n_positive;
+            p.n_missing += t.n_missing;
+            p.weighted_n += t.weighted_n;
+            for (a, b) in p.sum_sq.iter_mut().zip(&squares[lane * k..(lane + 1) * k]) {
+                *a += b;
+            }
+        }
+    }
+}
+
+/// The design's columns a pass reads.
+#[derive(Clone, Copy)]
+struct Columns<'a> {
+    weights: &'a [f64],
+    units: &'a [u32],
+    psus: &'a [u32],
+}
+
+/// One domain's per-unit sums and PSU flags in a plain pass.
+struct Sink<'a> {
+    sums: &'a mut [f64],
+    in_domain: &'a mut [bool],
+    in_base: &'a mut [bool],
+}
+
+/// What a plain pass adds to: each domain's sink, and [`LANES`] tallies and `Σ w·y²` per
+/// domain.
+struct Accumulators<'a, 's> {
+    sinks: &'a mut [Sink<'s>],
+    tallies: &'a mut [Tally],
+    squares: &'a mut [f64],
+    k: usize,
+}
+
+/// The rows of a plain pass, each in the domain `domain_of` gives (`None`: in none).
+#[inline(never)]
+fn plain_rows<F>(
+    c: Columns<'_>,
+    rows: std::ops::Range<usize>,
+    row_fn: &F,
+    domain_of: impl Fn(usize) -> Option<usize>,
+    acc: &mut Accumulators<'_, '_>,
+) where
+    F: Fn(usize, &mut [f64]) -> RowStatus,
+{
+    let k = acc.k;
+    let mut buf = vec![0.0; k];
+    for row in rows {
+        let Some(d) = domain_of(row) else {
+            continue;
+        };
+        let w = c.weights[row];
+        let sink = &mut acc.sinks[d];
+        let lane = d * LANES + row % LANES;
+        let tally = &mut acc.tallies[lane];
+        let sq = &mut acc.squares[lane * k..(lane + 1) * k];
+        let positive = w > 0.0;
+        let psu = c.psus[row] as usize;
+        if positive {
+            sink.in_domain[psu] = true;
+        }
+        let status = (*row_fn)(row, &mut buf);
+        if status == RowStatus::Missing {
+            tally.n_missing += 1;
+            continue;
+        }
+        tally.n += 1;
+        tally.n_positive += u64::from(positive);
+        tally.weighted_n += w;
+        if positive {
+            sink.in_base[psu] = true;
+        }
+        let at = c.units[row] as usize * k;
+        let s = &mut sink.sums[at..at + k];
+        match status {
+            RowStatus::OneHot(slot) => {
+                if slot != NO_SLOT {
+                    s[slot as usize] += w;
+                    sq[slot as usize] += w;
+                }
+                s[k - 1] += w;
+                sq[k - 1] += w;
+            }
+            RowStatus::Ones(mut mask) => {
+                while mask != 0 {
+                    let j = mask.trailing_zeros() as usize;
+                    s[j] += w;
+                    sq[j] += w;
+                    mask &= mask - 1;
+                }
+            }
+            RowStatus::Value(y) => {
+                let v = w * y;
+                s[0] += v;
+                sq[0] += v * y;
+                s[1] += w;
+                sq[1] += w;
+            }
+            RowStatus::In | RowStatus::Missing => {
+                for ((s, sq), &y) in s.iter_mut().zip(sq.iter_mut()).zip(&buf) {
+                    let v = w * y;
+                    *s += v;
+                    *sq += v * y;
+                }
+            }
+        }
+    }
+}
+
+/// Copies of a pass's counters in [`run_plain_on`].
+const LANES: usize = 4;
+
+/// A pass's counters and weighted count (one lane of them).
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    n: u64,
+    n_positive: u64,
+    n_missing: u64,
+    weighted_n: f64,
+}
+
+/// [`run_pass`] over a range of rows only, into `passes` (zero, one per domain): passes
+/// over disjoint ranges merge by addition.
+fn run_pass_on<F>(
+    design: &Design,
+    domains: &Domains,
+    k: usize,
+    rows: std::ops::Range<usize>,
+    row_fn: &F,
+    mut passes: Vec<DomainPass>,
 ) -> Vec<DomainPass>
 where
     F: Fn(usize, &mut [f64]) -> RowStatus,
 {
-    let mut passes: Vec<DomainPass> = (0..domains.len())
-        .map(|_| DomainPass::new(design, k))
-        .collect();
+    if design.replicates().is_none()
+        && design.calibration().is_none()
+        && design.row_counts().is_none()
+        && design.row_masses().is_none()
+    {
+        run_plain_on(design, domains, k, rows, row_fn, &mut passes);
+        return passes;
+    }
     let weights = design.weights().as_slice();
     let units = design.variance_unit_of_row();
     let psus = design.psu_of_row();
@@ -450,7 +658,12 @@ where
         if w > 0.0 {
             p.psu_in_domain[psus[row] as usize] = true;
         }
-        let mut status = row_fn(row, &mut buf);
+        let mut status = (*row_fn)(row, &mut buf);
+        if let RowStatus::Value(y) = status {
+            buf[0] = y;
+            buf[1] = 1.0;
+            status = RowStatus::In;
+        }
         let mut hot = Hot::of(status, k);
         if let Some(ones) =
             hot.take_if(|_| replicates.is_some() || (calibration.is_some() && cells.is_none()))

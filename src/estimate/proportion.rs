@@ -1,6 +1,6 @@
 //! Proportions and weighted counts of the categories of a variable.
 
-use super::linear::{RowInterval, Smooth, SrsScale, quantity_row, unit};
+use super::linear::{Quantity, RowInterval, Smooth, SrsScale, quantity_rows, unit};
 use super::pass::{DomainPass, NO_SLOT, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
 use crate::data::{Dataset, Factor};
@@ -339,7 +339,7 @@ fn finish(
     is_by: bool,
 ) -> Result<Vec<Estimate>> {
     let k = groups.len() + 1;
-    groups
+    let items = groups
         .iter()
         .enumerate()
         .map(|(j, (label, _))| {
@@ -358,16 +358,13 @@ fn finish(
                     RowInterval::Symmetric,
                 )
             };
-            quantity_row(
-                design,
-                pass,
-                options,
+            Quantity {
                 row,
-                &quantity,
-                Some(srs),
+                quantity,
+                srs: Some(srs),
                 interval,
-                is_by,
-            )
+            }
         })
-        .collect()
+        .collect();
+    quantity_rows(design, pass, options, items, is_by)
 }

@@ -361,7 +361,7 @@ pub fn independence_by(
         let design_df = if keeps_rows {
             design.degrees_of_freedom()
         } else {
-            DomainPass::degrees_of_freedom(design, &pass.psu_in_domain)
+            pass.domain_df(design)
         };
         let counts = |v: &[bool]| v.iter().filter(|x| **x).count();
         let few = [

@@ -35,6 +35,8 @@ pub struct Covariance {
     k: usize,
     data: Vec<f64>,
     scale_log2: i32,
+    /// Only the diagonal is computed (the variances; the rest stays 0).
+    diagonal: bool,
 }
 
 impl Covariance {
@@ -44,6 +46,15 @@ impl Covariance {
             k,
             data: vec![0.0; k * k],
             scale_log2: 0,
+            diagonal: false,
+        }
+    }
+
+    /// A zero matrix of which only the diagonal will be computed.
+    fn zeros_like(&self) -> Self {
+        Self {
+            diagonal: self.diagonal,
+            ..Self::zeros(self.k)
         }
     }
 
@@ -62,6 +73,12 @@ impl Covariance {
     }
 
     fn add_outer(&mut self, scale: f64, x: &[f64]) {
+        if self.diagonal {
+            for (i, &xi) in x.iter().enumerate().take(self.k) {
+                self.data[i * self.k + i] += scale * xi * xi;
+            }
+            return;
+        }
         for i in 0..self.k {
             if x[i] == 0.0 {
                 continue;
@@ -126,6 +143,11 @@ impl UnitSums {
         }
     }
 
+    /// Every unit's sums, unit after unit, to add to.
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [f64] {
+        &mut self.sums
+    }
+
     /// Adds `value` to variable `j` of unit `unit`.
     #[inline]
     pub(crate) fn add_one(&mut self, unit: u32, j: usize, value: f64) {
@@ -187,12 +209,50 @@ pub fn linearized_covariance(
     combos: &[&[f64]],
     present: Option<&[bool]>,
 ) -> Result<Covariance, DesignError> {
+    linearized(design, sums, combos, present, false)
+}
+
+/// [`linearized_covariance`]'s diagonal only: the variances of the combinations, each
+/// the same as from a call with that combination alone (a frequency table's shares in one
+/// sweep over the units instead of one per share).
+///
+/// # Errors
+/// As [`linearized_covariance`].
+pub(crate) fn linearized_variances(
+    design: &Design,
+    sums: &UnitSums,
+    combos: &[&[f64]],
+    present: Option<&[bool]>,
+) -> Result<Covariance, DesignError> {
+    linearized(design, sums, combos, present, true)
+}
+
+fn linearized(
+    design: &Design,
+    sums: &UnitSums,
+    combos: &[&[f64]],
+    present: Option<&[bool]>,
+    diagonal: bool,
+) -> Result<Covariance, DesignError> {
     let (k, q) = (sums.k, combos.len());
     let n_units = sums.sums.len() / k.max(1);
+    // Each combination's non-zero coefficients only (a share's gradient has two of a
+    // frequency table's k): the terms left out are exact zeros.
+    let sparse: Vec<Vec<(usize, f64)>> = combos
+        .iter()
+        .map(|g| {
+            g.iter()
+                .take(k)
+                .enumerate()
+                .filter(|&(_, &gj)| gj != 0.0)
+                .map(|(j, &gj)| (j, gj))
+                .collect()
+        })
+        .collect();
     let mut z = vec![0.0; n_units * q];
     for (t, out) in sums.sums.chunks_exact(k).zip(z.chunks_exact_mut(q)) {
-        for (o, g) in out.iter_mut().zip(combos) {
-            *o = g.iter().zip(t).map(|(gj, tj)| gj * tj).sum();
+        for (o, g) in out.iter_mut().zip(&sparse) {
+            *o = g.iter().map(|&(j, gj)| gj * t[j]).sum();
         }
     }
     if let Some(cal) = design.calibration() {
@@ -228,6 +288,7 @@ pub fn linearized_covariance(
             calibration: Vec::new(),
         },
         present,
+        diagonal,
     )?;
     cov.scale_log2 = scale_log2;
     Ok(cov)
@@ -237,6 +298,7 @@ fn covariance_with(
     design: &Design,
     sums: &UnitSums,
     present: Option<&[bool]>,
+    diagonal: bool,
 ) -> Result<Covariance, DesignError> {
     if let Some(pps) = design.pps_design() {
         return pps::covariance(design, pps, sums);
@@ -260,7 +322,10 @@ fn covariance_with(
         levels[s] = up;
     }
 
-    let mut v = Covariance::zeros(k);
+    let mut v = Covariance {
+        diagonal,
+        ..Covariance::zeros(k)
+    };
     // Multiplier of each group at the current stage: product of the sampling fractions above.
     let mut group_mult = vec![1.0; stages[0].n_groups()];
     // Whether each unit of the stage above has rows in the base (its PSU does): R's subset
@@ -268,7 +333,7 @@ fn covariance_with(
     let mut present_above: Option<Vec<bool>> = None;
     for s in 0..depth {
         let st = &stages[s];
-        let mut stage_v = Covariance::zeros(k);
+        let mut stage_v = v.zeros_like();
         let mut n_ok = 0usize;
         let mut n_groups = 0usize;
         let mut centred = vec![0.0; k];
@@ -300,7 +365,7 @@ fn covariance_with(
                 n_ok += 1;
                 continue;
             }
-            let mut group_v = Covariance::zeros(k);
+            let mut group_v = v.zeros_like();
             if units.len() == 1 {
                 match design.lonely_psu() {
                     LonelyPsu::Fail => {
@@ -356,6 +421,7 @@ fn covariance_with(
                 k,
                 data: vec![f64::NAN; k * k],
                 scale_log2: 0,
+                diagonal,
             });
         }
         v.add_scaled(avg, &stage_v);

@@ -9,7 +9,7 @@ pub use rules::{
 };
 
 use super::linear::{NO_VARIANCE, Smooth, precision};
-use super::pass::{DomainPass, RowStatus, run_pass};
+use super::pass::{RowStatus, run_pass};
 use super::{
     DfRule, Domains, Estimate, EstimateError, EstimateOptions, IntervalKind, Result, Stat,
     unavailable,
@@ -109,15 +109,15 @@ pub fn quantiles(
         // the rows that `na.rm = TRUE` drops from the design when some miss the variable. The
         // beta interval uses it whatever `df` says.
         let r_degf = if pass.n_missing > 0 {
-            DomainPass::degrees_of_freedom(design, &pass.psu_in_base)
+            pass.base_df(design)
         } else if domains.is_by() {
-            DomainPass::degrees_of_freedom(design, &pass.psu_in_domain)
+            pass.domain_df(design)
         } else {
             design.degrees_of_freedom()
         };
         let df = match options.df {
             DfRule::Fixed(df) => df,
-            DfRule::Base => DomainPass::degrees_of_freedom(design, &pass.psu_in_base),
+            DfRule::Base => pass.base_df(design),
             DfRule::Domain => r_degf,
         };
         let settings = QuantileSettings {
