@@ -444,6 +444,14 @@ impl Column {
         }
     }
 
+    /// Row `row`'s value as messages show it (`""` when missing).
+    pub(crate) fn display(&self, row: usize) -> String {
+        match self {
+            Column::Numeric(c) => c.get(row).map_or_else(String::new, super::show_number),
+            Column::Categorical(c) => c.get(row).unwrap_or_default().to_string(),
+        }
+    }
+
     /// The column's kind, for messages.
     pub fn kind(&self) -> ColumnKind {
         match self {

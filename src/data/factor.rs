@@ -52,22 +52,29 @@ impl<'a> Factor<'a> {
                     levels: Cow::Borrowed(&coded.levels),
                 }
             }
-            Column::Categorical(_) => Self::uncached(column),
+            Column::Categorical(c) => Factor {
+                codes: Cow::Borrowed(c.codes()),
+                levels: Cow::Owned(RowCodes::of(column).1),
+            },
         }
     }
 
-    /// [`Factor::of`] without keeping the codes in the column (for codes that their user
-    /// keeps in another form, such as a design's cluster ids).
-    pub(crate) fn uncached(column: &'a Column) -> Self {
-        let (rows, levels) = RowCodes::of(column);
+    /// The codes of [`Factor::of`] alone, not kept in the column (for codes that their
+    /// user keeps in another form, such as a design's cluster ids) and without labelling
+    /// the levels, of which there may be as many as rows.
+    /// Also gives the number of levels.
+    pub(crate) fn codes_of(column: &'a Column) -> (Cow<'a, [u32]>, usize) {
+        let (rows, levels) = RowCodes::of_labelled(column, false);
         let codes = match rows {
             RowCodes::Stored(codes) => Cow::Borrowed(codes),
             rows => Cow::Owned(rows.collect()),
         };
-        Factor {
-            codes,
-            levels: Cow::Owned(levels),
-        }
+        (codes, levels.len())
+    }
+
+    /// The codes, borrowed where the factor borrows them.
+    pub(crate) fn into_codes_cow(self) -> Cow<'a, [u32]> {
+        self.codes
     }
 
     /// Code per row.
@@ -131,6 +138,11 @@ impl<'a> RowCodes<'a> {
     /// non-negative integers (below max(4096, 2n)) are noted in a table, anything else
     /// is sorted.
     pub(crate) fn of(column: &'a Column) -> (Self, Vec<Level>) {
+        Self::of_labelled(column, true)
+    }
+
+    /// [`RowCodes::of`], the numeric levels' labels left empty unless `labelled`.
+    fn of_labelled(column: &'a Column, labelled: bool) -> (Self, Vec<Level>) {
         let c = match column {
             Column::Categorical(c) => {
                 let levels = c
@@ -152,11 +164,16 @@ impl<'a> RowCodes<'a> {
         let parts = crate::parallel::map_blocks(n, crate::parallel::cores(), 1 << 17, |rows| {
             integers_seen(values, valid, rows, limit)
         });
-        let to_levels = |values: &[f64]| -> Vec<Level> {
+        let to_levels = |values: &[f64], integers: bool| -> Vec<Level> {
             values
                 .iter()
                 .map(|&v| Level {
-                    label: format!("{v}"),
+                    // Small non-negative integers written as integers: the same text, faster.
+                    label: match (labelled, integers) {
+                        (false, _) => String::new(),
+                        (true, true) => (v as u64).to_string(),
+                        (true, false) => format!("{v}"),
+                    },
                     code: Some(v),
                 })
                 .collect()
@@ -184,15 +201,7 @@ impl<'a> RowCodes<'a> {
                 valid,
                 table,
             };
-            // Small non-negative integers: written as integers (the same text, faster).
-            let levels = lv
-                .iter()
-                .map(|&v| Level {
-                    label: (v as u64).to_string(),
-                    code: Some(v),
-                })
-                .collect();
-            (rows, levels)
+            (rows, to_levels(&lv, true))
         } else {
             let mut lv: Vec<f64> = (0..n)
                 .filter(|&i| valid.is_none_or(|v| v.is_valid(i)))
@@ -200,7 +209,7 @@ impl<'a> RowCodes<'a> {
                 .collect();
             lv.sort_by(f64::total_cmp);
             lv.dedup();
-            let levels = to_levels(&lv);
+            let levels = to_levels(&lv, false);
             let rows = RowCodes::Sorted {
                 values,
                 valid,

@@ -35,7 +35,7 @@ pub(crate) use replicates::Replicates;
 pub use replicates::{ReplicateMethod, ReplicateOptions, ReplicateType};
 pub use weights::Weights;
 
-use crate::data::{Dataset, Factor, MISSING_CODE};
+use crate::data::{Column, Dataset, Factor, MISSING_CODE};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -174,20 +174,23 @@ impl Design {
         }
         pps::check_options(options)?;
         // Strata.
-        let (strata, stratum_labels): (Vec<u32>, Vec<String>) = match &options.strata {
-            None => (vec![0; n], vec!["1".to_string()]),
-            Some(col) => {
-                let f = data.factor(col)?;
-                if let Some(row) = f.codes().iter().position(|&c| c == MISSING_CODE) {
-                    return Err(DesignError::MissingId {
-                        column: col.clone(),
-                        row: row + 1,
-                    });
+        // The strata's codes are borrowed from the column's factor (which by-domain
+        // estimates of the same column use too).
+        let (strata, stratum_labels): (std::borrow::Cow<'_, [u32]>, Vec<String>) =
+            match &options.strata {
+                None => (vec![0; n].into(), vec!["1".to_string()]),
+                Some(col) => {
+                    let f = data.factor(col)?;
+                    if let Some(row) = f.codes().iter().position(|&c| c == MISSING_CODE) {
+                        return Err(DesignError::MissingId {
+                            column: col.clone(),
+                            row: row + 1,
+                        });
+                    }
+                    let labels = f.labels().into_iter().map(String::from).collect();
+                    (f.into_codes_cow(), labels)
                 }
-                let labels = f.labels().into_iter().map(String::from).collect();
-                (f.into_codes(), labels)
-            }
-        };
+            };
         let n_strata = stratum_labels.len();
 
         // Unit ids by stage: stage 1 grouped by stratum, later stages by parent unit.
@@ -214,9 +217,10 @@ impl Design {
                 None => ((0..n as u32).collect(), parent.to_vec()),
                 Some(col) => {
                     // The design keeps the ids as its own unit codes.
-                    let f = Factor::uncached(data.column(col)?);
+                    let column = data.column(col)?;
+                    let ids = Factor::codes_of(column);
                     let nest = s > 0 || options.nest;
-                    units_from_ids(f, parent, nest, col, &stratum_labels)?
+                    units_from_ids(ids, column, parent, nest, col, &stratum_labels)?
                 }
             };
             let mut counts = vec![0usize; n_groups + 1];
@@ -514,7 +518,8 @@ impl Design {
 
 /// Maps cluster ids to unit indices, checking nesting in the parent groups.
 fn units_from_ids(
-    f: Factor<'_>,
+    (codes, n_levels): (std::borrow::Cow<'_, [u32]>, usize),
+    column: &Column,
     parent: &[u32],
     nest: bool,
     col: &str,
@@ -526,7 +531,6 @@ fn units_from_ids(
     };
     let mut group_of_unit: Vec<u32> = Vec::new();
     if nest {
-        let codes = f.codes();
         let mut unit_of_row = Vec::with_capacity(codes.len());
         let mut index: HashMap<(u32, u32), u32> = HashMap::new();
         for (row, (&c, &g)) in codes.iter().zip(parent).enumerate() {
@@ -543,9 +547,8 @@ fn units_from_ids(
     }
     // Ids unique across strata: units numbered by first appearance (R's order, which
     // replicate creation follows), each in one stratum; written over the id codes.
-    let levels: Vec<String> = f.levels().iter().map(|l| l.label.clone()).collect();
-    let mut unit_of_code = vec![MISSING_CODE; levels.len()];
-    let mut codes = f.into_codes();
+    let mut unit_of_code = vec![MISSING_CODE; n_levels];
+    let mut codes = codes.into_owned();
     for (row, (c, &g)) in codes.iter_mut().zip(parent).enumerate() {
         if *c == MISSING_CODE {
             return Err(missing(row));
@@ -556,7 +559,7 @@ fn units_from_ids(
             group_of_unit.push(g);
         } else if group_of_unit[*u as usize] != g {
             return Err(DesignError::ClusterCrossesStrata {
-                cluster: levels[*c as usize].clone(),
+                cluster: column.display(row),
                 column: col.to_string(),
                 strata: [
                     stratum_labels[group_of_unit[*u as usize] as usize].clone(),
