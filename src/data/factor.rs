@@ -381,6 +381,24 @@ mod tests {
     use super::*;
     use crate::data::NumericColumn;
 
+    /// A numeric column is coded once (the second factor borrows the same codes), and
+    /// reordering its rows codes it afresh.
+    #[test]
+    fn a_column_keeps_its_codes_until_its_rows_move() {
+        let values = vec![Some(9.0), Some(1.0), None, Some(2.0)];
+        let mut data = crate::data::Dataset::from_columns(vec![(
+            "q".into(),
+            Column::Numeric(NumericColumn::from_options(values)),
+        )])
+        .expect("one column");
+        let first = data.factor("q").expect("q").codes().as_ptr();
+        assert_eq!(data.factor("q").expect("q").codes().as_ptr(), first);
+        data.permute_rows(&[3, 2, 1, 0], 1).expect("a permutation");
+        let f = data.factor("q").expect("q");
+        assert_eq!(f.codes(), &[1, MISSING_CODE, 0, 2]);
+        assert_eq!(f.labels(), vec!["1", "2", "9"]);
+    }
+
     /// Large columns are coded on two threads; the result is that of the definition.
     #[test]
     fn large_columns_code_as_small_ones() {

@@ -114,7 +114,40 @@ fn all_finite_non_negative(values: &[f64]) -> bool {
         }
     }
     let rest = chunks.remainder();
-    let low = rest.iter().chain(&low).fold(0.0f64, |m, &x| if x < m { x } else { m });
-    let zero = rest.iter().fold(zero.iter().sum::<f64>(), |s, &x| s + x * 0.0);
+    let low = rest
+        .iter()
+        .chain(&low)
+        .fold(0.0f64, |m, &x| if x < m { x } else { m });
+    let zero = rest
+        .iter()
+        .fold(zero.iter().sum::<f64>(), |s, &x| s + x * 0.0);
     low >= 0.0 && zero == 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The branch-free check finds a bad weight wherever it is (in a lane, in the rest
+    /// past the last eight) and passes zeros of either sign and the largest numbers.
+    #[test]
+    fn every_bad_weight_is_found() {
+        let n = 1003;
+        let good: Vec<f64> = (0..n).map(|i| [0.0, -0.0, 1e308, 2.5][i % 4]).collect();
+        let col = NumericColumn::from_values(good.clone());
+        assert!(Weights::from_column(&col, "w").is_ok());
+        for bad in [-1.0, -1e-300, f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+            for at in [0, 7, 8, 500, 999, 1000, 1002] {
+                let mut values = good.clone();
+                values[at] = bad;
+                let col = NumericColumn::from_values(values);
+                match Weights::from_column(&col, "w") {
+                    Err(DesignError::BadWeight { column, row, .. }) => {
+                        assert_eq!((column.as_str(), row), ("w", at + 1), "{bad} at {at}");
+                    }
+                    other => panic!("{bad} at {at}: {other:?}"),
+                }
+            }
+        }
+    }
 }

@@ -132,18 +132,35 @@ fn choice_bits(cols: &[(&[f64], Option<&Validity>)], n: usize, threads: usize) -
     crate::parallel::map_chunks(&mut bits, threads, 100_000, |start, chunk| {
         let mut odd_here = 0usize;
         // A few thousand rows at a time, so that the bits stay in the nearest cache while
-        // each column's values stream past.
+        // each column's values stream past. Columns without missing values add their bit
+        // as a number, 2^j, into floating-point sums (exact): compares and adds of doubles
+        // vectorize on any x86-64, where packing compare results into 16-bit words did not.
+        let mut sums = vec![0.0f64; 4096];
         for (b, block) in chunk.chunks_mut(4096).enumerate() {
             let start = start + b * 4096;
+            let sums = &mut sums[..block.len()];
+            sums.iter_mut().for_each(|x| *x = 0.0);
+            let mut any_full = false;
+            for (j, (values, validity)) in cols.iter().enumerate() {
+                if validity.is_none() {
+                    any_full = true;
+                    let bit = (1u32 << j) as f64;
+                    let values = &values[start..start + block.len()];
+                    for (x, &v) in sums.iter_mut().zip(values) {
+                        *x += if v == 1.0 { bit } else { 0.0 };
+                        odd_here += usize::from(v != 0.0 && v != 1.0);
+                    }
+                }
+            }
+            if any_full {
+                for (x, &s) in block.iter_mut().zip(sums.iter()) {
+                    *x |= s as u16 | ANSWERED;
+                }
+            }
             for (j, (values, validity)) in cols.iter().enumerate() {
                 let values = &values[start..start + block.len()];
                 match validity {
-                    None => {
-                        for (x, &v) in block.iter_mut().zip(values) {
-                            *x |= u16::from(v == 1.0) << j | ANSWERED;
-                            odd_here += usize::from(v != 0.0 && v != 1.0);
-                        }
-                    }
+                    None => {}
                     Some(valid) => {
                         for (i, (x, &v)) in block.iter_mut().zip(values).enumerate() {
                             let present = valid.is_valid(start + i);
