@@ -185,8 +185,8 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
             })?;
             Design::with_replicate_columns(&dataset, weights, reps)?
         }
-        // Rows grouped by PSU when the design is large: every pass then reads each unit's
-        // rows in sequence.
+        // Rows grouped by PSU when the design is large and the analysis makes enough
+        // passes over the rows: every pass then reads each unit's rows in sequence.
         None => {
             let pps = match d.pps.clone() {
                 Some(p) => {
@@ -194,7 +194,10 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
                 }
                 None => None,
             };
-            Design::new_grouped_if_large(
+            let passes = spec.estimates.len()
+                + spec.tables.iter().map(|t| t.rows.len()).sum::<usize>()
+                + 2 * spec.adjust.len();
+            Design::new_grouped_if_pays(
                 &mut dataset,
                 &DesignOptions {
                     weights: d.weights.clone(),
@@ -206,6 +209,7 @@ pub fn run(spec: &AnalysisSpec, dir: &Path, data: Option<&Path>) -> Result<RunOu
                     pps,
                     variance: d.variance,
                 },
+                passes,
             )?
         }
     };
