@@ -21,21 +21,7 @@ pub(crate) fn map_blocks<R: Send>(
     min_rows: usize,
     f: impl Fn(Range<usize>) -> R + Sync,
 ) -> Vec<R> {
-    let count = blocks(n, threads, min_rows);
-    if count == 1 {
-        return vec![f(0..n)];
-    }
-    let size = n.div_ceil(count);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..count)
-            .map(|b| scope.spawn(move || f(b * size..((b + 1) * size).min(n))))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    map_blocks_with(n, threads, min_rows, || (), |rows, ()| f(rows))
 }
 
 /// [`map_blocks`] with a state per block, made by `make` on the calling thread before the

@@ -441,13 +441,9 @@ pub(crate) fn quantity_row(
     interval: RowInterval,
     is_by: bool,
 ) -> Result<Estimate, EstimateError> {
-    let item = Quantity {
-        row,
-        quantity: quantity.clone(),
-        srs,
-        interval,
-    };
-    quantity_row_with(design, pass, options, item, is_by, None)
+    quantity_row_with(
+        design, pass, options, row, quantity, srs, interval, is_by, None,
+    )
 }
 
 /// One row of [`quantity_rows`]: the row to fill and what it estimates.
@@ -474,7 +470,17 @@ pub(crate) fn quantity_rows(
     items
         .into_iter()
         .zip(known)
-        .map(|(item, se)| quantity_row_with(design, pass, options, item, is_by, se))
+        .map(|(item, se)| {
+            let Quantity {
+                row,
+                quantity,
+                srs,
+                interval,
+            } = item;
+            quantity_row_with(
+                design, pass, options, row, &quantity, srs, interval, is_by, se,
+            )
+        })
         .collect()
 }
 
@@ -516,21 +522,18 @@ fn linearized_std_errors(
 }
 
 /// [`quantity_row`] with the linearized SE when known.
+#[allow(clippy::too_many_arguments)]
 fn quantity_row_with(
     design: &Design,
     pass: &DomainPass,
     options: &EstimateOptions,
-    item: Quantity,
+    mut row: Estimate,
+    quantity: &Smooth,
+    srs: Option<(usize, SrsScale)>,
+    interval: RowInterval,
     is_by: bool,
     known_se: Option<f64>,
 ) -> Result<Estimate, EstimateError> {
-    let Quantity {
-        mut row,
-        quantity,
-        srs,
-        interval,
-    } = item;
-    let quantity = &quantity;
     set_counts(&mut row, pass);
     if !options.na_rm && pass.n_missing > 0 {
         row.note = Some(format!(

@@ -212,9 +212,11 @@ pub fn linearized_covariance(
     linearized(design, sums, combos, present, false)
 }
 
-/// [`linearized_covariance`]'s diagonal only: the variances of the combinations, each
-/// the same as from a call with that combination alone (a frequency table's shares in one
-/// sweep over the units instead of one per share).
+/// [`linearized_covariance`]'s diagonal only: the variances of the combinations (a
+/// frequency table's shares in one sweep over the units instead of one per share). Each is
+/// what a call with that combination alone gives, but that the combinations' linearized
+/// values are scaled by one power of two together (exactly, unless they differ by more
+/// than the range of `f64`; a table's shares are of one size).
 ///
 /// # Errors
 /// As [`linearized_covariance`].
