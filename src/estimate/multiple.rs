@@ -93,9 +93,15 @@ impl<'a> Options<'a> {
         })
     }
 
+    /// The variables of a pass: the `m` choices and the base, and the number of choices
+    /// unless the choice bits were made (only `Responses` needs it, and it has no bits).
+    fn k(&self) -> usize {
+        self.cols.len() + if self.choices.is_some() { 1 } else { 2 }
+    }
+
     /// The row's 0/1 choices as variables `0..m`, 1 at `m` (the base) and the number of
     /// choices at `m + 1`: as [`RowStatus::Ones`] from the choice bits (choices and base;
-    /// the count left 0) when they were made, else written into `buf`. `Missing` when the row did not answer (every column missing) or,
+    /// no count) when they were made, else written into `buf`. `Missing` when the row did not answer (every column missing) or,
     /// under `Cases`, chose nothing.
     #[inline]
     fn row(&self, row: usize, base: MultipleBase, buf: &mut [f64]) -> RowStatus {
@@ -219,7 +225,9 @@ pub fn multiple_response(
     domains.check_data(data)?;
     let opts = Options::new(data, design, columns, base)?;
     let m = columns.len();
-    let passes = run_pass(design, domains, m + 2, |row, buf| opts.row(row, base, buf));
+    let passes = run_pass(design, domains, opts.k(), |row, buf| {
+        opts.row(row, base, buf)
+    });
     domains.rows(&passes, |pass| {
         let items = (0..m).map(|j| share(&opts, j, base, options)).collect();
         quantity_rows(design, pass, options, items, domains.is_by())
@@ -238,7 +246,7 @@ fn share(opts: &Options<'_>, j: usize, base: MultipleBase, options: &EstimateOpt
     };
     Quantity {
         row,
-        quantity: Smooth::ratio(m + 2, j, denominator),
+        quantity: Smooth::ratio(opts.k(), j, denominator),
         srs,
         interval,
     }
@@ -290,10 +298,11 @@ pub fn option_difference(
     };
     let opts = Options::new(data, design, columns, base)?;
     let m = columns.len();
-    let passes = run_pass(design, domains, m + 2, |row, buf| opts.row(row, base, buf));
-    let mut diff = unit(m + 2, a);
+    let k = opts.k();
+    let passes = run_pass(design, domains, k, |row, buf| opts.row(row, base, buf));
+    let mut diff = unit(k, a);
     diff[b] -= 1.0;
-    let quantity = Smooth::Ratio(diff, unit(m + 2, m));
+    let quantity = Smooth::Ratio(diff, unit(k, m));
     domains.rows(&passes, |pass| {
         let mut row = unavailable(Stat::Difference, "", options.level.value(), "");
         row.variable = format!("{}-{}", columns[a], columns[b]);

@@ -568,12 +568,11 @@ fn plain_rows<F>(
                 s[k - 1] += w;
                 sq[k - 1] += w;
             }
-            RowStatus::Ones(mut mask) => {
-                while mask != 0 {
-                    let j = mask.trailing_zeros() as usize;
-                    s[j] += w;
-                    sq[j] += w;
-                    mask &= mask - 1;
+            RowStatus::Ones(mask) => {
+                for (j, (s, sq)) in s.iter_mut().zip(sq.iter_mut()).enumerate() {
+                    let v = if mask >> j & 1 == 1 { w } else { 0.0 };
+                    *s += v;
+                    *sq += v;
                 }
             }
             RowStatus::Value(y) => {
