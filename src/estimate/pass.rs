@@ -561,10 +561,15 @@ fn plain_rows<F>(
         let s = &mut sink.sums[at..at + k];
         match status {
             RowStatus::OneHot(slot) => {
-                if slot != NO_SLOT {
-                    s[slot as usize] += w;
-                    sq[slot as usize] += w;
-                }
+                // Without a branch on whether the row has a slot (for a share of one
+                // category, as random as the answers): a row without one adds 0 to the
+                // base first.
+                let (j, v) = match slot {
+                    NO_SLOT => (k - 1, 0.0),
+                    slot => (slot as usize, w),
+                };
+                s[j] += v;
+                sq[j] += v;
                 s[k - 1] += w;
                 sq[k - 1] += w;
             }
