@@ -113,6 +113,8 @@ pub struct NumericColumn {
 
 /// A numeric column's factor, computed on first use; emptied whenever the values change.
 /// Equal to any other (it is derived from the values), cloned with the column (shared).
+/// It lives as long as the column: 4 bytes a row, and a label per distinct value (a
+/// continuous column asked for as categories keeps as many labels as it has values).
 #[derive(Clone, Default)]
 pub(crate) struct FactorCache(std::sync::OnceLock<Arc<CodedFactor>>);
 
@@ -444,10 +446,11 @@ impl Column {
         }
     }
 
-    /// Row `row`'s value as messages show it (`""` when missing).
-    pub(crate) fn display(&self, row: usize) -> String {
+    /// Row `row`'s value written as its level's label in a [`super::Factor`] (`""` when
+    /// missing).
+    pub(crate) fn level_label(&self, row: usize) -> String {
         match self {
-            Column::Numeric(c) => c.get(row).map_or_else(String::new, super::show_number),
+            Column::Numeric(c) => c.get(row).map_or_else(String::new, |v| format!("{v}")),
             Column::Categorical(c) => c.get(row).unwrap_or_default().to_string(),
         }
     }

@@ -559,7 +559,7 @@ fn units_from_ids(
             group_of_unit.push(g);
         } else if group_of_unit[*u as usize] != g {
             return Err(DesignError::ClusterCrossesStrata {
-                cluster: column.display(row),
+                cluster: column.level_label(row),
                 column: col.to_string(),
                 strata: [
                     stratum_labels[group_of_unit[*u as usize] as usize].clone(),

@@ -510,6 +510,9 @@ fn linearized_std_errors(
             grads.push(g);
         }
     }
+    if which.is_empty() {
+        return known;
+    }
     let combos: Vec<&[f64]> = grads.iter().map(Vec::as_slice).collect();
     if let Ok(v) =
         crate::variance::linearized_variances(design, &pass.sums, &combos, Some(&pass.psu_in_base))

@@ -99,9 +99,9 @@ impl<'a> Options<'a> {
         self.cols.len() + if self.choices.is_some() { 1 } else { 2 }
     }
 
-    /// The row's 0/1 choices as variables `0..m`, 1 at `m` (the base) and the number of
-    /// choices at `m + 1`: as [`RowStatus::Ones`] from the choice bits (choices and base;
-    /// no count) when they were made, else written into `buf`. `Missing` when the row did not answer (every column missing) or,
+    /// The row's 0/1 choices as variables `0..m` and 1 at `m` (the base): as
+    /// [`RowStatus::Ones`] from the choice bits when they were made, else written into
+    /// `buf` with the number of choices at `m + 1`. `Missing` when the row did not answer (every column missing) or,
     /// under `Cases`, chose nothing.
     #[inline]
     fn row(&self, row: usize, base: MultipleBase, buf: &mut [f64]) -> RowStatus {

@@ -581,6 +581,7 @@ fn plain_rows<F>(
                 }
             }
             RowStatus::Value(y) => {
+                debug_assert_eq!(k, 2, "RowStatus::Value is for passes of two variables");
                 let v = w * y;
                 s[0] += v;
                 sq[0] += v * y;
@@ -679,6 +680,7 @@ fn run_general_on<F>(
         }
         let mut status = (*row_fn)(row, &mut buf);
         if let RowStatus::Value(y) = status {
+            debug_assert_eq!(k, 2, "RowStatus::Value is for passes of two variables");
             buf[0] = y;
             buf[1] = 1.0;
             status = RowStatus::In;

@@ -37,6 +37,9 @@ pub struct Covariance {
     scale_log2: i32,
     /// Only the diagonal is computed (the variances; the rest stays 0).
     diagonal: bool,
+    /// For a diagonal: each variable's own `scale_log2` (each combination's linearized
+    /// values are scaled apart, as a call with that combination alone scales them).
+    diagonal_scales: Vec<i32>,
 }
 
 impl Covariance {
@@ -47,6 +50,7 @@ impl Covariance {
             data: vec![0.0; k * k],
             scale_log2: 0,
             diagonal: false,
+            diagonal_scales: Vec::new(),
         }
     }
 
@@ -63,13 +67,27 @@ impl Covariance {
     pub fn std_error(&self, i: usize) -> f64 {
         let v = self.data[i * self.k + i];
         let v = if v < 0.0 { 0.0 } else { v };
-        times_pow2(v.sqrt(), self.scale_log2)
+        times_pow2(v.sqrt(), self.scale_of(i))
     }
 
-    /// The matrix, row-major.
+    /// The `scale_log2` of element `(i, i)`.
+    fn scale_of(&self, i: usize) -> i32 {
+        self.diagonal_scales
+            .get(i)
+            .copied()
+            .unwrap_or(self.scale_log2)
+    }
+
+    /// The matrix, row-major (for a diagonal: zero off the diagonal).
     pub fn to_vec(&self) -> Vec<f64> {
-        let e = 2 * self.scale_log2;
-        self.data.iter().map(|&x| times_pow2(x, e)).collect()
+        let k = self.k;
+        (0..k * k)
+            .map(|ij| match (ij / k, ij % k) {
+                (i, j) if i == j => times_pow2(self.data[ij], 2 * self.scale_of(i)),
+                _ if self.diagonal => 0.0,
+                _ => times_pow2(self.data[ij], 2 * self.scale_log2),
+            })
+            .collect()
     }
 
     fn add_outer(&mut self, scale: f64, x: &[f64]) {
@@ -213,10 +231,8 @@ pub fn linearized_covariance(
 }
 
 /// [`linearized_covariance`]'s diagonal only: the variances of the combinations (a
-/// frequency table's shares in one sweep over the units instead of one per share). Each is
-/// what a call with that combination alone gives, but that the combinations' linearized
-/// values are scaled by one power of two together (exactly, unless they differ by more
-/// than the range of `f64`; a table's shares are of one size).
+/// frequency table's shares in one sweep over the units instead of one per share), each
+/// what a call with that combination alone gives.
 ///
 /// # Errors
 /// As [`linearized_covariance`].
@@ -237,6 +253,9 @@ fn linearized(
     diagonal: bool,
 ) -> Result<Covariance, DesignError> {
     let (k, q) = (sums.k, combos.len());
+    if q == 0 {
+        return Ok(Covariance::zeros(0));
+    }
     let n_units = sums.sums.len() / k.max(1);
     // Each combination's non-zero coefficients only (a share's gradient has two of a
     // frequency table's k): the terms left out are exact zeros.
@@ -277,10 +296,24 @@ fn linearized(
         }
     }
     // Linearized values far from 1 in size (tiny or huge weights) are scaled by a power of
-    // two, exactly, so that their squares neither underflow to 0 nor overflow.
-    let scale_log2 = scale_exponent(z.iter().fold(0.0f64, |m, x| m.max(x.abs())));
-    if scale_log2 != 0 {
-        z.iter_mut().for_each(|x| *x = times_pow2(*x, -scale_log2));
+    // two, exactly, so that their squares neither underflow to 0 nor overflow: together
+    // for a covariance, each combination apart for variances alone.
+    let mut largest = vec![0.0f64; q];
+    for row in z.chunks_exact(q) {
+        for (m, x) in largest.iter_mut().zip(row) {
+            *m = m.max(x.abs());
+        }
+    }
+    let scales: Vec<i32> = match diagonal {
+        true => largest.iter().map(|&m| scale_exponent(m)).collect(),
+        false => vec![scale_exponent(largest.iter().fold(0.0f64, |m, &x| m.max(x))); q],
+    };
+    if scales.iter().any(|&e| e != 0) {
+        for row in z.chunks_exact_mut(q) {
+            for (x, &e) in row.iter_mut().zip(&scales) {
+                *x = times_pow2(*x, -e);
+            }
+        }
     }
     let mut cov = covariance_with(
         design,
@@ -292,7 +325,10 @@ fn linearized(
         present,
         diagonal,
     )?;
-    cov.scale_log2 = scale_log2;
+    match diagonal {
+        true => cov.diagonal_scales = scales,
+        false => cov.scale_log2 = scales.first().copied().unwrap_or(0),
+    }
     Ok(cov)
 }
 
@@ -424,6 +460,7 @@ fn covariance_with(
                 data: vec![f64::NAN; k * k],
                 scale_log2: 0,
                 diagonal,
+                diagonal_scales: Vec::new(),
             });
         }
         v.add_scaled(avg, &stage_v);

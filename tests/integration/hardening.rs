@@ -790,3 +790,101 @@ fn replicates_created_by_the_spec_match_r() {
         &["design.create_replicates", "JKn"],
     );
 }
+
+/// A domain whose rows all weigh 0 has a zero denominator for every share: a note on each
+/// row, as for one share alone, never a failure (a frequency table's variances are computed
+/// together, and then none is left to compute). Its neighbours are estimated as usual.
+#[test]
+fn a_domain_of_zero_weights_gets_notes_in_a_frequency_table() {
+    let mut csv = String::from("h,psu,w,q,m1,m2\n");
+    for i in 0..40 {
+        let h = i % 2;
+        let w = if h == 1 { 0.0 } else { 1.0 + (i % 3) as f64 };
+        csv += &format!(
+            "{h},{},{w},{},{},{}\n",
+            i / 2,
+            1 + i % 3,
+            i % 2,
+            (i / 3) % 2
+        );
+    }
+    let data = read(&csv).expect("a valid file");
+    let options = DesignOptions {
+        weights: Some("w".into()),
+        clusters: vec!["psu".into()],
+        ..Default::default()
+    };
+    let design = Design::new(&data, &options).expect("a valid design");
+    let by = Domains::by(&data, &["h"]).expect("a by column");
+    let all = estimate::CategorySelection::All;
+    let rows = estimate::proportion(&data, &design, "q", &all, &by, &EstimateOptions::default())
+        .expect("shares of every domain");
+    assert_eq!(rows.len(), 6);
+    for r in &rows {
+        let zero = r.domain.as_ref().is_some_and(|d| d["h"] == "1");
+        assert_eq!(r.std_error.is_none(), zero, "{r:?}");
+        assert_eq!(r.note.is_some(), zero, "{r:?}");
+    }
+    let cols = ["m1".to_string(), "m2".to_string()];
+    let base = estimate::MultipleBase::All;
+    let rows = estimate::multiple_response(
+        &data,
+        &design,
+        &cols,
+        base,
+        &by,
+        &EstimateOptions::default(),
+    )
+    .expect("shares of every domain");
+    for r in &rows {
+        let zero = r.domain.as_ref().is_some_and(|d| d["h"] == "1");
+        assert_eq!(r.std_error.is_none(), zero, "{r:?}");
+        if zero {
+            assert!(
+                r.note
+                    .as_deref()
+                    .is_some_and(|n| n.contains("zero denominator")),
+                "{r:?}"
+            );
+        }
+    }
+}
+
+/// A frequency table's variances are computed together, but each category's linearized
+/// values are scaled on their own: a category of rows weighing 1e-200 beside one weighing 1
+/// keeps the SE it has when estimated alone (scaled together, its squares would underflow
+/// to an SE of 0).
+#[test]
+fn categories_of_very_different_weights_keep_their_own_standard_errors() {
+    let mut csv = String::from("psu,w,q\n");
+    for i in 0..60 {
+        let q = 1 + i % 2;
+        let w = if q == 1 {
+            1e-200 * (1.0 + (i % 7) as f64)
+        } else {
+            1.0 + (i % 5) as f64
+        };
+        csv += &format!("{},{w:e},{q}\n", i / 3);
+    }
+    let data = read(&csv).expect("a valid file");
+    let options = DesignOptions {
+        weights: Some("w".into()),
+        clusters: vec!["psu".into()],
+        ..Default::default()
+    };
+    let design = Design::new(&data, &options).expect("a valid design");
+    let whole = Domains::whole();
+    let opts = EstimateOptions::default();
+    let all = estimate::CategorySelection::All;
+    let table = estimate::count(&data, &design, "q", &all, &whole, &opts).expect("counts");
+    for (row, code) in table.iter().zip(["1", "2"]) {
+        let one = estimate::CategorySelection::One(code.into());
+        let alone = estimate::count(&data, &design, "q", &one, &whole, &opts).expect("a count");
+        let (se, se_alone) = (
+            row.std_error.expect("an SE"),
+            alone[0].std_error.expect("an SE"),
+        );
+        assert!(se > 0.0, "{row:?}");
+        assert_close(se, se_alone, 1e-12, 0.0, &format!("count of {code}"));
+    }
+}
