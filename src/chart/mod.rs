@@ -195,9 +195,11 @@ pub(crate) fn ticks_n(lo: f64, hi: f64, intervals: f64) -> Vec<f64> {
     let (lo, hi) = if hi - lo > 1e-12 * lo.abs().max(hi.abs()).max(1.0) {
         (lo, hi)
     } else {
+        // Padded within the range of f64 (a value near ±1.8e308 padded by a tenth would
+        // be infinite, and an axis of one point has no scale).
         (
-            lo - 0.5_f64.max(lo.abs() * 0.1),
-            hi + 0.5_f64.max(hi.abs() * 0.1),
+            (lo - 0.5_f64.max(lo.abs() * 0.1)).max(f64::MIN),
+            (hi + 0.5_f64.max(hi.abs() * 0.1)).min(f64::MAX),
         )
     };
     if !(hi - lo).is_finite() {
@@ -213,7 +215,14 @@ pub(crate) fn ticks_n(lo: f64, hi: f64, intervals: f64) -> Vec<f64> {
         .unwrap_or(10.0 * mag);
     let first = (lo / step).floor();
     let last = (hi / step).ceil();
-    if !step.is_finite() || step <= 0.0 || !(last - first).is_finite() || last - first > 100.0 {
+    // A tick past the range of f64 (round steps beyond a range near ±1.8e308) is infinite.
+    if !step.is_finite()
+        || step <= 0.0
+        || !(last - first).is_finite()
+        || last - first > 100.0
+        || !(first * step).is_finite()
+        || !(last * step).is_finite()
+    {
         return vec![lo, hi];
     }
     // Strip the float noise of k·step (0.6000000000000001) at the step's decimals.
@@ -248,5 +257,14 @@ mod tests {
         let t = ticks(0.13, 0.61);
         assert!(t[0] <= 0.13 && *t.last().unwrap() >= 0.61);
         assert!(ticks(3.0, 3.0).len() >= 2);
+        // Near the end of f64's range a round tick would be infinite: the ends instead.
+        for x in [-1.7571406979181078e308, 1.7571406979181078e308, 5.2e225] {
+            let t = ticks(x, x);
+            assert!(
+                t.len() >= 2 && t.iter().all(|v| v.is_finite()),
+                "{x}: {t:?}"
+            );
+            assert!(t[0] <= x && *t.last().unwrap() >= x, "{x}: {t:?}");
+        }
     }
 }

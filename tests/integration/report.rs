@@ -496,3 +496,32 @@ proptest::proptest! {
         }
     }
 }
+
+/// A value near the end of f64's range, alone on its axis (found by the property test
+/// above): the axis is padded within the range of f64, so the chart has no NaN position.
+#[test]
+fn a_value_near_the_largest_double_draws_a_valid_chart() {
+    for v in [
+        -1.7571406979181078e308,
+        1.7571406979181078e308,
+        f64::MAX,
+        f64::MIN,
+    ] {
+        let dots = DotPlot::new()
+            .width(0.0)
+            .point_values("", v, Some((v, v)))
+            .render();
+        let bars = RankedBars::new()
+            .width(0.0)
+            .bar("", v, Some((v, v)))
+            .render();
+        for chart in [dots, bars] {
+            assert!(chart.labels_fit(), "{v}");
+            assert!(
+                !chart.svg().contains("NaN") && !chart.svg().contains("inf"),
+                "{v}"
+            );
+            parse(chart.svg());
+        }
+    }
+}
