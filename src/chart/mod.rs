@@ -215,13 +215,15 @@ pub(crate) fn ticks_n(lo: f64, hi: f64, intervals: f64) -> Vec<f64> {
         .unwrap_or(10.0 * mag);
     let first = (lo / step).floor();
     let last = (hi / step).ceil();
-    // A tick past the range of f64 (round steps beyond a range near ±1.8e308) is infinite.
+    // A tick past the range of f64 (round steps beyond a range near ±1.8e308) is infinite,
+    // and so is a span of ticks wider than f64 holds.
     if !step.is_finite()
         || step <= 0.0
         || !(last - first).is_finite()
         || last - first > 100.0
         || !(first * step).is_finite()
         || !(last * step).is_finite()
+        || !((last - first) * step).is_finite()
     {
         return vec![lo, hi];
     }
@@ -266,5 +268,8 @@ mod tests {
             );
             assert!(t[0] <= x && *t.last().unwrap() >= x, "{x}: {t:?}");
         }
+        // Round ticks whose span is wider than f64 holds: the ends instead.
+        let t = ticks(-235540.5, 1.2680455416286958e308);
+        assert!((t[t.len() - 1] - t[0]).is_finite(), "{t:?}");
     }
 }
