@@ -4,7 +4,9 @@
 //! in `tests/proptest-regressions/fuzz.txt`, so every case found stays a regression test.
 //!
 //! Cases per property: `FUZZ_CASES` (default 48, what CI runs, a few seconds); a longer run:
-//! `FUZZ_CASES=5000 cargo test --release --all-features --test integration fuzz`.
+//! `FUZZ_CASES=5000 cargo test --release --all-features --test integration fuzz`. CI draws
+//! them from a fixed seed (`PROPTEST_RNG_SEED` in `.ci/run`); without it each run draws new
+//! ones.
 
 use proptest::prelude::*;
 use std::path::PathBuf;
