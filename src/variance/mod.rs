@@ -35,7 +35,7 @@ pub struct Covariance {
     k: usize,
     data: Vec<f64>,
     scale_log2: i32,
-    /// Only the diagonal is computed (the variances; the rest stays 0).
+    /// Only the diagonal is computed and held (`data` holds `k` variances).
     diagonal: bool,
     /// For a diagonal: each variable's own `scale_log2` (each combination's linearized
     /// values are scaled apart, as a call with that combination alone scales them).
@@ -54,18 +54,34 @@ impl Covariance {
         }
     }
 
-    /// A zero matrix of which only the diagonal will be computed.
-    fn zeros_like(&self) -> Self {
+    /// A zero diagonal of `k` variances (the rest of the matrix is not computed).
+    fn zeros_diagonal(k: usize) -> Self {
         Self {
-            diagonal: self.diagonal,
-            ..Self::zeros(self.k)
+            k,
+            data: vec![0.0; k],
+            scale_log2: 0,
+            diagonal: true,
+            diagonal_scales: Vec::new(),
         }
+    }
+
+    /// A zero matrix of the same size and kind (full or diagonal).
+    fn zeros_like(&self) -> Self {
+        match self.diagonal {
+            true => Self::zeros_diagonal(self.k),
+            false => Self::zeros(self.k),
+        }
+    }
+
+    /// Where element `(i, i)` is in `data`.
+    fn diagonal_at(&self, i: usize) -> usize {
+        if self.diagonal { i } else { i * self.k + i }
     }
 
     /// The square root of element `(i, i)`, a standard error: exact where the variance
     /// itself is beyond the range of `f64`. A negative rounding residue counts as 0.
     pub fn std_error(&self, i: usize) -> f64 {
-        let v = self.data[i * self.k + i];
+        let v = self.data[self.diagonal_at(i)];
         let v = if v < 0.0 { 0.0 } else { v };
         times_pow2(v.sqrt(), self.scale_of(i))
     }
@@ -83,7 +99,9 @@ impl Covariance {
         let k = self.k;
         (0..k * k)
             .map(|ij| match (ij / k, ij % k) {
-                (i, j) if i == j => times_pow2(self.data[ij], 2 * self.scale_of(i)),
+                (i, j) if i == j => {
+                    times_pow2(self.data[self.diagonal_at(i)], 2 * self.scale_of(i))
+                }
                 _ if self.diagonal => 0.0,
                 _ => times_pow2(self.data[ij], 2 * self.scale_log2),
             })
@@ -92,8 +110,8 @@ impl Covariance {
 
     fn add_outer(&mut self, scale: f64, x: &[f64]) {
         if self.diagonal {
-            for (i, &xi) in x.iter().enumerate().take(self.k) {
-                self.data[i * self.k + i] += scale * xi * xi;
+            for (d, &xi) in self.data.iter_mut().zip(x) {
+                *d += scale * xi * xi;
             }
             return;
         }
@@ -360,9 +378,9 @@ fn covariance_with(
         levels[s] = up;
     }
 
-    let mut v = Covariance {
-        diagonal,
-        ..Covariance::zeros(k)
+    let mut v = match diagonal {
+        true => Covariance::zeros_diagonal(k),
+        false => Covariance::zeros(k),
     };
     // Multiplier of each group at the current stage: product of the sampling fractions above.
     let mut group_mult = vec![1.0; stages[0].n_groups()];
@@ -455,13 +473,9 @@ fn covariance_with(
             1.0
         };
         if avg.is_infinite() {
-            return Ok(Covariance {
-                k,
-                data: vec![f64::NAN; k * k],
-                scale_log2: 0,
-                diagonal,
-                diagonal_scales: Vec::new(),
-            });
+            let mut nan = v.zeros_like();
+            nan.data.iter_mut().for_each(|x| *x = f64::NAN);
+            return Ok(nan);
         }
         v.add_scaled(avg, &stage_v);
         // Multipliers for the next stage's groups (= this stage's units).
