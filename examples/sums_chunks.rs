@@ -122,13 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if let Some(path) = whole {
         let one: Vec<ResultRow> = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
-        let one: Vec<&Estimate> = one
-            .iter()
-            .filter_map(|r| match r {
-                ResultRow::Estimate(e) => Some(&**e),
-                ResultRow::Test(_) => None,
-            })
-            .collect();
+        let one: Vec<&Estimate> = one.iter().filter_map(ResultRow::estimate).collect();
         let merged = estimates(&all);
         assert_eq!(merged.len(), one.len(), "rows of the whole run");
         let mut worst: f64 = 0.0;
@@ -160,13 +154,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn estimates(out: &RunOutput) -> Vec<&Estimate> {
-    out.rows
-        .iter()
-        .filter_map(|r| match r {
-            ResultRow::Estimate(e) => Some(&**e),
-            ResultRow::Test(_) => None,
-        })
-        .collect()
+    out.rows.iter().filter_map(ResultRow::estimate).collect()
 }
 
 /// The largest unweighted n of a run's rows: its number of data rows when some estimate

@@ -264,7 +264,6 @@
 //! ```
 //! # #[cfg(feature = "sav")] {
 //! use survey_stats::spec::{AnalysisSpec, run};
-//! use survey_stats::table::ResultRow;
 //!
 //! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
 //! // q5 is declared in the .sav with value labels and 9 = "Hard to answer" user-missing.
@@ -274,10 +273,11 @@
 //!     "estimates": [{"id": "q5", "stat": "proportion", "variable": "q5"}]
 //! }"#)?;
 //! let out = run(&spec, dir.as_ref(), None)?;
-//! let labels: Vec<&str> = out.rows.iter().filter_map(|r| match r {
-//!     ResultRow::Estimate(e) => e.category_label.as_deref(),
-//!     ResultRow::Test(_) => None,
-//! }).collect();
+//! let labels: Vec<&str> = out
+//!     .rows
+//!     .iter()
+//!     .filter_map(|r| r.estimate()?.category_label.as_deref())
+//!     .collect();
 //! assert_eq!(labels, ["Very bad", "Bad", "Neutral", "Good", "Very good"]);
 //! # }
 //! # Ok::<(), survey_stats::Error>(())

@@ -94,11 +94,7 @@ impl Design {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new_grouped_if_large(data: &mut Dataset, options: &DesignOptions) -> Result<Design> {
-        let mut design = Design::new(data, options)?;
-        if design.n_variance_units() > GROUPING_PAYS_FROM {
-            design.group(data, options.weights.as_deref());
-        }
-        Ok(design)
+        Self::new_grouped_if(data, options, |_| true)
     }
 
     /// [`Design::new`], grouped as [`Design::new_grouped`] only when the `passes` an
@@ -113,8 +109,18 @@ impl Design {
         options: &DesignOptions,
         passes: usize,
     ) -> Result<Design> {
+        Self::new_grouped_if(data, options, |data| 2 * passes >= 3 * data.names().len())
+    }
+
+    /// [`Design::new`], grouped when it has more than [`GROUPING_PAYS_FROM`] variance units
+    /// and `pays` says so of the data.
+    fn new_grouped_if(
+        data: &mut Dataset,
+        options: &DesignOptions,
+        pays: impl FnOnce(&Dataset) -> bool,
+    ) -> Result<Design> {
         let mut design = Design::new(data, options)?;
-        if design.n_variance_units() > GROUPING_PAYS_FROM && 2 * passes >= 3 * data.names().len() {
+        if design.n_variance_units() > GROUPING_PAYS_FROM && pays(data) {
             design.group(data, options.weights.as_deref());
         }
         Ok(design)

@@ -82,13 +82,7 @@ impl Report {
             report = report.heading(format!("{}: {what}", e.id));
             report = report.results(&e.id, &rows);
             if e.chart == Some(true) {
-                let estimates: Vec<&Row> = rows
-                    .iter()
-                    .filter_map(|r| match r {
-                        ResultRow::Estimate(x) => Some(&**x),
-                        ResultRow::Test(_) => None,
-                    })
-                    .collect();
+                let estimates: Vec<&Row> = rows.iter().filter_map(ResultRow::estimate).collect();
                 match chart_of(e, &estimates, out.questionnaire.as_ref(), &what) {
                     Some(chart) => report = report.chart(chart),
                     None => notes.push(format!("{}: no chart, no estimate to draw", e.id)),

@@ -26,6 +26,28 @@ pub enum ResultRow {
     Estimate(Box<Estimate>),
 }
 
+impl ResultRow {
+    /// The estimate of an estimate row (`None` for a test).
+    ///
+    /// ```
+    /// use survey_stats::spec::{AnalysisSpec, run};
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+    /// let spec = AnalysisSpec::from_json(r#"{"data": "apistrat.csv",
+    ///   "design": {"weights": "pw", "strata": "stype", "fpc": ["fpc"]},
+    ///   "estimates": [{"id": "m", "stat": "mean", "variable": "api00"}]}"#)?;
+    /// let out = run(&spec, dir.as_ref(), None)?;
+    /// let means: Vec<f64> = out.rows.iter().filter_map(|r| r.estimate()?.estimate).collect();
+    /// assert_eq!(means.len(), 1);
+    /// # Ok::<(), survey_stats::spec::SpecError>(())
+    /// ```
+    pub fn estimate(&self) -> Option<&Estimate> {
+        match self {
+            ResultRow::Estimate(e) => Some(e),
+            ResultRow::Test(_) => None,
+        }
+    }
+}
+
 /// Output formats of the command line's `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

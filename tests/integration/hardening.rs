@@ -54,6 +54,19 @@ fn read(text: &str) -> Result<survey_stats::data::Dataset, DataError> {
     read_csv_from_reader(text.as_bytes(), "t.csv", &CsvOptions::default())
 }
 
+/// The data of `csv` (columns `w` and `psu` among them) and its design: weights `w`,
+/// clusters `psu`.
+fn weighted_clusters(csv: &str) -> (survey_stats::data::Dataset, Design) {
+    let data = read(csv).expect("a valid file");
+    let options = DesignOptions {
+        weights: Some("w".into()),
+        clusters: vec!["psu".into()],
+        ..Default::default()
+    };
+    let design = Design::new(&data, &options).expect("a valid design");
+    (data, design)
+}
+
 fn spec_error(json: &str) -> (String, String) {
     match AnalysisSpec::from_json(json) {
         Err(SpecError::Invalid { path, message }) => (path, message),
@@ -808,13 +821,7 @@ fn a_domain_of_zero_weights_gets_notes_in_a_frequency_table() {
             (i / 3) % 2
         );
     }
-    let data = read(&csv).expect("a valid file");
-    let options = DesignOptions {
-        weights: Some("w".into()),
-        clusters: vec!["psu".into()],
-        ..Default::default()
-    };
-    let design = Design::new(&data, &options).expect("a valid design");
+    let (data, design) = weighted_clusters(&csv);
     let by = Domains::by(&data, &["h"]).expect("a by column");
     let all = estimate::CategorySelection::All;
     let rows = estimate::proportion(&data, &design, "q", &all, &by, &EstimateOptions::default())
@@ -866,13 +873,7 @@ fn categories_of_very_different_weights_keep_their_own_standard_errors() {
         };
         csv += &format!("{},{w:e},{q}\n", i / 3);
     }
-    let data = read(&csv).expect("a valid file");
-    let options = DesignOptions {
-        weights: Some("w".into()),
-        clusters: vec!["psu".into()],
-        ..Default::default()
-    };
-    let design = Design::new(&data, &options).expect("a valid design");
+    let (data, design) = weighted_clusters(&csv);
     let whole = Domains::whole();
     let opts = EstimateOptions::default();
     let all = estimate::CategorySelection::All;
