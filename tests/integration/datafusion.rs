@@ -402,15 +402,20 @@ fn cli_sums_of_chunks_finish_as_the_whole() {
             .lines()
             .count()
     );
-    let (code, finished, err) = run_cli(&[
-        "finish",
-        spec,
-        "--sums",
-        whole.to_str().expect("path"),
-        "--format",
-        "csv",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    // `survey-stats finish SPEC --sums SUMS --format FORMAT`, which must succeed.
+    let finish = |sums: &std::path::Path, format: &str| {
+        let (code, out, err) = run_cli(&[
+            "finish",
+            spec,
+            "--sums",
+            sums.to_str().expect("path"),
+            "--format",
+            format,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let finished = finish(&whole, "csv");
     assert_eq!(memory, finished);
     // Two chunks of the rows (split after the header and the first 90 data lines), each
     // summed on its own, then concatenated without the second header line.
@@ -429,15 +434,7 @@ fn cli_sums_of_chunks_finish_as_the_whole() {
     }
     let merged_path = dir.join("merged.csv");
     std::fs::write(&merged_path, merged).expect("write");
-    let (code, from_chunks, err) = run_cli(&[
-        "finish",
-        spec,
-        "--sums",
-        merged_path.to_str().expect("path"),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let from_chunks = finish(&merged_path, "json");
     let (_, whole_json, _) = run_cli(&["estimate", spec, "--format", "json"]);
     let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).expect("json");
     assert_same_json(&json(&whole_json), &json(&from_chunks));
