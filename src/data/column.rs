@@ -1,7 +1,7 @@
 //! Typed columns: numbers with a validity bitmap, categories as compact codes.
 
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A bitmap of which rows hold a value (bit set) and which are missing.
 ///
@@ -101,14 +101,25 @@ impl Validity {
 /// assert_eq!(c.get(1), None);
 /// assert_eq!(c.count_missing(), 1);
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct NumericColumn {
-    /// Shared so that a design's weights can be this column rather than a copy.
-    values: Arc<Vec<f64>>,
+    /// Shared so that a design's weights can be this column rather than a copy. Made from
+    /// `small` the first time they are asked for when a reader kept only those.
+    values: OnceLock<Arc<Vec<f64>>>,
     validity: Validity,
     /// The column's factor (codes and levels), made the first time an estimate asks for
     /// it and kept: several estimates of one question code it once.
     factor: FactorCache,
+    /// The values as small integers, when a reader found them all to be such.
+    small: Option<Arc<Vec<u16>>>,
+}
+
+// The column's storage (numbers or small integers) and its factor are not part of what it
+// holds.
+impl PartialEq for NumericColumn {
+    fn eq(&self, other: &Self) -> bool {
+        self.validity == other.validity && self.values() == other.values()
+    }
 }
 
 /// A numeric column's factor, computed on first use; emptied whenever the values change.
@@ -116,7 +127,7 @@ pub struct NumericColumn {
 /// It lives as long as the column: 4 bytes a row, and a label per distinct value (a
 /// continuous column asked for as categories keeps as many labels as it has values).
 #[derive(Clone, Default)]
-pub(crate) struct FactorCache(std::sync::OnceLock<Arc<CodedFactor>>);
+pub(crate) struct FactorCache(OnceLock<Arc<CodedFactor>>);
 
 /// A numeric column's codes and levels, as [`super::Factor`] gives them.
 #[derive(Debug)]
@@ -150,9 +161,10 @@ impl NumericColumn {
             }
         }
         Self {
-            values: Arc::new(values),
+            values: OnceLock::from(Arc::new(values)),
             validity,
             factor: FactorCache::default(),
+            small: None,
         }
     }
 
@@ -169,25 +181,26 @@ impl NumericColumn {
     pub(crate) fn from_parts(values: Vec<f64>, validity: Validity) -> Self {
         debug_assert_eq!(values.len(), validity.len());
         Self {
-            values: Arc::new(values),
+            values: OnceLock::from(Arc::new(values)),
             validity,
             factor: FactorCache::default(),
+            small: None,
         }
     }
 
     pub(crate) fn with_capacity(n: usize) -> Self {
         Self {
-            values: Arc::new(Vec::with_capacity(n)),
+            values: OnceLock::from(Arc::new(Vec::with_capacity(n))),
             validity: Validity::default(),
             factor: FactorCache::default(),
+            small: None,
         }
     }
 
     /// Appends a value; `None` and non-finite values are missing (a non-finite value is
     /// kept in the value slot so that validation can report it, see [`NumericColumn::raw`]).
     pub(crate) fn push(&mut self, v: Option<f64>) {
-        self.factor = FactorCache::default();
-        let values = Arc::make_mut(&mut self.values);
+        let values = Arc::make_mut(self.values_mut());
         match v {
             Some(x) => {
                 values.push(x);
@@ -204,15 +217,22 @@ impl NumericColumn {
     /// read from text such as `NaN` or `inf` (which estimators treat as missing); `None` for
     /// an empty or missing field.
     pub fn raw(&self, i: usize) -> Option<f64> {
-        let v = self.values[i];
+        if let Some(small) = &self.small {
+            // Small integers hold no number that is not finite.
+            return small_value(small[i]);
+        }
+        let v = self.values()[i];
         (self.validity.is_valid(i) || !v.is_finite() || v != 0.0).then_some(v)
     }
 
     /// The value of row `i`, `None` when missing.
     #[inline]
     pub fn get(&self, i: usize) -> Option<f64> {
+        if let Some(small) = &self.small {
+            return small_value(small[i]);
+        }
         if self.validity.is_valid(i) {
-            Some(self.values[i])
+            Some(self.values()[i])
         } else {
             None
         }
@@ -222,15 +242,52 @@ impl NumericColumn {
     /// (or an empty vector when they are shared, with a design's weights), with a new
     /// validity when given.
     pub(crate) fn swap_values(&mut self, values: &mut Vec<f64>, validity: Option<Validity>) {
-        debug_assert_eq!(values.len(), self.values.len());
-        self.factor = FactorCache::default();
-        match Arc::get_mut(&mut self.values) {
+        debug_assert_eq!(values.len(), self.len());
+        let own = self.values_mut();
+        match Arc::get_mut(own) {
             Some(own) => std::mem::swap(own, values),
-            None => self.values = Arc::new(std::mem::take(values)),
+            None => *own = Arc::new(std::mem::take(values)),
         }
         if let Some(v) = validity {
             self.validity = v;
         }
+    }
+
+    /// A column of integers in `0..65535` held as 16 bits each: `small[i]` is the value of
+    /// row `i` plus 1, or 0 when the row is missing (its validity says the same). A quarter
+    /// of the memory of numbers (answer codes, 0/1 choices, most ids), which is what a
+    /// reader writes and what coding the column or reading 0/1 choices reads; the numbers
+    /// are made from them the first time they are asked for
+    /// ([`NumericColumn::values`]).
+    pub(crate) fn from_small_ints(small: Vec<u16>, validity: Validity) -> Self {
+        debug_assert_eq!(small.len(), validity.len());
+        debug_assert!(
+            small
+                .iter()
+                .enumerate()
+                .all(|(i, &s)| (s > 0) == validity.is_valid(i))
+        );
+        Self {
+            values: OnceLock::new(),
+            validity,
+            factor: FactorCache::default(),
+            small: Some(Arc::new(small)),
+        }
+    }
+
+    /// The values as small integers (`v + 1`, 0 for missing), when the column holds them
+    /// (see [`NumericColumn::from_small_ints`]).
+    pub(crate) fn small_ints(&self) -> Option<&[u16]> {
+        self.small.as_deref().map(Vec::as_slice)
+    }
+
+    /// The values, to change: made from the small integers if need be, which are then
+    /// dropped, as is the factor.
+    fn values_mut(&mut self) -> &mut Arc<Vec<f64>> {
+        self.values();
+        self.factor = FactorCache::default();
+        self.small = None;
+        self.values.get_mut().expect("the values were made")
     }
 
     /// The column's factor, made by `make` on first use and kept.
@@ -240,13 +297,24 @@ impl NumericColumn {
 
     /// The values, shared.
     pub(crate) fn shared_values(&self) -> Arc<Vec<f64>> {
-        Arc::clone(&self.values)
+        Arc::clone(self.values.get_or_init(|| self.numbers_of_small_ints()))
     }
 
     /// The stored values; a missing row holds `0.0` or a non-finite number (consult
     /// [`NumericColumn::validity`]).
     pub fn values(&self) -> &[f64] {
-        &self.values
+        self.values.get_or_init(|| self.numbers_of_small_ints())
+    }
+
+    /// The numbers of a column held as small integers (0 in a missing row's slot).
+    fn numbers_of_small_ints(&self) -> Arc<Vec<f64>> {
+        let small = self.small.as_deref().map_or(&[][..], Vec::as_slice);
+        Arc::new(
+            small
+                .iter()
+                .map(|&s| f64::from(s.saturating_sub(1)))
+                .collect(),
+        )
     }
 
     /// Which rows are present.
@@ -256,18 +324,24 @@ impl NumericColumn {
 
     /// Number of rows.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.validity.len()
     }
 
     /// Whether the column has no rows.
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.len() == 0
     }
 
     /// Number of missing rows.
     pub fn count_missing(&self) -> usize {
         self.validity.count_missing()
     }
+}
+
+/// The value a small integer stands for (see [`NumericColumn::from_small_ints`]).
+#[inline]
+fn small_value(s: u16) -> Option<f64> {
+    (s > 0).then(|| f64::from(s - 1))
 }
 
 /// Code of a missing value in a [`CategoricalColumn`].

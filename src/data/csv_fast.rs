@@ -601,6 +601,10 @@ enum Store {
     Num {
         values: Vec<f64>,
         bits: Vec<u64>,
+        /// The values as small integers (see [`NumericColumn::with_small_ints`]), kept
+        /// while no chunk has found a value that is not one (`wide`).
+        small: Vec<u16>,
+        wide: bool,
         missing: usize,
         /// The first number that is not finite (row, text), reported if the column stays
         /// numeric.
@@ -615,6 +619,7 @@ enum Out<'s> {
         values: &'s mut [f64],
         /// The validity words whose first row is in the chunk.
         words: &'s mut [u64],
+        small: &'s mut [u16],
     },
     Text {
         codes: &'s mut [u32],
@@ -760,6 +765,8 @@ struct LocalText {
 #[derive(Default)]
 struct ColDone {
     missing: usize,
+    /// Whether the chunk holds a value that is not a small integer (see [`Store::Num`]).
+    wide: bool,
     /// The chunk's first number that is not finite (row, text) while the column held numbers.
     not_finite: Option<(u64, String)>,
     /// The validity word the chunk shares with the previous chunk (index, bits).
@@ -817,6 +824,8 @@ impl<'a, 'q> Loader<'a, 'q> {
                 _ => Store::Num {
                     values: Vec::new(),
                     bits: Vec::new(),
+                    small: Vec::new(),
+                    wide: false,
                     missing: 0,
                     not_finite: None,
                 },
@@ -868,18 +877,36 @@ impl<'a, 'q> Loader<'a, 'q> {
         }
         for store in &mut self.stores {
             match store {
-                Store::Num { values, bits, .. } => {
+                Store::Num {
+                    values,
+                    bits,
+                    small,
+                    wide,
+                    ..
+                } => {
                     let mut values = &mut values[first..first + total];
                     let mut words = &mut bits[first.div_ceil(64)..(first + total).div_ceil(64)];
+                    // A column found wide in an earlier region has no slots: its chunks
+                    // get none and start wide.
+                    let mut small = match wide {
+                        true => &mut [][..],
+                        false => &mut small[first..first + total],
+                    };
                     for c in &mut chunks {
                         let (v, rest) = std::mem::take(&mut values).split_at_mut(c.rows);
                         values = rest;
+                        let (s, rest) = std::mem::take(&mut small).split_at_mut(match *wide {
+                            true => 0,
+                            false => c.rows,
+                        });
+                        small = rest;
                         let n_words = (c.row0 + c.rows).div_ceil(64) - c.row0.div_ceil(64);
                         let (w, rest) = std::mem::take(&mut words).split_at_mut(n_words);
                         words = rest;
                         c.outs.push(Out::Num {
                             values: v,
                             words: w,
+                            small: s,
                         });
                     }
                 }
@@ -913,11 +940,25 @@ impl<'a, 'q> Loader<'a, 'q> {
         for (j, store) in self.stores.iter_mut().enumerate() {
             match store {
                 Store::Num {
+                    values,
                     bits,
+                    small,
                     missing,
                     not_finite,
-                    ..
+                    wide,
                 } => {
+                    // One chunk holding numbers (or text) makes the whole column numbers.
+                    if !*wide && done.iter().any(|d| d[j].wide || d[j].text.is_some()) {
+                        numbers_of_small(&small[..first], &mut values[..first]);
+                        for (c, d) in done.iter().enumerate() {
+                            if !d[j].wide {
+                                let rows = starts[c]..starts[c] + counts[c];
+                                numbers_of_small(&small[rows.clone()], &mut values[rows]);
+                            }
+                        }
+                        *wide = true;
+                        *small = Vec::new();
+                    }
                     for d in &mut done {
                         let col = &mut d[j];
                         *missing += col.missing;
@@ -968,9 +1009,20 @@ impl<'a, 'q> Loader<'a, 'q> {
         };
         for store in &mut self.stores {
             match store {
-                Store::Num { values, bits, .. } => {
+                Store::Num {
+                    values,
+                    bits,
+                    small,
+                    wide,
+                    ..
+                } => {
                     grow(values, cap, 0.0);
                     grow(bits, cap.div_ceil(64), 0);
+                    if *wide {
+                        *small = Vec::new();
+                    } else {
+                        grow(small, cap, 0);
+                    }
                 }
                 Store::Text(t) => grow(&mut t.codes, cap, 0),
             }
@@ -1087,15 +1139,25 @@ impl<'a, 'q> Loader<'a, 'q> {
                     Store::Num {
                         mut values,
                         mut bits,
+                        mut small,
+                        wide,
                         missing,
                         ..
                     } => {
-                        values.truncate(n);
-                        values.shrink_to_fit();
                         bits.truncate(n.div_ceil(64));
                         bits.shrink_to_fit();
                         let validity = Validity::from_parts(bits, n, missing);
-                        Column::Numeric(NumericColumn::from_parts(values, validity))
+                        Column::Numeric(if wide {
+                            values.truncate(n);
+                            values.shrink_to_fit();
+                            NumericColumn::from_parts(values, validity)
+                        } else {
+                            // The numbers were never written (their pages never touched).
+                            drop(values);
+                            small.truncate(n);
+                            small.shrink_to_fit();
+                            NumericColumn::from_small_ints(small, validity)
+                        })
                     }
                     Store::Text(t) => Column::Categorical(t.finish(n, threads)),
                 };
@@ -1176,8 +1238,11 @@ fn parse_chunk(ctx: &Ctx<'_, '_>, buf: &[u8], chunk: Chunk<'_>) -> Result<Vec<Co
     let mut done: Vec<ColDone> = ctx
         .kinds
         .iter()
-        .map(|k| ColDone {
+        .zip(&outs)
+        .map(|(k, out)| ColDone {
             dict: matches!(k, Kind::Text).then(LocalDict::default),
+            // A number column without slots for small integers is wide already.
+            wide: matches!(out, Out::Num { small, .. } if small.len() < rows),
             ..ColDone::default()
         })
         .collect();
@@ -1329,11 +1394,11 @@ fn put_field(
             text.codes.push(code);
             Ok(false)
         }
-        (Out::Num { values, .. }, Kind::Number) => {
+        (Out::Num { values, small, .. }, Kind::Number) => {
             if ctx.missing.contains(f) {
                 col.missing += 1;
             } else if let Some(v) = parse() {
-                values[k] = v;
+                store_number(v, values, small, k, &mut col.wide);
                 if v.is_finite() {
                     return Ok(true);
                 }
@@ -1355,7 +1420,7 @@ fn put_field(
             }
             Ok(false)
         }
-        (Out::Num { values, .. }, Kind::Question(q)) => {
+        (Out::Num { values, small, .. }, Kind::Question(q)) => {
             if ctx.missing.contains(f) {
                 col.missing += 1;
                 return Ok(false);
@@ -1365,7 +1430,7 @@ fn put_field(
             if let Err(problem) = q.check_value(name, v) {
                 return Err(value_error(ctx.file, row, name, q, v, problem));
             }
-            values[k] = v;
+            store_number(v, values, small, k, &mut col.wide);
             Ok(true)
         }
         (Out::Text { codes }, _) => {
@@ -1378,6 +1443,32 @@ fn put_field(
             Ok(false)
         }
         (Out::Num { .. }, Kind::Text) => unreachable!("a text column is stored as text"),
+    }
+}
+
+/// Stores `v` as row `k` of a chunk's column: as a small integer (`v + 1`) while the
+/// chunk's column has held only integers in `0..65535`, else as a number, the chunk's
+/// earlier rows turned into numbers first (once: the column is `wide` from then on).
+#[inline(always)]
+fn store_number(v: f64, values: &mut [f64], small: &mut [u16], k: usize, wide: &mut bool) {
+    if !*wide {
+        // `as` saturates and sends NaN to 0: only an integer in range comes back with the
+        // same bits (-0 does not).
+        let s = v as u16;
+        if f64::from(s).to_bits() == v.to_bits() && s != u16::MAX {
+            small[k] = s + 1;
+            return;
+        }
+        *wide = true;
+        numbers_of_small(&small[..k], &mut values[..k]);
+    }
+    values[k] = v;
+}
+
+/// The numbers small integers stand for (`s - 1`; 0 in a missing row's slot).
+fn numbers_of_small(small: &[u16], values: &mut [f64]) {
+    for (v, &s) in values.iter_mut().zip(small) {
+        *v = f64::from(s.saturating_sub(1));
     }
 }
 

@@ -124,6 +124,12 @@ pub(crate) enum RowCodes<'a> {
         valid: Option<&'a Validity>,
         table: Vec<u32>,
     },
+    /// The small integers a reader kept beside the values (`v + 1`, 0 for missing: see
+    /// `NumericColumn::with_small_ints`), through a table from those to codes.
+    Small {
+        small: &'a [u16],
+        table: Box<[u32; 1 << 16]>,
+    },
     /// Any other numbers: a binary search among the sorted levels.
     Sorted {
         values: &'a [f64],
@@ -157,13 +163,6 @@ impl<'a> RowCodes<'a> {
             }
             Column::Numeric(c) => c,
         };
-        let values = c.values();
-        let valid = (c.count_missing() > 0).then(|| c.validity());
-        let n = values.len();
-        let limit = (2 * n).max(4096) as f64;
-        let parts = crate::parallel::map_blocks(n, crate::parallel::cores(), 1 << 17, |rows| {
-            integers_seen(values, valid, rows, limit)
-        });
         let to_levels = |values: &[f64], integers: bool| -> Vec<Level> {
             values
                 .iter()
@@ -178,6 +177,37 @@ impl<'a> RowCodes<'a> {
                 })
                 .collect()
         };
+        if let Some(small) = c.small_ints() {
+            // A quarter of the bytes of the values, and no check that they are integers.
+            let parts = crate::parallel::map_blocks(
+                small.len(),
+                crate::parallel::cores(),
+                1 << 17,
+                |rows| {
+                    let mut seen = vec![false; 1 << 16];
+                    for &s in &small[rows] {
+                        seen[usize::from(s)] = true;
+                    }
+                    seen
+                },
+            );
+            let mut table = Box::new([MISSING_CODE; 1 << 16]);
+            let mut lv = Vec::new();
+            for s in 1..1 << 16 {
+                if parts.iter().any(|seen| seen[s]) {
+                    table[s] = lv.len() as u32;
+                    lv.push((s - 1) as f64);
+                }
+            }
+            return (RowCodes::Small { small, table }, to_levels(&lv, true));
+        }
+        let values = c.values();
+        let valid = (c.count_missing() > 0).then(|| c.validity());
+        let n = values.len();
+        let limit = (2 * n).max(4096) as f64;
+        let parts = crate::parallel::map_blocks(n, crate::parallel::cores(), 1 << 17, |rows| {
+            integers_seen(values, valid, rows, limit)
+        });
         if parts.iter().all(Option::is_some) {
             let mut seen: Vec<bool> = Vec::new();
             for part in parts.into_iter().flatten() {
@@ -223,6 +253,7 @@ impl<'a> RowCodes<'a> {
     pub(crate) fn len(&self) -> usize {
         match self {
             RowCodes::Stored(codes) => codes.len(),
+            RowCodes::Small { small, .. } => small.len(),
             RowCodes::Lookup { values, .. } | RowCodes::Sorted { values, .. } => values.len(),
         }
     }
@@ -233,6 +264,11 @@ impl<'a> RowCodes<'a> {
         let rows = start..start + out.len();
         match self {
             RowCodes::Stored(codes) => out.copy_from_slice(&codes[rows]),
+            RowCodes::Small { small, table } => {
+                for (o, &s) in out.iter_mut().zip(&small[rows]) {
+                    *o = table[usize::from(s)];
+                }
+            }
             RowCodes::Lookup {
                 values,
                 valid: None,
@@ -276,6 +312,7 @@ impl<'a> RowCodes<'a> {
     pub(crate) fn first_missing(&self) -> Option<usize> {
         match self {
             RowCodes::Stored(codes) => codes.iter().position(|&c| c == MISSING_CODE),
+            RowCodes::Small { small, .. } => small.iter().position(|&s| s == 0),
             RowCodes::Lookup { valid, .. } | RowCodes::Sorted { valid, .. } => {
                 valid.and_then(|v| (0..v.len()).find(|&i| !v.is_valid(i)))
             }

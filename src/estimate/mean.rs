@@ -130,15 +130,28 @@ impl MeanPartial {
         design.check_data(data)?;
         domains.check_data(data)?;
         let col = data.numeric(variable)?;
-        let values = col.values();
-        let valid = col.validity();
         let excluded = options.excluded_values();
-        let passes = run_pass_over(design, domains, 2, rows, |row, _| {
-            if !valid.is_valid(row) || excluded.contains(values[row]) {
-                return RowStatus::Missing;
+        let passes = match col.small_ints() {
+            // A column held as small integers (`v + 1`, 0 when missing) is read as such.
+            Some(small) => run_pass_over(design, domains, 2, rows, |row, _| {
+                let s = small[row];
+                let y = f64::from(s.wrapping_sub(1));
+                if s == 0 || excluded.contains(y) {
+                    return RowStatus::Missing;
+                }
+                RowStatus::Value(y)
+            }),
+            None => {
+                let values = col.values();
+                let valid = col.validity();
+                run_pass_over(design, domains, 2, rows, |row, _| {
+                    if !valid.is_valid(row) || excluded.contains(values[row]) {
+                        return RowStatus::Missing;
+                    }
+                    RowStatus::Value(values[row])
+                })
             }
-            RowStatus::Value(values[row])
-        });
+        };
         Ok(Self {
             variable: variable.to_string(),
             passes,

@@ -25,7 +25,12 @@ pub enum MultipleBase {
 /// when it has missing values.
 struct Options<'a> {
     names: &'a [String],
+    /// Each column's values and validity (`None` without missing values); empty when the
+    /// choice bits were made from the columns' small integers, which the pass then reads
+    /// alone.
     cols: Vec<(&'a [f64], Option<&'a Validity>)>,
+    /// Number of options.
+    m: usize,
     /// For up to 15 options outside the `Responses` base: each row's choices as bits
     /// (`ANSWERED` set when any option has a value), made column by column before the pass
     /// so that it reads two bytes per row instead of one value of every column.
@@ -43,19 +48,42 @@ impl<'a> Options<'a> {
         names: &'a [String],
         base: MultipleBase,
     ) -> Result<Self> {
-        let cols: Vec<_> = names
+        let columns: Vec<_> = names
             .iter()
-            .map(|n| {
-                data.numeric(n).map(|c| {
-                    let validity = (c.count_missing() > 0).then(|| c.validity());
-                    (c.values(), validity)
-                })
-            })
+            .map(|n| data.numeric(n))
             .collect::<crate::data::Result<_>>()?;
         let threads = design.threads();
+        let m = names.len();
+        let bits = m < 16 && base != MultipleBase::Responses;
+        let small: Option<Vec<&[u16]>> = columns.iter().map(|c| c.small_ints()).collect();
+        if let (true, Some(small)) = (bits, small) {
+            // Columns held as small integers (`v + 1`, 0 when missing): a quarter of the
+            // bytes to read, and their numbers never made.
+            let (bits, odd) = choice_bits_of_small(&small, data.n_rows(), threads);
+            if let Some((j, i, s)) = odd {
+                return Err(not_a_choice(
+                    &names[j],
+                    design.source_row(i),
+                    f64::from(s - 1),
+                ));
+            }
+            return Ok(Self {
+                names,
+                cols: Vec::new(),
+                m,
+                choices: Some(bits),
+            });
+        }
+        let cols: Vec<_> = columns
+            .iter()
+            .map(|c| {
+                let validity = (c.count_missing() > 0).then(|| c.validity());
+                (c.values(), validity)
+            })
+            .collect();
         // The choice bits' pass also counts slots that are neither 0 nor 1; only then (or
         // without choice bits) is each column searched for the row to report.
-        let (choices, odd) = if cols.len() < 16 && base != MultipleBase::Responses {
+        let (choices, odd) = if bits {
             let (bits, odd) = choice_bits(&cols, data.n_rows(), threads);
             (Some(bits), odd)
         } else {
@@ -75,20 +103,14 @@ impl<'a> Options<'a> {
                     v != 0.0 && v != 1.0 && validity.is_none_or(|valid| valid.is_valid(i))
                 });
                 if let Some((i, &value)) = bad {
-                    return Err(super::EstimateError::InvalidValue {
-                        column: name.clone(),
-                        row: design.source_row(i) + 1,
-                        value,
-                        reason: "is not 0 or 1: a multiple-response option column holds 1 \
-                                 (chosen), 0 (not chosen) or a missing value"
-                            .to_string(),
-                    });
+                    return Err(not_a_choice(name, design.source_row(i), value));
                 }
             }
         }
         Ok(Self {
             names,
             cols,
+            m,
             choices,
         })
     }
@@ -96,7 +118,7 @@ impl<'a> Options<'a> {
     /// The variables of a pass: the `m` choices and the base, and the number of choices
     /// unless the choice bits were made (only `Responses` needs it, and it has no bits).
     fn k(&self) -> usize {
-        self.cols.len() + if self.choices.is_some() { 1 } else { 2 }
+        self.m + if self.choices.is_some() { 1 } else { 2 }
     }
 
     /// The row's 0/1 choices as variables `0..m` and 1 at `m` (the base): as
@@ -105,7 +127,7 @@ impl<'a> Options<'a> {
     /// under `Cases`, chose nothing.
     #[inline]
     fn row(&self, row: usize, base: MultipleBase, buf: &mut [f64]) -> RowStatus {
-        let m = self.cols.len();
+        let m = self.m;
         if let Some(choices) = &self.choices {
             let bits = choices[row];
             let mask = u64::from(bits & !ANSWERED);
@@ -128,6 +150,64 @@ impl<'a> Options<'a> {
         buf[m + 1] = chosen;
         RowStatus::In
     }
+}
+
+/// The error for `value` in row `row` (0-based, of the source) of option column `column`.
+fn not_a_choice(column: &str, row: usize, value: f64) -> super::EstimateError {
+    super::EstimateError::InvalidValue {
+        column: column.to_string(),
+        row: row + 1,
+        value,
+        reason: "is not 0 or 1: a multiple-response option column holds 1 (chosen), 0 (not \
+                 chosen) or a missing value"
+            .to_string(),
+    }
+}
+
+/// [`choice_bits`] of columns held as small integers (`v + 1`, 0 for missing): 2 is
+/// chosen, 1 not chosen. Also the first slot that is neither (column, row, small integer),
+/// looked for only when a block of rows holds one.
+#[allow(clippy::type_complexity)]
+fn choice_bits_of_small(
+    cols: &[&[u16]],
+    n: usize,
+    threads: usize,
+) -> (Vec<u16>, Option<(usize, usize, u16)>) {
+    let mut bits = vec![0u16; n];
+    let odd = std::sync::Mutex::new(None::<(usize, usize, u16)>);
+    crate::parallel::map_chunks(&mut bits, threads, 100_000, |start, chunk| {
+        let mut odd_here = false;
+        // A few thousand rows at a time, so that the bits stay in the nearest cache.
+        for (b, block) in chunk.chunks_mut(4096).enumerate() {
+            let start = start + b * 4096;
+            for (j, small) in cols.iter().enumerate() {
+                let small = &small[start..start + block.len()];
+                for (x, &s) in block.iter_mut().zip(small) {
+                    *x |= u16::from(s == 2) << j | u16::from(s != 0) << 15;
+                    odd_here |= s > 2;
+                }
+            }
+        }
+        if odd_here {
+            let rows = start..start + chunk.len();
+            let found = cols.iter().enumerate().find_map(|(j, small)| {
+                let i = small[rows.clone()].iter().position(|&s| s > 2)?;
+                Some((j, start + i, small[start + i]))
+            });
+            let mut odd = odd
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            // The first column with such a slot, then its first row, whatever the chunk.
+            if found.is_some_and(|f| odd.is_none_or(|o| (f.0, f.1) < (o.0, o.1))) {
+                *odd = found;
+            }
+        }
+    });
+    (
+        bits,
+        odd.into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    )
 }
 
 /// Each row's choices among (at most 15) 0/1 columns as bits, with [`ANSWERED`] when any
@@ -236,7 +316,7 @@ pub fn multiple_response(
 
 /// Option `j`'s share: its row and quantity.
 fn share(opts: &Options<'_>, j: usize, base: MultipleBase, options: &EstimateOptions) -> Quantity {
-    let m = opts.cols.len();
+    let m = opts.m;
     let mut row = unavailable(Stat::MultipleResponse, "", options.level.value(), "");
     row.variable = opts.names.join(",");
     row.category = Some(opts.names[j].clone());

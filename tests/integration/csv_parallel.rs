@@ -34,8 +34,14 @@ fn describe(r: Result<Dataset, DataError>) -> String {
                         c.values()[i].to_bits(),
                         ["?", ""][valid as usize]
                     );
+                    // The row as read one at a time, which a column held as small
+                    // integers answers from those.
+                    let get = c.get(i).map(f64::to_bits);
+                    let raw = c.raw(i).map(f64::to_bits);
+                    let _ = write!(out, "/{get:x?}/{raw:x?}");
                 }
-                out.push('\n');
+                let f = ds.factor(name).expect("a numeric column has a factor");
+                let _ = writeln!(out, "\n  levels {:?} codes {:?}", f.labels(), f.codes());
             }
             Column::Categorical(c) => {
                 let _ = writeln!(out, "{name:?} categorical {:?} {:?}", c.levels(), c.codes());
@@ -414,6 +420,54 @@ fn random_files_match_the_simple_reader() {
             outcomes.get(kind).copied().unwrap_or(0) >= 5,
             "{kind}: {outcomes:?}"
         );
+    }
+}
+
+/// Columns of answer codes and ids, which the reader keeps as small integers until a
+/// value is not one (a fraction, a negative number, `-0`, 65535 and beyond, `NaN`, text),
+/// in any chunk: every value, row, code and level as the simple reader has them.
+#[test]
+fn small_integer_columns_match_the_simple_reader() {
+    let mut rng = Rng(20261207);
+    let odd = [
+        "0.5", "-1", "-0", "65534", "65535", "70000", "NaN", "inf", "1e2", "x", "2.0",
+    ];
+    let all = tunings();
+    let options = CsvOptions {
+        missing: vec!["NA".to_string()],
+        ..CsvOptions::default()
+    };
+    for case in 0..300 {
+        let n_cols = 1 + rng.below(3);
+        let n_rows = rng.below(120);
+        // Per column: how often (per thousand) a value is not a small integer.
+        let rates: Vec<usize> = (0..n_cols).map(|_| [0, 0, 5, 20][rng.below(4)]).collect();
+        let mut text = (0..n_cols)
+            .map(|j| format!("c{j}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        text.push('\n');
+        for _ in 0..n_rows {
+            let fields: Vec<String> = rates
+                .iter()
+                .map(|&rate| {
+                    if rng.below(1000) < rate {
+                        rng.pick(&odd).to_string()
+                    } else if rng.chance(8) {
+                        rng.pick(&["", "NA"]).to_string()
+                    } else {
+                        let top = [6, 3, 40_000][rng.below(3)];
+                        rng.below(top).to_string()
+                    }
+                })
+                .collect();
+            text.push_str(&fields.join(","));
+            text.push('\n');
+        }
+        let some: Vec<CsvTuning> = (0..3)
+            .map(|i| all[(case + i * 3) % all.len()].clone())
+            .collect();
+        assert_same_with(text.as_bytes(), &options, &some);
     }
 }
 

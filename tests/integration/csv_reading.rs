@@ -90,3 +90,167 @@ fn unusual_files_fall_back_to_the_sequential_reader() {
         other => panic!("expected ragged rows, got {other:?}"),
     }
 }
+
+/// The reader keeps columns of small integers (answer codes, 0/1 choices, ids) as 16-bit
+/// numbers and makes their values only when asked. Estimates that read them that way
+/// (factors and domains, means with excluded codes, multiple-response choices, the PSUs
+/// and strata of a design, rows grouped by PSU) agree with the same data held as numbers,
+/// and so does the error for a choice that is not 0 or 1.
+#[test]
+fn columns_kept_as_small_integers_estimate_as_numbers() {
+    use survey_stats::data::{Column, NumericColumn};
+    use survey_stats::design::{Design, DesignOptions};
+    use survey_stats::estimate::{
+        CategorySelection, Domains, EstimateOptions, MultipleBase, mean, multiple_response,
+        proportion,
+    };
+    let mut text = String::from("w,region,psu,q,m1,m2,m3\n");
+    for i in 0..3000u64 {
+        let h = i.wrapping_mul(2654435761) % 1000;
+        let missing = |k: u64| (h + k).is_multiple_of(13);
+        let choice = |k: u64| {
+            if missing(k) {
+                String::new()
+            } else {
+                ((h >> k) & 1).to_string()
+            }
+        };
+        let q = if missing(0) {
+            String::new()
+        } else {
+            [1, 2, 3, 4, 5, 9][(h % 6) as usize].to_string()
+        };
+        text += &format!(
+            "{}.{},{},{},{q},{},{},{}\n",
+            1 + h % 7,
+            h % 10,
+            1 + i % 3,
+            (i % 3) * 1000 + i % 40,
+            choice(1),
+            choice(2),
+            choice(3),
+        );
+    }
+    let small = read_csv_from_reader(text.as_bytes(), "t.csv", &CsvOptions::default())
+        .expect("the file reads");
+    // The same columns, as numbers.
+    let numbers = Dataset::from_columns(
+        small
+            .names()
+            .iter()
+            .map(|name| {
+                let Ok(Column::Numeric(c)) = small.column(name) else {
+                    panic!("{name} is numeric");
+                };
+                let values = (0..c.len()).map(|i| c.get(i)).collect();
+                (
+                    name.to_string(),
+                    Column::Numeric(NumericColumn::from_options(values)),
+                )
+            })
+            .collect(),
+    )
+    .expect("the same columns");
+    let options = DesignOptions {
+        weights: Some("w".into()),
+        strata: Some("region".into()),
+        clusters: vec!["psu".into()],
+        ..DesignOptions::default()
+    };
+    let exclude = EstimateOptions {
+        exclude: vec!["9".into()],
+        ..EstimateOptions::default()
+    };
+    let choices = ["m1".to_string(), "m2".to_string(), "m3".to_string()];
+    let results = |data: &mut Dataset, grouped: bool| -> String {
+        let design = if grouped {
+            Design::new_grouped(data, &options)
+        } else {
+            Design::new(data, &options)
+        }
+        .expect("a design");
+        let data = &*data;
+        let by = Domains::by(data, &["region"]).expect("domains");
+        let mut out = format!("{:?}\n", mean(data, &design, "q", &by, &exclude));
+        out += &format!(
+            "{:?}\n",
+            proportion(
+                data,
+                &design,
+                "q",
+                &CategorySelection::All,
+                &Domains::whole(),
+                &EstimateOptions::default()
+            )
+        );
+        for base in [
+            MultipleBase::Cases,
+            MultipleBase::All,
+            MultipleBase::Responses,
+        ] {
+            let r = multiple_response(
+                data,
+                &design,
+                &choices,
+                base,
+                &by,
+                &EstimateOptions::default(),
+            );
+            out += &format!("{r:?}\n");
+        }
+        out
+    };
+    for grouped in [false, true] {
+        let want = results(&mut numbers.clone(), grouped);
+        assert!(want.contains("estimate: Some("), "{want}");
+        assert_eq!(
+            results(&mut small.clone(), grouped),
+            want,
+            "grouped: {grouped}"
+        );
+    }
+    // A choice that is not 0 or 1 is the same error either way.
+    let odd = {
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        let last = lines.len() - 1;
+        let mut fields: Vec<&str> = lines[last].split(',').collect();
+        fields[5] = "7";
+        lines[last] = fields.join(",");
+        lines.join("\n")
+    };
+    let small = read_csv_from_reader(odd.as_bytes(), "t.csv", &CsvOptions::default())
+        .expect("the file reads");
+    let Ok(Column::Numeric(m2)) = small.column("m2") else {
+        panic!("m2 is numeric");
+    };
+    let numbers = Dataset::from_columns(vec![
+        (
+            "m2".to_string(),
+            Column::Numeric(NumericColumn::from_options(
+                (0..m2.len()).map(|i| m2.get(i)).collect(),
+            )),
+        ),
+        ("m1".to_string(), small.column("m1").expect("m1").clone()),
+    ])
+    .expect("two columns");
+    let error = |data: &Dataset| {
+        let design = Design::new(data, &DesignOptions::default()).expect("a design");
+        let cols = ["m1".to_string(), "m2".to_string()];
+        multiple_response(
+            data,
+            &design,
+            &cols,
+            MultipleBase::All,
+            &Domains::whole(),
+            &EstimateOptions::default(),
+        )
+        .expect_err("7 is not a choice")
+        .to_string()
+    };
+    let want = error(&numbers);
+    assert!(
+        want.contains("column \"m2\"") && want.contains("row 3000"),
+        "{want}"
+    );
+    assert_eq!(error(&small), want);
+}
