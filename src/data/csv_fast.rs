@@ -1206,10 +1206,12 @@ fn run_parallel<T: Send, R: Send>(
             }
         }
     };
-    std::thread::scope(|s| {
+    // On the crate's kept threads (see `crate::parallel`); a worker that starts late finds
+    // the tasks taken and stops.
+    let work = &work;
+    rayon::in_place_scope(|s| {
         for _ in 1..threads.min(n) {
-            // Should a thread not start, the others take its share.
-            let _ = std::thread::Builder::new().spawn_scoped(s, work);
+            s.spawn(move |_| work());
         }
         work();
     });
