@@ -281,6 +281,11 @@ impl NumericColumn {
         self.small.as_deref().map(Vec::as_slice)
     }
 
+    /// [`NumericColumn::small_ints`], shared.
+    pub(crate) fn shared_small_ints(&self) -> Option<Arc<Vec<u16>>> {
+        self.small.clone()
+    }
+
     /// The values, to change: made from the small integers if need be, which are then
     /// dropped, as is the factor.
     fn values_mut(&mut self) -> &mut Arc<Vec<f64>> {

@@ -72,11 +72,6 @@ impl<'a> Factor<'a> {
         (codes, levels.len())
     }
 
-    /// The codes, borrowed where the factor borrows them.
-    pub(crate) fn into_codes_cow(self) -> Cow<'a, [u32]> {
-        self.codes
-    }
-
     /// Code per row.
     pub fn codes(&self) -> &[u32] {
         &self.codes
@@ -304,6 +299,21 @@ impl<'a> RowCodes<'a> {
                         false => MISSING_CODE,
                     };
                 }
+            }
+        }
+    }
+
+    /// The code of row `row` ([`MISSING_CODE`] where it has no value), as
+    /// [`RowCodes::write`] writes it.
+    #[inline]
+    pub(crate) fn get(&self, row: usize) -> u32 {
+        let mut out = [MISSING_CODE];
+        match self {
+            RowCodes::Stored(codes) => codes[row],
+            RowCodes::Small { small, table } => table[usize::from(small[row])],
+            _ => {
+                self.write(row, &mut out);
+                out[0]
             }
         }
     }

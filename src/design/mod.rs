@@ -35,7 +35,7 @@ pub(crate) use replicates::Replicates;
 pub use replicates::{ReplicateMethod, ReplicateOptions, ReplicateType};
 pub use weights::Weights;
 
-use crate::data::{Column, Dataset, Factor, MISSING_CODE};
+use crate::data::{Column, Dataset, Factor, MISSING_CODE, RowCodes};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -173,24 +173,34 @@ impl Design {
             return Err(DesignError::NoRows);
         }
         pps::check_options(options)?;
-        // Strata.
-        // The strata's codes are borrowed from the column's factor (which by-domain
-        // estimates of the same column use too).
-        let (strata, stratum_labels): (std::borrow::Cow<'_, [u32]>, Vec<String>) =
-            match &options.strata {
-                None => (vec![0; n].into(), vec!["1".to_string()]),
-                Some(col) => {
-                    let f = data.factor(col)?;
-                    if let Some(row) = f.codes().iter().position(|&c| c == MISSING_CODE) {
-                        return Err(DesignError::MissingId {
-                            column: col.clone(),
-                            row: row + 1,
-                        });
+        // Strata: each row's code read from the column's small integers when it is held as
+        // such, else borrowed from the column's factor (which by-domain estimates of the
+        // same column use too).
+        let no_strata: Vec<u32>;
+        let factor: Factor<'_>;
+        let (strata, stratum_labels): (RowCodes<'_>, Vec<String>) = match &options.strata {
+            None => {
+                no_strata = vec![0; n];
+                (RowCodes::Stored(&no_strata), vec!["1".to_string()])
+            }
+            Some(col) => {
+                let column = data.column(col)?;
+                let (rows, levels) = match column {
+                    Column::Numeric(c) if c.small_ints().is_some() => RowCodes::of(column),
+                    column => {
+                        factor = Factor::of(column);
+                        (RowCodes::Stored(factor.codes()), factor.levels().to_vec())
                     }
-                    let labels = f.labels().into_iter().map(String::from).collect();
-                    (f.into_codes_cow(), labels)
+                };
+                if let Some(row) = rows.first_missing() {
+                    return Err(DesignError::MissingId {
+                        column: col.clone(),
+                        row: row + 1,
+                    });
                 }
-            };
+                (rows, levels.into_iter().map(|l| l.label).collect())
+            }
+        };
         let n_strata = stratum_labels.len();
 
         // Unit ids by stage: stage 1 grouped by stratum, later stages by parent unit.
@@ -203,10 +213,12 @@ impl Design {
         }
         let mut stages: Vec<Stage> = Vec::with_capacity(n_stages);
         for s in 0..n_stages {
-            let parent: &[u32] = if s == 0 {
+            let later;
+            let parent = if s == 0 {
                 &strata
             } else {
-                &stages[s - 1].unit_of_row
+                later = RowCodes::Stored(&stages[s - 1].unit_of_row);
+                &later
             };
             let n_groups = if s == 0 {
                 n_strata
@@ -214,11 +226,15 @@ impl Design {
                 stages[s - 1].n_units()
             };
             let (unit_of_row, group_of_unit) = match options.clusters.get(s) {
-                None => ((0..n as u32).collect(), parent.to_vec()),
+                None => ((0..n as u32).collect(), parent.collect()),
                 Some(col) => {
-                    // The design keeps the ids as its own unit codes.
+                    // The design keeps the ids as its own unit codes; ids held as small
+                    // integers are read as such (no code per row made first).
                     let column = data.column(col)?;
-                    let ids = Factor::codes_of(column);
+                    let ids = match column {
+                        Column::Numeric(c) if let Some(small) = c.small_ints() => Ids::Small(small),
+                        column => Ids::Codes(Factor::codes_of(column)),
+                    };
                     let nest = s > 0 || options.nest;
                     units_from_ids(ids, column, parent, nest, col, &stratum_labels)?
                 }
@@ -516,11 +532,18 @@ impl Design {
     }
 }
 
+/// A cluster column's ids: codes `0..levels` (or [`MISSING_CODE`]) and the number of
+/// levels, or the column's small integers (`v + 1`, 0 for missing).
+enum Ids<'a> {
+    Codes((std::borrow::Cow<'a, [u32]>, usize)),
+    Small(&'a [u16]),
+}
+
 /// Maps cluster ids to unit indices, checking nesting in the parent groups.
 fn units_from_ids(
-    (codes, n_levels): (std::borrow::Cow<'_, [u32]>, usize),
+    ids: Ids<'_>,
     column: &Column,
-    parent: &[u32],
+    parent: &RowCodes<'_>,
     nest: bool,
     col: &str,
     stratum_labels: &[String],
@@ -529,11 +552,25 @@ fn units_from_ids(
         column: col.to_string(),
         row: row + 1,
     };
+    // Each row's id as a key below `n_keys`, or MISSING_CODE; `out` becomes the units
+    // (for codes, written over them).
+    let (n_keys, mut out, small) = match ids {
+        Ids::Codes((codes, n_levels)) => (n_levels, codes.into_owned(), None),
+        Ids::Small(small) => (1 << 16, vec![0; small.len()], Some(small)),
+    };
+    let key = |out: &[u32], row: usize| match small {
+        Some(small) => match small[row] {
+            0 => MISSING_CODE,
+            v => u32::from(v),
+        },
+        None => out[row],
+    };
     let mut group_of_unit: Vec<u32> = Vec::new();
     if nest {
-        let mut unit_of_row = Vec::with_capacity(codes.len());
         let mut index: HashMap<(u32, u32), u32> = HashMap::new();
-        for (row, (&c, &g)) in codes.iter().zip(parent).enumerate() {
+        for row in 0..out.len() {
+            let g = parent.get(row);
+            let c = key(&out, row);
             if c == MISSING_CODE {
                 return Err(missing(row));
             }
@@ -541,19 +578,20 @@ fn units_from_ids(
                 group_of_unit.push(g);
                 group_of_unit.len() as u32 - 1
             });
-            unit_of_row.push(u);
+            out[row] = u;
         }
-        return Ok((unit_of_row, group_of_unit));
+        return Ok((out, group_of_unit));
     }
     // Ids unique across strata: units numbered by first appearance (R's order, which
-    // replicate creation follows), each in one stratum; written over the id codes.
-    let mut unit_of_code = vec![MISSING_CODE; n_levels];
-    let mut codes = codes.into_owned();
-    for (row, (c, &g)) in codes.iter_mut().zip(parent).enumerate() {
-        if *c == MISSING_CODE {
+    // replicate creation follows), each in one stratum.
+    let mut unit_of_code = vec![MISSING_CODE; n_keys];
+    for row in 0..out.len() {
+        let g = parent.get(row);
+        let c = key(&out, row);
+        if c == MISSING_CODE {
             return Err(missing(row));
         }
-        let u = &mut unit_of_code[*c as usize];
+        let u = &mut unit_of_code[c as usize];
         if *u == MISSING_CODE {
             *u = group_of_unit.len() as u32;
             group_of_unit.push(g);
@@ -567,9 +605,9 @@ fn units_from_ids(
                 ],
             });
         }
-        *c = *u;
+        out[row] = *u;
     }
-    Ok((codes, group_of_unit))
+    Ok((out, group_of_unit))
 }
 
 /// Population sizes per group from an fpc column (size if > 1, sampling fraction if ≤ 1).
@@ -577,13 +615,14 @@ fn population_sizes(
     data: &Dataset,
     col: &str,
     stage: &Stage,
-    parent: &[u32],
+    parent: &RowCodes<'_>,
     s: usize,
 ) -> Result<Vec<f64>> {
     let values = data.numeric(col)?;
     let n_groups = stage.n_groups();
     let mut pop: Vec<Option<f64>> = vec![None; n_groups];
-    for (row, &g) in parent.iter().enumerate() {
+    for row in 0..parent.len() {
+        let g = parent.get(row);
         let v = values.get(row).ok_or(DesignError::MissingFpc {
             column: col.to_string(),
             row: row + 1,

@@ -191,10 +191,46 @@ impl DomainPass {
 /// Domains (R's `svyby`): one code per row for the combination of the `by` columns' values.
 #[derive(Debug, Clone, Default)]
 pub struct Domains {
-    codes: Option<Vec<u32>>,
+    codes: Option<DomainCodes>,
     labels: Vec<BTreeMap<String, String>>,
     /// The identity of the dataset the domains were made from (`None`: the whole).
     data_id: Option<u64>,
+}
+
+/// Each row's domain: a code per row, or (domains of one column held as small integers)
+/// the column's small integers and a table from them to domains.
+#[derive(Debug, Clone)]
+enum DomainCodes {
+    Rows(Vec<u32>),
+    Small {
+        small: std::sync::Arc<Vec<u16>>,
+        /// Indexed by `v + 1` (0: a missing row); [`MISSING_CODE`] outside any domain.
+        table: Vec<u32>,
+    },
+}
+
+impl DomainCodes {
+    /// The domain of `row`, or [`MISSING_CODE`].
+    #[inline]
+    fn get(&self, row: usize) -> u32 {
+        match self {
+            DomainCodes::Rows(codes) => codes[row],
+            DomainCodes::Small { small, table } => small_domain(table, small[row]),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            DomainCodes::Rows(codes) => codes.len(),
+            DomainCodes::Small { small, .. } => small.len(),
+        }
+    }
+}
+
+/// The domain of small integer `s` through `table` (see [`DomainCodes::Small`]).
+#[inline]
+fn small_domain(table: &[u32], s: u16) -> u32 {
+    table.get(usize::from(s)).copied().unwrap_or(MISSING_CODE)
 }
 
 impl Domains {
@@ -218,6 +254,31 @@ impl Domains {
         if by.is_empty() {
             return Ok(Self::whole());
         }
+        if let [name] = by
+            && let column @ crate::data::Column::Numeric(c) = data.column(name.as_ref())?
+            && let Some(small) = c.shared_small_ints()
+        {
+            // One variable held as small integers: its levels (each occurs) are the
+            // domains, in order, each row's read through a table from its small integer
+            // (no code per row made or copied).
+            let levels = crate::data::RowCodes::of(column).1;
+            let top = levels.iter().filter_map(|l| l.code).fold(0.0, f64::max) as usize;
+            let mut table = vec![MISSING_CODE; top + 2];
+            for (d, l) in levels.iter().enumerate() {
+                if let Some(v) = l.code {
+                    table[v as usize + 1] = d as u32;
+                }
+            }
+            let labels = levels
+                .into_iter()
+                .map(|l| BTreeMap::from([(name.as_ref().to_string(), l.label)]))
+                .collect();
+            return Ok(Domains {
+                codes: Some(DomainCodes::Small { small, table }),
+                labels,
+                data_id: Some(data.id()),
+            });
+        }
         let factors: Vec<Factor<'_>> = by
             .iter()
             .map(|b| data.factor(b.as_ref()))
@@ -229,7 +290,10 @@ impl Domains {
                 .into_iter()
                 .map(|l| BTreeMap::from([(by[0].as_ref().to_string(), l.to_string())]))
                 .collect();
-            let codes = factors.into_iter().next().map(Factor::into_codes);
+            let codes = factors
+                .into_iter()
+                .next()
+                .map(|f| DomainCodes::Rows(f.into_codes()));
             return Ok(Domains {
                 codes,
                 labels,
@@ -305,7 +369,7 @@ impl Domains {
         };
         let codes = combined.iter().map(|&c| domain(c)).collect();
         Ok(Domains {
-            codes: Some(codes),
+            codes: Some(DomainCodes::Rows(codes)),
             labels,
             data_id: Some(data.id()),
         })
@@ -344,7 +408,10 @@ impl Domains {
     pub(crate) fn code_of(&self, row: usize) -> Option<usize> {
         match &self.codes {
             None => Some(0),
-            Some(c) => (c[row] != MISSING_CODE).then_some(c[row] as usize),
+            Some(c) => match c.get(row) {
+                MISSING_CODE => None,
+                d => Some(d as usize),
+            },
         }
     }
 
@@ -471,13 +538,23 @@ fn run_plain_on<F>(
         k,
     };
     // The whole population apart: its domain is a constant, not a lookup per row.
-    match domains.codes.as_deref() {
+    match &domains.codes {
         None => plain_rows(columns, rows, row_fn, |_| Some(0), &mut acc),
-        Some(codes) => plain_rows(
+        Some(DomainCodes::Rows(codes)) => plain_rows(
             columns,
             rows,
             row_fn,
             |row| (codes[row] != MISSING_CODE).then_some(codes[row] as usize),
+            &mut acc,
+        ),
+        Some(DomainCodes::Small { small, table }) => plain_rows(
+            columns,
+            rows,
+            row_fn,
+            |row| match small_domain(table, small[row]) {
+                MISSING_CODE => None,
+                d => Some(d as usize),
+            },
             &mut acc,
         ),
     }
@@ -668,7 +745,7 @@ fn run_general_on<F>(
     for row in rows {
         let d = match &domains.codes {
             None => 0,
-            Some(c) => match c[row] {
+            Some(c) => match c.get(row) {
                 MISSING_CODE => continue,
                 d => d as usize,
             },

@@ -3,7 +3,7 @@
 use super::linear::{Quantity, RowInterval, Smooth, SrsScale, quantity_rows, unit};
 use super::pass::{DomainPass, NO_SLOT, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
-use crate::data::{Dataset, Factor};
+use crate::data::{Column, Dataset, Factor, Level, RowCodes, find_level, labels};
 use crate::design::Design;
 
 /// Which categories to report.
@@ -171,32 +171,29 @@ fn selected_codes(
     )?))
 }
 
-/// The reported groups: each a label and the factor levels it sums.
+/// The reported groups: each a label and the levels it sums.
 fn groups(
-    factor: &Factor<'_>,
+    levels: &[Level],
     variable: &str,
     selection: &CategorySelection,
     options: &EstimateOptions,
 ) -> Result<Vec<(String, Vec<usize>)>> {
     let find = |label: &str| {
-        factor
-            .find(label)
-            .ok_or_else(|| EstimateError::UnknownCategory {
-                variable: variable.to_string(),
-                category: label.to_string(),
-                known: factor.labels().join(", "),
-            })
+        find_level(levels, label).ok_or_else(|| EstimateError::UnknownCategory {
+            variable: variable.to_string(),
+            category: label.to_string(),
+            known: labels(levels).join(", "),
+        })
     };
     Ok(match selection {
-        CategorySelection::All => factor
-            .levels()
+        CategorySelection::All => levels
             .iter()
             .enumerate()
             .filter(|(_, l)| !options.excludes_label(&l.label, l.code))
             .map(|(i, l)| (l.label.clone(), vec![i]))
             .collect(),
         CategorySelection::One(c) => {
-            vec![(factor.levels()[find(c)?].label.clone(), vec![find(c)?])]
+            vec![(levels[find(c)?].label.clone(), vec![find(c)?])]
         }
         CategorySelection::Net { categories, label } => {
             let idx = categories
@@ -272,16 +269,26 @@ fn category_passes(
     domains: &Domains,
     options: &EstimateOptions,
 ) -> Result<(Vec<Group>, Vec<DomainPass>)> {
-    let factor = data.factor(variable)?;
-    let groups = groups(&factor, variable, selection, options)?;
-    let excluded: Vec<bool> = factor
-        .levels()
+    let column = data.column(variable)?;
+    // A column held as small integers is read as such: its levels from one look at them,
+    // each row's status through a table indexed by the row's small integer, and no codes
+    // made (4 bytes a row, written and read once).
+    let source = match column {
+        Column::Numeric(c) if let Some(small) = c.small_ints() => Codes::Small(small),
+        column => Codes::Factor(Factor::of(column)),
+    };
+    let levels: std::borrow::Cow<'_, [Level]> = match &source {
+        Codes::Small(_) => RowCodes::of(column).1.into(),
+        Codes::Factor(f) => f.levels().into(),
+    };
+    let groups = groups(&levels, variable, selection, options)?;
+    let excluded: Vec<bool> = levels
         .iter()
         .map(|l| options.excludes_label(&l.label, l.code))
         .collect();
     // Variable j of the pass: group j's indicator; the last variable is 1 (the base).
     let k = groups.len() + 1;
-    let mut slot = vec![NO_SLOT; factor.levels().len()];
+    let mut slot = vec![NO_SLOT; levels.len()];
     for (j, (_, levels)) in groups.iter().enumerate() {
         for &l in levels {
             slot[l] = j as u32;
@@ -296,14 +303,42 @@ fn category_passes(
             false => RowStatus::OneHot(s),
         })
         .collect();
-    let codes = factor.codes();
-    let passes = run_pass(design, domains, k, |row, _| {
-        status
-            .get(codes[row] as usize)
-            .copied()
-            .unwrap_or(RowStatus::Missing)
-    });
+    let passes = match source {
+        Codes::Small(small) => {
+            // Indexed by `v + 1` for a level of value `v`; 0 (a missing row) is Missing.
+            let top = levels.iter().filter_map(|l| l.code).fold(0.0, f64::max) as usize;
+            let mut by_small = vec![RowStatus::Missing; top + 2];
+            for (l, &st) in levels.iter().zip(&status) {
+                if let Some(v) = l.code {
+                    by_small[v as usize + 1] = st;
+                }
+            }
+            run_pass(design, domains, k, |row, _| {
+                by_small
+                    .get(usize::from(small[row]))
+                    .copied()
+                    .unwrap_or(RowStatus::Missing)
+            })
+        }
+        Codes::Factor(factor) => {
+            let codes = factor.codes();
+            run_pass(design, domains, k, |row, _| {
+                status
+                    .get(codes[row] as usize)
+                    .copied()
+                    .unwrap_or(RowStatus::Missing)
+            })
+        }
+    };
     Ok((groups, passes))
+}
+
+/// Where a category pass reads each row's level.
+enum Codes<'a> {
+    /// A numeric column's small integers (`v + 1`, 0 for missing).
+    Small(&'a [u16]),
+    /// Any column's factor codes.
+    Factor(Factor<'a>),
 }
 
 /// Every domain's rows: one per group, labelled with the domain.

@@ -104,7 +104,7 @@ fn columns_kept_as_small_integers_estimate_as_numbers() {
         CategorySelection, Domains, EstimateOptions, MultipleBase, mean, multiple_response,
         proportion,
     };
-    let mut text = String::from("w,region,psu,q,m1,m2,m3\n");
+    let mut text = String::from("w,region,psu,q,m1,m2,m3,local,fpc\n");
     for i in 0..3000u64 {
         let h = i.wrapping_mul(2654435761) % 1000;
         let missing = |k: u64| (h + k).is_multiple_of(13);
@@ -120,8 +120,9 @@ fn columns_kept_as_small_integers_estimate_as_numbers() {
         } else {
             [1, 2, 3, 4, 5, 9][(h % 6) as usize].to_string()
         };
+        // `local`: PSU ids that repeat across regions (nest); `fpc`: a size per region.
         text += &format!(
-            "{}.{},{},{},{q},{},{},{}\n",
+            "{}.{},{},{},{q},{},{},{},{},{}\n",
             1 + h % 7,
             h % 10,
             1 + i % 3,
@@ -129,6 +130,8 @@ fn columns_kept_as_small_integers_estimate_as_numbers() {
             choice(1),
             choice(2),
             choice(3),
+            i % 40,
+            5000 + i % 3,
         );
     }
     let small = read_csv_from_reader(text.as_bytes(), "t.csv", &CsvOptions::default())
@@ -151,22 +154,28 @@ fn columns_kept_as_small_integers_estimate_as_numbers() {
             .collect(),
     )
     .expect("the same columns");
-    let options = DesignOptions {
+    let plain = DesignOptions {
         weights: Some("w".into()),
         strata: Some("region".into()),
         clusters: vec!["psu".into()],
         ..DesignOptions::default()
+    };
+    let nested = DesignOptions {
+        clusters: vec!["local".into()],
+        nest: true,
+        fpc: vec!["fpc".into()],
+        ..plain.clone()
     };
     let exclude = EstimateOptions {
         exclude: vec!["9".into()],
         ..EstimateOptions::default()
     };
     let choices = ["m1".to_string(), "m2".to_string(), "m3".to_string()];
-    let results = |data: &mut Dataset, grouped: bool| -> String {
+    let results = |data: &mut Dataset, options: &DesignOptions, grouped: bool| -> String {
         let design = if grouped {
-            Design::new_grouped(data, &options)
+            Design::new_grouped(data, options)
         } else {
-            Design::new(data, &options)
+            Design::new(data, options)
         }
         .expect("a design");
         let data = &*data;
@@ -182,6 +191,14 @@ fn columns_kept_as_small_integers_estimate_as_numbers() {
                 &Domains::whole(),
                 &EstimateOptions::default()
             )
+        );
+        let net = CategorySelection::Net {
+            categories: vec!["1".into(), "2".into()],
+            label: "top two".into(),
+        };
+        out += &format!(
+            "{:?}\n",
+            proportion(data, &design, "q", &net, &by, &exclude)
         );
         for base in [
             MultipleBase::Cases,
@@ -200,14 +217,59 @@ fn columns_kept_as_small_integers_estimate_as_numbers() {
         }
         out
     };
-    for grouped in [false, true] {
-        let want = results(&mut numbers.clone(), grouped);
+    for (options, grouped) in [(&plain, false), (&plain, true), (&nested, false)] {
+        let want = results(&mut numbers.clone(), options, grouped);
         assert!(want.contains("estimate: Some("), "{want}");
         assert_eq!(
-            results(&mut small.clone(), grouped),
+            results(&mut small.clone(), options, grouped),
             want,
-            "grouped: {grouped}"
+            "{options:?}, grouped: {grouped}"
         );
+    }
+    // A design's errors name the same row and values either way: a missing stratum or
+    // PSU id, a PSU in two strata.
+    let lines: Vec<&str> = text.lines().collect();
+    let edited = |row: usize, column: usize, value: &str| -> String {
+        let mut lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let mut fields: Vec<&str> = lines[row].split(',').collect();
+        fields[column] = value;
+        lines[row] = fields.join(",");
+        lines.join("\n")
+    };
+    for (text, what, says) in [
+        (
+            edited(1500, 1, ""),
+            "missing stratum",
+            "\"region\", data row 1500",
+        ),
+        (edited(2000, 2, ""), "missing PSU", "\"psu\", data row 2000"),
+        (
+            edited(2500, 1, "3"),
+            "a PSU in two strata",
+            "cluster \"19\" of column \"psu\" appears in strata \"1\" and \"3\"",
+        ),
+    ] {
+        let small = read_csv_from_reader(text.as_bytes(), "t.csv", &CsvOptions::default())
+            .expect("the file reads");
+        let numbers = Dataset::from_columns(
+            small
+                .names()
+                .iter()
+                .map(|name| {
+                    let Ok(Column::Numeric(c)) = small.column(name) else {
+                        panic!("{name} is numeric");
+                    };
+                    let values = (0..c.len()).map(|i| c.get(i)).collect();
+                    let c = NumericColumn::from_options(values);
+                    (name.to_string(), Column::Numeric(c))
+                })
+                .collect(),
+        )
+        .expect("the same columns");
+        let error = |data: &Dataset| Design::new(data, &plain).expect_err(what).to_string();
+        let said = error(&small);
+        assert!(said.contains(says), "{what}: {said}");
+        assert_eq!(said, error(&numbers), "{what}");
     }
     // A choice that is not 0 or 1 is the same error either way.
     let odd = {
