@@ -80,9 +80,10 @@ impl Number for f64 {
 /// What a [`Dataset`] column can be made of: a `Vec`, slice or array of any primitive
 /// number (`u8` … `u64`, `i8` … `i64`, `usize`, `isize`, `f32`, `f64`), the same of
 /// `Option`s (`None` = missing), of text (`&str`, `String`, `Option` of either), or a
-/// [`Column`]. Numbers are stored as `f64`; a value that `f64` cannot hold exactly (an
-/// integer beyond 2^53, a NaN or infinity) is an error naming the column and element, never
-/// a silent change.
+/// [`Column`]. Numbers are stored as `f64` (a column of integers in 0..65535, such as
+/// answer codes, in 16 bits each, its `f64`s made when asked for); a value that `f64`
+/// cannot hold exactly (an integer beyond 2^53, a NaN or infinity) is an error naming the
+/// column and element, never a silent change.
 ///
 /// ```
 /// use survey_stats::Dataset;
@@ -101,12 +102,16 @@ impl Number for f64 {
 pub trait IntoColumn: ToColumn {}
 impl<T: ToColumn> IntoColumn for T {}
 
+/// A column of numbers: held as small integers (see `NumericColumn::from_small_ints`)
+/// while every value is an integer in `0..65535` (answer codes, ids), as numbers from the
+/// first that is not.
 fn numbers<T: Number>(name: &str, values: impl Iterator<Item = Option<T>>) -> Result<Column> {
-    let mut col = NumericColumn::with_capacity(values.size_hint().0);
+    let mut small: Vec<u16> = Vec::with_capacity(values.size_hint().0);
+    let mut col: Option<NumericColumn> = None;
     for (index, v) in values.enumerate() {
-        match v.map(|x| x.to_f64().map_err(|reason| (x, reason))) {
-            None => col.push(None),
-            Some(Ok(x)) => col.push(Some(x)),
+        let x = match v.map(|x| x.to_f64().map_err(|reason| (x, reason))) {
+            None => None,
+            Some(Ok(x)) => Some(x),
             Some(Err((x, reason))) => {
                 return Err(DataError::InvalidInput {
                     column: name.to_string(),
@@ -115,9 +120,35 @@ fn numbers<T: Number>(name: &str, values: impl Iterator<Item = Option<T>>) -> Re
                     reason: reason.to_string(),
                 });
             }
+        };
+        if col.is_none() {
+            match x.map(NumericColumn::small_int) {
+                None => {
+                    small.push(0);
+                    continue;
+                }
+                Some(Some(s)) => {
+                    small.push(s);
+                    continue;
+                }
+                // The first value that is not a small integer: the rows so far as numbers.
+                Some(None) => {
+                    let mut numbers = NumericColumn::with_capacity(small.capacity());
+                    for &s in &small {
+                        numbers.push((s > 0).then(|| f64::from(s - 1)));
+                    }
+                    col = Some(numbers);
+                }
+            }
+        }
+        if let Some(col) = &mut col {
+            col.push(x);
         }
     }
-    Ok(Column::Numeric(col))
+    Ok(Column::Numeric(match col {
+        Some(col) => col,
+        None => NumericColumn::of_small_ints(small),
+    }))
 }
 
 fn texts<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Column {
@@ -564,5 +595,46 @@ impl<'de> serde::Deserialize<'de> for FieldOrder {
             }
         }
         d.deserialize_map(Keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Integers in 0..65535 are held as small integers, anything else as numbers from the
+    /// first value that is not one, and either way the column reads back as given.
+    #[test]
+    fn numbers_read_back_as_given_however_they_are_held() {
+        let cases: Vec<Vec<Option<f64>>> = vec![
+            vec![Some(1.0), None, Some(9.0), Some(0.0)],
+            vec![Some(1.0), None, Some(2.5), Some(3.0), None],
+            vec![None, Some(65534.0), Some(65535.0), Some(2.0)],
+            vec![Some(3.0), Some(-1.0), None],
+            vec![Some(-0.0), Some(1.0)],
+            vec![],
+        ];
+        for values in cases {
+            let Column::Numeric(col) = numbers("x", values.iter().copied()).expect("numbers")
+            else {
+                panic!("numbers make a numeric column");
+            };
+            let want = NumericColumn::from_options(values.clone());
+            let small = values
+                .iter()
+                .all(|v| v.is_none_or(|x| NumericColumn::small_int(x).is_some()));
+            assert_eq!(col.small_ints().is_some(), small, "{values:?}");
+            assert_eq!(col.len(), values.len());
+            assert_eq!(col.count_missing(), want.count_missing(), "{values:?}");
+            for (i, v) in values.iter().enumerate() {
+                assert_eq!(
+                    col.get(i).map(f64::to_bits),
+                    v.map(f64::to_bits),
+                    "{values:?}"
+                );
+                assert_eq!(col.raw(i), want.raw(i), "{values:?}");
+            }
+            assert_eq!(col, want, "{values:?}");
+        }
     }
 }

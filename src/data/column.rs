@@ -112,6 +112,8 @@ pub struct NumericColumn {
     factor: FactorCache,
     /// The values as small integers, when a reader found them all to be such.
     small: Option<Arc<Vec<u16>>>,
+    /// The levels of the small integers, made the first time they are asked for.
+    small_levels: Cache<SmallLevels>,
 }
 
 // The column's storage (numbers or small integers) and its factor are not part of what it
@@ -122,12 +124,52 @@ impl PartialEq for NumericColumn {
     }
 }
 
-/// A numeric column's factor, computed on first use; emptied whenever the values change.
-/// Equal to any other (it is derived from the values), cloned with the column (shared).
-/// It lives as long as the column: 4 bytes a row, and a label per distinct value (a
-/// continuous column asked for as categories keeps as many labels as it has values).
-#[derive(Clone, Default)]
-pub(crate) struct FactorCache(OnceLock<Arc<CodedFactor>>);
+/// Something derived from a column's values, computed on first use and emptied whenever
+/// the values change. Equal to any other (it is derived from the values), cloned with the
+/// column (shared).
+pub(crate) struct Cache<T>(OnceLock<Arc<T>>);
+
+impl<T> Clone for Cache<T> {
+    fn clone(&self) -> Self {
+        Cache(self.0.clone())
+    }
+}
+
+impl<T> Default for Cache<T> {
+    fn default() -> Self {
+        Cache(OnceLock::new())
+    }
+}
+
+impl<T> PartialEq for Cache<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<T> std::fmt::Debug for Cache<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0.get() {
+            Some(_) => "Cache(made)",
+            None => "Cache(empty)",
+        })
+    }
+}
+
+/// A numeric column's factor. It lives as long as the column: 4 bytes a row, and a label
+/// per distinct value (a continuous column asked for as categories keeps as many labels as
+/// it has values).
+pub(crate) type FactorCache = Cache<CodedFactor>;
+
+/// The levels of a column held as small integers, and the code of each small integer
+/// (`v + 1`; [`MISSING_CODE`] for 0 and for values that do not occur).
+#[derive(Debug)]
+pub(crate) struct SmallLevels {
+    pub levels: Vec<super::Level>,
+    pub table: Box<[u32; 1 << 16]>,
+    /// Whether a row is missing.
+    pub any_missing: bool,
+}
 
 /// A numeric column's codes and levels, as [`super::Factor`] gives them.
 #[derive(Debug)]
@@ -136,20 +178,6 @@ pub(crate) struct CodedFactor {
     pub levels: Vec<super::Level>,
 }
 
-impl PartialEq for FactorCache {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl std::fmt::Debug for FactorCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self.0.get() {
-            Some(_) => "FactorCache(coded)",
-            None => "FactorCache(empty)",
-        })
-    }
-}
 
 impl NumericColumn {
     /// A column with every value present.
@@ -165,6 +193,7 @@ impl NumericColumn {
             validity,
             factor: FactorCache::default(),
             small: None,
+            small_levels: Cache::default(),
         }
     }
 
@@ -185,6 +214,7 @@ impl NumericColumn {
             validity,
             factor: FactorCache::default(),
             small: None,
+            small_levels: Cache::default(),
         }
     }
 
@@ -194,6 +224,7 @@ impl NumericColumn {
             validity: Validity::default(),
             factor: FactorCache::default(),
             small: None,
+            small_levels: Cache::default(),
         }
     }
 
@@ -272,6 +303,7 @@ impl NumericColumn {
             validity,
             factor: FactorCache::default(),
             small: Some(Arc::new(small)),
+            small_levels: Cache::default(),
         }
     }
 
@@ -279,6 +311,39 @@ impl NumericColumn {
     /// (see [`NumericColumn::from_small_ints`]).
     pub(crate) fn small_ints(&self) -> Option<&[u16]> {
         self.small.as_deref().map(Vec::as_slice)
+    }
+
+    /// [`NumericColumn::from_small_ints`] with the validity the small integers carry (0 is
+    /// missing).
+    pub(crate) fn of_small_ints(small: Vec<u16>) -> Self {
+        let mut bits = vec![0u64; small.len().div_ceil(64)];
+        let mut missing = 0;
+        for (i, &s) in small.iter().enumerate() {
+            bits[i / 64] |= u64::from(s != 0) << (i % 64);
+            missing += usize::from(s == 0);
+        }
+        let validity = Validity::from_parts(bits, small.len(), missing);
+        Self::from_small_ints(small, validity)
+    }
+
+    /// `v + 1` when `v` is an integer in `0..65535` (`-0` is not), the form
+    /// [`NumericColumn::from_small_ints`] holds it in.
+    #[inline]
+    pub(crate) fn small_int(v: f64) -> Option<u16> {
+        // `as` saturates and sends NaN to 0: only an integer in range comes back with the
+        // same bits.
+        let s = v as u16;
+        (f64::from(s).to_bits() == v.to_bits() && s != u16::MAX).then(|| s + 1)
+    }
+
+    /// The levels of the small integers (see [`SmallLevels`]), made by `make` on first use
+    /// and kept; `None` when the column does not hold small integers.
+    pub(crate) fn small_levels(
+        &self,
+        make: impl FnOnce(&[u16]) -> SmallLevels,
+    ) -> Option<(&[u16], &SmallLevels)> {
+        let small = self.small.as_deref()?;
+        Some((small, self.small_levels.0.get_or_init(|| Arc::new(make(small)))))
     }
 
     /// [`NumericColumn::small_ints`], shared.
@@ -292,6 +357,7 @@ impl NumericColumn {
         self.values();
         self.factor = FactorCache::default();
         self.small = None;
+        self.small_levels = Cache::default();
         self.values.get_mut().expect("the values were made")
     }
 

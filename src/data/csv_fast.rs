@@ -1454,11 +1454,8 @@ fn put_field(
 #[inline(always)]
 fn store_number(v: f64, values: &mut [f64], small: &mut [u16], k: usize, wide: &mut bool) {
     if !*wide {
-        // `as` saturates and sends NaN to 0: only an integer in range comes back with the
-        // same bits (-0 does not).
-        let s = v as u16;
-        if f64::from(s).to_bits() == v.to_bits() && s != u16::MAX {
-            small[k] = s + 1;
+        if let Some(s) = NumericColumn::small_int(v) {
+            small[k] = s;
             return;
         }
         *wide = true;

@@ -1,6 +1,6 @@
 //! A categorical view of any column, for tables, proportions and domains.
 
-use super::column::{CodedFactor, Column, MISSING_CODE, Validity};
+use super::column::{CodedFactor, Column, MISSING_CODE, SmallLevels, Validity};
 use std::borrow::Cow;
 
 /// One level of a [`Factor`]: its label, and its numeric code when the column is numeric.
@@ -123,7 +123,8 @@ pub(crate) enum RowCodes<'a> {
     /// `NumericColumn::with_small_ints`), through a table from those to codes.
     Small {
         small: &'a [u16],
-        table: Box<[u32; 1 << 16]>,
+        /// The column's levels and table, kept in the column.
+        levels: &'a SmallLevels,
     },
     /// Any other numbers: a binary search among the sorted levels.
     Sorted {
@@ -172,8 +173,9 @@ impl<'a> RowCodes<'a> {
                 })
                 .collect()
         };
-        if let Some(small) = c.small_ints() {
-            // A quarter of the bytes of the values, and no check that they are integers.
+        // A quarter of the bytes of the values, no check that they are integers, and
+        // the levels found once for the column.
+        let small = c.small_levels(|small| {
             let parts = crate::parallel::map_blocks(
                 small.len(),
                 crate::parallel::cores(),
@@ -194,7 +196,14 @@ impl<'a> RowCodes<'a> {
                     lv.push((s - 1) as f64);
                 }
             }
-            return (RowCodes::Small { small, table }, to_levels(&lv, true));
+            SmallLevels {
+                levels: to_levels(&lv, true),
+                table,
+                any_missing: parts.iter().any(|seen| seen[0]),
+            }
+        });
+        if let Some((small, levels)) = small {
+            return (RowCodes::Small { small, levels }, levels.levels.clone());
         }
         let values = c.values();
         let valid = (c.count_missing() > 0).then(|| c.validity());
@@ -259,9 +268,9 @@ impl<'a> RowCodes<'a> {
         let rows = start..start + out.len();
         match self {
             RowCodes::Stored(codes) => out.copy_from_slice(&codes[rows]),
-            RowCodes::Small { small, table } => {
+            RowCodes::Small { small, levels } => {
                 for (o, &s) in out.iter_mut().zip(&small[rows]) {
-                    *o = table[usize::from(s)];
+                    *o = levels.table[usize::from(s)];
                 }
             }
             RowCodes::Lookup {
@@ -310,7 +319,7 @@ impl<'a> RowCodes<'a> {
         let mut out = [MISSING_CODE];
         match self {
             RowCodes::Stored(codes) => codes[row],
-            RowCodes::Small { small, table } => table[usize::from(small[row])],
+            RowCodes::Small { small, levels } => levels.table[usize::from(small[row])],
             _ => {
                 self.write(row, &mut out);
                 out[0]
@@ -322,7 +331,10 @@ impl<'a> RowCodes<'a> {
     pub(crate) fn first_missing(&self) -> Option<usize> {
         match self {
             RowCodes::Stored(codes) => codes.iter().position(|&c| c == MISSING_CODE),
-            RowCodes::Small { small, .. } => small.iter().position(|&s| s == 0),
+            RowCodes::Small { small, levels } => match levels.any_missing {
+                true => small.iter().position(|&s| s == 0),
+                false => None,
+            },
             RowCodes::Lookup { valid, .. } | RowCodes::Sorted { valid, .. } => {
                 valid.and_then(|v| (0..v.len()).find(|&i| !v.is_valid(i)))
             }

@@ -33,13 +33,7 @@ fn permute_numeric(col: &mut NumericColumn, order: &[u32], scratch: &mut Scratch
         // Small integers stay small (their validity is in them: 0 is missing).
         let mut moved = Vec::new();
         gather_into(small, order, &mut moved, threads);
-        let missing = moved.iter().filter(|&&s| s == 0).count();
-        let mut bits = vec![0u64; order.len().div_ceil(64)];
-        for (i, &s) in moved.iter().enumerate() {
-            bits[i / 64] |= u64::from(s != 0) << (i % 64);
-        }
-        let validity = Validity::from_parts(bits, order.len(), missing);
-        *col = NumericColumn::from_small_ints(moved, validity);
+        *col = NumericColumn::of_small_ints(moved);
         return;
     }
     gather_into(col.values(), order, &mut scratch.f64s, threads);
