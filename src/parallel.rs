@@ -1,10 +1,15 @@
 //! Contiguous blocks of rows on the machine's cores: the one way this crate uses more than
 //! one core. Results come back in block order, so a given number of blocks always gives the
-//! same numbers; the first block runs on the calling thread, the others on threads kept
-//! between calls (rayon's pool). A thread spawned per call was often queued on its
-//! parent's core and started only once the parent had finished its own block (measured
-//! on a 2-core machine: a median of 1.3 ms late, for passes of 2 to 10 ms); a kept thread,
-//! woken, starts within microseconds.
+//! same numbers; the first block runs on the calling thread, the others on threads the
+//! crate keeps between calls (a rayon pool of its own, not the global one). A thread spawned
+//! per call was often queued on its parent's core and started only once the parent had
+//! finished its own block (measured on a 2-core machine: a median of 1.3 ms late, for
+//! passes of 2 to 10 ms); a kept thread, woken, starts within microseconds.
+//!
+//! The pool is the crate's own so that a program's rayon tasks cannot occupy it: were they
+//! all waiting for something this crate computes (the same column's factor, asked for from
+//! a `par_iter`), blocks queued on a shared pool would never run. For the same reason no
+//! caller holds a lock while it waits for blocks (see `Cache::get_or_make`).
 
 use std::ops::Range;
 
@@ -55,12 +60,29 @@ pub(crate) fn map_blocks_with<S: Send, R: Send>(
     )
 }
 
+/// The crate's kept threads, started on first use; `None` when threads cannot be started
+/// (every job then runs on the calling thread).
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores())
+            .thread_name(|i| format!("survey-stats-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
 /// Runs the jobs, the first on the calling thread and the others on the kept threads;
 /// their results in job order.
-fn in_order<R: Send, J: FnOnce() -> R + Send>(jobs: impl Iterator<Item = J>) -> Vec<R> {
+pub(crate) fn in_order<R: Send, J: FnOnce() -> R + Send>(jobs: impl Iterator<Item = J>) -> Vec<R> {
     let jobs: Vec<J> = jobs.collect();
+    let Some(pool) = pool().filter(|_| jobs.len() > 1) else {
+        return jobs.into_iter().map(|job| job()).collect();
+    };
     let mut out: Vec<Option<R>> = std::iter::repeat_with(|| None).take(jobs.len()).collect();
-    rayon::in_place_scope(|scope| {
+    pool.in_place_scope(|scope| {
         let mut jobs = out.iter_mut().zip(jobs);
         let first = jobs.next();
         for (slot, job) in jobs {

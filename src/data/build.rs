@@ -135,7 +135,7 @@ fn numbers<T: Number>(name: &str, values: impl Iterator<Item = Option<T>>) -> Re
                 Some(None) => {
                     let mut numbers = NumericColumn::with_capacity(small.capacity());
                     for &s in &small {
-                        numbers.push((s > 0).then(|| f64::from(s - 1)));
+                        numbers.push(super::column::small_value(s));
                     }
                     col = Some(numbers);
                 }

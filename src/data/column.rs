@@ -129,6 +129,20 @@ impl PartialEq for NumericColumn {
 /// column (shared).
 pub(crate) struct Cache<T>(OnceLock<Arc<T>>);
 
+impl<T> Cache<T> {
+    /// The value, made by `make` when there is none yet. `make` runs outside the lock: it
+    /// may run blocks of rows on other threads, and those must never wait for a thread
+    /// that waits for this cache (a pool's threads asking for the same column would). Two
+    /// threads asking at once may both make it; the first kept is the one every caller sees.
+    fn get_or_make(&self, make: impl FnOnce() -> T) -> &Arc<T> {
+        if let Some(made) = self.0.get() {
+            return made;
+        }
+        let made = Arc::new(make());
+        self.0.get_or_init(|| made)
+    }
+}
+
 impl<T> Clone for Cache<T> {
     fn clone(&self) -> Self {
         Cache(self.0.clone())
@@ -161,14 +175,26 @@ impl<T> std::fmt::Debug for Cache<T> {
 /// it has values).
 pub(crate) type FactorCache = Cache<CodedFactor>;
 
-/// The levels of a column held as small integers, and the code of each small integer
-/// (`v + 1`; [`MISSING_CODE`] for 0 and for values that do not occur).
+/// The levels of a column held as small integers (labelled), and the code of each small
+/// integer `v + 1` up to the largest that occurs ([`MISSING_CODE`] for 0 and for values
+/// that do not occur: see [`SmallLevels::code`]).
 #[derive(Debug)]
 pub(crate) struct SmallLevels {
     pub levels: Vec<super::Level>,
-    pub table: Box<[u32; 1 << 16]>,
+    pub table: Vec<u32>,
     /// Whether a row is missing.
     pub any_missing: bool,
+}
+
+impl SmallLevels {
+    /// The level of small integer `s`, or [`MISSING_CODE`].
+    #[inline]
+    pub(crate) fn code(&self, s: u16) -> u32 {
+        self.table
+            .get(usize::from(s))
+            .copied()
+            .unwrap_or(MISSING_CODE)
+    }
 }
 
 /// A numeric column's codes and levels, as [`super::Factor`] gives them.
@@ -177,7 +203,6 @@ pub(crate) struct CodedFactor {
     pub codes: Vec<u32>,
     pub levels: Vec<super::Level>,
 }
-
 
 impl NumericColumn {
     /// A column with every value present.
@@ -341,9 +366,9 @@ impl NumericColumn {
     pub(crate) fn small_levels(
         &self,
         make: impl FnOnce(&[u16]) -> SmallLevels,
-    ) -> Option<(&[u16], &SmallLevels)> {
-        let small = self.small.as_deref()?;
-        Some((small, self.small_levels.0.get_or_init(|| Arc::new(make(small)))))
+    ) -> Option<(&Arc<Vec<u16>>, &Arc<SmallLevels>)> {
+        let small = self.small.as_ref()?;
+        Some((small, self.small_levels.get_or_make(|| make(small))))
     }
 
     /// [`NumericColumn::small_ints`], shared.
@@ -363,7 +388,7 @@ impl NumericColumn {
 
     /// The column's factor, made by `make` on first use and kept.
     pub(crate) fn cached_factor(&self, make: impl FnOnce() -> CodedFactor) -> &CodedFactor {
-        self.factor.0.get_or_init(|| Arc::new(make()))
+        self.factor.get_or_make(make)
     }
 
     /// The values, shared.
@@ -380,12 +405,7 @@ impl NumericColumn {
     /// The numbers of a column held as small integers (0 in a missing row's slot).
     fn numbers_of_small_ints(&self) -> Arc<Vec<f64>> {
         let small = self.small.as_deref().map_or(&[][..], Vec::as_slice);
-        Arc::new(
-            small
-                .iter()
-                .map(|&s| f64::from(s.saturating_sub(1)))
-                .collect(),
-        )
+        Arc::new(small.iter().map(|&s| small_number(s)).collect())
     }
 
     /// Which rows are present.
@@ -411,8 +431,15 @@ impl NumericColumn {
 
 /// The value a small integer stands for (see [`NumericColumn::from_small_ints`]).
 #[inline]
-fn small_value(s: u16) -> Option<f64> {
-    (s > 0).then(|| f64::from(s - 1))
+pub(crate) fn small_value(s: u16) -> Option<f64> {
+    (s > 0).then(|| small_number(s))
+}
+
+/// The number in a small integer's value slot: its value, or 0 for a missing row (the
+/// slot a column of numbers holds there).
+#[inline]
+pub(crate) fn small_number(s: u16) -> f64 {
+    f64::from(s.saturating_sub(1))
 }
 
 /// Code of a missing value in a [`CategoricalColumn`].

@@ -601,7 +601,7 @@ enum Store {
     Num {
         values: Vec<f64>,
         bits: Vec<u64>,
-        /// The values as small integers (see [`NumericColumn::with_small_ints`]), kept
+        /// The values as small integers (see [`NumericColumn::from_small_ints`]), kept
         /// while no chunk has found a value that is not one (`wide`).
         small: Vec<u16>,
         wide: bool,
@@ -1016,11 +1016,16 @@ impl<'a, 'q> Loader<'a, 'q> {
                     wide,
                     ..
                 } => {
-                    grow(values, cap, 0.0);
                     grow(bits, cap.div_ceil(64), 0);
                     if *wide {
+                        grow(values, cap, 0.0);
                         *small = Vec::new();
                     } else {
+                        // No number has been written (the column's rows are small
+                        // integers): a fresh zeroed block, whose pages stay untouched unless
+                        // the column widens, rather than zeros written over a larger one.
+                        *values = Vec::new();
+                        grow(values, cap, 0.0);
                         grow(small, cap, 0);
                     }
                 }
@@ -1209,12 +1214,7 @@ fn run_parallel<T: Send, R: Send>(
     // On the crate's kept threads (see `crate::parallel`); a worker that starts late finds
     // the tasks taken and stops.
     let work = &work;
-    rayon::in_place_scope(|s| {
-        for _ in 1..threads.min(n) {
-            s.spawn(move |_| work());
-        }
-        work();
-    });
+    crate::parallel::in_order((0..threads.min(n).max(1)).map(|_| move || work()));
     results
         .into_iter()
         .map(|m| {
@@ -1467,7 +1467,7 @@ fn store_number(v: f64, values: &mut [f64], small: &mut [u16], k: usize, wide: &
 /// The numbers small integers stand for (`s - 1`; 0 in a missing row's slot).
 fn numbers_of_small(small: &[u16], values: &mut [f64]) {
     for (v, &s) in values.iter_mut().zip(small) {
-        *v = f64::from(s.saturating_sub(1));
+        *v = super::column::small_number(s);
     }
 }
 

@@ -1,7 +1,8 @@
 //! A categorical view of any column, for tables, proportions and domains.
 
-use super::column::{CodedFactor, Column, MISSING_CODE, SmallLevels, Validity};
+use super::column::{CodedFactor, Column, MISSING_CODE, NumericColumn, SmallLevels, Validity};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// One level of a [`Factor`]: its label, and its numeric code when the column is numeric.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,7 +121,7 @@ pub(crate) enum RowCodes<'a> {
         table: Vec<u32>,
     },
     /// The small integers a reader kept beside the values (`v + 1`, 0 for missing: see
-    /// `NumericColumn::with_small_ints`), through a table from those to codes.
+    /// `NumericColumn::from_small_ints`), through their levels' table to codes.
     Small {
         small: &'a [u16],
         /// The column's levels and table, kept in the column.
@@ -174,35 +175,8 @@ impl<'a> RowCodes<'a> {
                 .collect()
         };
         // A quarter of the bytes of the values, no check that they are integers, and
-        // the levels found once for the column.
-        let small = c.small_levels(|small| {
-            let parts = crate::parallel::map_blocks(
-                small.len(),
-                crate::parallel::cores(),
-                1 << 17,
-                |rows| {
-                    let mut seen = vec![false; 1 << 16];
-                    for &s in &small[rows] {
-                        seen[usize::from(s)] = true;
-                    }
-                    seen
-                },
-            );
-            let mut table = Box::new([MISSING_CODE; 1 << 16]);
-            let mut lv = Vec::new();
-            for s in 1..1 << 16 {
-                if parts.iter().any(|seen| seen[s]) {
-                    table[s] = lv.len() as u32;
-                    lv.push((s - 1) as f64);
-                }
-            }
-            SmallLevels {
-                levels: to_levels(&lv, true),
-                table,
-                any_missing: parts.iter().any(|seen| seen[0]),
-            }
-        });
-        if let Some((small, levels)) = small {
+        // the levels found (and labelled) once for the column.
+        if let Some((small, levels)) = small_levels(c) {
             return (RowCodes::Small { small, levels }, levels.levels.clone());
         }
         let values = c.values();
@@ -270,7 +244,7 @@ impl<'a> RowCodes<'a> {
             RowCodes::Stored(codes) => out.copy_from_slice(&codes[rows]),
             RowCodes::Small { small, levels } => {
                 for (o, &s) in out.iter_mut().zip(&small[rows]) {
-                    *o = levels.table[usize::from(s)];
+                    *o = levels.code(s);
                 }
             }
             RowCodes::Lookup {
@@ -319,7 +293,7 @@ impl<'a> RowCodes<'a> {
         let mut out = [MISSING_CODE];
         match self {
             RowCodes::Stored(codes) => codes[row],
-            RowCodes::Small { small, levels } => levels.table[usize::from(small[row])],
+            RowCodes::Small { small, levels } => levels.code(small[row]),
             _ => {
                 self.write(row, &mut out);
                 out[0]
@@ -352,6 +326,42 @@ impl<'a> RowCodes<'a> {
         );
         codes
     }
+}
+
+/// The levels of a column held as small integers (labelled), found once and kept in the
+/// column; `None` for any other column. One look at every row, in blocks on the machine's
+/// cores.
+pub(crate) fn small_levels(c: &NumericColumn) -> Option<(&[u16], &Arc<SmallLevels>)> {
+    let (small, levels) = c.small_levels(|small| {
+        let parts =
+            crate::parallel::map_blocks(small.len(), crate::parallel::cores(), 1 << 17, |rows| {
+                let mut seen = vec![false; 1 << 16];
+                for &s in &small[rows] {
+                    seen[usize::from(s)] = true;
+                }
+                seen
+            });
+        let seen = |s: usize| parts.iter().any(|seen| seen[s]);
+        let top = (1..1 << 16).rev().find(|&s| seen(s)).unwrap_or(0);
+        let mut table = vec![MISSING_CODE; top + 1];
+        let mut levels = Vec::new();
+        for (s, code) in table.iter_mut().enumerate().skip(1) {
+            if seen(s) {
+                *code = levels.len() as u32;
+                let v = s - 1;
+                levels.push(Level {
+                    label: v.to_string(),
+                    code: Some(v as f64),
+                });
+            }
+        }
+        SmallLevels {
+            levels,
+            table,
+            any_missing: seen(0),
+        }
+    })?;
+    Some((small.as_slice(), levels))
 }
 
 /// 2^52: for `v` in [0, 2^52), `2^52 + v` is `v` rounded to an integer (ties to even)
@@ -456,6 +466,18 @@ mod tests {
         let f = data.factor("q").expect("q");
         assert_eq!(f.codes(), &[1, MISSING_CODE, 0, 2]);
         assert_eq!(f.labels(), vec!["1", "2", "9"]);
+    }
+
+    /// A column of small integers keeps labelled levels whoever asks first: the design's
+    /// unlabelled codes of cluster ids must not leave a later factor without labels.
+    #[test]
+    fn small_integer_levels_are_labelled_whoever_asks_first() {
+        let col = Column::Numeric(NumericColumn::of_small_ints(vec![3, 0, 1, 3]));
+        let (codes, n) = Factor::codes_of(&col);
+        assert_eq!((codes.as_ref(), n), (&[1, MISSING_CODE, 0, 1][..], 2));
+        let f = Factor::of(&col);
+        assert_eq!(f.labels(), vec!["0", "2"]);
+        assert_eq!(f.codes(), &[1, MISSING_CODE, 0, 1]);
     }
 
     /// Large columns are coded on two threads; the result is that of the definition.

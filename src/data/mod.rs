@@ -28,6 +28,7 @@ mod permute;
 pub(crate) use build::Metadata;
 pub use build::{DatasetBuilder, IntoColumn};
 pub use column::{CategoricalColumn, Column, ColumnKind, MISSING_CODE, NumericColumn, Validity};
+pub(crate) use column::{SmallLevels, small_number};
 pub use csv::{CsvOptions, read_csv, read_csv_from_reader};
 /// Test and benchmark hooks of the CSV readers (cargo feature `internals`): not public
 /// API, and may change in any release.
@@ -37,7 +38,7 @@ pub use csv::{read_csv_from_reader_tuned, read_csv_reference_from_reader, read_c
 pub use csv_fast::CsvTuning;
 pub use error::{DataError, Result};
 pub use factor::{Factor, Level};
-pub(crate) use factor::{RowCodes, find_level, labels};
+pub(crate) use factor::{RowCodes, find_level, labels, small_levels};
 pub use formats::{Format, OpenOptions, Opened};
 pub(crate) use permute::{Scratch, gather_into};
 

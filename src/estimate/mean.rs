@@ -135,7 +135,7 @@ impl MeanPartial {
             // A column held as small integers (`v + 1`, 0 when missing) is read as such.
             Some(small) => run_pass_over(design, domains, 2, rows, |row, _| {
                 let s = small[row];
-                let y = f64::from(s.wrapping_sub(1));
+                let y = crate::data::small_number(s);
                 if s == 0 || excluded.contains(y) {
                     return RowStatus::Missing;
                 }

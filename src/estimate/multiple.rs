@@ -64,7 +64,7 @@ impl<'a> Options<'a> {
                 return Err(not_a_choice(
                     &names[j],
                     design.source_row(i),
-                    f64::from(s - 1),
+                    crate::data::small_number(s),
                 ));
             }
             return Ok(Self {

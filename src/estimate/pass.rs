@@ -202,10 +202,10 @@ pub struct Domains {
 #[derive(Debug, Clone)]
 enum DomainCodes {
     Rows(Vec<u32>),
+    /// The column's small integers and levels: the domains are the levels, in order.
     Small {
         small: std::sync::Arc<Vec<u16>>,
-        /// Indexed by `v + 1` (0: a missing row); [`MISSING_CODE`] outside any domain.
-        table: Vec<u32>,
+        levels: std::sync::Arc<crate::data::SmallLevels>,
     },
 }
 
@@ -215,7 +215,7 @@ impl DomainCodes {
     fn get(&self, row: usize) -> u32 {
         match self {
             DomainCodes::Rows(codes) => codes[row],
-            DomainCodes::Small { small, table } => small_domain(table, small[row]),
+            DomainCodes::Small { small, levels } => levels.code(small[row]),
         }
     }
 
@@ -225,12 +225,6 @@ impl DomainCodes {
             DomainCodes::Small { small, .. } => small.len(),
         }
     }
-}
-
-/// The domain of small integer `s` through `table` (see [`DomainCodes::Small`]).
-#[inline]
-fn small_domain(table: &[u32], s: u16) -> u32 {
-    table.get(usize::from(s)).copied().unwrap_or(MISSING_CODE)
 }
 
 impl Domains {
@@ -255,26 +249,23 @@ impl Domains {
             return Ok(Self::whole());
         }
         if let [name] = by
-            && let column @ crate::data::Column::Numeric(c) = data.column(name.as_ref())?
+            && let crate::data::Column::Numeric(c) = data.column(name.as_ref())?
             && let Some(small) = c.shared_small_ints()
+            && let Some((_, levels)) = crate::data::small_levels(c)
         {
             // One variable held as small integers: its levels (each occurs) are the
-            // domains, in order, each row's read through a table from its small integer
-            // (no code per row made or copied).
-            let levels = crate::data::RowCodes::of(column).1;
-            let top = levels.iter().filter_map(|l| l.code).fold(0.0, f64::max) as usize;
-            let mut table = vec![MISSING_CODE; top + 2];
-            for (d, l) in levels.iter().enumerate() {
-                if let Some(v) = l.code {
-                    table[v as usize + 1] = d as u32;
-                }
-            }
+            // domains, in order, each row's read from its small integer (no code per row
+            // made or copied).
             let labels = levels
-                .into_iter()
-                .map(|l| BTreeMap::from([(name.as_ref().to_string(), l.label)]))
+                .levels
+                .iter()
+                .map(|l| BTreeMap::from([(name.as_ref().to_string(), l.label.clone())]))
                 .collect();
             return Ok(Domains {
-                codes: Some(DomainCodes::Small { small, table }),
+                codes: Some(DomainCodes::Small {
+                    small,
+                    levels: std::sync::Arc::clone(levels),
+                }),
                 labels,
                 data_id: Some(data.id()),
             });
@@ -547,11 +538,11 @@ fn run_plain_on<F>(
             |row| (codes[row] != MISSING_CODE).then_some(codes[row] as usize),
             &mut acc,
         ),
-        Some(DomainCodes::Small { small, table }) => plain_rows(
+        Some(DomainCodes::Small { small, levels }) => plain_rows(
             columns,
             rows,
             row_fn,
-            |row| match small_domain(table, small[row]) {
+            |row| match levels.code(small[row]) {
                 MISSING_CODE => None,
                 d => Some(d as usize),
             },

@@ -3,7 +3,7 @@
 use super::linear::{Quantity, RowInterval, Smooth, SrsScale, quantity_rows, unit};
 use super::pass::{DomainPass, NO_SLOT, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
-use crate::data::{Column, Dataset, Factor, Level, RowCodes, find_level, labels};
+use crate::data::{Column, Dataset, Factor, Level, SmallLevels, find_level, labels, small_levels};
 use crate::design::Design;
 
 /// Which categories to report.
@@ -274,14 +274,16 @@ fn category_passes(
     // each row's status through a table indexed by the row's small integer, and no codes
     // made (4 bytes a row, written and read once).
     let source = match column {
-        Column::Numeric(c) if let Some(small) = c.small_ints() => Codes::Small(small),
+        Column::Numeric(c) if let Some((small, levels)) = small_levels(c) => {
+            Codes::Small(small, levels)
+        }
         column => Codes::Factor(Factor::of(column)),
     };
-    let levels: std::borrow::Cow<'_, [Level]> = match &source {
-        Codes::Small(_) => RowCodes::of(column).1.into(),
-        Codes::Factor(f) => f.levels().into(),
+    let levels: &[Level] = match &source {
+        Codes::Small(_, levels) => &levels.levels,
+        Codes::Factor(f) => f.levels(),
     };
-    let groups = groups(&levels, variable, selection, options)?;
+    let groups = groups(levels, variable, selection, options)?;
     let excluded: Vec<bool> = levels
         .iter()
         .map(|l| options.excludes_label(&l.label, l.code))
@@ -304,22 +306,12 @@ fn category_passes(
         })
         .collect();
     let passes = match source {
-        Codes::Small(small) => {
-            // Indexed by `v + 1` for a level of value `v`; 0 (a missing row) is Missing.
-            let top = levels.iter().filter_map(|l| l.code).fold(0.0, f64::max) as usize;
-            let mut by_small = vec![RowStatus::Missing; top + 2];
-            for (l, &st) in levels.iter().zip(&status) {
-                if let Some(v) = l.code {
-                    by_small[v as usize + 1] = st;
-                }
-            }
-            run_pass(design, domains, k, |row, _| {
-                by_small
-                    .get(usize::from(small[row]))
-                    .copied()
-                    .unwrap_or(RowStatus::Missing)
-            })
-        }
+        Codes::Small(small, levels) => run_pass(design, domains, k, |row, _| {
+            status
+                .get(levels.code(small[row]) as usize)
+                .copied()
+                .unwrap_or(RowStatus::Missing)
+        }),
         Codes::Factor(factor) => {
             let codes = factor.codes();
             run_pass(design, domains, k, |row, _| {
@@ -335,8 +327,8 @@ fn category_passes(
 
 /// Where a category pass reads each row's level.
 enum Codes<'a> {
-    /// A numeric column's small integers (`v + 1`, 0 for missing).
-    Small(&'a [u16]),
+    /// A numeric column's small integers (`v + 1`, 0 for missing) and their levels.
+    Small(&'a [u16], &'a SmallLevels),
     /// Any column's factor codes.
     Factor(Factor<'a>),
 }

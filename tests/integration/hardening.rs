@@ -889,3 +889,36 @@ fn categories_of_very_different_weights_keep_their_own_standard_errors() {
         assert_close(se, se_alone, 1e-12, 0.0, &format!("count of {code}"));
     }
 }
+
+/// A column's factor asked for at once by a thread outside any pool and by every thread of
+/// rayon's global pool (a program's own `par_iter`): each finishes. Before the crate kept a
+/// pool of its own and made caches outside their locks, the first caller's blocks were
+/// queued on the global pool, whose threads all waited for that caller: a deadlock on the
+/// first attempt.
+#[test]
+fn a_column_coded_from_many_threads_at_once_does_not_hang() {
+    use rayon::prelude::*;
+    use survey_stats::Dataset;
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for attempt in 0..10u32 {
+            let codes: Vec<u32> = (0..400_000u32).map(|i| (i + attempt) % 7).collect();
+            let data = Dataset::builder()
+                .column("q", codes)
+                .build()
+                .expect("a column");
+            std::thread::scope(|s| {
+                s.spawn(|| {
+                    (0..64).into_par_iter().for_each(|_| {
+                        assert_eq!(data.factor("q").expect("q").levels().len(), 7);
+                    })
+                });
+                assert_eq!(data.factor("q").expect("q").levels().len(), 7);
+            });
+        }
+        let _ = done.send(());
+    });
+    finished
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("ten attempts finish within two minutes (a hang is a deadlock)");
+}
