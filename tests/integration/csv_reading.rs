@@ -134,26 +134,27 @@ fn columns_kept_as_small_integers_estimate_as_numbers() {
             5000 + i % 3,
         );
     }
+    // The same columns, as numbers.
+    let as_numbers = |small: &Dataset| {
+        Dataset::from_columns(
+            small
+                .names()
+                .iter()
+                .map(|name| {
+                    let Ok(Column::Numeric(c)) = small.column(name) else {
+                        panic!("{name} is numeric");
+                    };
+                    let values = (0..c.len()).map(|i| c.get(i)).collect();
+                    let c = NumericColumn::from_options(values);
+                    (name.to_string(), Column::Numeric(c))
+                })
+                .collect(),
+        )
+        .expect("the same columns")
+    };
     let small = read_csv_from_reader(text.as_bytes(), "t.csv", &CsvOptions::default())
         .expect("the file reads");
-    // The same columns, as numbers.
-    let numbers = Dataset::from_columns(
-        small
-            .names()
-            .iter()
-            .map(|name| {
-                let Ok(Column::Numeric(c)) = small.column(name) else {
-                    panic!("{name} is numeric");
-                };
-                let values = (0..c.len()).map(|i| c.get(i)).collect();
-                (
-                    name.to_string(),
-                    Column::Numeric(NumericColumn::from_options(values)),
-                )
-            })
-            .collect(),
-    )
-    .expect("the same columns");
+    let numbers = as_numbers(&small);
     let plain = DesignOptions {
         weights: Some("w".into()),
         strata: Some("region".into()),
@@ -251,21 +252,7 @@ fn columns_kept_as_small_integers_estimate_as_numbers() {
     ] {
         let small = read_csv_from_reader(text.as_bytes(), "t.csv", &CsvOptions::default())
             .expect("the file reads");
-        let numbers = Dataset::from_columns(
-            small
-                .names()
-                .iter()
-                .map(|name| {
-                    let Ok(Column::Numeric(c)) = small.column(name) else {
-                        panic!("{name} is numeric");
-                    };
-                    let values = (0..c.len()).map(|i| c.get(i)).collect();
-                    let c = NumericColumn::from_options(values);
-                    (name.to_string(), Column::Numeric(c))
-                })
-                .collect(),
-        )
-        .expect("the same columns");
+        let numbers = as_numbers(&small);
         let error = |data: &Dataset| Design::new(data, &plain).expect_err(what).to_string();
         let said = error(&small);
         assert!(said.contains(says), "{what}: {said}");
