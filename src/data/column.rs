@@ -371,11 +371,6 @@ impl NumericColumn {
         Some((small, self.small_levels.get_or_make(|| make(small))))
     }
 
-    /// [`NumericColumn::small_ints`], shared.
-    pub(crate) fn shared_small_ints(&self) -> Option<Arc<Vec<u16>>> {
-        self.small.clone()
-    }
-
     /// The values, to change: made from the small integers if need be, which are then
     /// dropped, as is the factor.
     fn values_mut(&mut self) -> &mut Arc<Vec<f64>> {

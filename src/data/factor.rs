@@ -290,11 +290,11 @@ impl<'a> RowCodes<'a> {
     /// [`RowCodes::write`] writes it.
     #[inline]
     pub(crate) fn get(&self, row: usize) -> u32 {
-        let mut out = [MISSING_CODE];
         match self {
             RowCodes::Stored(codes) => codes[row],
             RowCodes::Small { small, levels } => levels.code(small[row]),
             _ => {
+                let mut out = [MISSING_CODE];
                 self.write(row, &mut out);
                 out[0]
             }
@@ -331,8 +331,8 @@ impl<'a> RowCodes<'a> {
 /// The levels of a column held as small integers (labelled), found once and kept in the
 /// column; `None` for any other column. One look at every row, in blocks on the machine's
 /// cores.
-pub(crate) fn small_levels(c: &NumericColumn) -> Option<(&[u16], &Arc<SmallLevels>)> {
-    let (small, levels) = c.small_levels(|small| {
+pub(crate) fn small_levels(c: &NumericColumn) -> Option<(&Arc<Vec<u16>>, &Arc<SmallLevels>)> {
+    c.small_levels(|small| {
         let parts =
             crate::parallel::map_blocks(small.len(), crate::parallel::cores(), 1 << 17, |rows| {
                 let mut seen = vec![false; 1 << 16];
@@ -360,8 +360,7 @@ pub(crate) fn small_levels(c: &NumericColumn) -> Option<(&[u16], &Arc<SmallLevel
             table,
             any_missing: seen(0),
         }
-    })?;
-    Some((small.as_slice(), levels))
+    })
 }
 
 /// 2^52: for `v` in [0, 2^52), `2^52 + v` is `v` rounded to an integer (ties to even)

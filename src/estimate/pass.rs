@@ -250,8 +250,7 @@ impl Domains {
         }
         if let [name] = by
             && let crate::data::Column::Numeric(c) = data.column(name.as_ref())?
-            && let Some(small) = c.shared_small_ints()
-            && let Some((_, levels)) = crate::data::small_levels(c)
+            && let Some((small, levels)) = crate::data::small_levels(c)
         {
             // One variable held as small integers: its levels (each occurs) are the
             // domains, in order, each row's read from its small integer (no code per row
@@ -263,7 +262,7 @@ impl Domains {
                 .collect();
             return Ok(Domains {
                 codes: Some(DomainCodes::Small {
-                    small,
+                    small: std::sync::Arc::clone(small),
                     levels: std::sync::Arc::clone(levels),
                 }),
                 labels,
