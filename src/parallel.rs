@@ -24,40 +24,21 @@ fn blocks(n: usize, threads: usize, min_rows: usize) -> usize {
 }
 
 /// `f` of each block of `0..n` (at most `threads` blocks of at least `min_rows` rows).
+/// Memory a block fills is best made inside `f`, on the thread that fills it: it is then
+/// zeroed in parallel and sits in that core's cache.
 pub(crate) fn map_blocks<R: Send>(
     n: usize,
     threads: usize,
     min_rows: usize,
     f: impl Fn(Range<usize>) -> R + Sync,
 ) -> Vec<R> {
-    map_blocks_with(n, threads, min_rows, || (), |rows, ()| f(rows))
-}
-
-/// [`map_blocks`] with a state per block, made by `make` on the calling thread before the
-/// blocks start (in block order) and handed to the block's `f`: memory that the blocks
-/// fill then comes from the caller's heap, where freed memory is reused, rather than being
-/// faulted in page by page on each thread.
-pub(crate) fn map_blocks_with<S: Send, R: Send>(
-    n: usize,
-    threads: usize,
-    min_rows: usize,
-    make: impl FnMut() -> S,
-    f: impl Fn(Range<usize>, S) -> R + Sync,
-) -> Vec<R> {
     let count = blocks(n, threads, min_rows);
-    let mut states: Vec<S> = std::iter::repeat_with(make).take(count).collect();
     if count == 1 {
-        let state = states.pop().expect("one block");
-        return vec![f(0..n, state)];
+        return vec![f(0..n)];
     }
     let size = n.div_ceil(count);
     let f = &f;
-    in_order(
-        states
-            .into_iter()
-            .enumerate()
-            .map(|(b, state)| move || f(b * size..((b + 1) * size).min(n), state)),
-    )
+    in_order((0..count).map(|b| move || f(b * size..((b + 1) * size).min(n))))
 }
 
 /// The crate's kept threads, started on first use; `None` when threads cannot be started

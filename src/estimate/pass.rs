@@ -21,7 +21,8 @@ pub(crate) enum RowStatus {
     /// base are added as two sums instead of `k`.
     OneHot(u32),
     /// In the base with values 1 at the set bits (variables `0..64`), 0 elsewhere; the
-    /// buffer is not written (0/1 columns such as multiple-response choices).
+    /// buffer is not written (0/1 columns such as multiple-response choices). The last
+    /// variable (the base) is always among the set bits.
     Ones(u64),
 }
 
@@ -99,12 +100,32 @@ pub(crate) struct DomainPass {
     /// [`DomainPass::domain_df`] and [`DomainPass::base_df`], once asked for (every row of
     /// a frequency table asks).
     df: [std::sync::OnceLock<f64>; 2],
+    /// For a pass through [`whole_rows`]: the kinds of rows it saw ([`HOT`], [`VALUE`],
+    /// [`GENERAL`]), which say what [`DomainPass::finish`] derives from the sums. 0 for
+    /// other passes.
+    lean: u8,
 }
+
+/// [`DomainPass::lean`]: rows of [`RowStatus::OneHot`] or [`RowStatus::Ones`].
+const HOT: u8 = 1;
+/// [`DomainPass::lean`]: rows of [`RowStatus::Value`].
+const VALUE: u8 = 2;
+/// [`DomainPass::lean`]: rows of [`RowStatus::In`].
+const GENERAL: u8 = 4;
+/// [`DomainPass::lean`]: a pass through [`whole_rows`] (with or without rows in its base).
+const LEAN: u8 = 8;
 
 impl DomainPass {
     fn new(design: &Design, k: usize) -> Self {
+        Self::new_with(design, k, true)
+    }
+
+    fn new_with(design: &Design, k: usize, sums: bool) -> Self {
         Self {
-            sums: UnitSums::new(design, k),
+            sums: match sums {
+                true => UnitSums::new(design, k),
+                false => UnitSums::empty(k),
+            },
             sum_sq: vec![0.0; k],
             n: 0,
             n_positive: 0,
@@ -115,13 +136,52 @@ impl DomainPass {
             replicate_totals: vec![0.0; design.n_replicates() * k],
             totals: Vec::new(),
             df: Default::default(),
+            lean: 0,
         }
     }
 
-    /// Completes a pass over all rows: its totals.
+    /// [`DomainPass::new`] without per-unit sums (a [`shared_pass`] adds them to one table).
+    fn without_sums(design: &Design, k: usize) -> Self {
+        Self::new_with(design, k, false)
+    }
+
+    /// Completes a pass over all rows: its totals, and what a lean pass left to derive from
+    /// its sums (see [`whole_rows`]).
     fn finish(mut self) -> Self {
         self.totals = self.sums.totals();
+        let kinds = self.lean & !LEAN;
+        if self.lean & LEAN != 0 && kinds & GENERAL == 0 {
+            // Indicator and value rows add their weight to the last variable (the base),
+            // so a unit's base sum is positive exactly when it has a base row of positive
+            // weight; the variance unit is the PSU.
+            let k = self.sum_sq.len();
+            let base = self
+                .sums
+                .as_mut_slice()
+                .chunks_exact(k)
+                .map(|u| u[k - 1] > 0.0);
+            for ((b, d), positive) in self
+                .psu_in_base
+                .iter_mut()
+                .zip(self.psu_in_domain.iter_mut())
+                .zip(base)
+            {
+                *b |= positive;
+                *d |= positive;
+            }
+            if kinds == HOT {
+                // The squares of 0/1 values are the values: Σ w·y² is the total.
+                self.sum_sq.clone_from(&self.totals);
+            }
+        }
         self
+    }
+
+    /// Whether a lean pass saw rows whose sums say different things (see
+    /// [`DomainPass::finish`]): such a pass is run again the plain way.
+    fn lean_mixed(&self) -> bool {
+        let kinds = self.lean & !LEAN;
+        kinds.count_ones() > 1
     }
 
     /// Adds another pass over other rows of the same design.
@@ -150,6 +210,7 @@ impl DomainPass {
         for (a, b) in self.totals.iter_mut().zip(&other.totals) {
             *a += b;
         }
+        self.lean |= other.lean;
         self.df = Default::default();
     }
 
@@ -455,37 +516,254 @@ pub(crate) fn run_pass_over<F>(
 where
     F: Fn(usize, &mut [f64]) -> RowStatus + Sync,
 {
-    // Each block of rows is reduced on its own thread; the partial sums merge by addition,
-    // in block order, so a given thread count always gives the same numbers.
+    if let Some(passes) = shared_pass(design, domains, k, &rows, &row_fn) {
+        return passes.into_iter().map(DomainPass::finish).collect();
+    }
+    let merged = blocks_of_pass(design, domains, k, &rows, &row_fn, true);
+    let merged = match merged.iter().any(DomainPass::lean_mixed) {
+        true => blocks_of_pass(design, domains, k, &rows, &row_fn, false),
+        false => merged,
+    };
+    merged.into_iter().map(DomainPass::finish).collect()
+}
+
+/// The blocks of [`run_pass_over`], merged; `lean` lets a whole-population pass run
+/// [`whole_rows`].
+fn blocks_of_pass<F>(
+    design: &Design,
+    domains: &Domains,
+    k: usize,
+    rows: &std::ops::Range<usize>,
+    row_fn: &F,
+    lean: bool,
+) -> Vec<DomainPass>
+where
+    F: Fn(usize, &mut [f64]) -> RowStatus + Sync,
+{
+    // Each block of rows is reduced on its own thread, into sums made there (zeroed where
+    // they are added to); the partial sums merge by addition, in block order, so a given
+    // thread count always gives the same numbers.
     let start = rows.start;
-    let f = &row_fn;
-    let mut parts = crate::parallel::map_blocks_with(
-        rows.len(),
-        design.threads(),
-        MIN_ROWS_PER_THREAD,
-        || -> Vec<DomainPass> {
-            (0..domains.len())
+    let mut parts =
+        crate::parallel::map_blocks(rows.len(), design.threads(), MIN_ROWS_PER_THREAD, |block| {
+            let passes = (0..domains.len())
                 .map(|_| DomainPass::new(design, k))
-                .collect()
-        },
-        |block, passes| {
-            run_pass_on(
-                design,
-                domains,
-                k,
-                start + block.start..start + block.end,
-                f,
-                passes,
-            )
-        },
-    );
+                .collect();
+            let rows = start + block.start..start + block.end;
+            run_pass_on(design, domains, k, rows, row_fn, passes, lean)
+        });
     let mut merged = parts.remove(0);
     for part in &parts {
         for (a, b) in merged.iter_mut().zip(part) {
             a.merge(b);
         }
     }
-    merged.into_iter().map(DomainPass::finish).collect()
+    merged
+}
+
+/// Whether a pass can run through [`whole_rows`] or [`shared_rows`]: a plain design whose
+/// variance units are its PSUs.
+fn lean_design(design: &Design) -> bool {
+    design.replicates().is_none()
+        && design.calibration().is_none()
+        && design.row_counts().is_none()
+        && design.row_masses().is_none()
+        && design.variance_depth() == 1
+        && design.pps_design().is_none()
+}
+
+/// A pass over several domains that each hold whole PSUs (domains of the strata, or of any
+/// column constant within PSUs, such as regions that are the strata), with one table of
+/// per-unit sums for all of them instead of one per domain: a third of the memory for three
+/// domains, and the same sums (each unit's rows are added in the same order). `None` when
+/// a PSU turns out to have rows in two domains, or the rows are of mixed kinds: the caller
+/// then runs the pass a domain table each.
+fn shared_pass<F>(
+    design: &Design,
+    domains: &Domains,
+    k: usize,
+    rows: &std::ops::Range<usize>,
+    row_fn: &F,
+) -> Option<Vec<DomainPass>>
+where
+    F: Fn(usize, &mut [f64]) -> RowStatus + Sync,
+{
+    let codes = domains.codes.as_ref()?;
+    if domains.len() < 2 || !lean_design(design) {
+        return None;
+    }
+    let start = rows.start;
+    let parts =
+        crate::parallel::map_blocks(rows.len(), design.threads(), MIN_ROWS_PER_THREAD, |block| {
+            let rows = start + block.start..start + block.end;
+            shared_rows(design, codes, domains.len(), k, rows, row_fn)
+        });
+    let mut parts = parts.into_iter();
+    let mut merged = parts.next()??;
+    for part in parts {
+        merged.merge(&part?)?;
+    }
+    merged.into_passes()
+}
+
+/// What [`shared_rows`] collects: one table of sums, each unit's domain, and each domain's
+/// counters.
+struct SharedBlock {
+    sums: UnitSums,
+    /// Each unit's domain ([`MISSING_CODE`]: no row in any domain yet).
+    unit_domain: Vec<u32>,
+    /// Each domain's pass, without sums of its own.
+    passes: Vec<DomainPass>,
+}
+
+impl SharedBlock {
+    /// Adds another block's sums; `None` when a unit is in different domains in the two.
+    fn merge(&mut self, other: &SharedBlock) -> Option<()> {
+        for (a, &b) in self.unit_domain.iter_mut().zip(&other.unit_domain) {
+            if *a == MISSING_CODE {
+                *a = b;
+            } else if b != MISSING_CODE && b != *a {
+                return None;
+            }
+        }
+        self.sums.merge(&other.sums);
+        for (a, b) in self.passes.iter_mut().zip(&other.passes) {
+            a.merge(b);
+        }
+        Some(())
+    }
+
+    /// Each domain's pass with its units' sums; `None` for rows of mixed kinds.
+    fn into_passes(self) -> Option<Vec<DomainPass>> {
+        let unit_domain = &self.unit_domain;
+        let mut passes = self.passes;
+        if passes.iter().any(DomainPass::lean_mixed) {
+            return None;
+        }
+        for (d, pass) in passes.iter_mut().enumerate() {
+            pass.sums = self.sums.only_units(|u| unit_domain[u] == d as u32);
+        }
+        Some(passes)
+    }
+}
+
+/// [`whole_rows`] over domains that hold whole PSUs, into one table of sums (see
+/// [`shared_pass`]); `None` as soon as a PSU has rows in two domains.
+#[inline(never)]
+fn shared_rows<F>(
+    design: &Design,
+    codes: &DomainCodes,
+    n_domains: usize,
+    k: usize,
+    rows: std::ops::Range<usize>,
+    row_fn: &F,
+) -> Option<SharedBlock>
+where
+    F: Fn(usize, &mut [f64]) -> RowStatus,
+{
+    let weights = design.weights().as_slice();
+    let units = design.variance_unit_of_row();
+    let mut sums = UnitSums::new(design, k);
+    let mut unit_domain = written_zeros(design.n_variance_units(), MISSING_CODE);
+    let mut passes: Vec<DomainPass> = (0..n_domains)
+        .map(|_| DomainPass::without_sums(design, k))
+        .collect();
+    let mut tallies = vec![Tally::default(); n_domains * LANES];
+    let mut squares = vec![0.0; n_domains * LANES * k];
+    let mut kinds = vec![LEAN; n_domains];
+    let mut buf = vec![0.0; k];
+    let table = sums.as_mut_slice();
+    let base_bit = 1u64 << (k - 1);
+    for row in rows {
+        let d = match codes.get(row) {
+            MISSING_CODE => continue,
+            d => d as usize,
+        };
+        let unit = units[row] as usize;
+        match unit_domain[unit] {
+            MISSING_CODE => unit_domain[unit] = d as u32,
+            e if e as usize != d => return None,
+            _ => {}
+        }
+        let w = weights[row];
+        let positive = w > 0.0;
+        let lane = d * LANES + row % LANES;
+        let status = (*row_fn)(row, &mut buf);
+        let tally = &mut tallies[lane];
+        if status == RowStatus::Missing {
+            tally.n_missing += 1;
+            if positive {
+                passes[d].psu_in_domain[unit] = true;
+            }
+            continue;
+        }
+        tally.n += 1;
+        tally.n_positive += u64::from(positive);
+        tally.weighted_n += w;
+        let s = &mut table[unit * k..unit * k + k];
+        match status {
+            RowStatus::OneHot(slot) => {
+                kinds[d] |= HOT;
+                let (j, v) = match slot {
+                    NO_SLOT => (k - 1, 0.0),
+                    slot => (slot as usize, w),
+                };
+                s[j] += v;
+                s[k - 1] += w;
+            }
+            RowStatus::Ones(mask) => {
+                kinds[d] |= HOT;
+                debug_assert!(mask & base_bit != 0, "the base is among the ones");
+                for (j, s) in s.iter_mut().enumerate() {
+                    *s += if mask >> j & 1 == 1 { w } else { 0.0 };
+                }
+            }
+            RowStatus::Value(y) => {
+                debug_assert_eq!(k, 2, "RowStatus::Value is for passes of two variables");
+                kinds[d] |= VALUE;
+                let v = w * y;
+                s[0] += v;
+                s[1] += w;
+                squares[lane * k] += v * y;
+            }
+            RowStatus::In | RowStatus::Missing => {
+                kinds[d] |= GENERAL;
+                if positive {
+                    passes[d].psu_in_domain[unit] = true;
+                    passes[d].psu_in_base[unit] = true;
+                }
+                let sq = &mut squares[lane * k..(lane + 1) * k];
+                for ((s, sq), &y) in s.iter_mut().zip(sq.iter_mut()).zip(&buf) {
+                    let v = w * y;
+                    *s += v;
+                    *sq += v * y;
+                }
+            }
+        }
+    }
+    for (d, p) in passes.iter_mut().enumerate() {
+        p.lean = kinds[d];
+        for lane in d * LANES..(d + 1) * LANES {
+            let t = &tallies[lane];
+            p.n += t.n;
+            p.n_positive += t.n_positive;
+            p.n_missing += t.n_missing;
+            p.weighted_n += t.weighted_n;
+            let sq = &mut squares[lane * k..(lane + 1) * k];
+            if kinds[d] & VALUE != 0 {
+                // The base's squares are its weights (as in `whole_rows`).
+                sq[1] += t.weighted_n;
+            }
+            for (a, b) in p.sum_sq.iter_mut().zip(sq.iter()) {
+                *a += b;
+            }
+        }
+    }
+    Some(SharedBlock {
+        sums,
+        unit_domain,
+        passes,
+    })
 }
 
 /// Fewer rows than this per thread are not worth a thread.
@@ -503,6 +781,7 @@ fn run_plain_on<F>(
     rows: std::ops::Range<usize>,
     row_fn: &F,
     passes: &mut [DomainPass],
+    lean: bool,
 ) where
     F: Fn(usize, &mut [f64]) -> RowStatus,
 {
@@ -511,6 +790,10 @@ fn run_plain_on<F>(
         units: design.variance_unit_of_row(),
         psus: design.psu_of_row(),
     };
+    if lean && domains.codes.is_none() && lean_design(design) {
+        whole_rows(columns, rows, row_fn, &mut passes[0]);
+        return;
+    }
     let mut tallies = vec![Tally::default(); passes.len() * LANES];
     let mut squares = vec![0.0; passes.len() * LANES * k];
     let mut sinks: Vec<Sink<'_>> = passes
@@ -666,6 +949,106 @@ fn plain_rows<F>(
     }
 }
 
+/// The rows of a plain pass over the whole population of a one-stage design, with as
+/// little written per row as the sums allow: counters in registers, and nothing the sums
+/// already hold. A row of 0/1 values or of a value and its base adds its weight to the
+/// base (the last variable), so which PSUs have base rows of positive weight, and (for 0/1
+/// values) `Σ w·y²`, are read off the sums once the pass is done ([`DomainPass::finish`]);
+/// only rows left out of the base, and rows of [`RowStatus::In`], flag their PSU as they
+/// come. The numbers are those of [`plain_rows`] (the lanes of the weighted count and of
+/// `Σ w·y²` are the same), but for `Σ w·y²` of 0/1 values, summed unit by unit.
+#[inline(never)]
+fn whole_rows<F>(c: Columns<'_>, rows: std::ops::Range<usize>, row_fn: &F, pass: &mut DomainPass)
+where
+    F: Fn(usize, &mut [f64]) -> RowStatus,
+{
+    let k = pass.sum_sq.len();
+    let mut buf = vec![0.0; k];
+    let sums = pass.sums.as_mut_slice();
+    let (in_domain, in_base) = (&mut pass.psu_in_domain, &mut pass.psu_in_base);
+    let (mut n, mut n_positive, mut n_missing) = (0u64, 0u64, 0u64);
+    let mut weighted = [0.0; LANES];
+    let mut squares = vec![0.0; LANES * k];
+    let mut kinds = LEAN;
+    let base_bit = 1u64 << (k - 1);
+    for row in rows {
+        let w = c.weights[row];
+        let positive = w > 0.0;
+        let status = (*row_fn)(row, &mut buf);
+        if status == RowStatus::Missing {
+            n_missing += 1;
+            if positive {
+                in_domain[c.psus[row] as usize] = true;
+            }
+            continue;
+        }
+        n += 1;
+        n_positive += u64::from(positive);
+        let lane = row % LANES;
+        weighted[lane] += w;
+        let at = c.units[row] as usize * k;
+        let s = &mut sums[at..at + k];
+        match status {
+            RowStatus::OneHot(slot) => {
+                kinds |= HOT;
+                let (j, v) = match slot {
+                    NO_SLOT => (k - 1, 0.0),
+                    slot => (slot as usize, w),
+                };
+                s[j] += v;
+                s[k - 1] += w;
+            }
+            RowStatus::Ones(mask) => {
+                kinds |= HOT;
+                debug_assert!(mask & base_bit != 0, "the base is among the ones");
+                for (j, s) in s.iter_mut().enumerate() {
+                    *s += if mask >> j & 1 == 1 { w } else { 0.0 };
+                }
+            }
+            RowStatus::Value(y) => {
+                debug_assert_eq!(k, 2, "RowStatus::Value is for passes of two variables");
+                kinds |= VALUE;
+                let v = w * y;
+                s[0] += v;
+                s[1] += w;
+                squares[lane * k] += v * y;
+            }
+            RowStatus::In | RowStatus::Missing => {
+                kinds |= GENERAL;
+                if positive {
+                    let psu = c.psus[row] as usize;
+                    in_domain[psu] = true;
+                    in_base[psu] = true;
+                }
+                let sq = &mut squares[lane * k..(lane + 1) * k];
+                for ((s, sq), &y) in s.iter_mut().zip(sq.iter_mut()).zip(&buf) {
+                    let v = w * y;
+                    *s += v;
+                    *sq += v * y;
+                }
+            }
+        }
+    }
+    pass.n = n;
+    pass.n_positive = n_positive;
+    pass.n_missing = n_missing;
+    pass.lean = kinds;
+    for lane in 0..LANES {
+        pass.weighted_n += weighted[lane];
+        if kinds & VALUE != 0 {
+            // The base's squares are its weights: the same lanes as the weighted count.
+            squares[lane * k + 1] += weighted[lane];
+        }
+        for (a, b) in pass
+            .sum_sq
+            .iter_mut()
+            .zip(&squares[lane * k..(lane + 1) * k])
+        {
+            *a += b;
+        }
+    }
+}
+
 /// Copies of a pass's counters in [`run_plain_on`].
 const LANES: usize = 4;
 
@@ -687,6 +1070,7 @@ fn run_pass_on<F>(
     rows: std::ops::Range<usize>,
     row_fn: &F,
     mut passes: Vec<DomainPass>,
+    lean: bool,
 ) -> Vec<DomainPass>
 where
     F: Fn(usize, &mut [f64]) -> RowStatus,
@@ -696,7 +1080,7 @@ where
         && design.row_counts().is_none()
         && design.row_masses().is_none()
     {
-        run_plain_on(design, domains, k, rows, row_fn, &mut passes);
+        run_plain_on(design, domains, k, rows, row_fn, &mut passes, lean);
     } else {
         run_general_on(design, domains, k, rows, row_fn, &mut passes);
     }
@@ -836,12 +1220,15 @@ mod tests {
     use crate::data::{Column, NumericColumn};
     use crate::design::DesignOptions;
 
-    /// The plain pass gives what the general one gives, for every kind of row status, with
-    /// and without domains: the same per-unit sums (the same additions in the same order),
-    /// counts and PSU flags, and `Σ w·y²` and `Σ w` up to the order of additions.
+    /// The plain and lean passes give what the general one gives, for every kind of row
+    /// status and rows of mixed kinds, for the whole population, domains that cut across
+    /// PSUs and domains of whole PSUs: the same per-unit sums (the same additions in the
+    /// same order), counts and PSU flags, and `Σ w·y²` and `Σ w` up to the order of
+    /// additions.
     #[test]
     fn the_plain_pass_is_the_general_pass() {
-        let n = 5_000;
+        // Two blocks of rows on two threads.
+        let n = 2 * MIN_ROWS_PER_THREAD + 2_000;
         let column = |f: &dyn Fn(usize) -> Option<f64>| {
             Column::Numeric(NumericColumn::from_options((0..n).map(f).collect()))
         };
@@ -863,11 +1250,20 @@ mod tests {
             ),
             (
                 "y".into(),
-                column(&|i| (i % 13 != 5).then_some((i * 31 % 17) as f64 - 4.5)),
+                // Missing in some PSUs only: the others' flags come from their base rows.
+                column(&|i| {
+                    (i % 13 != 5 || i * 7 % 90 >= 20).then_some((i * 31 % 17) as f64 - 4.5)
+                }),
             ),
             (
                 "by".into(),
                 column(&|i| (i % 19 != 2).then_some((i * 5 % 4) as f64)),
+            ),
+            // The stratum in the first half of the rows, the next one in the second: whole
+            // PSUs in each block apart, not in both.
+            (
+                "flip".into(),
+                column(&|i| Some(((i % 3) + usize::from(i >= n / 2)) as f64 % 3.0)),
             ),
         ])
         .expect("columns of one length");
@@ -877,10 +1273,12 @@ mod tests {
             clusters: vec!["psu".into()],
             ..Default::default()
         };
-        let design = Design::new(&data, &options).expect("a valid design");
+        let design = Design::new(&data, &options)
+            .expect("a valid design")
+            .with_threads(2);
         let y = data.numeric("y").expect("y");
         let get = |row: usize| y.get(row);
-        type RowFn<'a> = &'a dyn Fn(usize, &mut [f64]) -> RowStatus;
+        type RowFn<'a> = &'a (dyn Fn(usize, &mut [f64]) -> RowStatus + Sync);
         let statuses: [(usize, RowFn<'_>); 4] = [
             (5, &|row, _| match get(row) {
                 Some(v) if v > 8.0 => RowStatus::OneHot(NO_SLOT),
@@ -905,18 +1303,45 @@ mod tests {
             }),
         ];
         let by = Domains::by(&data, &["by"]).expect("a by column");
-        for domains in [Domains::whole(), by] {
-            for (k, row_fn) in statuses {
+        // Domains of the strata: each PSU's rows are in one of them.
+        let by_stratum = Domains::by(&data, &["h"]).expect("a by column");
+        let mixed: RowFn<'_> = &|row, _| match get(row) {
+            Some(v) if v > 3.0 => RowStatus::OneHot(0),
+            Some(v) => RowStatus::Value(v),
+            None => RowStatus::Missing,
+        };
+        let kinds = statuses.iter().copied().chain([(2, mixed)]);
+        let flip = Domains::by(&data, &["flip"]).expect("a by column");
+        for (domains, shared) in [
+            (Domains::whole(), false),
+            (by, false),
+            (by_stratum, true),
+            (flip, false),
+        ] {
+            for (k, row_fn) in kinds.clone() {
                 let fresh = || -> Vec<DomainPass> {
                     (0..domains.len())
                         .map(|_| DomainPass::new(&design, k))
                         .collect()
                 };
                 let (mut plain, mut general) = (fresh(), fresh());
-                run_plain_on(&design, &domains, k, 0..n, &row_fn, &mut plain);
+                run_plain_on(&design, &domains, k, 0..n, &row_fn, &mut plain, false);
                 run_general_on(&design, &domains, k, 0..n, &row_fn, &mut general);
-                for (p, g) in plain.iter().zip(&general) {
+                let finished = |passes: Vec<DomainPass>| -> Vec<DomainPass> {
+                    passes.into_iter().map(DomainPass::finish).collect()
+                };
+                let (plain, general) = (finished(plain), finished(general));
+                // The lean passes (one table for the whole population or for domains of
+                // whole PSUs), run again the plain way for rows of mixed kinds.
+                let lean = run_pass_over(&design, &domains, k, 0..n, row_fn);
+                let is_mixed = std::ptr::eq(row_fn, mixed);
+                assert_eq!(
+                    shared_pass(&design, &domains, k, &(0..n), &row_fn).is_some(),
+                    shared && !is_mixed
+                );
+                for (p, g) in plain.iter().chain(&lean).zip(general.iter().cycle()) {
                     assert_eq!(p.sums, g.sums);
+                    assert_eq!(p.totals, g.totals);
                     assert_eq!(
                         (p.n, p.n_positive, p.n_missing),
                         (g.n, g.n_positive, g.n_missing)

@@ -170,6 +170,15 @@ impl UnitSums {
         }
     }
 
+    /// No units yet: sums of `k` variables to be replaced.
+    pub(crate) fn empty(k: usize) -> Self {
+        Self {
+            k,
+            sums: Vec::new(),
+            calibration: Vec::new(),
+        }
+    }
+
     /// Adds weighted values to unit `unit`.
     #[inline]
     pub fn add_to_unit(&mut self, unit: u32, values: &[f64]) {
@@ -211,6 +220,28 @@ impl UnitSums {
                     *c += lx * y;
                 }
             }
+        }
+    }
+
+    /// The sums of the units `keep` says yes to, zero for the others (a domain's share of
+    /// sums added for several domains whose units do not overlap).
+    pub(crate) fn only_units(&self, keep: impl Fn(usize) -> bool) -> UnitSums {
+        let mut sums = written_zeros(self.sums.len(), 0.0);
+        if self.k > 0 {
+            for (u, (out, s)) in sums
+                .chunks_exact_mut(self.k)
+                .zip(self.sums.chunks_exact(self.k))
+                .enumerate()
+            {
+                if keep(u) {
+                    out.copy_from_slice(s);
+                }
+            }
+        }
+        UnitSums {
+            k: self.k,
+            sums,
+            calibration: self.calibration.clone(),
         }
     }
 
