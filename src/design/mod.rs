@@ -236,7 +236,15 @@ impl Design {
                         column => Ids::Codes(Factor::codes_of(column)),
                     };
                     let nest = s > 0 || options.nest;
-                    units_from_ids(ids, column, parent, nest, col, &stratum_labels)?
+                    units_from_ids(
+                        ids,
+                        column,
+                        parent,
+                        nest,
+                        col,
+                        &stratum_labels,
+                        crate::parallel::cores(),
+                    )?
                 }
             };
             let mut counts = vec![0usize; n_groups + 1];
@@ -547,6 +555,7 @@ fn units_from_ids(
     nest: bool,
     col: &str,
     stratum_labels: &[String],
+    threads: usize,
 ) -> Result<(Vec<u32>, Vec<u32>)> {
     let missing = |row: usize| DesignError::MissingId {
         column: col.to_string(),
@@ -584,6 +593,9 @@ fn units_from_ids(
     }
     // Ids unique across strata: units numbered by first appearance (R's order, which
     // replicate creation follows), each in one stratum.
+    if let Some(group_of_unit) = units_in_blocks(n_keys, &mut out, small, parent, threads) {
+        return Ok((out, group_of_unit));
+    }
     let mut unit_of_code = vec![MISSING_CODE; n_keys];
     for row in 0..out.len() {
         let g = parent.get(row);
@@ -608,6 +620,82 @@ fn units_from_ids(
         out[row] = *u;
     }
     Ok((out, group_of_unit))
+}
+
+/// The numbering of [`units_from_ids`] for ids unique across strata, on the machine's
+/// cores: each block of rows notes the first row of each id and that row's group; the ids
+/// are numbered in the order of their first rows, and each row's unit is written (over its
+/// code, for codes). `None`, with `out` untouched, when a block meets a missing id or an id
+/// in two groups: the one-thread numbering then reports the first such row.
+fn units_in_blocks(
+    n_keys: usize,
+    out: &mut [u32],
+    small: Option<&[u16]>,
+    parent: &RowCodes<'_>,
+    threads: usize,
+) -> Option<Vec<u32>> {
+    const MIN_ROWS: usize = 100_000;
+    let codes: &[u32] = out;
+    let key = |row: usize| match small {
+        Some(small) => match small[row] {
+            0 => MISSING_CODE,
+            v => u32::from(v),
+        },
+        None => codes[row],
+    };
+    // Per block: each id's first row + 1 (0: not seen) and group, or `None` on a problem.
+    let firsts = crate::parallel::map_blocks(codes.len(), threads, MIN_ROWS, |rows| {
+        let mut first = vec![(0u32, 0u32); n_keys];
+        for row in rows {
+            let (c, g) = (key(row), parent.get(row));
+            let seen = first.get_mut(c as usize)?;
+            match seen.0 {
+                0 => *seen = (row as u32 + 1, g),
+                _ if seen.1 != g => return None,
+                _ => {}
+            }
+        }
+        Some(first)
+    });
+    if firsts.len() < 2 {
+        return None;
+    }
+    let mut firsts = firsts.into_iter();
+    let mut first = firsts.next()??;
+    for block in firsts {
+        for (a, b) in first.iter_mut().zip(block?) {
+            match (a.0, b.0) {
+                (_, 0) => {}
+                (0, _) => *a = b,
+                _ if a.1 != b.1 => return None,
+                _ => {}
+            }
+        }
+    }
+    let mut order: Vec<(u32, u32)> = (0..n_keys as u32)
+        .filter(|&c| first[c as usize].0 != 0)
+        .map(|c| (first[c as usize].0, c))
+        .collect();
+    order.sort_unstable();
+    let mut unit_of_key = vec![MISSING_CODE; n_keys];
+    let group_of_unit = order
+        .iter()
+        .enumerate()
+        .map(|(u, &(_, c))| {
+            unit_of_key[c as usize] = u as u32;
+            first[c as usize].1
+        })
+        .collect();
+    crate::parallel::map_chunks(out, threads, MIN_ROWS, |start, chunk| {
+        for (i, x) in chunk.iter_mut().enumerate() {
+            let c = match small {
+                Some(small) => u32::from(small[start + i]),
+                None => *x,
+            };
+            *x = unit_of_key[c as usize];
+        }
+    });
+    Some(group_of_unit)
 }
 
 /// Population sizes per group from an fpc column (size if > 1, sampling fraction if ≤ 1).
@@ -663,4 +751,60 @@ fn population_sizes(
         out.push(size);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::NumericColumn;
+
+    /// Units numbered on two cores are those numbered on one (by first appearance), for
+    /// ids held as small integers and as codes; a missing id or an id in two strata, in
+    /// one block or across blocks, gives the one-core error.
+    #[test]
+    fn units_numbered_in_blocks_are_those_numbered_in_order() {
+        let n = 250_000;
+        // Ids appear first in no particular order; each id's stratum is id % 3.
+        let ids: Vec<u32> = (0..n)
+            .map(|i| (i as u32 * 7_919 + i as u32 / 9) % 20_011)
+            .collect();
+        let strata: Vec<u32> = ids.iter().map(|id| id % 3).collect();
+        let labels: Vec<String> = (1..=3).map(|s| s.to_string()).collect();
+        let number = |ids: &[u32], strata: &[u32], threads: usize| {
+            let small: Vec<u16> = ids
+                .iter()
+                .map(|&id| if id == MISSING_CODE { 0 } else { id as u16 + 1 })
+                .collect();
+            let column = Column::Numeric(NumericColumn::from_options(
+                ids.iter()
+                    .map(|&id| (id != MISSING_CODE).then_some(f64::from(id)))
+                    .collect(),
+            ));
+            let parent = RowCodes::Stored(strata);
+            let of = |ids| units_from_ids(ids, &column, &parent, false, "psu", &labels, threads);
+            let small = of(Ids::Small(&small));
+            let codes = of(Ids::Codes((std::borrow::Cow::Borrowed(ids), 20_011)));
+            (small, codes)
+        };
+        let same = |ids: &[u32], strata: &[u32]| {
+            let (one, two) = (number(ids, strata, 1), number(ids, strata, 2));
+            assert_eq!(format!("{:?}", one.0), format!("{:?}", two.0));
+            assert_eq!(format!("{:?}", one.1), format!("{:?}", two.1));
+            assert_eq!(format!("{:?}", one.0), format!("{:?}", one.1));
+            one.0
+        };
+        let (units, groups) = same(&ids, &strata).expect("valid ids");
+        assert_eq!(groups.len(), 20_011);
+        assert_eq!(units[0], 0);
+        // A missing id, then an id in a second stratum, late in the rows (second block)
+        // and early (first block, with the other block valid).
+        for row in [n - 10, 10] {
+            let mut missing = ids.clone();
+            missing[row] = MISSING_CODE;
+            assert!(same(&missing, &strata).is_err());
+            let mut crossing = strata.clone();
+            crossing[row] = (crossing[row] + 1) % 3;
+            assert!(same(&ids, &crossing).is_err());
+        }
+    }
 }
