@@ -19,7 +19,7 @@ pub(crate) fn cores() -> usize {
 }
 
 /// How many blocks `n` rows make on `threads` threads with at least `min_rows` per block.
-fn blocks(n: usize, threads: usize, min_rows: usize) -> usize {
+pub(crate) fn blocks(n: usize, threads: usize, min_rows: usize) -> usize {
     threads.min(n / min_rows.max(1)).max(1)
 }
 

@@ -635,6 +635,12 @@ fn units_in_blocks(
     threads: usize,
 ) -> Option<Vec<u32>> {
     const MIN_ROWS: usize = 100_000;
+    // Row numbers + 1 must fit in a `u32`, and each block's table of ids (8 bytes an id)
+    // stay small beside the rows (ids that are nearly one per row number faster in order).
+    let blocks = crate::parallel::blocks(out.len(), threads, MIN_ROWS);
+    if out.len() >= u32::MAX as usize || n_keys.saturating_mul(blocks) > 2 * out.len() {
+        return None;
+    }
     let codes: &[u32] = out;
     let key = |row: usize| match small {
         Some(small) => match small[row] {
@@ -806,5 +812,15 @@ mod tests {
             crossing[row] = (crossing[row] + 1) % 3;
             assert!(same(&ids, &crossing).is_err());
         }
+        // An id in one stratum in the first block and in another in the second.
+        let id = ids[10];
+        let mut crossing = strata.clone();
+        for (row, s) in crossing.iter_mut().enumerate().skip(n / 2) {
+            if ids[row] == id {
+                *s = (*s + 1) % 3;
+            }
+        }
+        assert!(ids[n / 2..].contains(&id));
+        assert!(same(&ids, &crossing).is_err());
     }
 }

@@ -100,7 +100,7 @@ pub(crate) struct DomainPass {
     /// [`DomainPass::domain_df`] and [`DomainPass::base_df`], once asked for (every row of
     /// a frequency table asks).
     df: [std::sync::OnceLock<f64>; 2],
-    /// For a pass through [`whole_rows`]: the kinds of rows it saw ([`HOT`], [`VALUE`],
+    /// For a pass through [`whole_rows`] or [`shared_rows`]: the kinds of rows it saw ([`HOT`], [`VALUE`],
     /// [`GENERAL`]), which say what [`DomainPass::finish`] derives from the sums. 0 for
     /// other passes.
     lean: u8,
@@ -112,7 +112,8 @@ const HOT: u8 = 1;
 const VALUE: u8 = 2;
 /// [`DomainPass::lean`]: rows of [`RowStatus::In`].
 const GENERAL: u8 = 4;
-/// [`DomainPass::lean`]: a pass through [`whole_rows`] (with or without rows in its base).
+/// [`DomainPass::lean`]: a pass through [`whole_rows`] or [`shared_rows`] (with or without
+/// rows in its base).
 const LEAN: u8 = 8;
 
 impl DomainPass {
@@ -153,7 +154,9 @@ impl DomainPass {
         if self.lean & LEAN != 0 && kinds & GENERAL == 0 {
             // Indicator and value rows add their weight to the last variable (the base),
             // so a unit's base sum is positive exactly when it has a base row of positive
-            // weight; the variance unit is the PSU.
+            // weight (weights are never negative: `Weights` refuses them, and calibrated
+            // designs, whose weights may be, take the general pass); the variance unit is
+            // the PSU.
             let k = self.sum_sq.len();
             let base = self
                 .sums
@@ -574,8 +577,9 @@ fn lean_design(design: &Design) -> bool {
 
 /// A pass over several domains that each hold whole PSUs (domains of the strata, or of any
 /// column constant within PSUs, such as regions that are the strata), with one table of
-/// per-unit sums for all of them instead of one per domain: a third of the memory for three
-/// domains, and the same sums (each unit's rows are added in the same order). `None` when
+/// per-unit sums for all of them instead of one per domain while the rows are added (each
+/// thread fills one table, not one per domain; the domains' tables are split off once at
+/// the end), and the same sums (each unit's rows are added in the same order). `None` when
 /// a PSU turns out to have rows in two domains, or the rows are of mixed kinds: the caller
 /// then runs the pass a domain table each.
 fn shared_pass<F>(
@@ -673,7 +677,6 @@ where
     let mut kinds = vec![LEAN; n_domains];
     let mut buf = vec![0.0; k];
     let table = sums.as_mut_slice();
-    let base_bit = 1u64 << (k - 1);
     for row in rows {
         let d = match codes.get(row) {
             MISSING_CODE => continue,
@@ -713,7 +716,7 @@ where
             }
             RowStatus::Ones(mask) => {
                 kinds[d] |= HOT;
-                debug_assert!(mask & base_bit != 0, "the base is among the ones");
+                debug_assert!(k > 64 || mask >> (k - 1) & 1 == 1, "the base is a one");
                 for (j, s) in s.iter_mut().enumerate() {
                     *s += if mask >> j & 1 == 1 { w } else { 0.0 };
                 }
@@ -970,7 +973,6 @@ where
     let mut weighted = [0.0; LANES];
     let mut squares = vec![0.0; LANES * k];
     let mut kinds = LEAN;
-    let base_bit = 1u64 << (k - 1);
     for row in rows {
         let w = c.weights[row];
         let positive = w > 0.0;
@@ -1000,7 +1002,7 @@ where
             }
             RowStatus::Ones(mask) => {
                 kinds |= HOT;
-                debug_assert!(mask & base_bit != 0, "the base is among the ones");
+                debug_assert!(k > 64 || mask >> (k - 1) & 1 == 1, "the base is a one");
                 for (j, s) in s.iter_mut().enumerate() {
                     *s += if mask >> j & 1 == 1 { w } else { 0.0 };
                 }
@@ -1240,8 +1242,9 @@ mod tests {
             ),
             (
                 "w".into(),
+                // PSUs 45·3 + h weigh nothing at all.
                 column(&|i| {
-                    Some(if i % 97 == 0 {
+                    Some(if i % 97 == 0 || i * 7 % 90 == 45 {
                         0.0
                     } else {
                         1.0 + (i % 11) as f64
@@ -1250,9 +1253,11 @@ mod tests {
             ),
             (
                 "y".into(),
-                // Missing in some PSUs only: the others' flags come from their base rows.
+                // Missing in some PSUs only (the others' flags come from their base rows),
+                // and in every row of PSUs 50·3 + h (in the domain, not in the base).
                 column(&|i| {
-                    (i % 13 != 5 || i * 7 % 90 >= 20).then_some((i * 31 % 17) as f64 - 4.5)
+                    ((i % 13 != 5 || i * 7 % 90 >= 20) && i * 7 % 90 != 50)
+                        .then_some((i * 31 % 17) as f64 - 4.5)
                 }),
             ),
             (
@@ -1353,8 +1358,41 @@ mod tests {
                         assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0));
                     }
                     assert!(p.n > 0 && p.n_missing > 0);
+                    assert!(domains.is_by() || p.psu_in_base != p.psu_in_domain);
+                    assert!(p.psu_in_domain.iter().any(|&f| !f));
                 }
             }
         }
+    }
+
+    /// A pass of more variables than a row's bits hold (a frequency table of 70 levels)
+    /// runs the lean way as well, with the sums of the general pass.
+    #[test]
+    fn a_pass_of_many_variables_is_the_general_pass() {
+        let n = 3_000;
+        let numbers = |f: &dyn Fn(usize) -> f64| {
+            Column::Numeric(NumericColumn::from_values((0..n).map(f).collect()))
+        };
+        let data = Dataset::from_columns(vec![
+            ("psu".into(), numbers(&|i| (i % 40) as f64)),
+            ("w".into(), numbers(&|i| 1.0 + (i % 7) as f64)),
+        ])
+        .expect("columns of one length");
+        let options = DesignOptions {
+            weights: Some("w".into()),
+            clusters: vec!["psu".into()],
+            ..Default::default()
+        };
+        let design = Design::new(&data, &options).expect("a valid design");
+        let k = 71;
+        let row_fn = |row: usize, _: &mut [f64]| RowStatus::OneHot((row * 13 % 70) as u32);
+        let whole = Domains::whole();
+        let lean = run_pass_over(&design, &whole, k, 0..n, row_fn);
+        let mut general = vec![DomainPass::new(&design, k)];
+        run_general_on(&design, &whole, k, 0..n, &row_fn, &mut general);
+        let general = general.pop().expect("one pass").finish();
+        assert_eq!(lean[0].sums, general.sums);
+        assert_eq!(lean[0].psu_in_base, general.psu_in_base);
+        assert_eq!(lean[0].lean, LEAN | HOT);
     }
 }
