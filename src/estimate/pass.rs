@@ -703,45 +703,12 @@ where
         tally.n += 1;
         tally.n_positive += u64::from(positive);
         tally.weighted_n += w;
-        let s = &mut table[unit * k..unit * k + k];
-        match status {
-            RowStatus::OneHot(slot) => {
-                kinds[d] |= HOT;
-                let (j, v) = match slot {
-                    NO_SLOT => (k - 1, 0.0),
-                    slot => (slot as usize, w),
-                };
-                s[j] += v;
-                s[k - 1] += w;
-            }
-            RowStatus::Ones(mask) => {
-                kinds[d] |= HOT;
-                debug_assert!(k > 64 || mask >> (k - 1) & 1 == 1, "the base is a one");
-                for (j, s) in s.iter_mut().enumerate() {
-                    *s += if mask >> j & 1 == 1 { w } else { 0.0 };
-                }
-            }
-            RowStatus::Value(y) => {
-                debug_assert_eq!(k, 2, "RowStatus::Value is for passes of two variables");
-                kinds[d] |= VALUE;
-                let v = w * y;
-                s[0] += v;
-                s[1] += w;
-                squares[lane * k] += v * y;
-            }
-            RowStatus::In | RowStatus::Missing => {
-                kinds[d] |= GENERAL;
-                if positive {
-                    passes[d].psu_in_domain[unit] = true;
-                    passes[d].psu_in_base[unit] = true;
-                }
-                let sq = &mut squares[lane * k..(lane + 1) * k];
-                for ((s, sq), &y) in s.iter_mut().zip(sq.iter_mut()).zip(&buf) {
-                    let v = w * y;
-                    *s += v;
-                    *sq += v * y;
-                }
-            }
+        let sq = &mut squares[lane * k..(lane + 1) * k];
+        let kind = add_lean(status, w, &mut table[unit * k..unit * k + k], sq, &buf);
+        kinds[d] |= kind;
+        if kind == GENERAL && positive {
+            passes[d].psu_in_domain[unit] = true;
+            passes[d].psu_in_base[unit] = true;
         }
     }
     for (d, p) in passes.iter_mut().enumerate() {
@@ -989,46 +956,13 @@ where
         let lane = row % LANES;
         weighted[lane] += w;
         let at = c.units[row] as usize * k;
-        let s = &mut sums[at..at + k];
-        match status {
-            RowStatus::OneHot(slot) => {
-                kinds |= HOT;
-                let (j, v) = match slot {
-                    NO_SLOT => (k - 1, 0.0),
-                    slot => (slot as usize, w),
-                };
-                s[j] += v;
-                s[k - 1] += w;
-            }
-            RowStatus::Ones(mask) => {
-                kinds |= HOT;
-                debug_assert!(k > 64 || mask >> (k - 1) & 1 == 1, "the base is a one");
-                for (j, s) in s.iter_mut().enumerate() {
-                    *s += if mask >> j & 1 == 1 { w } else { 0.0 };
-                }
-            }
-            RowStatus::Value(y) => {
-                debug_assert_eq!(k, 2, "RowStatus::Value is for passes of two variables");
-                kinds |= VALUE;
-                let v = w * y;
-                s[0] += v;
-                s[1] += w;
-                squares[lane * k] += v * y;
-            }
-            RowStatus::In | RowStatus::Missing => {
-                kinds |= GENERAL;
-                if positive {
-                    let psu = c.psus[row] as usize;
-                    in_domain[psu] = true;
-                    in_base[psu] = true;
-                }
-                let sq = &mut squares[lane * k..(lane + 1) * k];
-                for ((s, sq), &y) in s.iter_mut().zip(sq.iter_mut()).zip(&buf) {
-                    let v = w * y;
-                    *s += v;
-                    *sq += v * y;
-                }
-            }
+        let sq = &mut squares[lane * k..(lane + 1) * k];
+        let kind = add_lean(status, w, &mut sums[at..at + k], sq, &buf);
+        kinds |= kind;
+        if kind == GENERAL && positive {
+            let psu = c.psus[row] as usize;
+            in_domain[psu] = true;
+            in_base[psu] = true;
         }
     }
     pass.n = n;
@@ -1047,6 +981,51 @@ where
             .zip(&squares[lane * k..(lane + 1) * k])
         {
             *a += b;
+        }
+    }
+}
+
+/// Adds a base row of weight `w` to its unit's sums `s` in a lean pass ([`whole_rows`],
+/// [`shared_rows`]), and to `Σ w·y²` in `sq` where the sums cannot give it afterwards (the
+/// value of a [`RowStatus::Value`] row, every value of a [`RowStatus::In`] row); the row's
+/// kind ([`HOT`], [`VALUE`] or [`GENERAL`]).
+#[inline(always)]
+fn add_lean(status: RowStatus, w: f64, s: &mut [f64], sq: &mut [f64], buf: &[f64]) -> u8 {
+    let k = s.len();
+    match status {
+        RowStatus::OneHot(slot) => {
+            // Without a branch on whether the row has a slot: a row without one adds 0 to
+            // the base first.
+            let (j, v) = match slot {
+                NO_SLOT => (k - 1, 0.0),
+                slot => (slot as usize, w),
+            };
+            s[j] += v;
+            s[k - 1] += w;
+            HOT
+        }
+        RowStatus::Ones(mask) => {
+            debug_assert!(k > 64 || mask >> (k - 1) & 1 == 1, "the base is a one");
+            for (j, s) in s.iter_mut().enumerate() {
+                *s += if mask >> j & 1 == 1 { w } else { 0.0 };
+            }
+            HOT
+        }
+        RowStatus::Value(y) => {
+            debug_assert_eq!(k, 2, "RowStatus::Value is for passes of two variables");
+            let v = w * y;
+            s[0] += v;
+            s[1] += w;
+            sq[0] += v * y;
+            VALUE
+        }
+        RowStatus::In | RowStatus::Missing => {
+            for ((s, sq), &y) in s.iter_mut().zip(sq.iter_mut()).zip(buf) {
+                let v = w * y;
+                *s += v;
+                *sq += v * y;
+            }
+            GENERAL
         }
     }
 }
