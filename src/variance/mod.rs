@@ -394,8 +394,9 @@ fn covariance_with(
     let stages = design.stages();
     let depth = design.variance_depth();
     // Sums at each stage's units, from the deepest stage up.
-    let mut levels: Vec<Vec<f64>> = vec![Vec::new(); depth];
-    levels[depth - 1] = sums.sums.clone();
+    // (The deepest stage's are the sums themselves, borrowed.)
+    let mut levels: Vec<std::borrow::Cow<'_, [f64]>> = vec![Default::default(); depth];
+    levels[depth - 1] = std::borrow::Cow::Borrowed(&sums.sums);
     for s in (0..depth - 1).rev() {
         let mut up = vec![0.0; stages[s].n_units() * k];
         let child = &stages[s + 1];
@@ -406,7 +407,7 @@ fn covariance_with(
                 *a += b;
             }
         }
-        levels[s] = up;
+        levels[s] = std::borrow::Cow::Owned(up);
     }
 
     let mut v = match diagonal {
