@@ -129,12 +129,7 @@ impl<'a> Options<'a> {
     fn row(&self, row: usize, base: MultipleBase, buf: &mut [f64]) -> RowStatus {
         let m = self.m;
         if let Some(choices) = &self.choices {
-            let bits = choices[row];
-            let mask = u64::from(bits & !ANSWERED);
-            if bits & ANSWERED == 0 || (base == MultipleBase::Cases && mask == 0) {
-                return RowStatus::Missing;
-            }
-            return RowStatus::Ones(mask | 1 << m);
+            return chosen_bits(choices[row], m, base);
         }
         let (mut answered, mut chosen) = (false, 0.0);
         for ((values, validity), b) in self.cols.iter().zip(buf.iter_mut()) {
@@ -149,6 +144,34 @@ impl<'a> Options<'a> {
         buf[m] = 1.0;
         buf[m + 1] = chosen;
         RowStatus::In
+    }
+}
+
+/// A row's status from its choice bits (see [`Options::choices`]) among `m` options.
+#[inline]
+fn chosen_bits(bits: u16, m: usize, base: MultipleBase) -> RowStatus {
+    let mask = u64::from(bits & !ANSWERED);
+    if bits & ANSWERED == 0 || (base == MultipleBase::Cases && mask == 0) {
+        return RowStatus::Missing;
+    }
+    RowStatus::Ones(mask | 1 << m)
+}
+
+/// One pass of the options' rows: with choice bits, a row function small enough to be
+/// inlined into the pass (the general one is a call per row).
+fn option_passes(
+    design: &Design,
+    domains: &Domains,
+    opts: &Options<'_>,
+    base: MultipleBase,
+) -> Vec<super::pass::DomainPass> {
+    match &opts.choices {
+        Some(choices) => run_pass(design, domains, opts.k(), |row, _| {
+            chosen_bits(choices[row], opts.m, base)
+        }),
+        None => run_pass(design, domains, opts.k(), |row, buf| {
+            opts.row(row, base, buf)
+        }),
     }
 }
 
@@ -305,9 +328,7 @@ pub fn multiple_response(
     domains.check_data(data)?;
     let opts = Options::new(data, design, columns, base)?;
     let m = columns.len();
-    let passes = run_pass(design, domains, opts.k(), |row, buf| {
-        opts.row(row, base, buf)
-    });
+    let passes = option_passes(design, domains, &opts, base);
     domains.rows(&passes, |pass| {
         let items = (0..m).map(|j| share(&opts, j, base, options)).collect();
         quantity_rows(design, pass, options, items, domains.is_by())
@@ -379,7 +400,7 @@ pub fn option_difference(
     let opts = Options::new(data, design, columns, base)?;
     let m = columns.len();
     let k = opts.k();
-    let passes = run_pass(design, domains, k, |row, buf| opts.row(row, base, buf));
+    let passes = option_passes(design, domains, &opts, base);
     let mut diff = unit(k, a);
     diff[b] -= 1.0;
     let quantity = Smooth::Ratio(diff, unit(k, m));
