@@ -154,6 +154,27 @@ fn t_lower_tail(x: f64, df: f64) -> Result<f64> {
 /// for p > 1/2:  t(p) = −t(1 − p)
 /// ```
 pub(crate) fn t_quantile(p: f64, df: f64) -> Result<f64> {
+    // Every row of a table asks for the same quantile (one level, one df): the last few
+    // answers are kept per thread, since each costs a root search of the beta function.
+    thread_local! {
+        static LAST: std::cell::Cell<[(u64, u64, f64); 4]> =
+            const { std::cell::Cell::new([(u64::MAX, u64::MAX, 0.0); 4]) };
+    }
+    let key = (p.to_bits(), df.to_bits());
+    let last = LAST.get();
+    if let Some(&(_, _, t)) = last.iter().find(|&&(a, b, _)| (a, b) == key) {
+        return Ok(t);
+    }
+    let t = t_quantile_of(p, df)?;
+    let mut kept = last;
+    kept.rotate_right(1);
+    kept[0] = (key.0, key.1, t);
+    LAST.set(kept);
+    Ok(t)
+}
+
+/// [`t_quantile`] computed.
+fn t_quantile_of(p: f64, df: f64) -> Result<f64> {
     if df == f64::INFINITY {
         return Ok(normal_quantile(p));
     }
@@ -161,7 +182,7 @@ pub(crate) fn t_quantile(p: f64, df: f64) -> Result<f64> {
         return Ok(0.0);
     }
     if p > 0.5 {
-        return Ok(-t_quantile(1.0 - p, df)?);
+        return Ok(-t_quantile_of(1.0 - p, df)?);
     }
     if p == 0.0 {
         return Ok(f64::NEG_INFINITY);
@@ -762,6 +783,31 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use serde_json::Value;
+
+    /// The quantiles kept per thread are the quantiles computed, asked in any order, more
+    /// of them than are kept, on two threads at once.
+    #[test]
+    fn kept_t_quantiles_are_the_computed_ones() {
+        let asks: Vec<(f64, f64)> = (0..40)
+            .map(|i| {
+                (
+                    [0.975, 0.025, 0.95, 0.995, 0.9][i % 5],
+                    [3.0, 29.0, 19_997.0][i % 3],
+                )
+            })
+            .collect();
+        let check = || {
+            for &(p, df) in asks.iter().chain(asks.iter().rev()) {
+                let kept = t_quantile(p, df).expect("a quantile");
+                let computed = t_quantile_of(p, df).expect("a quantile");
+                assert_eq!(kept.to_bits(), computed.to_bits(), "p {p} df {df}");
+            }
+        };
+        std::thread::scope(|s| {
+            s.spawn(check);
+            check();
+        });
+    }
 
     /// R 4.2.2 values written by `tests/data/dist_reference.R`.
     const R_VALUES: &str = include_str!(concat!(
