@@ -38,7 +38,16 @@ impl Weights {
     pub fn from_column(col: &NumericColumn, name: &str) -> Result<Self> {
         // Blocks of values checked without a branch per value (it vectorizes); the row is
         // looked for only when a block holds a bad one. A missing row is bad too.
-        let all_good = col.count_missing() == 0 && all_finite_non_negative(col.values());
+        let all_good = col.count_missing() == 0 && {
+            // Blocks of at least 200,000 values on the machine's cores.
+            let values = col.values();
+            let threads = crate::parallel::cores();
+            crate::parallel::map_blocks(values.len(), threads, 200_000, |rows| {
+                all_finite_non_negative(&values[rows])
+            })
+            .into_iter()
+            .all(|good| good)
+        };
         if all_good {
             return Ok(Weights(col.shared_values()));
         }
