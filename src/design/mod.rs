@@ -623,9 +623,9 @@ fn units_from_ids(
 }
 
 /// The numbering of [`units_from_ids`] for ids unique across strata, on the machine's
-/// cores: each block of rows notes the first row of each id and that row's group; the ids
-/// are numbered in the order of their first rows, and each row's unit is written (over its
-/// code, for codes). `None`, with `out` untouched, when a block meets a missing id or an id
+/// cores: each block of rows notes each id's group and the order in which its ids first
+/// appear; the ids are numbered in that order, block after block, and each row's unit is
+/// written (over its code, for codes). `None`, with `out` untouched, when a block meets a missing id or an id
 /// in two groups: the one-thread numbering then reports the first such row.
 fn units_in_blocks(
     n_keys: usize,
@@ -635,10 +635,10 @@ fn units_in_blocks(
     threads: usize,
 ) -> Option<Vec<u32>> {
     const MIN_ROWS: usize = 100_000;
-    // Row numbers + 1 must fit in a `u32`, and each block's table of ids (8 bytes an id)
-    // stay small beside the rows (ids that are nearly one per row number faster in order).
-    let blocks = crate::parallel::blocks(out.len(), threads, MIN_ROWS);
-    if out.len() >= u32::MAX as usize || n_keys.saturating_mul(blocks) > 2 * out.len() {
+    // Each block's table of ids (4 bytes an id) stays small beside the rows (ids that are
+    // nearly one per row number faster in order), and unit numbers fit in a `u32`.
+    let count = crate::parallel::blocks(out.len(), threads, MIN_ROWS);
+    if out.len() >= u32::MAX as usize || n_keys.saturating_mul(count) > 4 * out.len() {
         return None;
     }
     let codes: &[u32] = out;
@@ -649,47 +649,52 @@ fn units_in_blocks(
         },
         None => codes[row],
     };
-    // Per block: each id's first row + 1 (0: not seen) and group, or `None` on a problem.
-    let firsts = crate::parallel::map_blocks(codes.len(), threads, MIN_ROWS, |rows| {
-        let mut first = vec![(0u32, 0u32); n_keys];
+    // Per block: each id's group + 1 (0: not seen) and the ids in the order they first
+    // appear, or `None` on a problem.
+    let blocks = crate::parallel::map_blocks(codes.len(), threads, MIN_ROWS, |rows| {
+        let mut group = vec![0u32; n_keys];
+        let mut seen = Vec::new();
         for row in rows {
-            let (c, g) = (key(row), parent.get(row));
-            let seen = first.get_mut(c as usize)?;
-            match seen.0 {
-                0 => *seen = (row as u32 + 1, g),
-                _ if seen.1 != g => return None,
+            let (c, g) = (key(row), parent.get(row) + 1);
+            match group.get_mut(c as usize)? {
+                at @ 0 => {
+                    *at = g;
+                    seen.push(c);
+                }
+                at if *at != g => return None,
                 _ => {}
             }
         }
-        Some(first)
+        Some((group, seen))
     });
-    if firsts.len() < 2 {
+    if blocks.len() < 2 {
         return None;
     }
-    let mut firsts = firsts.into_iter();
-    let mut first = firsts.next()??;
-    for block in firsts {
-        for (a, b) in first.iter_mut().zip(block?) {
-            match (a.0, b.0) {
-                (_, 0) => {}
-                (0, _) => *a = b,
-                _ if a.1 != b.1 => return None,
+    // The first block's ids in order, then each later block's new ones in order: the order
+    // of first appearance over all rows.
+    let mut blocks = blocks.into_iter();
+    let (mut group, mut order) = blocks.next()??;
+    for block in blocks {
+        let (other, seen) = block?;
+        for c in seen {
+            let (at, g) = (&mut group[c as usize], other[c as usize]);
+            match *at {
+                0 => {
+                    *at = g;
+                    order.push(c);
+                }
+                known if known != g => return None,
                 _ => {}
             }
         }
     }
-    let mut order: Vec<(u32, u32)> = (0..n_keys as u32)
-        .filter(|&c| first[c as usize].0 != 0)
-        .map(|c| (first[c as usize].0, c))
-        .collect();
-    order.sort_unstable();
     let mut unit_of_key = vec![MISSING_CODE; n_keys];
     let group_of_unit = order
         .iter()
         .enumerate()
-        .map(|(u, &(_, c))| {
+        .map(|(u, &c)| {
             unit_of_key[c as usize] = u as u32;
-            first[c as usize].1
+            group[c as usize] - 1
         })
         .collect();
     crate::parallel::map_chunks(out, threads, MIN_ROWS, |start, chunk| {
