@@ -115,6 +115,9 @@ const GENERAL: u8 = 4;
 /// [`DomainPass::lean`]: a pass through [`whole_rows`] or [`shared_rows`] (with or without
 /// rows in its base).
 const LEAN: u8 = 8;
+/// [`DomainPass::lean`]: the weighted count of indicator and value rows is left to be read
+/// off the base's total ([`shared_rows`]).
+const BASE_TOTAL: u8 = 16;
 
 impl DomainPass {
     fn new(design: &Design, k: usize) -> Self {
@@ -150,7 +153,7 @@ impl DomainPass {
     /// its sums (see [`whole_rows`]).
     fn finish(mut self) -> Self {
         self.totals = self.sums.totals();
-        let kinds = self.lean & !LEAN;
+        let kinds = self.lean & (HOT | VALUE | GENERAL);
         if self.lean & LEAN != 0 && kinds & GENERAL == 0 {
             // Indicator and value rows add their weight to the last variable (the base),
             // so a unit's base sum is positive exactly when it has a base row of positive
@@ -172,6 +175,11 @@ impl DomainPass {
                 *b |= positive;
                 *d |= positive;
             }
+            if self.lean & BASE_TOTAL != 0 {
+                // The weighted count is the base's total; so are the base's squares.
+                self.weighted_n = self.totals[k - 1];
+                self.sum_sq[k - 1] = self.totals[k - 1];
+            }
             if kinds == HOT {
                 // The squares of 0/1 values are the values: Σ w·y² is the total.
                 self.sum_sq.clone_from(&self.totals);
@@ -183,7 +191,7 @@ impl DomainPass {
     /// Whether a lean pass saw rows whose sums say different things (see
     /// [`DomainPass::finish`]): such a pass is run again the plain way.
     fn lean_mixed(&self) -> bool {
-        let kinds = self.lean & !LEAN;
+        let kinds = self.lean & (HOT | VALUE | GENERAL);
         kinds.count_ones() > 1
     }
 
@@ -672,9 +680,12 @@ where
     let mut passes: Vec<DomainPass> = (0..n_domains)
         .map(|_| DomainPass::without_sums(design, k))
         .collect();
-    let mut tallies = vec![Tally::default(); n_domains * LANES];
+    // Per domain: base rows, base rows of weight 0, rows left out of the base; the weighted
+    // count of indicator and value rows is their base total, read off the sums later.
+    let mut counts = vec![[0u64; 3]; n_domains];
+    let mut weighted = vec![0.0; n_domains * LANES];
     let mut squares = vec![0.0; n_domains * LANES * k];
-    let mut kinds = vec![LEAN; n_domains];
+    let mut kinds = LEAN;
     let mut buf = vec![0.0; k];
     let table = sums.as_mut_slice();
     for row in rows {
@@ -690,41 +701,38 @@ where
         }
         let w = weights[row];
         let positive = w > 0.0;
-        let lane = d * LANES + row % LANES;
         let status = (*row_fn)(row, &mut buf);
-        let tally = &mut tallies[lane];
+        let count = &mut counts[d];
         if status == RowStatus::Missing {
-            tally.n_missing += 1;
+            count[2] += 1;
             if positive {
                 passes[d].psu_in_domain[unit] = true;
             }
             continue;
         }
-        tally.n += 1;
-        tally.n_positive += u64::from(positive);
-        tally.weighted_n += w;
+        count[0] += 1;
+        if !positive {
+            count[1] += 1;
+        }
+        let lane = d * LANES + row % LANES;
         let sq = &mut squares[lane * k..(lane + 1) * k];
         let kind = add_lean(status, w, &mut table[unit * k..unit * k + k], sq, &buf);
-        kinds[d] |= kind;
-        if kind == GENERAL && positive {
-            passes[d].psu_in_domain[unit] = true;
-            passes[d].psu_in_base[unit] = true;
+        kinds |= kind;
+        if kind == GENERAL {
+            weighted[lane] += w;
+            if positive {
+                passes[d].psu_in_domain[unit] = true;
+                passes[d].psu_in_base[unit] = true;
+            }
         }
     }
     for (d, p) in passes.iter_mut().enumerate() {
-        p.lean = kinds[d];
+        p.lean = kinds | BASE_TOTAL;
+        let [n, zero, missing] = counts[d];
+        (p.n, p.n_positive, p.n_missing) = (n, n - zero, missing);
         for lane in d * LANES..(d + 1) * LANES {
-            let t = &tallies[lane];
-            p.n += t.n;
-            p.n_positive += t.n_positive;
-            p.n_missing += t.n_missing;
-            p.weighted_n += t.weighted_n;
-            let sq = &mut squares[lane * k..(lane + 1) * k];
-            if kinds[d] & VALUE != 0 {
-                // The base's squares are its weights (as in `whole_rows`).
-                sq[1] += t.weighted_n;
-            }
-            for (a, b) in p.sum_sq.iter_mut().zip(sq.iter()) {
+            p.weighted_n += weighted[lane];
+            for (a, b) in p.sum_sq.iter_mut().zip(&squares[lane * k..(lane + 1) * k]) {
                 *a += b;
             }
         }
