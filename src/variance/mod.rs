@@ -320,9 +320,27 @@ fn linearized(
         })
         .collect();
     let mut z = vec![0.0; n_units * q];
-    for (t, out) in sums.sums.chunks_exact(k).zip(z.chunks_exact_mut(q)) {
-        for (o, g) in out.iter_mut().zip(&sparse) {
-            *o = g.iter().map(|&(j, gj)| gj * t[j]).sum();
+    if sparse.iter().all(|g| g.len() <= 2) {
+        // Shares and totals (one or two coefficients each, the usual case): each value in
+        // two products and a sum, without a loop over the coefficients (the same sums).
+        let pairs: Vec<[(usize, f64); 2]> = sparse
+            .iter()
+            .map(|g| match g.as_slice() {
+                [] => [(0, 0.0); 2],
+                &[a] => [a, (a.0, 0.0)],
+                &[a, b, ..] => [a, b],
+            })
+            .collect();
+        for (t, out) in sums.sums.chunks_exact(k).zip(z.chunks_exact_mut(q)) {
+            for (o, &[(a, ga), (b, gb)]) in out.iter_mut().zip(&pairs) {
+                *o = ga * t[a] + gb * t[b];
+            }
+        }
+    } else {
+        for (t, out) in sums.sums.chunks_exact(k).zip(z.chunks_exact_mut(q)) {
+            for (o, g) in out.iter_mut().zip(&sparse) {
+                *o = g.iter().map(|&(j, gj)| gj * t[j]).sum();
+            }
         }
     }
     if let Some(cal) = design.calibration() {
