@@ -151,6 +151,8 @@ pub struct Design {
     /// For a design on a sums table: each row's share of its group's unweighted sums (the
     /// raking variance's cell means are unweighted). `None`: one each.
     row_masses: Option<std::sync::Arc<Vec<f64>>>,
+    /// Frequency tables' passes kept for later estimates of the same questions.
+    kept: std::sync::Arc<crate::estimate::kept::KeptPasses>,
 }
 
 impl Design {
@@ -325,6 +327,7 @@ impl Design {
             pps: pps.map(std::sync::Arc::new),
             row_counts: None,
             row_masses: None,
+            kept: Default::default(),
         };
         Ok(design)
     }
@@ -516,6 +519,16 @@ impl Design {
 
     pub(crate) fn pps_design(&self) -> Option<&PpsDesign> {
         self.pps.as_deref()
+    }
+
+    /// The stages, shared with the designs derived from this one.
+    pub(crate) fn stages_shared(&self) -> &std::sync::Arc<Vec<Stage>> {
+        &self.stages
+    }
+
+    /// Passes kept for later estimates of the same questions.
+    pub(crate) fn kept(&self) -> &crate::estimate::kept::KeptPasses {
+        &self.kept
     }
 
     pub(crate) fn stages(&self) -> &[Stage] {

@@ -82,6 +82,11 @@ impl Weights {
         Arc::ptr_eq(&self.0, other)
     }
 
+    /// Whether these are the very weights of `other` (not merely equal ones).
+    pub(crate) fn same(&self, other: &Weights) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// Weights that are a column's values, already validated.
     pub(crate) fn from_shared(values: Arc<Vec<f64>>) -> Self {
         Weights(values)

@@ -24,6 +24,7 @@
 pub(crate) mod contrast;
 pub(crate) mod custom;
 pub(crate) mod glm;
+pub(crate) mod kept;
 mod likert;
 pub(crate) mod linear;
 mod mean;

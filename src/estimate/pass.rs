@@ -188,6 +188,39 @@ impl DomainPass {
         self
     }
 
+    /// Whether the pass went through [`whole_rows`] (a plain one-stage design, the whole
+    /// population), so that [`DomainPass::narrowed`] applies.
+    pub(crate) fn is_lean(&self) -> bool {
+        self.lean & LEAN != 0 && self.lean & BASE_TOTAL == 0 && !self.lean_mixed()
+    }
+
+    /// The pass of the sum of variables `slots` and the base (the last variable), as a pass
+    /// of those alone would have made it: the same per-unit sums (one slot's copied as they
+    /// are), counts, weighted count and PSU flags.
+    pub(crate) fn narrowed(&self, slots: &[usize]) -> DomainPass {
+        let k = self.sum_sq.len();
+        let mut sums = Vec::with_capacity(self.sums.as_slice().len() / k * 2);
+        for t in self.sums.as_slice().chunks_exact(k) {
+            sums.push(slots.iter().fold(0.0, |s, &j| s + t[j]));
+            sums.push(t[k - 1]);
+        }
+        DomainPass {
+            sums: UnitSums::from_vec(2, sums),
+            sum_sq: vec![0.0; 2],
+            n: self.n,
+            n_positive: self.n_positive,
+            n_missing: self.n_missing,
+            weighted_n: self.weighted_n,
+            psu_in_domain: self.psu_in_domain.clone(),
+            psu_in_base: self.psu_in_base.clone(),
+            replicate_totals: Vec::new(),
+            totals: Vec::new(),
+            df: Default::default(),
+            lean: self.lean,
+        }
+        .finish()
+    }
+
     /// Whether a lean pass saw rows whose sums say different things (see
     /// [`DomainPass::finish`]): such a pass is run again the plain way.
     fn lean_mixed(&self) -> bool {

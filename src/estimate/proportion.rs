@@ -147,10 +147,18 @@ fn selected_codes(
         return Ok(None);
     }
     let excluded = options.excluded_values();
+    // The frequency table of the same question, kept: its sums hold this selection's.
+    let kept = match domains.is_by() {
+        false => design
+            .kept()
+            .narrowed(design, data.id(), variable, &options.exclude, &codes),
+        true => None,
+    };
     // The usual selection, one code and nothing excluded, gets a row function of one
     // compare: small enough for the compiler to inline it into the pass (measured: 3.9 ms
     // against 5.7 ms at 1M rows for one closure that handles both cases).
     let passes = match (codes.as_slice(), excluded.is_empty()) {
+        _ if let Some(pass) = kept => vec![pass],
         (&[code], true) => run_pass(design, domains, 2, |row, _| match col.get(row) {
             Some(v) => RowStatus::OneHot(if v == code { 0 } else { NO_SLOT }),
             None => RowStatus::Missing,
@@ -284,6 +292,11 @@ fn category_passes(
         Codes::Factor(f) => f.levels(),
     };
     let groups = groups(levels, variable, selection, options)?;
+    // Each group's first level's code (a frequency table's groups are single levels).
+    let group_codes: Vec<Option<f64>> = groups
+        .iter()
+        .map(|(_, l)| l.first().and_then(|&i| levels[i].code))
+        .collect();
     let excluded: Vec<bool> = levels
         .iter()
         .map(|l| options.excludes_label(&l.label, l.code))
@@ -322,6 +335,16 @@ fn category_passes(
             })
         }
     };
+    // A frequency table of the whole population: kept for a later share of one of its
+    // answers (see `kept`).
+    if let ([pass], CategorySelection::All, false) = (passes.as_slice(), selection, domains.is_by())
+        && pass.is_lean()
+    {
+        let (exclude, id) = (&options.exclude, data.id());
+        design
+            .kept()
+            .keep(design, id, variable, exclude, group_codes, pass);
+    }
     Ok((groups, passes))
 }
 

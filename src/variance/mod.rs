@@ -170,6 +170,20 @@ impl UnitSums {
         }
     }
 
+    /// Every unit's sums of `k` variables, unit after unit.
+    pub(crate) fn from_vec(k: usize, sums: Vec<f64>) -> Self {
+        Self {
+            k,
+            sums,
+            calibration: Vec::new(),
+        }
+    }
+
+    /// Every unit's sums, unit after unit.
+    pub(crate) fn as_slice(&self) -> &[f64] {
+        &self.sums
+    }
+
     /// No units yet: sums of `k` variables to be replaced.
     pub(crate) fn empty(k: usize) -> Self {
         Self {
