@@ -37,6 +37,9 @@ struct Fixture {
     data: Dataset,
     /// The survey built on them.
     survey: Survey,
+    /// Another survey on the same data, on which no frequency table is made: J3's own pass
+    /// (on `survey`, after J1, it reads J1's table off the kept pass instead).
+    no_table: Survey,
     /// Margins of region and `q_single`: weighted sample counts scaled up 10%, so every
     /// weight moves.
     margins: Vec<(&'static str, Vec<(f64, f64)>)>,
@@ -104,9 +107,11 @@ fn fixture() -> &'static Fixture {
             ("q_single", margin(&s.q_single)),
         ];
         let survey = build(data.clone());
+        let no_table = build(data.clone());
         Fixture {
             data,
             survey,
+            no_table,
             margins,
         }
     })
@@ -153,6 +158,20 @@ fn j2_mean_without_9(bencher: Bencher) {
 
 #[divan::bench]
 fn j3_logit_ci_share(bencher: Bencher) {
+    let f = fixture();
+    bencher.counter(ItemsCount::new(f.data.n_rows())).bench(|| {
+        black_box(&f.no_table)
+            .estimates()
+            .share("q_single", [1])
+            .unwrap()
+    });
+}
+
+/// J3 after J1's frequency table of the same question: read off its kept pass.
+#[divan::bench]
+fn j3_logit_ci_share_after_j1(bencher: Bencher) {
+    let f = fixture();
+    f.survey.frequencies("q_single").unwrap();
     bench_job(bencher, |s| s.estimates().share("q_single", [1]).unwrap());
 }
 
