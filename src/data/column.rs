@@ -124,6 +124,24 @@ impl PartialEq for NumericColumn {
     }
 }
 
+/// What holds a numeric column's numbers ([`NumericColumn::held`]).
+#[derive(Clone)]
+pub(crate) enum Held {
+    Small(Arc<Vec<u16>>),
+    Numbers(Arc<Vec<f64>>),
+}
+
+impl Held {
+    /// Whether both are the very same storage.
+    pub(crate) fn same(&self, other: &Held) -> bool {
+        match (self, other) {
+            (Held::Small(a), Held::Small(b)) => Arc::ptr_eq(a, b),
+            (Held::Numbers(a), Held::Numbers(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
 /// Something derived from a column's values, computed on first use and emptied whenever
 /// the values change. Equal to any other (it is derived from the values), cloned with the
 /// column (shared).
@@ -387,6 +405,15 @@ impl NumericColumn {
     }
 
     /// The values, shared.
+    /// What holds the column's numbers, shared (its identity: a column replaced or read
+    /// anew is held elsewhere, a clone of it in the same place).
+    pub(crate) fn held(&self) -> Held {
+        match &self.small {
+            Some(small) => Held::Small(Arc::clone(small)),
+            None => Held::Numbers(self.shared_values()),
+        }
+    }
+
     pub(crate) fn shared_values(&self) -> Arc<Vec<f64>> {
         Arc::clone(self.values.get_or_init(|| self.numbers_of_small_ints()))
     }

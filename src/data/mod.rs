@@ -28,7 +28,7 @@ mod permute;
 pub(crate) use build::Metadata;
 pub use build::{DatasetBuilder, IntoColumn};
 pub use column::{CategoricalColumn, Column, ColumnKind, MISSING_CODE, NumericColumn, Validity};
-pub(crate) use column::{SmallLevels, small_number};
+pub(crate) use column::{Held, SmallLevels, small_number};
 pub use csv::{CsvOptions, read_csv, read_csv_from_reader};
 /// Test and benchmark hooks of the CSV readers (cargo feature `internals`): not public
 /// API, and may change in any release.

@@ -5,9 +5,13 @@
 //! so a later share of one answer (or a net of several) of the same column, with the same
 //! exclusions, over the whole population of the same design, is read off those sums
 //! instead of passing over the rows again: the same sums (one answer's are copied as they
-//! are, a net's added per unit), counts and PSU flags as its own pass.
+//! are, a net's added per unit), counts and PSU flags as its own pass. An entry names all
+//! that its sums depend on: the dataset, the very weights, units and column storage (held),
+//! the design's threads, the column's name and the exclusions; only plain one-stage
+//! designs keep or read (a replicate or calibrated design's pass holds more than sums).
 
-use super::pass::DomainPass;
+use super::pass::{DomainPass, lean_design};
+use crate::data::{Held, NumericColumn};
 use crate::design::{Design, Stage, Weights};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -26,12 +30,21 @@ impl std::fmt::Debug for KeptPasses {
 /// At most this many passes are kept (the latest ones).
 const KEPT: usize = 4;
 
+/// Passes of more sums than this (16 MB) are not kept: a table of many answers over many
+/// units (a simple random sample's rows are its units) would cost more to copy and hold
+/// than a later share's own pass.
+const MOST_SUMS: usize = 2 << 20;
+
 /// A frequency table's pass over the whole population of a plain design.
 struct Kept {
     data: u64,
-    /// The design's weights and units, held so that no other design's can take their place.
+    /// The design's weights and units, and the column's numbers, held so that no other
+    /// design's or column's can take their place.
     weights: Weights,
     stages: Arc<Vec<Stage>>,
+    column: Held,
+    /// The design's threads (the order of the additions).
+    threads: usize,
     variable: String,
     exclude: Vec<String>,
     /// The numeric code of each of the pass's variables but the last (the base).
@@ -40,60 +53,87 @@ struct Kept {
 }
 
 impl KeptPasses {
-    /// Keeps the pass of `variable`'s categories (`codes`: each variable's code) made with
-    /// `exclude` on `design` over the rows of dataset `data`.
+    /// Keeps the pass of the categories of `variable` (`column`; `codes`: each pass
+    /// variable's code) made with `exclude` on `design` over the rows of dataset `data`,
+    /// unless it is too large or the design not a plain one.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn keep(
         &self,
         design: &Design,
         data: u64,
         variable: &str,
+        column: &NumericColumn,
         exclude: &[String],
         codes: Vec<Option<f64>>,
         pass: &DomainPass,
     ) {
+        if !lean_design(design) || !pass.is_lean() || pass.n_sums() > MOST_SUMS {
+            return;
+        }
+        let column = column.held();
         let kept = Kept {
             data,
             weights: design.weights().clone(),
             stages: Arc::clone(design.stages_shared()),
+            column,
+            threads: design.threads(),
             variable: variable.to_string(),
             exclude: exclude.to_vec(),
             codes,
             pass: Arc::new(pass.clone()),
         };
         let mut all = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        all.retain(|k| !k.is(design, data, variable, exclude));
+        all.retain(|k| !k.is(design, data, variable, &kept.column, exclude));
         if all.len() == KEPT {
             all.remove(0);
         }
         all.push(kept);
     }
 
-    /// The kept pass of `variable` made with `exclude` on `design` over dataset `data`,
-    /// narrowed to the categories of `codes` (their sum) and the base; `None` when there is
-    /// none, or a code is not one of its categories.
+    /// The kept pass of `variable` (`column`) made with `exclude` on `design` over dataset
+    /// `data`, narrowed to the categories of `codes` (their sum, each counted once) and the
+    /// base; `None` when there is none, or a code is not one of its categories.
     pub(crate) fn narrowed(
         &self,
         design: &Design,
         data: u64,
         variable: &str,
+        column: &NumericColumn,
         exclude: &[String],
         codes: &[f64],
     ) -> Option<DomainPass> {
+        if !lean_design(design) {
+            return None;
+        }
+        let column = column.held();
         let all = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let kept = all.iter().find(|k| k.is(design, data, variable, exclude))?;
-        let slots = codes
+        let kept = all
+            .iter()
+            .find(|k| k.is(design, data, variable, &column, exclude))?;
+        let mut slots = codes
             .iter()
             .map(|&c| kept.codes.iter().position(|&k| k == Some(c)))
             .collect::<Option<Vec<usize>>>()?;
+        slots.sort_unstable();
+        slots.dedup();
         Some(kept.pass.narrowed(&slots))
     }
 }
 
 impl Kept {
-    fn is(&self, design: &Design, data: u64, variable: &str, exclude: &[String]) -> bool {
+    fn is(
+        &self,
+        design: &Design,
+        data: u64,
+        variable: &str,
+        column: &Held,
+        exclude: &[String],
+    ) -> bool {
         self.data == data
             && self.weights.same(design.weights())
             && Arc::ptr_eq(&self.stages, design.stages_shared())
+            && self.column.same(column)
+            && self.threads == design.threads()
             && self.variable == variable
             && self.exclude == exclude
     }

@@ -188,6 +188,11 @@ impl DomainPass {
         self
     }
 
+    /// How many per-unit sums the pass holds.
+    pub(crate) fn n_sums(&self) -> usize {
+        self.sums.as_slice().len()
+    }
+
     /// Whether the pass went through [`whole_rows`] (a plain one-stage design, the whole
     /// population), so that [`DomainPass::narrowed`] applies.
     pub(crate) fn is_lean(&self) -> bool {
@@ -607,7 +612,7 @@ where
 
 /// Whether a pass can run through [`whole_rows`] or [`shared_rows`]: a plain design whose
 /// variance units are its PSUs.
-fn lean_design(design: &Design) -> bool {
+pub(crate) fn lean_design(design: &Design) -> bool {
     design.replicates().is_none()
         && design.calibration().is_none()
         && design.row_counts().is_none()

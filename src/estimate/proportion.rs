@@ -149,9 +149,12 @@ fn selected_codes(
     let excluded = options.excluded_values();
     // The frequency table of the same question, kept: its sums hold this selection's.
     let kept = match domains.is_by() {
-        false => design
-            .kept()
-            .narrowed(design, data.id(), variable, &options.exclude, &codes),
+        false => {
+            let (exclude, id) = (&options.exclude, data.id());
+            design
+                .kept()
+                .narrowed(design, id, variable, col, exclude, &codes)
+        }
         true => None,
     };
     // The usual selection, one code and nothing excluded, gets a row function of one
@@ -337,13 +340,13 @@ fn category_passes(
     };
     // A frequency table of the whole population: kept for a later share of one of its
     // answers (see `kept`).
-    if let ([pass], CategorySelection::All, false) = (passes.as_slice(), selection, domains.is_by())
-        && pass.is_lean()
+    if let ([pass], CategorySelection::All, false, Column::Numeric(c)) =
+        (passes.as_slice(), selection, domains.is_by(), column)
     {
         let (exclude, id) = (&options.exclude, data.id());
         design
             .kept()
-            .keep(design, id, variable, exclude, group_codes, pass);
+            .keep(design, id, variable, c, exclude, group_codes, pass);
     }
     Ok((groups, passes))
 }

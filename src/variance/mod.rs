@@ -334,15 +334,17 @@ fn linearized(
         })
         .collect();
     let mut z = vec![0.0; n_units * q];
-    if sparse.iter().all(|g| g.len() <= 2) {
+    if sparse.iter().all(|g| (1..=2).contains(&g.len())) {
         // Shares and totals (one or two coefficients each, the usual case): each value in
         // two products and a sum, without a loop over the coefficients (the same sums).
         let pairs: Vec<[(usize, f64); 2]> = sparse
             .iter()
             .map(|g| match g.as_slice() {
-                [] => [(0, 0.0); 2],
+                // One coefficient: its product plus 0 times the same sum (an infinite sum
+                // gives a non-finite value either way).
                 &[a] => [a, (a.0, 0.0)],
                 &[a, b, ..] => [a, b],
+                [] => [(0, 0.0); 2], // not met: the combinations have one or two
             })
             .collect();
         for (t, out) in sums.sums.chunks_exact(k).zip(z.chunks_exact_mut(q)) {

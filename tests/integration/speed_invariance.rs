@@ -291,7 +291,8 @@ fn raking_ignores_rows_of_zero_weight() {
 /// with other weights, other exclusions or domains does not read another's table.
 #[test]
 fn shares_read_off_a_kept_frequency_table_are_their_own_passes() {
-    let data = synth::generate(60_000).dataset();
+    // Two blocks of rows on two threads.
+    let data = synth::generate(120_000).dataset();
     let whole = Domains::whole();
     let share = |design: &Design, selection: &CategorySelection, exclude: &[&str]| {
         let options = EstimateOptions {
@@ -343,4 +344,57 @@ fn shares_read_off_a_kept_frequency_table_are_their_own_passes() {
         share(&heavier, &one, &[])[0].estimate,
         share(&kept, &one, &[])[0].estimate
     );
+    // A net naming an answer twice counts it once, as its own pass does.
+    let twice = CategorySelection::Net {
+        categories: vec!["2".into(), "2.0".into(), "3".into()],
+        label: "2 or 3".into(),
+    };
+    assert_same(
+        &share(&kept, &twice, &[]),
+        &own(&twice, &[]),
+        "net of a repeated answer",
+    );
+    // Replicate weights of the same design (same weights and units): their own pass.
+    let method = survey_stats::design::ReplicateMethod::Bootstrap {
+        replicates: 20,
+        seed: 7,
+    };
+    let replicated = kept.replicate(method).unwrap();
+    let fresh = design(&data, 2).replicate(method).unwrap();
+    let read = share(&replicated, &one, &[]);
+    assert_eq!(
+        format!("{read:?}"),
+        format!("{:?}", share(&fresh, &one, &[]))
+    );
+    assert!(read[0].std_error.unwrap() > 0.0);
+    // Another thread count: its own additions, not the two threads' table.
+    let one_thread = kept.clone().with_threads(1);
+    assert_eq!(
+        format!("{:?}", share(&one_thread, &one, &[])),
+        format!("{:?}", share(&design(&data, 1), &one, &[]))
+    );
+}
+
+/// A share of a column added to a clone of the dataset (the same identity) is read off that
+/// column, not off a table kept for a column of the same name added to another clone.
+#[test]
+fn a_kept_table_is_of_its_own_column() {
+    let data = synth::generate(30_000).dataset();
+    let d = design(&data, 2);
+    let answers = |shift: usize| {
+        let v: Vec<Option<f64>> = (0..data.n_rows())
+            .map(|i| Some(((i + shift) % 3) as f64))
+            .collect();
+        Column::Numeric(NumericColumn::from_options(v))
+    };
+    let (mut a, mut b) = (data.clone(), data.clone());
+    a.set_column("extra", answers(0)).unwrap();
+    b.set_column("extra", answers(1)).unwrap();
+    let whole = Domains::whole();
+    let opts = EstimateOptions::default();
+    proportion(&a, &d, "extra", &CategorySelection::All, &whole, &opts).unwrap();
+    let one = CategorySelection::One("0".into());
+    let read = proportion(&b, &d, "extra", &one, &whole, &opts).unwrap();
+    let own = proportion(&b, &design(&data, 2), "extra", &one, &whole, &opts).unwrap();
+    assert_eq!(format!("{read:?}"), format!("{own:?}"));
 }
