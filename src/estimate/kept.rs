@@ -35,6 +35,17 @@ const KEPT: usize = 4;
 /// than a later share's own pass.
 const MOST_SUMS: usize = 2 << 20;
 
+/// What a category pass over the whole population depends on: a design, the dataset (its
+/// identity), a column's name and storage, and the exclusions.
+#[derive(Clone, Copy)]
+pub(crate) struct Question<'a> {
+    pub design: &'a Design,
+    pub data: u64,
+    pub variable: &'a str,
+    pub column: &'a NumericColumn,
+    pub exclude: &'a [String],
+}
+
 /// A frequency table's pass over the whole population of a plain design.
 struct Kept {
     data: u64,
@@ -53,20 +64,16 @@ struct Kept {
 }
 
 impl KeptPasses {
-    /// Keeps the pass of the categories of `variable` (`column`; `codes`: each pass
-    /// variable's code) made with `exclude` on `design` over the rows of dataset `data`,
+    /// Keeps the pass of `question`'s categories (`codes`: each pass variable's code),
     /// unless it is too large or the design not a plain one.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn keep(
-        &self,
-        design: &Design,
-        data: u64,
-        variable: &str,
-        column: &NumericColumn,
-        exclude: &[String],
-        codes: Vec<Option<f64>>,
-        pass: &DomainPass,
-    ) {
+    pub(crate) fn keep(&self, question: &Question<'_>, codes: Vec<Option<f64>>, pass: &DomainPass) {
+        let Question {
+            design,
+            data,
+            variable,
+            column,
+            exclude,
+        } = *question;
         if !lean_design(design) || !pass.is_lean() || pass.n_sums() > MOST_SUMS {
             return;
         }
@@ -90,18 +97,17 @@ impl KeptPasses {
         all.push(kept);
     }
 
-    /// The kept pass of `variable` (`column`) made with `exclude` on `design` over dataset
-    /// `data`, narrowed to the categories of `codes` (their sum, each counted once) and the
-    /// base; `None` when there is none, or a code is not one of its categories.
-    pub(crate) fn narrowed(
-        &self,
-        design: &Design,
-        data: u64,
-        variable: &str,
-        column: &NumericColumn,
-        exclude: &[String],
-        codes: &[f64],
-    ) -> Option<DomainPass> {
+    /// The kept pass of `question`, narrowed to the categories of `codes` (their sum, each
+    /// counted once) and the base; `None` when there is none, or a code is not one of its
+    /// categories.
+    pub(crate) fn narrowed(&self, question: &Question<'_>, codes: &[f64]) -> Option<DomainPass> {
+        let Question {
+            design,
+            data,
+            variable,
+            column,
+            exclude,
+        } = *question;
         if !lean_design(design) {
             return None;
         }

@@ -1,9 +1,12 @@
 //! Proportions and weighted counts of the categories of a variable.
 
+use super::kept::Question;
 use super::linear::{Quantity, RowInterval, Smooth, SrsScale, quantity_rows, unit};
 use super::pass::{DomainPass, NO_SLOT, RowStatus, run_pass};
 use super::{Domains, Estimate, EstimateError, EstimateOptions, Result, Stat, unavailable};
-use crate::data::{Column, Dataset, Factor, Level, SmallLevels, find_level, labels, small_levels};
+use crate::data::{
+    Column, Dataset, Factor, Level, NumericColumn, SmallLevels, find_level, labels, small_levels,
+};
 use crate::design::Design;
 
 /// Which categories to report.
@@ -150,10 +153,8 @@ fn selected_codes(
     // The frequency table of the same question, kept: its sums hold this selection's.
     let kept = match domains.is_by() {
         false => {
-            let (exclude, id) = (&options.exclude, data.id());
-            design
-                .kept()
-                .narrowed(design, id, variable, col, exclude, &codes)
+            let question = question(data, design, variable, col, options);
+            design.kept().narrowed(&question, &codes)
         }
         true => None,
     };
@@ -343,12 +344,27 @@ fn category_passes(
     if let ([pass], CategorySelection::All, false, Column::Numeric(c)) =
         (passes.as_slice(), selection, domains.is_by(), column)
     {
-        let (exclude, id) = (&options.exclude, data.id());
-        design
-            .kept()
-            .keep(design, id, variable, c, exclude, group_codes, pass);
+        let question = question(data, design, variable, c, options);
+        design.kept().keep(&question, group_codes, pass);
     }
     Ok((groups, passes))
+}
+
+/// The question a kept category pass answers (see `kept`).
+fn question<'a>(
+    data: &Dataset,
+    design: &'a Design,
+    variable: &'a str,
+    column: &'a NumericColumn,
+    options: &'a EstimateOptions,
+) -> Question<'a> {
+    Question {
+        design,
+        data: data.id(),
+        variable,
+        column,
+        exclude: &options.exclude,
+    }
 }
 
 /// Where a category pass reads each row's level.
