@@ -67,30 +67,23 @@ impl KeptPasses {
     /// Keeps the pass of `question`'s categories (`codes`: each pass variable's code),
     /// unless it is too large or the design not a plain one.
     pub(crate) fn keep(&self, question: &Question<'_>, codes: Vec<Option<f64>>, pass: &DomainPass) {
-        let Question {
-            design,
-            data,
-            variable,
-            column,
-            exclude,
-        } = *question;
+        let design = question.design;
         if !lean_design(design) || !pass.is_lean() || pass.n_sums() > MOST_SUMS {
             return;
         }
-        let column = column.held();
         let kept = Kept {
-            data,
+            data: question.data,
             weights: design.weights().clone(),
             stages: Arc::clone(design.stages_shared()),
-            column,
+            column: question.column.held(),
             threads: design.threads(),
-            variable: variable.to_string(),
-            exclude: exclude.to_vec(),
+            variable: question.variable.to_string(),
+            exclude: question.exclude.to_vec(),
             codes,
             pass: Arc::new(pass.clone()),
         };
         let mut all = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        all.retain(|k| !k.is(design, data, variable, &kept.column, exclude));
+        all.retain(|k| !k.is(question, &kept.column));
         if all.len() == KEPT {
             all.remove(0);
         }
@@ -101,21 +94,12 @@ impl KeptPasses {
     /// counted once) and the base; `None` when there is none, or a code is not one of its
     /// categories.
     pub(crate) fn narrowed(&self, question: &Question<'_>, codes: &[f64]) -> Option<DomainPass> {
-        let Question {
-            design,
-            data,
-            variable,
-            column,
-            exclude,
-        } = *question;
-        if !lean_design(design) {
+        if !lean_design(question.design) {
             return None;
         }
-        let column = column.held();
+        let column = question.column.held();
         let all = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let kept = all
-            .iter()
-            .find(|k| k.is(design, data, variable, &column, exclude))?;
+        let kept = all.iter().find(|k| k.is(question, &column))?;
         let mut slots = codes
             .iter()
             .map(|&c| kept.codes.iter().position(|&k| k == Some(c)))
@@ -127,20 +111,15 @@ impl KeptPasses {
 }
 
 impl Kept {
-    fn is(
-        &self,
-        design: &Design,
-        data: u64,
-        variable: &str,
-        column: &Held,
-        exclude: &[String],
-    ) -> bool {
-        self.data == data
+    /// Whether this is the pass of `question` (whose column is held in `column`).
+    fn is(&self, question: &Question<'_>, column: &Held) -> bool {
+        let design = question.design;
+        self.data == question.data
             && self.weights.same(design.weights())
             && Arc::ptr_eq(&self.stages, design.stages_shared())
             && self.column.same(column)
             && self.threads == design.threads()
-            && self.variable == variable
-            && self.exclude == exclude
+            && self.variable == question.variable
+            && self.exclude == question.exclude
     }
 }
