@@ -65,11 +65,17 @@ struct Kept {
 
 impl KeptPasses {
     /// Keeps the pass of `question`'s categories (`codes`: each pass variable's code),
-    /// unless it is too large or the design not a plain one.
-    pub(crate) fn keep(&self, question: &Question<'_>, codes: Vec<Option<f64>>, pass: &DomainPass) {
+    /// unless it is too large or the design not a plain one, and hands it back shared.
+    pub(crate) fn keep(
+        &self,
+        question: &Question<'_>,
+        codes: Vec<Option<f64>>,
+        pass: DomainPass,
+    ) -> Arc<DomainPass> {
         let design = question.design;
+        let pass = Arc::new(pass);
         if !lean_design(design) || !pass.is_lean() || pass.n_sums() > MOST_SUMS {
-            return;
+            return pass;
         }
         let kept = Kept {
             data: question.data,
@@ -80,7 +86,7 @@ impl KeptPasses {
             variable: question.variable.to_string(),
             exclude: question.exclude.to_vec(),
             codes,
-            pass: Arc::new(pass.clone()),
+            pass: Arc::clone(&pass),
         };
         let mut all = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         all.retain(|k| !k.is(question, &kept.column));
@@ -88,6 +94,7 @@ impl KeptPasses {
             all.remove(0);
         }
         all.push(kept);
+        pass
     }
 
     /// The kept pass of `question`, narrowed to the categories of `codes` (their sum, each

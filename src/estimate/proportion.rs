@@ -232,7 +232,15 @@ fn categories(
         return Ok(rows);
     }
     let (groups, passes) = category_passes(data, design, variable, selection, domains, options)?;
-    rows_of(design, domains, &passes, &groups, options, stat, variable)
+    rows_of(
+        design,
+        domains,
+        passes.as_slice(),
+        &groups,
+        options,
+        stat,
+        variable,
+    )
 }
 
 /// Counts and shares of every category (less excluded ones) from one pass: each domain's
@@ -251,7 +259,7 @@ pub(crate) fn frequencies(
     let counts = rows_of(
         design,
         domains,
-        &passes,
+        passes.as_slice(),
         &groups,
         options,
         Stat::Count,
@@ -260,7 +268,7 @@ pub(crate) fn frequencies(
     let shares = rows_of(
         design,
         domains,
-        &passes,
+        passes.as_slice(),
         &groups,
         options,
         Stat::Proportion,
@@ -280,7 +288,7 @@ fn category_passes(
     selection: &CategorySelection,
     domains: &Domains,
     options: &EstimateOptions,
-) -> Result<(Vec<Group>, Vec<DomainPass>)> {
+) -> Result<(Vec<Group>, Passes)> {
     let column = data.column(variable)?;
     // A column held as small integers is read as such: its levels from one look at them,
     // each row's status through a table indexed by the row's small integer, and no codes
@@ -322,7 +330,7 @@ fn category_passes(
             false => RowStatus::OneHot(s),
         })
         .collect();
-    let passes = match source {
+    let mut passes = match source {
         Codes::Small(small, levels) => run_pass(design, domains, k, |row, _| {
             status
                 .get(levels.code(small[row]) as usize)
@@ -340,14 +348,33 @@ fn category_passes(
         }
     };
     // A frequency table of the whole population: kept for a later share of one of its
-    // answers (see `kept`).
-    if let ([pass], CategorySelection::All, false, Column::Numeric(c)) =
-        (passes.as_slice(), selection, domains.is_by(), column)
+    // answers (see `kept`), and read from where it is kept.
+    if let (CategorySelection::All, false, Column::Numeric(c)) =
+        (selection, domains.is_by(), column)
+        && passes.len() == 1
+        && let Some(pass) = passes.pop()
     {
         let question = question(data, design, variable, c, options);
-        design.kept().keep(&question, group_codes, pass);
+        let pass = design.kept().keep(&question, group_codes, pass);
+        return Ok((groups, Passes::Shared(pass)));
     }
-    Ok((groups, passes))
+    Ok((groups, Passes::Own(passes)))
+}
+
+/// A category pass per domain, or the whole population's, shared with the design that
+/// keeps it.
+enum Passes {
+    Own(Vec<DomainPass>),
+    Shared(std::sync::Arc<DomainPass>),
+}
+
+impl Passes {
+    fn as_slice(&self) -> &[DomainPass] {
+        match self {
+            Passes::Own(passes) => passes,
+            Passes::Shared(pass) => std::slice::from_ref(&**pass),
+        }
+    }
 }
 
 /// The question a kept category pass answers (see `kept`).
