@@ -580,13 +580,7 @@ fn units_from_ids(
         Ids::Codes((codes, n_levels)) => (n_levels, codes.into_owned(), None),
         Ids::Small(small) => (1 << 16, vec![0; small.len()], Some(small)),
     };
-    let key = |out: &[u32], row: usize| match small {
-        Some(small) => match small[row] {
-            0 => MISSING_CODE,
-            v => u32::from(v),
-        },
-        None => out[row],
-    };
+    let key = |out: &[u32], row: usize| id_key(small, out, row);
     let mut group_of_unit: Vec<u32> = Vec::new();
     if nest {
         let mut index: HashMap<(u32, u32), u32> = HashMap::new();
@@ -635,11 +629,24 @@ fn units_from_ids(
     Ok((out, group_of_unit))
 }
 
+/// Row `row`'s id as a key: its small integer (`v + 1`, [`MISSING_CODE`] for 0) when the
+/// ids are held as such, else its code.
+fn id_key(small: Option<&[u16]>, codes: &[u32], row: usize) -> u32 {
+    match small {
+        Some(small) => match small[row] {
+            0 => MISSING_CODE,
+            v => u32::from(v),
+        },
+        None => codes[row],
+    }
+}
+
 /// The numbering of [`units_from_ids`] for ids unique across strata, on the machine's
 /// cores: each block of rows notes each id's group and the order in which its ids first
 /// appear; the ids are numbered in that order, block after block, and each row's unit is
-/// written (over its code, for codes). `None`, with `out` untouched, when a block meets a missing id or an id
-/// in two groups: the one-thread numbering then reports the first such row.
+/// written (over its code, for codes). `None`, with `out` untouched, when a block meets a
+/// missing id or an id in two groups: the one-thread numbering then reports the first such
+/// row.
 fn units_in_blocks(
     n_keys: usize,
     out: &mut [u32],
@@ -655,13 +662,7 @@ fn units_in_blocks(
         return None;
     }
     let codes: &[u32] = out;
-    let key = |row: usize| match small {
-        Some(small) => match small[row] {
-            0 => MISSING_CODE,
-            v => u32::from(v),
-        },
-        None => codes[row],
-    };
+    let key = |row: usize| id_key(small, codes, row);
     // Per block: each id's group + 1 (0: not seen) and the ids in the order they first
     // appear, or `None` on a problem.
     let blocks = crate::parallel::map_blocks(codes.len(), threads, MIN_ROWS, |rows| {

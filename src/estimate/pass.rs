@@ -100,9 +100,9 @@ pub(crate) struct DomainPass {
     /// [`DomainPass::domain_df`] and [`DomainPass::base_df`], once asked for (every row of
     /// a frequency table asks).
     df: [std::sync::OnceLock<f64>; 2],
-    /// For a pass through [`whole_rows`] or [`shared_rows`]: the kinds of rows it saw ([`HOT`], [`VALUE`],
-    /// [`GENERAL`]), which say what [`DomainPass::finish`] derives from the sums. 0 for
-    /// other passes.
+    /// For a pass through [`whole_rows`] or [`shared_rows`]: [`LEAN`] and the kinds of
+    /// rows it saw ([`HOT`], [`VALUE`], [`GENERAL`]), which say what
+    /// [`DomainPass::finish`] derives from the sums. 0 for other passes.
     lean: u8,
 }
 
@@ -115,9 +115,6 @@ const GENERAL: u8 = 4;
 /// [`DomainPass::lean`]: a pass through [`whole_rows`] or [`shared_rows`] (with or without
 /// rows in its base).
 const LEAN: u8 = 8;
-/// [`DomainPass::lean`]: the weighted count of indicator and value rows is left to be read
-/// off the base's total ([`shared_rows`]).
-const BASE_TOTAL: u8 = 16;
 
 impl DomainPass {
     fn new(design: &Design, k: usize) -> Self {
@@ -161,11 +158,7 @@ impl DomainPass {
             // designs, whose weights may be, take the general pass); the variance unit is
             // the PSU.
             let k = self.sum_sq.len();
-            let base = self
-                .sums
-                .as_mut_slice()
-                .chunks_exact(k)
-                .map(|u| u[k - 1] > 0.0);
+            let base = self.sums.as_slice().chunks_exact(k).map(|u| u[k - 1] > 0.0);
             for ((b, d), positive) in self
                 .psu_in_base
                 .iter_mut()
@@ -175,11 +168,10 @@ impl DomainPass {
                 *b |= positive;
                 *d |= positive;
             }
-            if self.lean & BASE_TOTAL != 0 {
-                // The weighted count is the base's total; so are the base's squares.
-                self.weighted_n = self.totals[k - 1];
-                self.sum_sq[k - 1] = self.totals[k - 1];
-            }
+            // The weighted count of indicator and value rows is the base's total; so are
+            // the base's squares.
+            self.weighted_n = self.totals[k - 1];
+            self.sum_sq[k - 1] = self.totals[k - 1];
             if kinds == HOT {
                 // The squares of 0/1 values are the values: Σ w·y² is the total.
                 self.sum_sq.clone_from(&self.totals);
@@ -193,10 +185,11 @@ impl DomainPass {
         self.sums.as_slice().len()
     }
 
-    /// Whether the pass went through [`whole_rows`] (a plain one-stage design, the whole
-    /// population), so that [`DomainPass::narrowed`] applies.
+    /// Whether the pass went through [`whole_rows`] or [`shared_rows`] (a plain one-stage
+    /// design) with rows of one kind, so that [`DomainPass::narrowed`] applies to the
+    /// whole population's.
     pub(crate) fn is_lean(&self) -> bool {
-        self.lean & LEAN != 0 && self.lean & BASE_TOTAL == 0 && !self.lean_mixed()
+        self.lean & LEAN != 0 && !self.lean_mixed()
     }
 
     /// The pass of the sum of variables `slots` and the base (the last variable), as a pass
@@ -765,7 +758,7 @@ where
         }
     }
     for (d, p) in passes.iter_mut().enumerate() {
-        p.lean = kinds | BASE_TOTAL;
+        p.lean = kinds;
         let [n, zero, missing] = counts[d];
         (p.n, p.n_positive, p.n_missing) = (n, n - zero, missing);
         for lane in d * LANES..(d + 1) * LANES {
@@ -968,11 +961,12 @@ fn plain_rows<F>(
 /// The rows of a plain pass over the whole population of a one-stage design, with as
 /// little written per row as the sums allow: counters in registers, and nothing the sums
 /// already hold. A row of 0/1 values or of a value and its base adds its weight to the
-/// base (the last variable), so which PSUs have base rows of positive weight, and (for 0/1
-/// values) `Σ w·y²`, are read off the sums once the pass is done ([`DomainPass::finish`]);
-/// only rows left out of the base, and rows of [`RowStatus::In`], flag their PSU as they
-/// come. The numbers are those of [`plain_rows`] (the lanes of the weighted count and of
-/// `Σ w·y²` are the same), but for `Σ w·y²` of 0/1 values, summed unit by unit.
+/// base (the last variable), so which PSUs have base rows of positive weight, the weighted
+/// count and the base's `Σ w·y²` (and, for 0/1 values, every `Σ w·y²`) are read off the
+/// sums once the pass is done ([`DomainPass::finish`]); only rows left out of the base, and
+/// rows of [`RowStatus::In`], flag their PSU and add to the weighted count as they come.
+/// The numbers are those of [`plain_rows`], but for the sums read off the sums, which are
+/// added unit by unit instead of row by row.
 #[inline(never)]
 fn whole_rows<F>(c: Columns<'_>, rows: std::ops::Range<usize>, row_fn: &F, pass: &mut DomainPass)
 where
@@ -1000,15 +994,17 @@ where
         n += 1;
         n_positive += u64::from(positive);
         let lane = row % LANES;
-        weighted[lane] += w;
         let at = c.units[row] as usize * k;
         let sq = &mut squares[lane * k..(lane + 1) * k];
         let kind = add_lean(status, w, &mut sums[at..at + k], sq, &buf);
         kinds |= kind;
-        if kind == GENERAL && positive {
-            let psu = c.psus[row] as usize;
-            in_domain[psu] = true;
-            in_base[psu] = true;
+        if kind == GENERAL {
+            weighted[lane] += w;
+            if positive {
+                let psu = c.psus[row] as usize;
+                in_domain[psu] = true;
+                in_base[psu] = true;
+            }
         }
     }
     pass.n = n;
@@ -1017,10 +1013,6 @@ where
     pass.lean = kinds;
     for lane in 0..LANES {
         pass.weighted_n += weighted[lane];
-        if kinds & VALUE != 0 {
-            // The base's squares are its weights: the same lanes as the weighted count.
-            squares[lane * k + 1] += weighted[lane];
-        }
         for (a, b) in pass
             .sum_sq
             .iter_mut()
